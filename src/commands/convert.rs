@@ -1,0 +1,95 @@
+//! `lakeops convert`.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::cli::ConvertArgs;
+use crate::convert::{self, ConvertOptions, ConvertReport, NoProgress, SchemaSource};
+use crate::output::{megabytes, thousands, Printer, Table};
+use crate::schema::SchemaFile;
+use crate::ExitStatus;
+
+pub fn run(args: ConvertArgs, printer: &Printer, cancel: Arc<AtomicBool>) -> anyhow::Result<ExitStatus> {
+    let inputs = convert::resolve_inputs(&args.inputs)?;
+    let threads = args.threads.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let schema = match &args.schema {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read schema file {}", path.display()))?;
+            let fields = SchemaFile::parse(&text).with_context(|| format!("invalid schema file {}", path.display()))?;
+            SchemaSource::Pinned(fields)
+        }
+        None => SchemaSource::Infer(args.sample_rows),
+    };
+
+    if args.print_schema {
+        let plain: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
+        let sampled = convert::resolve_schema(&plain, &schema, threads, &cancel, &NoProgress)?;
+        let text = serde_json::to_string_pretty(&SchemaFile::from_fields(&sampled.fields))?;
+        printer.data(&format!("{text}\n"))?;
+        return Ok(ExitStatus::Success);
+    }
+
+    let output = args.output.clone().context("--output is required")?;
+    let options = ConvertOptions {
+        inputs,
+        output,
+        schema,
+        on_error: args.on_error.into(),
+        writer: convert::WriterSettings {
+            codec: args.compression,
+            row_group_size: args.row_group_size,
+            max_rows_per_file: args.max_rows_per_file,
+            max_file_bytes: args.max_file_size,
+        },
+        threads,
+        chunk_bytes: convert::DEFAULT_CHUNK_BYTES,
+        cancel,
+    };
+    let progress = printer.progress();
+    let report = convert::run(options, &progress)?;
+    print_report(printer, &report)?;
+    Ok(if report.rejects > 0 { ExitStatus::Rejects } else { ExitStatus::Success })
+}
+
+fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()> {
+    if printer.json() {
+        for file in &report.files {
+            printer.json_record("file", file)?;
+        }
+        return printer.json_record("summary", report);
+    }
+    let mut table = Table::new(&[("input", false), ("lines", true), ("rows", true), ("rejects", true), ("MB in", true), ("MB out", true)]);
+    for file in &report.files {
+        table.row(vec![
+            file.input.clone(),
+            thousands(file.lines),
+            thousands(file.rows),
+            thousands(file.rejects),
+            megabytes(file.bytes_uncompressed),
+            megabytes(file.bytes_out),
+        ]);
+    }
+    let mut text = table.render();
+    text.push_str(&format!(
+        "{} lines: {} rows written, {} rejected, {} blank; {} MB in ({} MB uncompressed), {} MB out, {:.2} s, {:.1} MB/s\n",
+        thousands(report.lines),
+        thousands(report.rows),
+        thousands(report.rejects),
+        thousands(report.blank_lines),
+        megabytes(report.bytes_in),
+        megabytes(report.bytes_uncompressed),
+        megabytes(report.bytes_out),
+        report.wall_seconds,
+        report.throughput_bytes_per_second / 1e6,
+    ));
+    for file in report.files.iter().filter(|f| f.rejected_file.is_some()) {
+        text.push_str(&format!("rejected lines of {}: {}\n", file.input, file.rejected_file.as_deref().unwrap_or_default()));
+    }
+    if report.files.iter().any(|f| f.outputs.is_empty()) {
+        text.push_str("inputs without records and without a --schema get no Parquet file (there are no columns to write)\n");
+    }
+    printer.human(&text);
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! One handler per subcommand: clap arguments -> validated library options -> library call ->
+//! output. Handlers add context to errors; they do not print except through the `Printer`.
+
+pub mod convert;
+pub mod generate;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// First Ctrl-C: ask the running job to stop and clean up (exit 130 follows). Second: leave now.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    flag
+}
+
+/// The subcommand exists in the CLI surface but is not built yet.
+#[derive(Debug, thiserror::Error)]
+#[error("`lakeops {0}` is not yet available in this version of lakeops")]
+pub struct NotYetAvailable(pub &'static str);

@@ -1,0 +1,401 @@
+//! `convert`: JSON lines (zstd, gzip or plain) to Parquet, streaming.
+//!
+//! Stages, one file each: [`source`] (open, detect compression, decompress, cut into chunks of whole
+//! lines) → [`batch`] (parse and check each line against the schema, build Arrow columns) →
+//! [`sink`] (Parquet parts and dead-letter file, renamed into place when complete). [`sample`]
+//! infers the schema first; [`plan`] decides inputs and output names.
+//!
+//! Threads: one reader per input in flight decompresses and splits; a pool of `threads` workers
+//! parses chunks; the input's writer takes the parsed chunks back in order, so output is
+//! byte-identical from run to run. Memory is bounded by `chunk_bytes × queue depth` plus one row
+//! group per open writer, whatever the input size.
+
+pub mod batch;
+pub mod plan;
+pub mod sample;
+pub mod sink;
+pub mod source;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::schema::{Conflict, Field};
+use batch::{BatchContext, ParsedChunk, Reject};
+pub use plan::{plan_outputs, resolve_inputs, PlannedInput, ResolvedInput};
+pub use sample::SampleRows;
+pub use sink::{Codec, OutputFile, RowGroupSize, WriterSettings};
+use sink::{DeadLetter, ParquetSink};
+use source::{Chunk, Compression, Input, Opened, Piece, Splitter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error("{0}")]
+    Options(String),
+    #[error("cannot read {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("{file}:{line}: {reason}")]
+    BadLine { file: String, line: u64, reason: String },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// What to do with a line that cannot become a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnError {
+    /// Stop at the first bad line, remove the output in progress, exit 2.
+    Fail,
+    /// Count it and go on.
+    Skip,
+    /// Write it to `OUTPUT/_rejected/<stem>.jsonl` and go on.
+    DeadLetter,
+}
+
+#[derive(Debug, Clone)]
+pub enum SchemaSource {
+    Infer(SampleRows),
+    Pinned(Vec<Field>),
+}
+
+/// Library-side progress reporting; the CLI renders it (or not).
+pub trait Progress: Send + Sync {
+    fn start(&self, phase: &'static str, total_bytes: Option<u64>);
+    /// Compressed input bytes consumed since the last call.
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// For callers that want no progress.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+pub struct ConvertOptions {
+    pub inputs: Vec<ResolvedInput>,
+    pub output: PathBuf,
+    pub schema: SchemaSource,
+    pub on_error: OnError,
+    pub writer: WriterSettings,
+    pub threads: usize,
+    /// Decompressed bytes per parse job.
+    pub chunk_bytes: usize,
+    /// Set by the caller (Ctrl-C) to stop; temporary files are removed.
+    pub cancel: Arc<AtomicBool>,
+}
+
+pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub input: String,
+    pub compression: Compression,
+    pub outputs: Vec<OutputFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_file: Option<String>,
+    pub lines: u64,
+    pub blank_lines: u64,
+    pub rows: u64,
+    pub rejects: u64,
+    pub bytes_in: u64,
+    pub bytes_uncompressed: u64,
+    pub bytes_out: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConvertReport {
+    pub files: Vec<FileReport>,
+    pub lines: u64,
+    pub blank_lines: u64,
+    pub rows: u64,
+    pub rejects: u64,
+    pub bytes_in: u64,
+    pub bytes_uncompressed: u64,
+    pub bytes_out: u64,
+    pub wall_seconds: f64,
+    /// Uncompressed input bytes per second.
+    pub throughput_bytes_per_second: f64,
+    /// Columns where the lattice fell back to JSON text (`W_KIND_CONFLICT`).
+    pub kind_conflicts: Vec<String>,
+}
+
+/// The schema the run will use: pinned, or inferred from the inputs.
+pub fn resolve_schema(inputs: &[Input], schema: &SchemaSource, threads: usize, cancel: &AtomicBool, progress: &dyn Progress) -> Result<sample::Sampled, ConvertError> {
+    match schema {
+        SchemaSource::Pinned(fields) => Ok(sample::Sampled { fields: fields.clone(), conflicts: Vec::new(), records: 0, stdin: None }),
+        SchemaSource::Infer(rows) => {
+            if *rows == SampleRows::All {
+                if inputs.contains(&Input::Stdin) {
+                    return Err(ConvertError::Options("--sample-rows all reads every input twice, which stdin cannot do; pin a schema with --schema".into()));
+                }
+                progress.start("inferring schema", total_input_bytes(inputs));
+            }
+            let sampled = sample::infer(inputs, *rows, threads, cancel, progress)?;
+            if *rows == SampleRows::All {
+                progress.finish();
+            }
+            if sampled.fields.is_empty() && sampled.records > 0 {
+                return Err(ConvertError::Options("the sampled records are all empty objects: there are no columns to write".into()));
+            }
+            Ok(sampled)
+        }
+    }
+}
+
+fn total_input_bytes(inputs: &[Input]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum()
+}
+
+pub fn run(options: ConvertOptions, progress: &dyn Progress) -> Result<ConvertReport, ConvertError> {
+    let started = Instant::now();
+    let threads = options.threads.max(1);
+    let inputs: Vec<Input> = options.inputs.iter().map(|i| i.input.clone()).collect();
+    let sampled = resolve_schema(&inputs, &options.schema, threads, &options.cancel, progress)?;
+    let kind_conflicts: Vec<String> = sampled.conflicts.iter().map(|c: &Conflict| c.path.clone()).collect();
+    for path in &kind_conflicts {
+        tracing::warn!("W_KIND_CONFLICT {path}: objects, arrays and scalars met; the column holds JSON text");
+    }
+    let plan = plan_outputs(&options.inputs, &options.output, options.writer.splits())?;
+    let context = Arc::new(BatchContext::new(sampled.fields));
+    let mut stdin = sampled.stdin;
+
+    progress.start("converting", total_input_bytes(&inputs));
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = Mutex::new(job_rx);
+    let stop = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| parse_worker(&job_rx, &options.cancel, &stop));
+        }
+        let mut files = Vec::with_capacity(plan.len());
+        let mut outcome = Ok(());
+        for planned in &plan {
+            let opened = match planned.input {
+                Input::Stdin => stdin.take(),
+                Input::Path(_) => None,
+            };
+            match convert_input(planned, opened, &context, &options, &job_tx, &stop, threads, progress) {
+                Ok(report) => files.push(report),
+                Err(err) => {
+                    outcome = Err(err);
+                    break;
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        drop(job_tx);
+        outcome.map(|()| files)
+    });
+    progress.finish();
+    let files = result?;
+    Ok(summarize(files, started, kind_conflicts))
+}
+
+fn summarize(files: Vec<FileReport>, started: Instant, kind_conflicts: Vec<String>) -> ConvertReport {
+    let sum = |f: fn(&FileReport) -> u64| files.iter().map(f).sum::<u64>();
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let bytes_uncompressed = sum(|f| f.bytes_uncompressed);
+    ConvertReport {
+        lines: sum(|f| f.lines),
+        blank_lines: sum(|f| f.blank_lines),
+        rows: sum(|f| f.rows),
+        rejects: sum(|f| f.rejects),
+        bytes_in: sum(|f| f.bytes_in),
+        bytes_uncompressed,
+        bytes_out: sum(|f| f.bytes_out),
+        wall_seconds,
+        throughput_bytes_per_second: if wall_seconds > 0.0 { bytes_uncompressed as f64 / wall_seconds } else { 0.0 },
+        kind_conflicts,
+        files,
+    }
+}
+
+struct Job {
+    chunk: Chunk,
+    context: Arc<BatchContext>,
+    reply: SyncSender<ParsedChunk>,
+}
+
+/// What the reader hands the writer, in input order.
+enum Pending {
+    Parsed { reply: Receiver<ParsedChunk>, bytes: u64 },
+    Broken { error: std::io::Error, partial: Chunk },
+}
+
+fn parse_worker(jobs: &Mutex<Receiver<Job>>, cancel: &AtomicBool, stop: &AtomicBool) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        let parsed = if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+            ParsedChunk::default()
+        } else {
+            batch::parse_chunk(&job.context, &job.chunk)
+        };
+        // The writer may have given up on this input already; nothing to do then.
+        let _ = job.reply.send(parsed);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn convert_input(
+    planned: &PlannedInput,
+    opened: Option<Opened>,
+    context: &Arc<BatchContext>,
+    options: &ConvertOptions,
+    jobs: &Sender<Job>,
+    stop: &AtomicBool,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<FileReport, ConvertError> {
+    let name = planned.input.display_name();
+    let opened = match opened {
+        Some(opened) => opened,
+        None => source::open(&planned.input).map_err(|source| ConvertError::Read { path: name.clone().into(), source })?,
+    };
+    let Opened { reader, compression, bytes_read } = opened;
+    let mut report = FileReport {
+        input: name.clone(),
+        compression,
+        outputs: Vec::new(),
+        rejected_file: None,
+        lines: 0,
+        blank_lines: 0,
+        rows: 0,
+        rejects: 0,
+        bytes_in: 0,
+        bytes_uncompressed: 0,
+        bytes_out: 0,
+    };
+    // No columns means no record was ever seen: there is nothing a Parquet file could hold.
+    let mut sink = if context.fields.is_empty() {
+        None
+    } else {
+        Some(ParquetSink::new(planned.target.clone(), &options.writer, context.arrow_schema.clone(), &name)?)
+    };
+    let mut dead_letter = (options.on_error == OnError::DeadLetter).then(|| DeadLetter::new(planned.dead_letter.clone(), name.clone()));
+    let input_stop = AtomicBool::new(false);
+
+    let outcome = std::thread::scope(|scope| -> Result<(), ConvertError> {
+        let (order_tx, order_rx) = mpsc::sync_channel::<Pending>(threads * 2 + 2);
+        let input_stop = &input_stop;
+        let bytes_read = &bytes_read;
+        scope.spawn(move || {
+            let mut reported = 0;
+            for piece in Splitter::new(reader, options.chunk_bytes) {
+                if options.cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) || input_stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let pending = match piece {
+                    Piece::Chunk(chunk) => {
+                        let (reply_tx, reply_rx) = mpsc::sync_channel(1);
+                        let bytes = chunk.data.len() as u64;
+                        if jobs.send(Job { chunk, context: context.clone(), reply: reply_tx }).is_err() {
+                            break;
+                        }
+                        Pending::Parsed { reply: reply_rx, bytes }
+                    }
+                    Piece::Broken { error, partial } => Pending::Broken { error, partial },
+                };
+                if order_tx.send(pending).is_err() {
+                    break;
+                }
+                let now = bytes_read.load(Ordering::Relaxed);
+                progress.advance(now - reported);
+                reported = now;
+            }
+        });
+        let result = (|| {
+            for pending in order_rx {
+                if options.cancel.load(Ordering::Relaxed) {
+                    return Err(ConvertError::Interrupted);
+                }
+                let parsed = match pending {
+                    Pending::Parsed { reply, bytes } => {
+                        report.bytes_uncompressed += bytes;
+                        reply.recv().map_err(|_| ConvertError::Interrupted)?
+                    }
+                    Pending::Broken { error, partial } => {
+                        report.bytes_uncompressed += partial.data.len() as u64;
+                        ParsedChunk {
+                            lines: 1,
+                            rejects: vec![Reject {
+                                line: partial.first_line,
+                                byte_offset: partial.byte_offset,
+                                reason: format!(
+                                    "corrupt or truncated {} stream, the rest of the input cannot be read: {error}",
+                                    compression.name()
+                                ),
+                                raw: partial.data,
+                            }],
+                            ..ParsedChunk::default()
+                        }
+                    }
+                };
+                report.lines += parsed.lines;
+                report.blank_lines += parsed.blank_lines;
+                for reject in &parsed.rejects {
+                    report.rejects += 1;
+                    match (options.on_error, dead_letter.as_mut()) {
+                        (OnError::Fail, _) => {
+                            return Err(ConvertError::BadLine { file: name.clone(), line: reject.line, reason: reject.reason.clone() });
+                        }
+                        (OnError::DeadLetter, Some(dead_letter)) => dead_letter.write(reject)?,
+                        _ => {}
+                    }
+                }
+                if let Some(batch) = parsed.batch {
+                    report.rows += batch.num_rows() as u64;
+                    if let Some(sink) = sink.as_mut() {
+                        sink.write(batch)?;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            input_stop.store(true, Ordering::Relaxed);
+        }
+        result
+    });
+    outcome?;
+    if options.cancel.load(Ordering::Relaxed) {
+        return Err(ConvertError::Interrupted);
+    }
+    report.bytes_in = bytes_read.load(Ordering::Relaxed);
+    if let Some(sink) = sink {
+        report.outputs = sink.finish()?;
+    }
+    report.bytes_out = report.outputs.iter().map(|o| o.bytes).sum();
+    if let Some(dead_letter) = dead_letter {
+        report.rejected_file = dead_letter.finish()?;
+    }
+    tracing::info!(input = %name, rows = report.rows, rejects = report.rejects, "converted");
+    Ok(report)
+}

@@ -1,0 +1,107 @@
+//! Schema inference before conversion: the first `--sample-rows` records of every input (or all of
+//! them), merged in input order. Bad lines are skipped here; the conversion pass reports them.
+
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::schema::{parse_line, Conflict, Field, Inferrer};
+
+use super::source::{self, Input, Opened};
+use super::{ConvertError, Progress};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleRows {
+    /// Records per input.
+    First(u64),
+    /// A full pass over every input before converting it.
+    All,
+}
+
+impl SampleRows {
+    pub const DEFAULT: SampleRows = SampleRows::First(1000);
+
+    fn limit(self) -> u64 {
+        match self {
+            SampleRows::First(n) => n,
+            SampleRows::All => u64::MAX,
+        }
+    }
+}
+
+pub struct Sampled {
+    pub fields: Vec<Field>,
+    pub conflicts: Vec<Conflict>,
+    pub records: u64,
+    /// Stdin cannot be read twice: what the sample consumed, replayed ahead of the rest.
+    pub stdin: Option<Opened>,
+}
+
+pub fn infer(inputs: &[Input], sample: SampleRows, threads: usize, cancel: &AtomicBool, progress: &dyn Progress) -> Result<Sampled, ConvertError> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Inferrer, ConvertError>>>> = Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let stdin_rest: Mutex<Option<Opened>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, inputs.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(index) else { break };
+                let result = sample_one(input, sample.limit(), cancel, progress).map(|(inferrer, rest)| {
+                    if let Some(rest) = rest {
+                        *stdin_rest.lock().expect("no panics while held") = Some(rest);
+                    }
+                    inferrer
+                });
+                results.lock().expect("no panics while held")[index] = Some(result);
+            });
+        }
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ConvertError::Interrupted);
+    }
+    let mut merged = Inferrer::new();
+    for result in results.into_inner().expect("threads joined") {
+        merged.merge(result.expect("every input sampled")?);
+    }
+    let records = merged.records();
+    let (fields, conflicts) = merged.finish();
+    Ok(Sampled { fields, conflicts, records, stdin: stdin_rest.into_inner().expect("threads joined") })
+}
+
+fn sample_one(input: &Input, limit: u64, cancel: &AtomicBool, progress: &dyn Progress) -> Result<(Inferrer, Option<Opened>), ConvertError> {
+    let opened = source::open(input).map_err(|source| ConvertError::Read { path: input.display_name().into(), source })?;
+    let Opened { reader, compression, bytes_read } = opened;
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut inferrer = Inferrer::new();
+    let keep = matches!(input, Input::Stdin);
+    let mut consumed = Vec::new();
+    let mut line = Vec::new();
+    let mut reported = 0;
+    while inferrer.records() < limit && !cancel.load(Ordering::Relaxed) {
+        line.clear();
+        // A broken stream ends the sample; the conversion pass reports it as a reject.
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        if keep {
+            consumed.extend_from_slice(&line);
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if let Ok(record) = std::str::from_utf8(text).map_err(drop).and_then(|t| parse_line(t).map_err(drop)) {
+            inferrer.add(&record);
+        }
+        if limit == u64::MAX {
+            let now = bytes_read.load(Ordering::Relaxed);
+            progress.advance(now - reported);
+            reported = now;
+        }
+    }
+    let rest = keep.then(|| Opened {
+        reader: Box::new(Cursor::new(consumed).chain(reader)) as Box<dyn Read + Send>,
+        compression,
+        bytes_read,
+    });
+    Ok((inferrer, rest))
+}

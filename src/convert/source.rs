@@ -1,0 +1,234 @@
+//! Stage 1: open an input, detect its compression from magic bytes, decompress as a stream and cut
+//! the text into chunks of whole lines.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Where records come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "-".to_owned(),
+        }
+    }
+
+    /// The output stem: `en_meta_part_1.jsonl.zst` -> `en_meta_part_1`.
+    pub fn stem(&self) -> String {
+        match self {
+            Input::Path(p) => stem_of(p),
+            Input::Stdin => "stdin".to_owned(),
+        }
+    }
+}
+
+const DATA_EXTENSIONS: [&str; 3] = ["jsonl", "json", "ndjson"];
+const COMPRESSION_EXTENSIONS: [&str; 2] = ["zst", "gz"];
+
+pub fn stem_of(path: &Path) -> String {
+    let mut name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for ext in COMPRESSION_EXTENSIONS.iter().chain(DATA_EXTENSIONS.iter()) {
+        if let Some(stripped) = name.strip_suffix(&format!(".{ext}")) {
+            if !stripped.is_empty() {
+                name = stripped.to_owned();
+            }
+        }
+    }
+    name
+}
+
+/// Whether a file found while walking a directory is a JSON-lines input.
+pub fn is_data_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = COMPRESSION_EXTENSIONS.iter().find_map(|ext| name.strip_suffix(&format!(".{ext}"))).unwrap_or(&name);
+    DATA_EXTENSIONS.iter().any(|ext| name.ends_with(&format!(".{ext}")))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    Zstd,
+    Gzip,
+    None,
+}
+
+impl Compression {
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Zstd => "zstd",
+            Compression::Gzip => "gzip",
+            Compression::None => "uncompressed",
+        }
+    }
+}
+
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+/// Skippable frames (0x184D2A50..=0x184D2A5F) may start a zstd stream too.
+fn is_zstd_skippable(head: &[u8]) -> bool {
+    head.len() >= 4 && head[0] & 0xF0 == 0x50 && head[1..4] == [0x2A, 0x4D, 0x18]
+}
+const GZIP_MAGIC: [u8; 2] = [0x1F, 0x8B];
+
+pub fn detect(head: &[u8]) -> Compression {
+    if head.starts_with(&ZSTD_MAGIC) || is_zstd_skippable(head) {
+        Compression::Zstd
+    } else if head.starts_with(&GZIP_MAGIC) {
+        Compression::Gzip
+    } else {
+        Compression::None
+    }
+}
+
+/// Counts compressed bytes as they are read, for progress and the summary.
+pub struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: decompressed text as a stream.
+pub struct Opened {
+    pub reader: Box<dyn Read + Send>,
+    pub compression: Compression,
+    /// Compressed bytes read so far.
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+/// zstd's `--long` mode allows windows up to 2 GiB (window log 31); accept what it can write.
+const ZSTD_WINDOW_LOG_MAX: u32 = 31;
+const READ_BUFFER: usize = 1 << 20;
+
+pub fn open(input: &Input) -> io::Result<Opened> {
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Path(path) => Box::new(File::open(path)?),
+        Input::Stdin => Box::new(io::stdin()),
+    };
+    open_reader(raw)
+}
+
+pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let mut buffered = BufReader::with_capacity(READ_BUFFER, Counting { inner: raw, count: bytes_read.clone() });
+    let compression = detect(buffered.fill_buf()?);
+    let reader: Box<dyn Read + Send> = match compression {
+        Compression::Zstd => {
+            let mut decoder = zstd::stream::read::Decoder::with_buffer(buffered)?;
+            decoder.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+            Box::new(decoder)
+        }
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::None => Box::new(buffered),
+    };
+    Ok(Opened { reader, compression, bytes_read })
+}
+
+/// Whole lines of decompressed text (the last chunk of an input may end without a newline).
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub data: Vec<u8>,
+    /// 1-based physical line number of the chunk's first line.
+    pub first_line: u64,
+    /// Offset of `data[0]` in the decompressed input.
+    pub byte_offset: u64,
+}
+
+/// What the splitter hands on: chunks, then possibly the error that ended the stream early.
+pub enum Piece {
+    Chunk(Chunk),
+    /// The stream could not be read further. `partial` holds the bytes of the line that was being
+    /// read when it broke (it counts as one rejected line when not empty).
+    Broken { error: io::Error, partial: Chunk },
+}
+
+/// Cuts a decompressed stream into chunks of about `target` bytes, always at a line end.
+pub struct Splitter<R> {
+    reader: R,
+    target: usize,
+    carry: Vec<u8>,
+    next_line: u64,
+    next_offset: u64,
+    done: bool,
+    pending: Option<Piece>,
+}
+
+impl<R: Read> Splitter<R> {
+    pub fn new(reader: R, target: usize) -> Self {
+        Splitter { reader, target: target.max(1), carry: Vec::new(), next_line: 1, next_offset: 0, done: false, pending: None }
+    }
+
+    fn emit(&mut self, data: Vec<u8>) -> Chunk {
+        let chunk = Chunk { first_line: self.next_line, byte_offset: self.next_offset, data };
+        self.next_line += memchr::memchr_iter(b'\n', &chunk.data).count() as u64;
+        self.next_offset += chunk.data.len() as u64;
+        chunk
+    }
+}
+
+impl<R: Read> Iterator for Splitter<R> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        if let Some(piece) = self.pending.take() {
+            return Some(piece);
+        }
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.reserve(self.target + READ_BUFFER);
+        let mut scanned = 0;
+        loop {
+            if buf.len() >= self.target {
+                if let Some(pos) = memchr::memrchr(b'\n', &buf[scanned..]) {
+                    let cut = scanned + pos + 1;
+                    self.carry = buf[cut..].to_vec();
+                    buf.truncate(cut);
+                    return Some(Piece::Chunk(self.emit(buf)));
+                }
+                scanned = buf.len();
+            }
+            let len = buf.len();
+            let want = (self.target.saturating_sub(len)).max(READ_BUFFER);
+            buf.resize(len + want, 0);
+            match self.reader.read(&mut buf[len..]) {
+                Ok(0) => {
+                    buf.truncate(len);
+                    self.done = true;
+                    return (!buf.is_empty()).then(|| Piece::Chunk(self.emit(buf)));
+                }
+                Ok(n) => buf.truncate(len + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(len),
+                Err(error) => {
+                    buf.truncate(len);
+                    self.done = true;
+                    // Complete lines before the break are still good records.
+                    let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
+                    let partial_bytes = buf.split_off(complete);
+                    let good = (!buf.is_empty()).then(|| self.emit(buf));
+                    let partial = self.emit(partial_bytes);
+                    if let Some(good) = good {
+                        self.pending = Some(Piece::Broken { error, partial });
+                        return Some(Piece::Chunk(good));
+                    }
+                    return Some(Piece::Broken { error, partial });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! lakeops: data-lake operations from the shell.
+//!
+//! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
+//! with `crawl`, `cost`, `embed` and `query` to come); `schema` holds the type lattice they share;
+//! `output` is the only place that prints; `cli` and `commands` are the only places that know clap.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+pub mod cli;
+pub mod commands;
+pub mod convert;
+pub mod output;
+pub mod schema;
+
+use cli::{Cli, Command};
+use output::Printer;
+
+/// Process exit status; the numbers are API (see `lakeops --help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Success = 0,
+    /// The job finished but rejected some input.
+    Rejects = 1,
+    /// Usage, input or configuration error.
+    Error = 2,
+    Interrupted = 130,
+}
+
+pub fn run(cli: Cli) -> ExitStatus {
+    let printer = Printer::new(&cli.global);
+    output::init_logging(&cli.global, printer.color());
+    let result = match cli.command {
+        Command::Convert(args) => commands::convert::run(args, &printer, commands::interrupt_flag()),
+        Command::Crawl(_) => Err(commands::NotYetAvailable("crawl").into()),
+        Command::Cost(_) => Err(commands::NotYetAvailable("cost").into()),
+        Command::Embed(_) => Err(commands::NotYetAvailable("embed").into()),
+        Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
+        Command::Generate(args) => commands::generate::run(&args).map(|written| {
+            printer.human(&written.iter().map(|p| format!("wrote {}\n", p.display())).collect::<String>());
+            ExitStatus::Success
+        }),
+    };
+    match result {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
+        Err(err) if is_interrupted(&err) => {
+            printer.error(&err, None);
+            ExitStatus::Interrupted
+        }
+        Err(err) => {
+            printer.error(&err, hint(&err));
+            ExitStatus::Error
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| matches!(e.downcast_ref::<convert::ConvertError>(), Some(convert::ConvertError::Interrupted)))
+}
+
+fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    err.chain().find_map(|e| match e.downcast_ref::<convert::ConvertError>() {
+        Some(convert::ConvertError::BadLine { .. }) => {
+            Some("--on-error skip or --on-error dead-letter converts the other lines and reports the bad ones")
+        }
+        _ if e.is::<commands::NotYetAvailable>() => Some("see `lakeops --help` for what this version can do"),
+        _ => None,
+    })
+}

@@ -1,0 +1,173 @@
+//! The only module that writes to stdout and stderr: the printer decides what reaches each stream,
+//! renders errors, tables, JSON lines and progress bars, and escapes what it prints to a terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod progress;
+mod table;
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+pub use progress::BarProgress;
+pub use table::Table;
+
+#[derive(Debug, Clone)]
+pub struct Printer {
+    quiet: bool,
+    json: bool,
+    color: bool,
+    progress: bool,
+}
+
+impl Printer {
+    pub fn new(global: &GlobalArgs) -> Self {
+        let stderr_tty = io::stderr().is_terminal();
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stderr_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        let progress = stderr_tty && !global.quiet && global.verbose == 0 && std::env::var_os("LAKEOPS_NO_PROGRESS").is_none();
+        Printer { quiet: global.quiet, json: global.json, color, progress }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// One JSON-lines record on stdout, `{"type": kind, ...value}`.
+    pub fn json_record<T: Serialize>(&self, kind: &str, value: &T) -> io::Result<()> {
+        let mut object = serde_json::to_value(value).map_err(io::Error::other)?;
+        let mut record = serde_json::Map::new();
+        record.insert("type".into(), kind.into());
+        if let serde_json::Value::Object(fields) = &mut object {
+            record.append(fields);
+        }
+        let mut out = io::stdout().lock();
+        serde_json::to_writer(&mut out, &record).map_err(io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
+    /// Data for stdout, as is (a schema, a query result).
+    pub fn data(&self, text: &str) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
+
+    /// Human-readable text for stderr, unless `--quiet`.
+    pub fn human(&self, text: &str) {
+        if !self.quiet {
+            let _ = io::stderr().lock().write_all(sanitize(text).as_bytes());
+        }
+    }
+
+    pub fn progress(&self) -> BarProgress {
+        BarProgress::new(self.progress)
+    }
+
+    fn paint(&self, text: &str, style: &str) -> String {
+        if self.color {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// `error: what` / `  Caused by: why` / `hint: fix`, on stderr, even with `--quiet`.
+    pub fn error(&self, err: &anyhow::Error, hint: Option<&str>) {
+        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&err.to_string()));
+        for cause in err.chain().skip(1) {
+            text.push_str(&format!("  {} {}\n", self.paint("Caused by:", "1"), sanitize(&cause.to_string())));
+        }
+        if let Some(hint) = hint {
+            text.push_str(&format!("{} {}\n", self.paint("hint:", "1;36"), sanitize(hint)));
+        }
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+/// Control characters in file names, keys or input lines cannot reach the terminal raw.
+pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `tracing` to stderr: warnings by default, errors only with `-q`, more with `-v`; `RUST_LOG`
+/// takes precedence.
+pub fn init_logging(global: &GlobalArgs, color: bool) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
+        _ => EnvFilter::new(format!("lakeops={level},warn")),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(color)
+        .with_target(global.verbose > 1)
+        .without_time()
+        .try_init();
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Decimal megabytes with one digit, as throughput figures are usually quoted.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize("plain\n"), "plain\n");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,132 @@
+//! R1 applied record by record: widen an accumulated schema with each JSON value in place,
+//! without building a type per record (inference over a whole file must stay cheap).
+
+use super::{push_path, DataType, Field, JsonValue, WIDE_INTEGER};
+
+/// A `W_KIND_CONFLICT`: at `path`, objects or arrays met scalars or each other and the column
+/// became `string` holding JSON text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub path: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Inferrer {
+    record: Vec<Field>,
+    conflicts: Vec<Conflict>,
+    records: u64,
+}
+
+/// The R1 type of a scalar, or of an empty container.
+pub(crate) fn scalar_type(value: &JsonValue<'_>) -> DataType {
+    match value {
+        JsonValue::Null => DataType::Unknown,
+        JsonValue::Bool(_) => DataType::Boolean,
+        JsonValue::I64(n) if i32::try_from(*n).is_ok() => DataType::Int,
+        JsonValue::I64(_) => DataType::Bigint,
+        JsonValue::U64(_) => WIDE_INTEGER,
+        JsonValue::F64(_) => DataType::Double,
+        JsonValue::Str(_) => DataType::String,
+        JsonValue::Array(_) => DataType::Array(Box::new(DataType::Unknown)),
+        JsonValue::Object(_) => DataType::Struct(Vec::new()),
+    }
+}
+
+impl Inferrer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Widens the schema with one record (a top-level object, as `parse_line` returns).
+    pub fn add(&mut self, record: &JsonValue<'_>) {
+        if let JsonValue::Object(entries) = record {
+            let mut path = String::new();
+            absorb_entries(&mut self.record, entries, &mut path, &mut self.conflicts);
+            self.records += 1;
+        }
+    }
+
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Merges another inferrer's view (another file's sample) after this one's: R7 order.
+    pub fn merge(&mut self, other: Inferrer) {
+        let mut mine = DataType::Struct(std::mem::take(&mut self.record));
+        let conflicts = &mut self.conflicts;
+        mine.widen(&DataType::Struct(other.record), &mut |path| note_conflict(conflicts, path));
+        for c in other.conflicts {
+            note_conflict(conflicts, &c.path);
+        }
+        if let DataType::Struct(fields) = mine {
+            self.record = fields;
+        }
+        self.records += other.records;
+    }
+
+    /// The record schema with R3 applied, and the kind conflicts met on the way.
+    pub fn finish(self) -> (Vec<Field>, Vec<Conflict>) {
+        let mut record = DataType::Struct(self.record);
+        if let DataType::Struct(fields) = &mut record {
+            fields.iter_mut().for_each(|f| f.data_type.finalize());
+        }
+        match record {
+            DataType::Struct(fields) => (fields, self.conflicts),
+            _ => unreachable!("a struct stays a struct"),
+        }
+    }
+}
+
+fn note_conflict(conflicts: &mut Vec<Conflict>, path: &str) {
+    if !conflicts.iter().any(|c| c.path == path) {
+        conflicts.push(Conflict { path: path.to_owned() });
+    }
+}
+
+fn absorb(ty: &mut DataType, value: &JsonValue<'_>, path: &mut String, conflicts: &mut Vec<Conflict>) {
+    match (&mut *ty, value) {
+        (_, JsonValue::Null) => {}
+        (DataType::Unknown, JsonValue::Array(_) | JsonValue::Object(_)) => {
+            *ty = scalar_type(value);
+            absorb(ty, value, path, conflicts);
+        }
+        (DataType::Array(element), JsonValue::Array(items)) => {
+            path.push_str("[]");
+            for item in items {
+                absorb(element, item, path, conflicts);
+            }
+            path.truncate(path.len() - 2);
+        }
+        (DataType::Struct(fields), JsonValue::Object(entries)) => absorb_entries(fields, entries, path, conflicts),
+        _ => ty.widen(&scalar_type(value), &mut |_| note_conflict(conflicts, path)),
+    }
+}
+
+fn absorb_entries(
+    fields: &mut Vec<Field>,
+    entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
+    path: &mut String,
+    conflicts: &mut Vec<Conflict>,
+) {
+    for (position, (key, value)) in entries.iter().enumerate() {
+        let index = match find_field(fields, key, position) {
+            Some(index) => index,
+            None => {
+                fields.push(Field::new(key.as_ref(), DataType::Unknown));
+                fields.len() - 1
+            }
+        };
+        let len = path.len();
+        push_path(path, key);
+        absorb(&mut fields[index].data_type, value, path, conflicts);
+        path.truncate(len);
+    }
+}
+
+/// Records usually repeat the same key order, so the field at the key's position is tried first.
+pub fn find_field(fields: &[Field], key: &str, position: usize) -> Option<usize> {
+    match fields.get(position) {
+        Some(field) if field.name == key => Some(position),
+        _ => fields.iter().position(|f| f.name == key),
+    }
+}
