@@ -30,7 +30,7 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut buffer = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut buffer)?;
     files.push((PathBuf::from("man/lakeops.1"), buffer));
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         let name = format!("lakeops-{}", sub.get_name());
         let page = sub.clone().name(name.clone());
         let mut buffer = Vec::new();

@@ -101,15 +101,17 @@ fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Re
 
 /// A value that the schema cannot hold.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {found} does not fit column type {expected} (widen with --sample-rows all, or pin a wider type with --schema)")]
-pub struct Misfit {
-    pub path: String,
-    pub expected: String,
-    pub found: String,
+pub enum Misfit {
+    #[error("{path}: {found} does not fit column type {expected} ({WIDEN_HINT})")]
+    WrongType { path: String, expected: String, found: &'static str },
+    #[error("{path}: a new field holding {found} is not in the schema ({WIDEN_HINT})")]
+    NewField { path: String, found: &'static str },
 }
 
-fn misfit(path: &str, expected: &DataType, found: impl Into<String>) -> Misfit {
-    Misfit { path: path.to_owned(), expected: expected.to_string(), found: found.into() }
+const WIDEN_HINT: &str = "widen with --sample-rows all, or pin a wider type with --schema";
+
+fn misfit(path: &str, expected: &DataType, found: &'static str) -> Misfit {
+    Misfit::WrongType { path: path.to_owned(), expected: expected.to_string(), found }
 }
 
 fn check(ty: &DataType, value: &JsonValue<'_>, path: &mut String) -> Result<(), Misfit> {
@@ -140,7 +142,7 @@ fn check_entries(fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, JsonVa
         let result = match schema::find_field(fields, key, position) {
             Some(index) => check(&fields[index].data_type, value, path),
             None if value == &JsonValue::Null => Ok(()),
-            None => Err(Misfit { path: path.clone(), expected: "no such field".into(), found: format!("a new field holding {}", value.kind_name()) }),
+            None => Err(Misfit::NewField { path: path.clone(), found: value.kind_name() }),
         };
         path.truncate(len);
         result?;

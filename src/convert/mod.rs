@@ -50,7 +50,7 @@ pub enum ConvertError {
     },
     #[error("{file}:{line}: {reason}")]
     BadLine { file: String, line: u64, reason: String },
-    #[error("interrupted")]
+    #[error("interrupted; files in progress were removed")]
     Interrupted,
 }
 
@@ -399,3 +399,6 @@ fn convert_input(
     tracing::info!(input = %name, rows = report.rows, rejects = report.rejects, "converted");
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;

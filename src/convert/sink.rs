@@ -18,6 +18,9 @@ use serde::Serialize;
 use super::batch::Reject;
 use super::ConvertError;
 
+/// A byte limit (row group or file) is checked at least this many times per limit's worth of data.
+const CHECKS_PER_LIMIT: u64 = 8;
+
 /// Parquet codec for every column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
@@ -195,14 +198,17 @@ impl ParquetSink {
         Ok(())
     }
 
+    /// Batches are fed to the writer in slices so that byte-sized row groups and file-size limits
+    /// are checked often, whatever the size of the parsed chunk.
     pub fn write(&mut self, mut batch: RecordBatch) -> Result<(), ConvertError> {
+        let slice_rows = self.slice_rows(&batch);
         while batch.num_rows() > 0 {
             if self.open.is_none() {
                 self.open_part()?;
             }
             let part = self.open.as_mut().expect("a part is open");
             let room = self.settings.max_rows_per_file.map_or(u64::MAX, |max| max.saturating_sub(part.rows));
-            let take = (batch.num_rows() as u64).min(room) as usize;
+            let take = (batch.num_rows() as u64).min(room).min(slice_rows) as usize;
             let head = batch.slice(0, take);
             batch = batch.slice(take, batch.num_rows() - take);
             part.writer.write(&head).map_err(|e| parquet_error(&part.temp, e))?;
@@ -217,6 +223,22 @@ impl ParquetSink {
             }
         }
         Ok(())
+    }
+
+    /// Rows per `ArrowWriter::write` call: about an eighth of the smallest byte limit, so that the
+    /// writer's own row-group splitting and our file-size check both see the data arrive.
+    fn slice_rows(&self, batch: &RecordBatch) -> u64 {
+        let row_bytes = (batch.get_array_memory_size() / batch.num_rows().max(1)).max(1) as u64;
+        let row_group_bytes = match self.settings.row_group_size {
+            RowGroupSize::Bytes(bytes) => Some(bytes),
+            RowGroupSize::Rows(_) => None,
+        };
+        [row_group_bytes, self.settings.max_file_bytes]
+            .into_iter()
+            .flatten()
+            .map(|limit| (limit / CHECKS_PER_LIMIT / row_bytes).max(1))
+            .min()
+            .unwrap_or(u64::MAX)
     }
 
     /// Closes the last part and renames every part into place.

@@ -58,6 +58,7 @@ pub fn is_data_file(path: &Path) -> bool {
 pub enum Compression {
     Zstd,
     Gzip,
+    #[serde(rename = "uncompressed")]
     None,
 }
 

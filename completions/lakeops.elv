@@ -1,0 +1,148 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[lakeops] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'lakeops'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'lakeops'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand convert 'Convert JSON lines (zstd, gzip or plain) to Parquet'
+            cand crawl 'Infer schemas under S3 prefixes into AWS Glue tables (not yet available)'
+            cand cost 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+            cand embed 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
+            cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+            cand generate 'Write shell completions and man pages (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lakeops;convert'= {
+            cand -o 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input'
+            cand --output 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input'
+            cand --compression 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none'
+            cand --row-group-size 'Row group size: a number of rows (100000) or encoded bytes (128MiB, 64MB). A byte size is also what the writer buffers in memory per open file'
+            cand --max-rows-per-file 'Split each input''s output into numbered parts of at most this many rows'
+            cand --max-file-size 'Split each input''s output into numbered parts of about this size (a part is closed after the row group that reaches it)'
+            cand --threads 'Worker threads for parsing (default: all cores)'
+            cand --schema 'Use this schema (as printed by --print-schema) instead of inferring one; values that do not fit it are rejected'
+            cand --sample-rows 'Records read from the start of each input to infer the schema, or "all" for a full pass first. Later records that do not fit are rejected, never silently changed'
+            cand --on-error 'What to do with a line that cannot become a row'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --print-schema 'Print the inferred schema as JSON on stdout and exit without converting'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;crawl'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;embed'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;query'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;generate'= {
+            cand --dir 'Repository root to write completions/ and man/ into'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;help'= {
+            cand convert 'Convert JSON lines (zstd, gzip or plain) to Parquet'
+            cand crawl 'Infer schemas under S3 prefixes into AWS Glue tables (not yet available)'
+            cand cost 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+            cand embed 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
+            cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+            cand generate 'Write shell completions and man pages (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lakeops;help;convert'= {
+        }
+        &'lakeops;help;crawl'= {
+        }
+        &'lakeops;help;cost'= {
+        }
+        &'lakeops;help;embed'= {
+        }
+        &'lakeops;help;query'= {
+        }
+        &'lakeops;help;generate'= {
+        }
+        &'lakeops;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,154 @@
+//! Round trip: random JSON records -> Parquet -> read back -> the same JSON, modulo widening
+//! (an integer in a `double` column reads back as a float, a value in a `string` column as its
+//! JSON text, a missing field as null).
+
+use std::fs::File;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{DataType as ArrowType, Decimal128Type, Float64Type, Int32Type, Int64Type};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::*;
+use crate::schema::DataType;
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(|n| json!(n)),
+        any::<i64>().prop_map(|n| json!(n)),
+        (i64::MAX as u64..=u64::MAX).prop_map(|n| json!(n)),
+        prop::num::f64::NORMAL.prop_map(|f| json!(f)),
+        "\\PC{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(prop::sample::select(vec!["a".to_owned(), "b".to_owned(), "é-x".to_owned()]), inner, 0..3)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn arb_record() -> impl Strategy<Value = Value> {
+    prop::collection::btree_map(prop::sample::select(vec!["id".to_owned(), "v".to_owned(), "w-1".to_owned()]), arb_json(), 1..3)
+        .prop_map(|m| Value::Object(m.into_iter().collect()))
+}
+
+fn convert_file(input: &std::path::Path, output: &std::path::Path) -> ConvertReport {
+    let options = ConvertOptions {
+        inputs: vec![ResolvedInput { input: source::Input::Path(input.to_owned()), rel_dir: Default::default() }],
+        output: output.to_owned(),
+        schema: SchemaSource::Infer(SampleRows::All),
+        on_error: OnError::Fail,
+        writer: WriterSettings::default(),
+        threads: 2,
+        chunk_bytes: 64,
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    run(options, &NoProgress).expect("conversion succeeds")
+}
+
+/// Reads every row back as JSON, independently of how the writer built the columns.
+fn read_back(path: &std::path::Path) -> Vec<Value> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap().build().unwrap();
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        for row in 0..batch.num_rows() {
+            let mut object = serde_json::Map::new();
+            for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+                object.insert(field.name().clone(), cell(column.as_ref(), row));
+            }
+            rows.push(Value::Object(object));
+        }
+    }
+    rows
+}
+
+fn cell(array: &dyn Array, row: usize) -> Value {
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    match array.data_type() {
+        ArrowType::Boolean => json!(array.as_boolean().value(row)),
+        ArrowType::Int32 => json!(array.as_primitive::<Int32Type>().value(row)),
+        ArrowType::Int64 => json!(array.as_primitive::<Int64Type>().value(row)),
+        ArrowType::Float64 => json!(array.as_primitive::<Float64Type>().value(row)),
+        ArrowType::Decimal128(_, 0) => Value::String(array.as_primitive::<Decimal128Type>().value(row).to_string()),
+        ArrowType::Utf8 => json!(array.as_string::<i32>().value(row)),
+        ArrowType::List(_) => {
+            let values = array.as_list::<i32>().value(row);
+            Value::Array((0..values.len()).map(|i| cell(values.as_ref(), i)).collect())
+        }
+        ArrowType::Struct(fields) => {
+            let s = array.as_struct();
+            Value::Object(fields.iter().zip(s.columns()).map(|(f, c)| (f.name().clone(), cell(c.as_ref(), row))).collect())
+        }
+        other => panic!("unexpected column type {other}"),
+    }
+}
+
+/// Whether `read` is what the lattice makes of `original` in a column of type `ty`.
+fn widened_equal(read: &Value, original: &Value, ty: &DataType) -> bool {
+    match (ty, original) {
+        (_, Value::Null) => read.is_null(),
+        (DataType::String, Value::String(s)) => read.as_str() == Some(s),
+        (DataType::String, other) => read.as_str().and_then(|t| serde_json::from_str::<Value>(t).ok()).as_ref() == Some(other),
+        (DataType::Double, Value::Number(n)) => read.as_f64() == n.as_f64(),
+        (DataType::Decimal { .. }, Value::Number(n)) => read.as_str() == Some(n.to_string().as_str()),
+        (DataType::Array(element), Value::Array(items)) => {
+            read.as_array().is_some_and(|r| r.len() == items.len() && r.iter().zip(items).all(|(r, o)| widened_equal(r, o, element)))
+        }
+        (DataType::Struct(fields), Value::Object(entries)) => {
+            let Some(read) = read.as_object() else { return false };
+            read.len() == fields.len()
+                && fields.iter().all(|f| widened_equal(&read[&f.name], entries.get(&f.name).unwrap_or(&Value::Null), &f.data_type))
+        }
+        _ => read == original,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_records_round_trip(records in prop::collection::vec(arb_record(), 1..12)) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let text: String = records.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(&input, text).unwrap();
+        let output = dir.path().join("out.parquet");
+        let report = convert_file(&input, &output);
+        prop_assert_eq!(report.rows, records.len() as u64);
+        prop_assert_eq!(report.rejects, 0);
+
+        let inferred = {
+            let mut inferrer = crate::schema::Inferrer::new();
+            for line in std::fs::read_to_string(&input).unwrap().lines() {
+                inferrer.add(&crate::schema::parse_line(line).unwrap());
+            }
+            DataType::Struct(inferrer.finish().0)
+        };
+        let rows = read_back(&output);
+        prop_assert_eq!(rows.len(), records.len());
+        for (read, original) in rows.iter().zip(&records) {
+            prop_assert!(widened_equal(read, original, &inferred), "read {} from {} as {}", read, original, inferred);
+        }
+    }
+}
+
+#[test]
+fn identical_inputs_give_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let lines: String = (0..5000).map(|i| format!("{{\"i\":{i},\"s\":\"row {i} ü\",\"l\":[null,{{\"x\":{i}.5}}]}}\n")).collect();
+    std::fs::write(&input, lines).unwrap();
+    convert_file(&input, &dir.path().join("a.parquet"));
+    convert_file(&input, &dir.path().join("b.parquet"));
+    assert_eq!(std::fs::read(dir.path().join("a.parquet")).unwrap(), std::fs::read(dir.path().join("b.parquet")).unwrap());
+}

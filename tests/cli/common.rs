@@ -1,0 +1,134 @@
+//! Shared helpers: the binary under test, the Python readers, generated corpora.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn lakeops() -> Command {
+    let mut cmd = Command::cargo_bin("lakeops").expect("binary built");
+    cmd.env_remove("RUST_LOG").env("LAKEOPS_NO_PROGRESS", "1").env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Python with pyarrow, duckdb, polars and zstandard (`.ci/run` builds it and sets this).
+pub fn python() -> String {
+    std::env::var("LAKEOPS_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Runs a Python snippet that prints one JSON document; `args` become `sys.argv[1:]`.
+pub fn py_json(script: &str, args: &[&Path]) -> Value {
+    let output = Process::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} (set LAKEOPS_TEST_PYTHON or run ./.ci/run): {e}", python()));
+    assert!(
+        output.status.success(),
+        "python failed (needs pyarrow, duckdb, polars, zstandard; ./.ci/run installs them):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("python printed JSON")
+}
+
+/// Row count, row groups, schema and rows of a Parquet file, as pyarrow reads them.
+pub fn pyarrow_read(path: &Path) -> Value {
+    py_json(
+        r#"
+import json, sys, pyarrow.parquet as pq
+f = pq.ParquetFile(sys.argv[1])
+t = f.read()
+md = f.metadata
+print(json.dumps({
+    "rows": t.num_rows,
+    "row_groups": md.num_row_groups,
+    "row_group_bytes": [md.row_group(i).total_byte_size for i in range(md.num_row_groups)],
+    "schema": {n: str(t.schema.field(n).type) for n in t.schema.names},
+    "kv": {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if not k.startswith(b"ARROW")},
+    "data": t.to_pylist() if t.num_rows <= 5000 else None,
+}, default=str))
+"#,
+        &[path],
+    )
+}
+
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("lakeops-test").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir")
+}
+
+fn generate(dir: &Path, args: &[&str]) {
+    let status = Process::new(python())
+        .arg(repo_root().join("bench/gen_oscar.py"))
+        .arg("--out")
+        .arg(dir)
+        .args(args)
+        .status()
+        .expect("run gen_oscar.py");
+    assert!(status.success(), "gen_oscar.py failed");
+}
+
+/// A small OSCAR-like corpus (clean shards in four languages), generated once per test run.
+pub fn oscar_clean() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oscar-clean-12M");
+        if !dir.join("clean/MANIFEST.json").exists() {
+            generate(&dir, &["--size", "12M", "--shards", "4", "--langs", "en,ru,zh,ar"]);
+        }
+        dir.join("clean")
+    })
+}
+
+/// The generator's dirty variant at full size (22,000 records per file, defects at known lines).
+pub fn oscar_dirty() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oscar-dirty");
+        if !dir.join("dirty/MANIFEST.json").exists() {
+            generate(&dir, &["--dirty-only"]);
+        }
+        dir.join("dirty")
+    })
+}
+
+pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walk(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    files.sort();
+    files
+}
+
+/// Every file under `dir`, hidden ones included.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The JSON summary record of a `--json` run.
+pub fn summary(stdout: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(stdout);
+    let last = text.lines().last().unwrap_or_else(|| panic!("no JSON output"));
+    let value: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("not JSON ({e}): {last}"));
+    assert_eq!(value["type"], "summary", "{text}");
+    value
+}
+
+pub fn zstd(data: &[u8]) -> Vec<u8> {
+    zstd::stream::encode_all(data, 3).expect("zstd encode")
+}
