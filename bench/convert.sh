@@ -182,7 +182,7 @@ for fi in man["files"]:
     # default mode: stop at the first bad line with FILE:LINE, exit 2, no output left behind
     out = os.path.join(d, f"fail_{stem}.parquet")
     p = subprocess.run([lakeops, "convert", path, "-o", out, "--compression", "snappy", "-q", "--color", "never"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, errors="replace")
     msg = next((l for l in p.stderr.splitlines() if l.startswith("error:")), p.stderr.strip()[-200:])
     fail_ok = (p.returncode == 2 and f":{bad[0]}:" in msg and not os.path.exists(out)) if bad else p.returncode == 0
     fail_cell = f"exit {p.returncode}" + (f": {cell(msg, 90)}" if p.returncode else "")
@@ -190,7 +190,7 @@ for fi in man["files"]:
     # dead-letter: convert the rest, bad lines to _rejected/<stem>.jsonl, exit 1
     out = os.path.join(d, f"dl_{stem}.parquet")
     p = subprocess.run([lakeops, "convert", path, "-o", out, "--compression", "snappy", "-q",
-                        "--on-error", "dead-letter", "--json"], capture_output=True, text=True)
+                        "--on-error", "dead-letter", "--json"], capture_output=True, text=True, errors="replace")
     summ = None
     for line in p.stdout.splitlines():
         try:

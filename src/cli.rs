@@ -97,7 +97,12 @@ pub struct ConvertArgs {
 
     /// Output directory (one Parquet file per input, named after it), or a .parquet file path when
     /// there is one input
-    #[arg(short, long, value_name = "OUTPUT", required_unless_present = "print_schema")]
+    #[arg(
+        short,
+        long,
+        value_name = "OUTPUT",
+        required_unless_present = "print_schema"
+    )]
     pub output: Option<PathBuf>,
 
     /// Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4,
@@ -171,9 +176,17 @@ fn parse_codec(text: &str) -> Result<Codec, String> {
     let level_of = |range: std::ops::RangeInclusive<i64>, default: i64| -> Result<i64, String> {
         match level {
             None => Ok(default),
-            Some(l) => l.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-                format!("invalid {name} level {l:?} (expected {}..={})", range.start(), range.end())
-            }),
+            Some(l) => l
+                .parse::<i64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "invalid {name} level {l:?} (expected {}..={})",
+                        range.start(),
+                        range.end()
+                    )
+                }),
         }
     };
     let no_level = |codec: Codec| match level {
@@ -186,16 +199,22 @@ fn parse_codec(text: &str) -> Result<Codec, String> {
         "gzip" => Ok(Codec::Gzip(level_of(0..=9, 6)? as u32)),
         "lz4" => no_level(Codec::Lz4),
         "none" | "uncompressed" => no_level(Codec::None),
-        other => Err(format!("unknown codec {other:?} (expected snappy, zstd[=LEVEL], gzip[=LEVEL], lz4 or none)")),
+        other => Err(format!(
+            "unknown codec {other:?} (expected snappy, zstd[=LEVEL], gzip[=LEVEL], lz4 or none)"
+        )),
     }
 }
 
 /// `128MiB`, `64MB`, `1.5GiB`, `4096` (bytes).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number.parse().map_err(|_| format!("invalid size {text:?} (examples: 4096, 64MB, 128MiB, 1GiB)"))?;
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid size {text:?} (examples: 4096, 64MB, 128MiB, 1GiB)"))?;
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -206,7 +225,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "gib" => 1 << 30,
         "t" | "tb" => 1_000_000_000_000,
         "tib" => 1 << 40,
-        _ => return Err(format!("invalid size unit in {text:?} (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)")),
+        _ => {
+            return Err(format!(
+                "invalid size unit in {text:?} (use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB)"
+            ))
+        }
     };
     let bytes = number * multiplier as f64;
     if !(1.0..=u64::MAX as f64).contains(&bytes) {
@@ -229,7 +252,9 @@ fn parse_sample_rows(text: &str) -> Result<SampleRows, String> {
     }
     match text.parse::<u64>() {
         Ok(n) if n > 0 => Ok(SampleRows::First(n)),
-        _ => Err(format!("expected a positive number of records or \"all\", got {text:?}")),
+        _ => Err(format!(
+            "expected a positive number of records or \"all\", got {text:?}"
+        )),
     }
 }
 
@@ -260,8 +285,14 @@ mod tests {
         assert_eq!(parse_size("64MB").unwrap(), 64_000_000);
         assert_eq!(parse_size("1.5GiB").unwrap(), 3 << 29);
         assert!(parse_size("12 parsecs").is_err());
-        assert_eq!(parse_row_group_size("100000").unwrap(), RowGroupSize::Rows(100_000));
-        assert_eq!(parse_row_group_size("64MiB").unwrap(), RowGroupSize::Bytes(64 << 20));
+        assert_eq!(
+            parse_row_group_size("100000").unwrap(),
+            RowGroupSize::Rows(100_000)
+        );
+        assert_eq!(
+            parse_row_group_size("64MiB").unwrap(),
+            RowGroupSize::Bytes(64 << 20)
+        );
         assert_eq!(parse_sample_rows("all").unwrap(), SampleRows::All);
         assert!(parse_sample_rows("0").is_err());
     }

@@ -29,13 +29,20 @@ pub fn run(cli: Cli) -> ExitStatus {
     let printer = Printer::new(&cli.global);
     output::init_logging(&cli.global, printer.color());
     let result = match cli.command {
-        Command::Convert(args) => commands::convert::run(args, &printer, commands::interrupt_flag()),
+        Command::Convert(args) => {
+            commands::convert::run(args, &printer, commands::interrupt_flag())
+        }
         Command::Crawl(_) => Err(commands::NotYetAvailable("crawl").into()),
         Command::Cost(_) => Err(commands::NotYetAvailable("cost").into()),
         Command::Embed(_) => Err(commands::NotYetAvailable("embed").into()),
         Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {
-            printer.human(&written.iter().map(|p| format!("wrote {}\n", p.display())).collect::<String>());
+            printer.human(
+                &written
+                    .iter()
+                    .map(|p| format!("wrote {}\n", p.display()))
+                    .collect::<String>(),
+            );
             ExitStatus::Success
         }),
     };
@@ -54,11 +61,19 @@ pub fn run(cli: Cli) -> ExitStatus {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn is_interrupted(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| matches!(e.downcast_ref::<convert::ConvertError>(), Some(convert::ConvertError::Interrupted)))
+    err.chain().any(|e| {
+        matches!(
+            e.downcast_ref::<convert::ConvertError>(),
+            Some(convert::ConvertError::Interrupted)
+        )
+    })
 }
 
 fn hint(err: &anyhow::Error) -> Option<&'static str> {

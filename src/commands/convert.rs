@@ -11,13 +11,22 @@ use crate::output::{megabytes, thousands, Printer, Table};
 use crate::schema::SchemaFile;
 use crate::ExitStatus;
 
-pub fn run(args: ConvertArgs, printer: &Printer, cancel: Arc<AtomicBool>) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    args: ConvertArgs,
+    printer: &Printer,
+    cancel: Arc<AtomicBool>,
+) -> anyhow::Result<ExitStatus> {
     let inputs = convert::resolve_inputs(&args.inputs)?;
-    let threads = args.threads.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args
+        .threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let schema = match &args.schema {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read schema file {}", path.display()))?;
-            let fields = SchemaFile::parse(&text).with_context(|| format!("invalid schema file {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read schema file {}", path.display()))?;
+            let fields = SchemaFile::parse(&text)
+                .with_context(|| format!("invalid schema file {}", path.display()))?;
             SchemaSource::Pinned(fields)
         }
         None => SchemaSource::Infer(args.sample_rows),
@@ -50,7 +59,11 @@ pub fn run(args: ConvertArgs, printer: &Printer, cancel: Arc<AtomicBool>) -> any
     let progress = printer.progress();
     let report = convert::run(options, &progress)?;
     print_report(printer, &report)?;
-    Ok(if report.rejects > 0 { ExitStatus::Rejects } else { ExitStatus::Success })
+    Ok(if report.rejects > 0 {
+        ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()> {
@@ -60,7 +73,14 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
         }
         return printer.json_record("summary", report);
     }
-    let mut table = Table::new(&[("input", false), ("lines", true), ("rows", true), ("rejects", true), ("MB in", true), ("MB out", true)]);
+    let mut table = Table::new(&[
+        ("input", false),
+        ("lines", true),
+        ("rows", true),
+        ("rejects", true),
+        ("MB in", true),
+        ("MB out", true),
+    ]);
     for file in &report.files {
         table.row(vec![
             file.input.clone(),
@@ -85,7 +105,11 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
         report.throughput_bytes_per_second / 1e6,
     ));
     for file in report.files.iter().filter(|f| f.rejected_file.is_some()) {
-        text.push_str(&format!("rejected lines of {}: {}\n", file.input, file.rejected_file.as_deref().unwrap_or_default()));
+        text.push_str(&format!(
+            "rejected lines of {}: {}\n",
+            file.input,
+            file.rejected_file.as_deref().unwrap_or_default()
+        ));
     }
     if report.files.iter().any(|f| f.outputs.is_empty()) {
         text.push_str("inputs without records and without a --schema get no Parquet file (there are no columns to write)\n");

@@ -12,7 +12,13 @@ use crate::cli::{Cli, GenerateArgs};
 /// Every generated file, relative to the repository root, with its content.
 pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = Vec::new();
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         let mut command = Cli::command();
         let mut buffer = Vec::new();
         clap_complete::generate(shell, &mut command, "lakeops", &mut buffer);
@@ -30,7 +36,10 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut buffer = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut buffer)?;
     files.push((PathBuf::from("man/lakeops.1"), buffer));
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+    for sub in command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         let name = format!("lakeops-{}", sub.get_name());
         let page = sub.clone().name(name.clone());
         let mut buffer = Vec::new();
@@ -45,9 +54,11 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
     for (relative, content) in files()? {
         let path = args.dir.join(&relative);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, content)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)

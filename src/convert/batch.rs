@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder, Int64Builder, ListArray, RecordBatch, StringBuilder,
-    StructArray,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder,
+    Int64Builder, ListArray, RecordBatch, StringBuilder, StructArray,
 };
 use arrow::buffer::{OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{FieldRef, Fields, SchemaRef};
@@ -49,7 +49,10 @@ pub struct BatchContext {
 impl BatchContext {
     pub fn new(fields: Vec<Field>) -> Self {
         let arrow_schema = Arc::new(schema::to_arrow_schema(&fields));
-        BatchContext { fields, arrow_schema }
+        BatchContext {
+            fields,
+            arrow_schema,
+        }
     }
 }
 
@@ -77,8 +80,17 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;
         } else if let Err(reason) = append_line(&mut builder, &ctx.fields, line) {
-            let reason = if terminated { reason } else { format!("last line has no newline (truncated input?): {reason}") };
-            out.rejects.push(Reject { line: line_no, byte_offset: chunk.byte_offset + start as u64, reason, raw: line.to_vec() });
+            let reason = if terminated {
+                reason
+            } else {
+                format!("last line has no newline (truncated input?): {reason}")
+            };
+            out.rejects.push(Reject {
+                line: line_no,
+                byte_offset: chunk.byte_offset + start as u64,
+                reason,
+                raw: line.to_vec(),
+            });
         }
         start = next;
         line_no += 1;
@@ -90,9 +102,12 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
 }
 
 fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Result<(), String> {
-    let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
     let record = parse_line(text).map_err(|e| e.to_string())?;
-    let JsonValue::Object(entries) = &record else { unreachable!("parse_line returns objects") };
+    let JsonValue::Object(entries) = &record else {
+        unreachable!("parse_line returns objects")
+    };
     let mut path = String::new();
     check_entries(fields, entries, &mut path).map_err(|m| m.to_string())?;
     builder.append(entries);
@@ -103,7 +118,11 @@ fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Re
 #[derive(Debug, thiserror::Error)]
 pub enum Misfit {
     #[error("{path}: {found} does not fit column type {expected} ({WIDEN_HINT})")]
-    WrongType { path: String, expected: String, found: &'static str },
+    WrongType {
+        path: String,
+        expected: String,
+        found: &'static str,
+    },
     #[error("{path}: a new field holding {found} is not in the schema ({WIDEN_HINT})")]
     NewField { path: String, found: &'static str },
 }
@@ -111,17 +130,25 @@ pub enum Misfit {
 const WIDEN_HINT: &str = "widen with --sample-rows all, or pin a wider type with --schema";
 
 fn misfit(path: &str, expected: &DataType, found: &'static str) -> Misfit {
-    Misfit::WrongType { path: path.to_owned(), expected: expected.to_string(), found }
+    Misfit::WrongType {
+        path: path.to_owned(),
+        expected: expected.to_string(),
+        found,
+    }
 }
 
 fn check(ty: &DataType, value: &JsonValue<'_>, path: &mut String) -> Result<(), Misfit> {
     match (ty, value) {
-        (_, JsonValue::Null) | (DataType::String, _) | (DataType::Boolean, JsonValue::Bool(_)) => Ok(()),
+        (_, JsonValue::Null) | (DataType::String, _) | (DataType::Boolean, JsonValue::Bool(_)) => {
+            Ok(())
+        }
         (DataType::Int, JsonValue::I64(n)) if i32::try_from(*n).is_ok() => Ok(()),
         (DataType::Bigint, JsonValue::I64(_)) => Ok(()),
         (DataType::Double, JsonValue::I64(_) | JsonValue::U64(_) | JsonValue::F64(_)) => Ok(()),
         (DataType::Decimal { precision, scale }, JsonValue::I64(_) | JsonValue::U64(_)) => {
-            decimal_value(value, *precision, *scale).map(drop).ok_or_else(|| misfit(path, ty, "an integer out of its range"))
+            decimal_value(value, *precision, *scale)
+                .map(drop)
+                .ok_or_else(|| misfit(path, ty, "an integer out of its range"))
         }
         (DataType::Array(element), JsonValue::Array(items)) => {
             path.push_str("[]");
@@ -129,20 +156,31 @@ fn check(ty: &DataType, value: &JsonValue<'_>, path: &mut String) -> Result<(), 
             path.truncate(path.len() - 2);
             result
         }
-        (DataType::Struct(fields), JsonValue::Object(entries)) => check_entries(fields, entries, path),
-        (DataType::Int | DataType::Bigint, JsonValue::I64(_) | JsonValue::U64(_)) => Err(misfit(path, ty, "an integer out of its range")),
+        (DataType::Struct(fields), JsonValue::Object(entries)) => {
+            check_entries(fields, entries, path)
+        }
+        (DataType::Int | DataType::Bigint, JsonValue::I64(_) | JsonValue::U64(_)) => {
+            Err(misfit(path, ty, "an integer out of its range"))
+        }
         _ => Err(misfit(path, ty, value.kind_name())),
     }
 }
 
-fn check_entries(fields: &[Field], entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)], path: &mut String) -> Result<(), Misfit> {
+fn check_entries(
+    fields: &[Field],
+    entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
+    path: &mut String,
+) -> Result<(), Misfit> {
     for (position, (key, value)) in entries.iter().enumerate() {
         let len = path.len();
         schema::push_path(path, key);
         let result = match schema::find_field(fields, key, position) {
             Some(index) => check(&fields[index].data_type, value, path),
             None if value == &JsonValue::Null => Ok(()),
-            None => Err(Misfit::NewField { path: path.clone(), found: value.kind_name() }),
+            None => Err(Misfit::NewField {
+                path: path.clone(),
+                found: value.kind_name(),
+            }),
         };
         path.truncate(len);
         result?;
@@ -183,12 +221,18 @@ impl RecordBuilder {
 
     fn finish(self, schema: &SchemaRef) -> RecordBatch {
         let columns: Vec<ArrayRef> = self.columns.into_iter().map(Column::finish).collect();
-        RecordBatch::try_new(schema.clone(), columns).expect("columns are built from the same schema")
+        RecordBatch::try_new(schema.clone(), columns)
+            .expect("columns are built from the same schema")
     }
 }
 
 /// Fills the children of one object; children the object does not mention get a null.
-fn append_entries(children: &mut [Column], names: &[String], entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)], rows_before: usize) {
+fn append_entries(
+    children: &mut [Column],
+    names: &[String],
+    entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
+    rows_before: usize,
+) {
     for (position, (key, value)) in entries.iter().enumerate() {
         let index = match names.get(position) {
             Some(name) if name == key => Some(position),
@@ -211,10 +255,24 @@ enum Column {
     Int(Int32Builder),
     Bigint(Int64Builder),
     Double(Float64Builder),
-    Decimal { builder: Decimal128Builder, precision: u8, scale: i8 },
+    Decimal {
+        builder: Decimal128Builder,
+        precision: u8,
+        scale: i8,
+    },
     Text(StringBuilder),
-    List { field: FieldRef, offsets: Vec<i32>, nulls: NullBufferBuilder, child: Box<Column> },
-    Struct { fields: Fields, names: Vec<String>, nulls: NullBufferBuilder, children: Vec<Column> },
+    List {
+        field: FieldRef,
+        offsets: Vec<i32>,
+        nulls: NullBufferBuilder,
+        child: Box<Column>,
+    },
+    Struct {
+        fields: Fields,
+        names: Vec<String>,
+        nulls: NullBufferBuilder,
+        children: Vec<Column>,
+    },
 }
 
 impl Column {
@@ -233,8 +291,15 @@ impl Column {
             },
             DataType::String | DataType::Unknown => Column::Text(StringBuilder::new()),
             DataType::Array(element) => {
-                let arrow::datatypes::DataType::List(field) = schema::to_arrow_type(ty) else { unreachable!() };
-                Column::List { field, offsets: vec![0], nulls: NullBufferBuilder::new(0), child: Box::new(Column::new(element)) }
+                let arrow::datatypes::DataType::List(field) = schema::to_arrow_type(ty) else {
+                    unreachable!()
+                };
+                Column::List {
+                    field,
+                    offsets: vec![0],
+                    nulls: NullBufferBuilder::new(0),
+                    child: Box::new(Column::new(element)),
+                }
             }
             DataType::Struct(fields) => Column::Struct {
                 fields: schema::to_arrow_fields(fields),
@@ -270,7 +335,9 @@ impl Column {
                 offsets.push(*offsets.last().expect("offsets start with 0"));
                 nulls.append_null();
             }
-            Column::Struct { nulls, children, .. } => {
+            Column::Struct {
+                nulls, children, ..
+            } => {
                 nulls.append_null();
                 children.iter_mut().for_each(Column::append_null);
             }
@@ -289,20 +356,46 @@ impl Column {
             (Column::Double(b), JsonValue::I64(n)) => b.append_value(*n as f64),
             (Column::Double(b), JsonValue::U64(n)) => b.append_value(*n as f64),
             (Column::Double(b), JsonValue::F64(n)) => b.append_value(*n),
-            (Column::Decimal { builder, precision, scale }, v) => match decimal_value(v, *precision, *scale) {
+            (
+                Column::Decimal {
+                    builder,
+                    precision,
+                    scale,
+                },
+                v,
+            ) => match decimal_value(v, *precision, *scale) {
                 Some(d) => builder.append_value(d),
                 None => builder.append_null(),
             },
             (Column::Text(b), JsonValue::Str(s)) => b.append_value(s),
-            (Column::Text(b), JsonValue::Bool(v)) => b.append_value(if *v { "true" } else { "false" }),
+            (Column::Text(b), JsonValue::Bool(v)) => {
+                b.append_value(if *v { "true" } else { "false" })
+            }
             (Column::Text(b), v) => b.append_value(v.to_json_text()),
-            (Column::List { offsets, nulls, child, .. }, JsonValue::Array(items)) => {
+            (
+                Column::List {
+                    offsets,
+                    nulls,
+                    child,
+                    ..
+                },
+                JsonValue::Array(items),
+            ) => {
                 items.iter().for_each(|item| child.append(item));
-                let end = i32::try_from(child.len()).expect("a batch holds fewer than 2^31 list elements");
+                let end = i32::try_from(child.len())
+                    .expect("a batch holds fewer than 2^31 list elements");
                 offsets.push(end);
                 nulls.append_non_null();
             }
-            (Column::Struct { names, nulls, children, .. }, JsonValue::Object(entries)) => {
+            (
+                Column::Struct {
+                    names,
+                    nulls,
+                    children,
+                    ..
+                },
+                JsonValue::Object(entries),
+            ) => {
                 let rows_before = nulls.len();
                 nulls.append_non_null();
                 append_entries(children, names, entries, rows_before);
@@ -319,14 +412,32 @@ impl Column {
             Column::Double(mut b) => Arc::new(b.finish()),
             Column::Decimal { mut builder, .. } => Arc::new(builder.finish()),
             Column::Text(mut b) => Arc::new(b.finish()),
-            Column::List { field, offsets, mut nulls, child } => Arc::new(
-                ListArray::try_new(field, OffsetBuffer::new(ScalarBuffer::from(offsets)), child.finish(), nulls.finish())
-                    .expect("offsets and child built together"),
+            Column::List {
+                field,
+                offsets,
+                mut nulls,
+                child,
+            } => Arc::new(
+                ListArray::try_new(
+                    field,
+                    OffsetBuffer::new(ScalarBuffer::from(offsets)),
+                    child.finish(),
+                    nulls.finish(),
+                )
+                .expect("offsets and child built together"),
             ),
-            Column::Struct { fields, mut nulls, children, .. } => {
+            Column::Struct {
+                fields,
+                mut nulls,
+                children,
+                ..
+            } => {
                 let len = nulls.len();
                 let arrays: Vec<ArrayRef> = children.into_iter().map(Column::finish).collect();
-                Arc::new(StructArray::try_new_with_length(fields, arrays, nulls.finish(), len).expect("children built together"))
+                Arc::new(
+                    StructArray::try_new_with_length(fields, arrays, nulls.finish(), len)
+                        .expect("children built together"),
+                )
             }
         }
     }

@@ -49,7 +49,11 @@ pub enum ConvertError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("{file}:{line}: {reason}")]
-    BadLine { file: String, line: u64, reason: String },
+    BadLine {
+        file: String,
+        line: u64,
+        reason: String,
+    },
     #[error("interrupted; files in progress were removed")]
     Interrupted,
 }
@@ -138,9 +142,20 @@ pub struct ConvertReport {
 }
 
 /// The schema the run will use: pinned, or inferred from the inputs.
-pub fn resolve_schema(inputs: &[Input], schema: &SchemaSource, threads: usize, cancel: &AtomicBool, progress: &dyn Progress) -> Result<sample::Sampled, ConvertError> {
+pub fn resolve_schema(
+    inputs: &[Input],
+    schema: &SchemaSource,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+) -> Result<sample::Sampled, ConvertError> {
     match schema {
-        SchemaSource::Pinned(fields) => Ok(sample::Sampled { fields: fields.clone(), conflicts: Vec::new(), records: 0, stdin: None }),
+        SchemaSource::Pinned(fields) => Ok(sample::Sampled {
+            fields: fields.clone(),
+            conflicts: Vec::new(),
+            records: 0,
+            stdin: None,
+        }),
         SchemaSource::Infer(rows) => {
             if *rows == SampleRows::All {
                 if inputs.contains(&Input::Stdin) {
@@ -153,7 +168,10 @@ pub fn resolve_schema(inputs: &[Input], schema: &SchemaSource, threads: usize, c
                 progress.finish();
             }
             if sampled.fields.is_empty() && sampled.records > 0 {
-                return Err(ConvertError::Options("the sampled records are all empty objects: there are no columns to write".into()));
+                return Err(ConvertError::Options(
+                    "the sampled records are all empty objects: there are no columns to write"
+                        .into(),
+                ));
             }
             Ok(sampled)
         }
@@ -170,14 +188,23 @@ fn total_input_bytes(inputs: &[Input]) -> Option<u64> {
         .sum()
 }
 
-pub fn run(options: ConvertOptions, progress: &dyn Progress) -> Result<ConvertReport, ConvertError> {
+pub fn run(
+    options: ConvertOptions,
+    progress: &dyn Progress,
+) -> Result<ConvertReport, ConvertError> {
     let started = Instant::now();
     let threads = options.threads.max(1);
     let inputs: Vec<Input> = options.inputs.iter().map(|i| i.input.clone()).collect();
     let sampled = resolve_schema(&inputs, &options.schema, threads, &options.cancel, progress)?;
-    let kind_conflicts: Vec<String> = sampled.conflicts.iter().map(|c: &Conflict| c.path.clone()).collect();
+    let kind_conflicts: Vec<String> = sampled
+        .conflicts
+        .iter()
+        .map(|c: &Conflict| c.path.clone())
+        .collect();
     for path in &kind_conflicts {
-        tracing::warn!("W_KIND_CONFLICT {path}: objects, arrays and scalars met; the column holds JSON text");
+        tracing::warn!(
+            "W_KIND_CONFLICT {path}: objects, arrays and scalars met; the column holds JSON text"
+        );
     }
     let plan = plan_outputs(&options.inputs, &options.output, options.writer.splits())?;
     let context = Arc::new(BatchContext::new(sampled.fields));
@@ -198,7 +225,9 @@ pub fn run(options: ConvertOptions, progress: &dyn Progress) -> Result<ConvertRe
                 Input::Stdin => stdin.take(),
                 Input::Path(_) => None,
             };
-            match convert_input(planned, opened, &context, &options, &job_tx, &stop, threads, progress) {
+            match convert_input(
+                planned, opened, &context, &options, &job_tx, &stop, threads, progress,
+            ) {
                 Ok(report) => files.push(report),
                 Err(err) => {
                     outcome = Err(err);
@@ -215,7 +244,11 @@ pub fn run(options: ConvertOptions, progress: &dyn Progress) -> Result<ConvertRe
     Ok(summarize(files, started, kind_conflicts))
 }
 
-fn summarize(files: Vec<FileReport>, started: Instant, kind_conflicts: Vec<String>) -> ConvertReport {
+fn summarize(
+    files: Vec<FileReport>,
+    started: Instant,
+    kind_conflicts: Vec<String>,
+) -> ConvertReport {
     let sum = |f: fn(&FileReport) -> u64| files.iter().map(f).sum::<u64>();
     let wall_seconds = started.elapsed().as_secs_f64();
     let bytes_uncompressed = sum(|f| f.bytes_uncompressed);
@@ -228,7 +261,11 @@ fn summarize(files: Vec<FileReport>, started: Instant, kind_conflicts: Vec<Strin
         bytes_uncompressed,
         bytes_out: sum(|f| f.bytes_out),
         wall_seconds,
-        throughput_bytes_per_second: if wall_seconds > 0.0 { bytes_uncompressed as f64 / wall_seconds } else { 0.0 },
+        throughput_bytes_per_second: if wall_seconds > 0.0 {
+            bytes_uncompressed as f64 / wall_seconds
+        } else {
+            0.0
+        },
         kind_conflicts,
         files,
     }
@@ -242,8 +279,14 @@ struct Job {
 
 /// What the reader hands the writer, in input order.
 enum Pending {
-    Parsed { reply: Receiver<ParsedChunk>, bytes: u64 },
-    Broken { error: std::io::Error, partial: Chunk },
+    Parsed {
+        reply: Receiver<ParsedChunk>,
+        bytes: u64,
+    },
+    Broken {
+        error: std::io::Error,
+        partial: Chunk,
+    },
 }
 
 fn parse_worker(jobs: &Mutex<Receiver<Job>>, cancel: &AtomicBool, stop: &AtomicBool) {
@@ -277,9 +320,16 @@ fn convert_input(
     let name = planned.input.display_name();
     let opened = match opened {
         Some(opened) => opened,
-        None => source::open(&planned.input).map_err(|source| ConvertError::Read { path: name.clone().into(), source })?,
+        None => source::open(&planned.input).map_err(|source| ConvertError::Read {
+            path: name.clone().into(),
+            source,
+        })?,
     };
-    let Opened { reader, compression, bytes_read } = opened;
+    let Opened {
+        reader,
+        compression,
+        bytes_read,
+    } = opened;
     let mut report = FileReport {
         input: name.clone(),
         compression,
@@ -297,9 +347,15 @@ fn convert_input(
     let mut sink = if context.fields.is_empty() {
         None
     } else {
-        Some(ParquetSink::new(planned.target.clone(), &options.writer, context.arrow_schema.clone(), &name)?)
+        Some(ParquetSink::new(
+            planned.target.clone(),
+            &options.writer,
+            context.arrow_schema.clone(),
+            &name,
+        )?)
     };
-    let mut dead_letter = (options.on_error == OnError::DeadLetter).then(|| DeadLetter::new(planned.dead_letter.clone(), name.clone()));
+    let mut dead_letter = (options.on_error == OnError::DeadLetter)
+        .then(|| DeadLetter::new(planned.dead_letter.clone(), name.clone()));
     let input_stop = AtomicBool::new(false);
 
     let outcome = std::thread::scope(|scope| -> Result<(), ConvertError> {
@@ -309,17 +365,30 @@ fn convert_input(
         scope.spawn(move || {
             let mut reported = 0;
             for piece in Splitter::new(reader, options.chunk_bytes) {
-                if options.cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) || input_stop.load(Ordering::Relaxed) {
+                if options.cancel.load(Ordering::Relaxed)
+                    || stop.load(Ordering::Relaxed)
+                    || input_stop.load(Ordering::Relaxed)
+                {
                     break;
                 }
                 let pending = match piece {
                     Piece::Chunk(chunk) => {
                         let (reply_tx, reply_rx) = mpsc::sync_channel(1);
                         let bytes = chunk.data.len() as u64;
-                        if jobs.send(Job { chunk, context: context.clone(), reply: reply_tx }).is_err() {
+                        if jobs
+                            .send(Job {
+                                chunk,
+                                context: context.clone(),
+                                reply: reply_tx,
+                            })
+                            .is_err()
+                        {
                             break;
                         }
-                        Pending::Parsed { reply: reply_rx, bytes }
+                        Pending::Parsed {
+                            reply: reply_rx,
+                            bytes,
+                        }
                     }
                     Piece::Broken { error, partial } => Pending::Broken { error, partial },
                 };
@@ -364,7 +433,11 @@ fn convert_input(
                     report.rejects += 1;
                     match (options.on_error, dead_letter.as_mut()) {
                         (OnError::Fail, _) => {
-                            return Err(ConvertError::BadLine { file: name.clone(), line: reject.line, reason: reject.reason.clone() });
+                            return Err(ConvertError::BadLine {
+                                file: name.clone(),
+                                line: reject.line,
+                                reason: reject.reason.clone(),
+                            });
                         }
                         (OnError::DeadLetter, Some(dead_letter)) => dead_letter.write(reject)?,
                         _ => {}

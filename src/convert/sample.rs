@@ -37,21 +37,31 @@ pub struct Sampled {
     pub stdin: Option<Opened>,
 }
 
-pub fn infer(inputs: &[Input], sample: SampleRows, threads: usize, cancel: &AtomicBool, progress: &dyn Progress) -> Result<Sampled, ConvertError> {
+pub fn infer(
+    inputs: &[Input],
+    sample: SampleRows,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+) -> Result<Sampled, ConvertError> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Inferrer, ConvertError>>>> = Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Result<Inferrer, ConvertError>>>> =
+        Mutex::new((0..inputs.len()).map(|_| None).collect());
     let stdin_rest: Mutex<Option<Opened>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, inputs.len().max(1)) {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(index) else { break };
-                let result = sample_one(input, sample.limit(), cancel, progress).map(|(inferrer, rest)| {
-                    if let Some(rest) = rest {
-                        *stdin_rest.lock().expect("no panics while held") = Some(rest);
-                    }
-                    inferrer
-                });
+                let Some(input) = inputs.get(index) else {
+                    break;
+                };
+                let result =
+                    sample_one(input, sample.limit(), cancel, progress).map(|(inferrer, rest)| {
+                        if let Some(rest) = rest {
+                            *stdin_rest.lock().expect("no panics while held") = Some(rest);
+                        }
+                        inferrer
+                    });
                 results.lock().expect("no panics while held")[index] = Some(result);
             });
         }
@@ -65,12 +75,29 @@ pub fn infer(inputs: &[Input], sample: SampleRows, threads: usize, cancel: &Atom
     }
     let records = merged.records();
     let (fields, conflicts) = merged.finish();
-    Ok(Sampled { fields, conflicts, records, stdin: stdin_rest.into_inner().expect("threads joined") })
+    Ok(Sampled {
+        fields,
+        conflicts,
+        records,
+        stdin: stdin_rest.into_inner().expect("threads joined"),
+    })
 }
 
-fn sample_one(input: &Input, limit: u64, cancel: &AtomicBool, progress: &dyn Progress) -> Result<(Inferrer, Option<Opened>), ConvertError> {
-    let opened = source::open(input).map_err(|source| ConvertError::Read { path: input.display_name().into(), source })?;
-    let Opened { reader, compression, bytes_read } = opened;
+fn sample_one(
+    input: &Input,
+    limit: u64,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+) -> Result<(Inferrer, Option<Opened>), ConvertError> {
+    let opened = source::open(input).map_err(|source| ConvertError::Read {
+        path: input.display_name().into(),
+        source,
+    })?;
+    let Opened {
+        reader,
+        compression,
+        bytes_read,
+    } = opened;
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut inferrer = Inferrer::new();
     let keep = matches!(input, Input::Stdin);
@@ -89,7 +116,10 @@ fn sample_one(input: &Input, limit: u64, cancel: &AtomicBool, progress: &dyn Pro
         }
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if let Ok(record) = std::str::from_utf8(text).map_err(drop).and_then(|t| parse_line(t).map_err(drop)) {
+        if let Ok(record) = std::str::from_utf8(text)
+            .map_err(drop)
+            .and_then(|t| parse_line(t).map_err(drop))
+        {
             inferrer.add(&record);
         }
         if limit == u64::MAX {

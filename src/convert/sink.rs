@@ -70,7 +70,12 @@ pub struct WriterSettings {
 
 impl Default for WriterSettings {
     fn default() -> Self {
-        WriterSettings { codec: Codec::DEFAULT, row_group_size: RowGroupSize::DEFAULT, max_rows_per_file: None, max_file_bytes: None }
+        WriterSettings {
+            codec: Codec::DEFAULT,
+            row_group_size: RowGroupSize::DEFAULT,
+            max_rows_per_file: None,
+            max_file_bytes: None,
+        }
     }
 }
 
@@ -82,14 +87,20 @@ impl WriterSettings {
     fn properties(&self, source: &str) -> Result<WriterProperties, ConvertError> {
         let (max_rows, max_bytes) = match self.row_group_size {
             RowGroupSize::Rows(rows) => (Some(rows.max(1)), None),
-            RowGroupSize::Bytes(bytes) => (None, Some(usize::try_from(bytes).unwrap_or(usize::MAX).max(1))),
+            RowGroupSize::Bytes(bytes) => (
+                None,
+                Some(usize::try_from(bytes).unwrap_or(usize::MAX).max(1)),
+            ),
         };
         Ok(WriterProperties::builder()
             .set_compression(self.codec.to_parquet()?)
             .set_max_row_group_row_count(max_rows)
             .set_max_row_group_bytes(max_bytes)
             .set_key_value_metadata(Some(vec![
-                KeyValue::new("lakeops.version".to_owned(), env!("CARGO_PKG_VERSION").to_owned()),
+                KeyValue::new(
+                    "lakeops.version".to_owned(),
+                    env!("CARGO_PKG_VERSION").to_owned(),
+                ),
                 KeyValue::new("lakeops.source".to_owned(), source.to_owned()),
             ]))
             .build())
@@ -127,7 +138,10 @@ pub struct OutputFile {
 
 /// The hidden name a file is written under until it is complete.
 pub fn temp_path(final_path: &Path) -> PathBuf {
-    let name = final_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = final_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     final_path.with_file_name(format!(".{name}.{}.lakeops-tmp", std::process::id()))
 }
 
@@ -156,17 +170,35 @@ pub struct ParquetSink {
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> ConvertError {
-    ConvertError::Write { path: path.to_owned(), source: Box::new(source) }
+    ConvertError::Write {
+        path: path.to_owned(),
+        source: Box::new(source),
+    }
 }
 
 fn parquet_error(path: &Path, source: parquet::errors::ParquetError) -> ConvertError {
-    ConvertError::Write { path: path.to_owned(), source: Box::new(source) }
+    ConvertError::Write {
+        path: path.to_owned(),
+        source: Box::new(source),
+    }
 }
 
 impl ParquetSink {
-    pub fn new(target: Target, settings: &WriterSettings, schema: SchemaRef, source: &str) -> Result<Self, ConvertError> {
+    pub fn new(
+        target: Target,
+        settings: &WriterSettings,
+        schema: SchemaRef,
+        source: &str,
+    ) -> Result<Self, ConvertError> {
         let properties = settings.properties(source)?;
-        let mut sink = ParquetSink { target, settings: settings.clone(), properties, schema, open: None, closed: Vec::new() };
+        let mut sink = ParquetSink {
+            target,
+            settings: settings.clone(),
+            properties,
+            schema,
+            open: None,
+            closed: Vec::new(),
+        };
         // An input with no records still gets a (zero-row) file: its absence would read as a failure.
         sink.open_part()?;
         Ok(sink)
@@ -179,21 +211,41 @@ impl ParquetSink {
         }
         let temp = temp_path(&final_path);
         let file = File::create(&temp).map_err(|e| io_error(&temp, e))?;
-        let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), self.schema.clone(), Some(self.properties.clone()))
-            .map_err(|e| parquet_error(&temp, e))?;
-        self.open = Some(OpenPart { writer, final_path, temp, rows: 0 });
+        let writer = ArrowWriter::try_new(
+            BufWriter::with_capacity(1 << 20, file),
+            self.schema.clone(),
+            Some(self.properties.clone()),
+        )
+        .map_err(|e| parquet_error(&temp, e))?;
+        self.open = Some(OpenPart {
+            writer,
+            final_path,
+            temp,
+            rows: 0,
+        });
         Ok(())
     }
 
     fn close_part(&mut self) -> Result<(), ConvertError> {
         if let Some(part) = self.open.take() {
             let row_groups = part.writer.flushed_row_groups().len();
-            let mut inner = part.writer.into_inner().map_err(|e| parquet_error(&part.temp, e))?;
+            let mut inner = part
+                .writer
+                .into_inner()
+                .map_err(|e| parquet_error(&part.temp, e))?;
             inner.flush().map_err(|e| io_error(&part.temp, e))?;
-            let file = inner.into_inner().map_err(|e| io_error(&part.temp, e.into_error()))?;
+            let file = inner
+                .into_inner()
+                .map_err(|e| io_error(&part.temp, e.into_error()))?;
             file.sync_all().map_err(|e| io_error(&part.temp, e))?;
             let bytes = file.metadata().map_err(|e| io_error(&part.temp, e))?.len();
-            self.closed.push(ClosedPart { final_path: part.final_path, temp: part.temp, rows: part.rows, bytes, row_groups });
+            self.closed.push(ClosedPart {
+                final_path: part.final_path,
+                temp: part.temp,
+                rows: part.rows,
+                bytes,
+                row_groups,
+            });
         }
         Ok(())
     }
@@ -207,17 +259,24 @@ impl ParquetSink {
                 self.open_part()?;
             }
             let part = self.open.as_mut().expect("a part is open");
-            let room = self.settings.max_rows_per_file.map_or(u64::MAX, |max| max.saturating_sub(part.rows));
+            let room = self
+                .settings
+                .max_rows_per_file
+                .map_or(u64::MAX, |max| max.saturating_sub(part.rows));
             let take = (batch.num_rows() as u64).min(room).min(slice_rows) as usize;
             let head = batch.slice(0, take);
             batch = batch.slice(take, batch.num_rows() - take);
-            part.writer.write(&head).map_err(|e| parquet_error(&part.temp, e))?;
+            part.writer
+                .write(&head)
+                .map_err(|e| parquet_error(&part.temp, e))?;
             part.rows += take as u64;
-            let rows_full = self.settings.max_rows_per_file.is_some_and(|max| part.rows >= max);
-            let bytes_full = self
+            let rows_full = self
                 .settings
-                .max_file_bytes
-                .is_some_and(|max| part.writer.bytes_written() as u64 + part.writer.in_progress_size() as u64 >= max);
+                .max_rows_per_file
+                .is_some_and(|max| part.rows >= max);
+            let bytes_full = self.settings.max_file_bytes.is_some_and(|max| {
+                part.writer.bytes_written() as u64 + part.writer.in_progress_size() as u64 >= max
+            });
             if rows_full || bytes_full {
                 self.close_part()?;
             }
@@ -300,7 +359,12 @@ struct DeadLetterRecord<'a> {
 impl DeadLetter {
     pub fn new(final_path: PathBuf, source: String) -> Self {
         let temp = temp_path(&final_path);
-        DeadLetter { final_path, temp, file: None, source }
+        DeadLetter {
+            final_path,
+            temp,
+            file: None,
+            source,
+        }
     }
 
     pub fn write(&mut self, reject: &Reject) -> Result<(), ConvertError> {
@@ -313,10 +377,19 @@ impl DeadLetter {
         }
         let (raw, raw_base64) = match std::str::from_utf8(&reject.raw) {
             Ok(text) => (Some(text), None),
-            Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&reject.raw))),
+            Err(_) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(&reject.raw)),
+            ),
         };
-        let record =
-            DeadLetterRecord { file: &self.source, line: reject.line, byte_offset: reject.byte_offset, reason: &reject.reason, raw, raw_base64 };
+        let record = DeadLetterRecord {
+            file: &self.source,
+            line: reject.line,
+            byte_offset: reject.byte_offset,
+            reason: &reject.reason,
+            raw,
+            raw_base64,
+        };
         let out = self.file.as_mut().expect("opened above");
         serde_json::to_writer(&mut *out, &record).map_err(|e| io_error(&self.temp, e.into()))?;
         out.write_all(b"\n").map_err(|e| io_error(&self.temp, e))
@@ -326,9 +399,12 @@ impl DeadLetter {
     pub fn finish(mut self) -> Result<Option<String>, ConvertError> {
         match self.file.take() {
             Some(out) => {
-                let file = out.into_inner().map_err(|e| io_error(&self.temp, e.into_error()))?;
+                let file = out
+                    .into_inner()
+                    .map_err(|e| io_error(&self.temp, e.into_error()))?;
                 file.sync_all().map_err(|e| io_error(&self.temp, e))?;
-                fs::rename(&self.temp, &self.final_path).map_err(|e| io_error(&self.final_path, e))?;
+                fs::rename(&self.temp, &self.final_path)
+                    .map_err(|e| io_error(&self.final_path, e))?;
                 Ok(Some(self.final_path.display().to_string()))
             }
             None => {

@@ -35,7 +35,10 @@ const DATA_EXTENSIONS: [&str; 3] = ["jsonl", "json", "ndjson"];
 const COMPRESSION_EXTENSIONS: [&str; 2] = ["zst", "gz"];
 
 pub fn stem_of(path: &Path) -> String {
-    let mut name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for ext in COMPRESSION_EXTENSIONS.iter().chain(DATA_EXTENSIONS.iter()) {
         if let Some(stripped) = name.strip_suffix(&format!(".{ext}")) {
             if !stripped.is_empty() {
@@ -48,9 +51,17 @@ pub fn stem_of(path: &Path) -> String {
 
 /// Whether a file found while walking a directory is a JSON-lines input.
 pub fn is_data_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let name = COMPRESSION_EXTENSIONS.iter().find_map(|ext| name.strip_suffix(&format!(".{ext}"))).unwrap_or(&name);
-    DATA_EXTENSIONS.iter().any(|ext| name.ends_with(&format!(".{ext}")))
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = COMPRESSION_EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(&format!(".{ext}")))
+        .unwrap_or(&name);
+    DATA_EXTENSIONS
+        .iter()
+        .any(|ext| name.ends_with(&format!(".{ext}")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -125,7 +136,13 @@ pub fn open(input: &Input) -> io::Result<Opened> {
 
 pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let bytes_read = Arc::new(AtomicU64::new(0));
-    let mut buffered = BufReader::with_capacity(READ_BUFFER, Counting { inner: raw, count: bytes_read.clone() });
+    let mut buffered = BufReader::with_capacity(
+        READ_BUFFER,
+        Counting {
+            inner: raw,
+            count: bytes_read.clone(),
+        },
+    );
     let compression = detect(buffered.fill_buf()?);
     let reader: Box<dyn Read + Send> = match compression {
         Compression::Zstd => {
@@ -136,7 +153,11 @@ pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         Compression::None => Box::new(buffered),
     };
-    Ok(Opened { reader, compression, bytes_read })
+    Ok(Opened {
+        reader,
+        compression,
+        bytes_read,
+    })
 }
 
 /// Whole lines of decompressed text (the last chunk of an input may end without a newline).
@@ -154,7 +175,10 @@ pub enum Piece {
     Chunk(Chunk),
     /// The stream could not be read further. `partial` holds the bytes of the line that was being
     /// read when it broke (it counts as one rejected line when not empty).
-    Broken { error: io::Error, partial: Chunk },
+    Broken {
+        error: io::Error,
+        partial: Chunk,
+    },
 }
 
 /// Cuts a decompressed stream into chunks of about `target` bytes, always at a line end.
@@ -170,11 +194,23 @@ pub struct Splitter<R> {
 
 impl<R: Read> Splitter<R> {
     pub fn new(reader: R, target: usize) -> Self {
-        Splitter { reader, target: target.max(1), carry: Vec::new(), next_line: 1, next_offset: 0, done: false, pending: None }
+        Splitter {
+            reader,
+            target: target.max(1),
+            carry: Vec::new(),
+            next_line: 1,
+            next_offset: 0,
+            done: false,
+            pending: None,
+        }
     }
 
     fn emit(&mut self, data: Vec<u8>) -> Chunk {
-        let chunk = Chunk { first_line: self.next_line, byte_offset: self.next_offset, data };
+        let chunk = Chunk {
+            first_line: self.next_line,
+            byte_offset: self.next_offset,
+            data,
+        };
         self.next_line += memchr::memchr_iter(b'\n', &chunk.data).count() as u64;
         self.next_offset += chunk.data.len() as u64;
         chunk

@@ -28,20 +28,31 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(prop::sample::select(vec!["a".to_owned(), "b".to_owned(), "é-x".to_owned()]), inner, 0..3)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(
+                prop::sample::select(vec!["a".to_owned(), "b".to_owned(), "é-x".to_owned()]),
+                inner,
+                0..3
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
 
 fn arb_record() -> impl Strategy<Value = Value> {
-    prop::collection::btree_map(prop::sample::select(vec!["id".to_owned(), "v".to_owned(), "w-1".to_owned()]), arb_json(), 1..3)
-        .prop_map(|m| Value::Object(m.into_iter().collect()))
+    prop::collection::btree_map(
+        prop::sample::select(vec!["id".to_owned(), "v".to_owned(), "w-1".to_owned()]),
+        arb_json(),
+        1..3,
+    )
+    .prop_map(|m| Value::Object(m.into_iter().collect()))
 }
 
 fn convert_file(input: &std::path::Path, output: &std::path::Path) -> ConvertReport {
     let options = ConvertOptions {
-        inputs: vec![ResolvedInput { input: source::Input::Path(input.to_owned()), rel_dir: Default::default() }],
+        inputs: vec![ResolvedInput {
+            input: source::Input::Path(input.to_owned()),
+            rel_dir: Default::default(),
+        }],
         output: output.to_owned(),
         schema: SchemaSource::Infer(SampleRows::All),
         on_error: OnError::Fail,
@@ -55,7 +66,10 @@ fn convert_file(input: &std::path::Path, output: &std::path::Path) -> ConvertRep
 
 /// Reads every row back as JSON, independently of how the writer built the columns.
 fn read_back(path: &std::path::Path) -> Vec<Value> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap().build().unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
     let mut rows = Vec::new();
     for batch in reader {
         let batch = batch.unwrap();
@@ -79,15 +93,30 @@ fn cell(array: &dyn Array, row: usize) -> Value {
         ArrowType::Int32 => json!(array.as_primitive::<Int32Type>().value(row)),
         ArrowType::Int64 => json!(array.as_primitive::<Int64Type>().value(row)),
         ArrowType::Float64 => json!(array.as_primitive::<Float64Type>().value(row)),
-        ArrowType::Decimal128(_, 0) => Value::String(array.as_primitive::<Decimal128Type>().value(row).to_string()),
+        ArrowType::Decimal128(_, 0) => Value::String(
+            array
+                .as_primitive::<Decimal128Type>()
+                .value(row)
+                .to_string(),
+        ),
         ArrowType::Utf8 => json!(array.as_string::<i32>().value(row)),
         ArrowType::List(_) => {
             let values = array.as_list::<i32>().value(row);
-            Value::Array((0..values.len()).map(|i| cell(values.as_ref(), i)).collect())
+            Value::Array(
+                (0..values.len())
+                    .map(|i| cell(values.as_ref(), i))
+                    .collect(),
+            )
         }
         ArrowType::Struct(fields) => {
             let s = array.as_struct();
-            Value::Object(fields.iter().zip(s.columns()).map(|(f, c)| (f.name().clone(), cell(c.as_ref(), row))).collect())
+            Value::Object(
+                fields
+                    .iter()
+                    .zip(s.columns())
+                    .map(|(f, c)| (f.name().clone(), cell(c.as_ref(), row)))
+                    .collect(),
+            )
         }
         other => panic!("unexpected column type {other}"),
     }
@@ -98,16 +127,34 @@ fn widened_equal(read: &Value, original: &Value, ty: &DataType) -> bool {
     match (ty, original) {
         (_, Value::Null) => read.is_null(),
         (DataType::String, Value::String(s)) => read.as_str() == Some(s),
-        (DataType::String, other) => read.as_str().and_then(|t| serde_json::from_str::<Value>(t).ok()).as_ref() == Some(other),
-        (DataType::Double, Value::Number(n)) => read.as_f64() == n.as_f64(),
-        (DataType::Decimal { .. }, Value::Number(n)) => read.as_str() == Some(n.to_string().as_str()),
-        (DataType::Array(element), Value::Array(items)) => {
-            read.as_array().is_some_and(|r| r.len() == items.len() && r.iter().zip(items).all(|(r, o)| widened_equal(r, o, element)))
+        (DataType::String, other) => {
+            read.as_str()
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                .as_ref()
+                == Some(other)
         }
+        (DataType::Double, Value::Number(n)) => read.as_f64() == n.as_f64(),
+        (DataType::Decimal { .. }, Value::Number(n)) => {
+            read.as_str() == Some(n.to_string().as_str())
+        }
+        (DataType::Array(element), Value::Array(items)) => read.as_array().is_some_and(|r| {
+            r.len() == items.len()
+                && r.iter()
+                    .zip(items)
+                    .all(|(r, o)| widened_equal(r, o, element))
+        }),
         (DataType::Struct(fields), Value::Object(entries)) => {
-            let Some(read) = read.as_object() else { return false };
+            let Some(read) = read.as_object() else {
+                return false;
+            };
             read.len() == fields.len()
-                && fields.iter().all(|f| widened_equal(&read[&f.name], entries.get(&f.name).unwrap_or(&Value::Null), &f.data_type))
+                && fields.iter().all(|f| {
+                    widened_equal(
+                        &read[&f.name],
+                        entries.get(&f.name).unwrap_or(&Value::Null),
+                        &f.data_type,
+                    )
+                })
         }
         _ => read == original,
     }
@@ -146,9 +193,14 @@ proptest! {
 fn identical_inputs_give_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    let lines: String = (0..5000).map(|i| format!("{{\"i\":{i},\"s\":\"row {i} ü\",\"l\":[null,{{\"x\":{i}.5}}]}}\n")).collect();
+    let lines: String = (0..5000)
+        .map(|i| format!("{{\"i\":{i},\"s\":\"row {i} ü\",\"l\":[null,{{\"x\":{i}.5}}]}}\n"))
+        .collect();
     std::fs::write(&input, lines).unwrap();
     convert_file(&input, &dir.path().join("a.parquet"));
     convert_file(&input, &dir.path().join("b.parquet"));
-    assert_eq!(std::fs::read(dir.path().join("a.parquet")).unwrap(), std::fs::read(dir.path().join("b.parquet")).unwrap());
+    assert_eq!(
+        std::fs::read(dir.path().join("a.parquet")).unwrap(),
+        std::fs::read(dir.path().join("b.parquet")).unwrap()
+    );
 }

@@ -28,11 +28,21 @@ impl Printer {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                stderr_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                stderr_tty
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
             }
         };
-        let progress = stderr_tty && !global.quiet && global.verbose == 0 && std::env::var_os("LAKEOPS_NO_PROGRESS").is_none();
-        Printer { quiet: global.quiet, json: global.json, color, progress }
+        let progress = stderr_tty
+            && !global.quiet
+            && global.verbose == 0
+            && std::env::var_os("LAKEOPS_NO_PROGRESS").is_none();
+        Printer {
+            quiet: global.quiet,
+            json: global.json,
+            color,
+            progress,
+        }
     }
 
     pub fn json(&self) -> bool {
@@ -85,12 +95,24 @@ impl Printer {
 
     /// `error: what` / `  Caused by: why` / `hint: fix`, on stderr, even with `--quiet`.
     pub fn error(&self, err: &anyhow::Error, hint: Option<&str>) {
-        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&err.to_string()));
+        let mut text = format!(
+            "{} {}\n",
+            self.paint("error:", "1;31"),
+            sanitize(&err.to_string())
+        );
         for cause in err.chain().skip(1) {
-            text.push_str(&format!("  {} {}\n", self.paint("Caused by:", "1"), sanitize(&cause.to_string())));
+            text.push_str(&format!(
+                "  {} {}\n",
+                self.paint("Caused by:", "1"),
+                sanitize(&cause.to_string())
+            ));
         }
         if let Some(hint) = hint {
-            text.push_str(&format!("{} {}\n", self.paint("hint:", "1;36"), sanitize(hint)));
+            text.push_str(&format!(
+                "{} {}\n",
+                self.paint("hint:", "1;36"),
+                sanitize(hint)
+            ));
         }
         let _ = io::stderr().lock().write_all(text.as_bytes());
     }
@@ -98,7 +120,10 @@ impl Printer {
 
 /// Control characters in file names, keys or input lines cannot reach the terminal raw.
 pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -18,13 +18,20 @@ pub fn to_arrow_type(ty: &DataType) -> ArrowType {
         DataType::Decimal { precision, scale } => ArrowType::Decimal128(*precision, *scale),
         // `Unknown` only survives when a caller skipped `finalize`; text is what R3 makes of it.
         DataType::String | DataType::Unknown => ArrowType::Utf8,
-        DataType::Array(element) => ArrowType::List(Arc::new(ArrowField::new(LIST_ELEMENT, to_arrow_type(element), true))),
+        DataType::Array(element) => ArrowType::List(Arc::new(ArrowField::new(
+            LIST_ELEMENT,
+            to_arrow_type(element),
+            true,
+        ))),
         DataType::Struct(fields) => ArrowType::Struct(to_arrow_fields(fields)),
     }
 }
 
 pub fn to_arrow_fields(fields: &[Field]) -> Fields {
-    fields.iter().map(|f| ArrowField::new(&f.name, to_arrow_type(&f.data_type), true)).collect()
+    fields
+        .iter()
+        .map(|f| ArrowField::new(&f.name, to_arrow_type(&f.data_type), true))
+        .collect()
 }
 
 pub fn to_arrow_schema(fields: &[Field]) -> Schema {

@@ -55,7 +55,10 @@ impl SchemaFile {
                 .map(|f| {
                     let mut spec = TypeSpec::from_type(&f.data_type);
                     spec.hive = Some(f.data_type.to_string());
-                    FieldSpec { name: f.name.clone(), spec }
+                    FieldSpec {
+                        name: f.name.clone(),
+                        spec,
+                    }
                 })
                 .collect(),
         }
@@ -72,7 +75,12 @@ impl SchemaFile {
 
 impl TypeSpec {
     fn from_type(ty: &DataType) -> Self {
-        let mut spec = TypeSpec { type_name: ty.to_string(), fields: None, element: None, hive: None };
+        let mut spec = TypeSpec {
+            type_name: ty.to_string(),
+            fields: None,
+            element: None,
+            hive: None,
+        };
         match ty {
             DataType::Array(element) => {
                 spec.type_name = "array".into();
@@ -81,7 +89,13 @@ impl TypeSpec {
             DataType::Struct(fields) => {
                 spec.type_name = "struct".into();
                 spec.fields = Some(
-                    fields.iter().map(|f| FieldSpec { name: f.name.clone(), spec: TypeSpec::from_type(&f.data_type) }).collect(),
+                    fields
+                        .iter()
+                        .map(|f| FieldSpec {
+                            name: f.name.clone(),
+                            spec: TypeSpec::from_type(&f.data_type),
+                        })
+                        .collect(),
                 );
             }
             _ => {}
@@ -90,7 +104,10 @@ impl TypeSpec {
     }
 
     fn to_type(&self, path: &str) -> Result<DataType, SchemaFileError> {
-        let invalid = |message: String| SchemaFileError::Invalid { path: path.to_owned(), message };
+        let invalid = |message: String| SchemaFileError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
         Ok(match self.type_name.trim() {
             "boolean" => DataType::Boolean,
             "int" => DataType::Int,
@@ -120,9 +137,16 @@ impl TypeSpec {
 fn fields_from_specs(specs: &[FieldSpec], parent: &str) -> Result<Vec<Field>, SchemaFileError> {
     let mut fields: Vec<Field> = Vec::with_capacity(specs.len());
     for spec in specs {
-        let path = if parent.is_empty() { spec.name.clone() } else { format!("{parent}.{}", spec.name) };
+        let path = if parent.is_empty() {
+            spec.name.clone()
+        } else {
+            format!("{parent}.{}", spec.name)
+        };
         if fields.iter().any(|f| f.name == spec.name) {
-            return Err(SchemaFileError::Invalid { path, message: "duplicate field name".into() });
+            return Err(SchemaFileError::Invalid {
+                path,
+                message: "duplicate field name".into(),
+            });
         }
         fields.push(Field::new(spec.name.clone(), spec.spec.to_type(&path)?));
     }
@@ -134,5 +158,6 @@ fn parse_decimal(text: &str) -> Option<DataType> {
     let (p, s) = inner.split_once(',')?;
     let precision: u8 = p.trim().parse().ok()?;
     let scale: i8 = s.trim().parse().ok()?;
-    ((1..=38).contains(&precision) && scale >= 0 && scale as u8 <= precision).then_some(DataType::Decimal { precision, scale })
+    ((1..=38).contains(&precision) && scale >= 0 && scale as u8 <= precision)
+        .then_some(DataType::Decimal { precision, scale })
 }

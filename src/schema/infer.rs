@@ -54,7 +54,9 @@ impl Inferrer {
     pub fn merge(&mut self, other: Inferrer) {
         let mut mine = DataType::Struct(std::mem::take(&mut self.record));
         let conflicts = &mut self.conflicts;
-        mine.widen(&DataType::Struct(other.record), &mut |path| note_conflict(conflicts, path));
+        mine.widen(&DataType::Struct(other.record), &mut |path| {
+            note_conflict(conflicts, path)
+        });
         for c in other.conflicts {
             note_conflict(conflicts, &c.path);
         }
@@ -79,11 +81,18 @@ impl Inferrer {
 
 fn note_conflict(conflicts: &mut Vec<Conflict>, path: &str) {
     if !conflicts.iter().any(|c| c.path == path) {
-        conflicts.push(Conflict { path: path.to_owned() });
+        conflicts.push(Conflict {
+            path: path.to_owned(),
+        });
     }
 }
 
-fn absorb(ty: &mut DataType, value: &JsonValue<'_>, path: &mut String, conflicts: &mut Vec<Conflict>) {
+fn absorb(
+    ty: &mut DataType,
+    value: &JsonValue<'_>,
+    path: &mut String,
+    conflicts: &mut Vec<Conflict>,
+) {
     match (&mut *ty, value) {
         (_, JsonValue::Null) => {}
         (DataType::Unknown, JsonValue::Array(_) | JsonValue::Object(_)) => {
@@ -97,7 +106,9 @@ fn absorb(ty: &mut DataType, value: &JsonValue<'_>, path: &mut String, conflicts
             }
             path.truncate(path.len() - 2);
         }
-        (DataType::Struct(fields), JsonValue::Object(entries)) => absorb_entries(fields, entries, path, conflicts),
+        (DataType::Struct(fields), JsonValue::Object(entries)) => {
+            absorb_entries(fields, entries, path, conflicts)
+        }
         _ => ty.widen(&scalar_type(value), &mut |_| note_conflict(conflicts, path)),
     }
 }

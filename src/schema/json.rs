@@ -133,7 +133,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         if let Some(key) = first_duplicate_key(&entries) {
             // Keeping either value would silently drop the other: the line is rejected instead.
-            return Err(de::Error::custom(format_args!("duplicate key {key:?} in one object")));
+            return Err(de::Error::custom(format_args!(
+                "duplicate key {key:?} in one object"
+            )));
         }
         Ok(JsonValue::Object(entries))
     }

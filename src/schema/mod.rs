@@ -44,12 +44,18 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, data_type: DataType) -> Self {
-        Field { name: name.into(), data_type }
+        Field {
+            name: name.into(),
+            data_type,
+        }
     }
 }
 
 /// The decimal type R1 gives integers beyond `i64`.
-pub const WIDE_INTEGER: DataType = DataType::Decimal { precision: 38, scale: 0 };
+pub const WIDE_INTEGER: DataType = DataType::Decimal {
+    precision: 38,
+    scale: 0,
+};
 
 /// Where two kinds (scalar, struct, array) met and the lattice fell back to `string` holding JSON
 /// text (`W_KIND_CONFLICT` in the spec).
@@ -116,9 +122,19 @@ impl DataType {
             (a, Double) if a.is_numeric() => Double,
             (Decimal { .. }, b) if b.is_integer() => return,
             (a, d @ Decimal { .. }) if a.is_integer() => d.clone(),
-            (Decimal { precision: p1, scale: s1 }, Decimal { precision: p2, scale: s2 }) if s1 == s2 => {
-                Decimal { precision: (*p1).max(*p2), scale: *s1 }
-            }
+            (
+                Decimal {
+                    precision: p1,
+                    scale: s1,
+                },
+                Decimal {
+                    precision: p2,
+                    scale: s2,
+                },
+            ) if s1 == s2 => Decimal {
+                precision: (*p1).max(*p2),
+                scale: *s1,
+            },
             // Boolean against a number, or decimals of different scale: only text holds both.
             _ => String,
         };
@@ -126,7 +142,10 @@ impl DataType {
     }
 
     fn is_numeric(&self) -> bool {
-        matches!(self, DataType::Int | DataType::Bigint | DataType::Double | DataType::Decimal { .. })
+        matches!(
+            self,
+            DataType::Int | DataType::Bigint | DataType::Double | DataType::Decimal { .. }
+        )
     }
 
     /// R3, plus what Parquet forces: `unknown` becomes `string`, `array<unknown>` becomes
@@ -143,13 +162,20 @@ impl DataType {
     }
 }
 
-fn merge_fields(fields: &mut Vec<Field>, others: &[Field], path: &mut String, on_conflict: &mut dyn FnMut(&str)) {
+fn merge_fields(
+    fields: &mut Vec<Field>,
+    others: &[Field],
+    path: &mut String,
+    on_conflict: &mut dyn FnMut(&str),
+) {
     for other in others {
         match fields.iter_mut().find(|f| f.name == other.name) {
             Some(field) => {
                 let len = path.len();
                 push_path(path, &field.name);
-                field.data_type.widen_at(&other.data_type, path, on_conflict);
+                field
+                    .data_type
+                    .widen_at(&other.data_type, path, on_conflict);
                 path.truncate(len);
             }
             None => fields.push(other.clone()),

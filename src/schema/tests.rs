@@ -15,44 +15,95 @@ fn infer(lines: &[&str]) -> (Vec<Field>, Vec<Conflict>) {
 
 fn column(lines: &[&str], name: &str) -> DataType {
     let (fields, _) = infer(lines);
-    fields.into_iter().find(|f| f.name == name).map(|f| f.data_type).expect("column present")
+    fields
+        .into_iter()
+        .find(|f| f.name == name)
+        .map(|f| f.data_type)
+        .expect("column present")
 }
 
 fn hive(lines: &[&str]) -> String {
-    infer(lines).0.iter().map(|f| format!("{} {}", f.name, f.data_type)).collect::<Vec<_>>().join(", ")
+    infer(lines)
+        .0
+        .iter()
+        .map(|f| format!("{} {}", f.name, f.data_type))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[test]
 fn r1_scalars() {
-    assert_eq!(column(&[r#"{"a":null}"#], "a"), DataType::String, "null alone finalizes to string (R3)");
+    assert_eq!(
+        column(&[r#"{"a":null}"#], "a"),
+        DataType::String,
+        "null alone finalizes to string (R3)"
+    );
     assert_eq!(column(&[r#"{"a":true}"#], "a"), DataType::Boolean);
     assert_eq!(column(&[r#"{"a":2147483647}"#], "a"), DataType::Int);
     assert_eq!(column(&[r#"{"a":-2147483648}"#], "a"), DataType::Int);
     assert_eq!(column(&[r#"{"a":2147483648}"#], "a"), DataType::Bigint);
-    assert_eq!(column(&[r#"{"a":9223372036854775807}"#], "a"), DataType::Bigint);
-    assert_eq!(column(&[r#"{"a":9223372036854775808}"#], "a"), WIDE_INTEGER, "beyond i64: decimal, never wrapped");
-    assert_eq!(column(&[r#"{"a":1.0}"#], "a"), DataType::Double, "a fraction makes a double even when integral");
+    assert_eq!(
+        column(&[r#"{"a":9223372036854775807}"#], "a"),
+        DataType::Bigint
+    );
+    assert_eq!(
+        column(&[r#"{"a":9223372036854775808}"#], "a"),
+        WIDE_INTEGER,
+        "beyond i64: decimal, never wrapped"
+    );
+    assert_eq!(
+        column(&[r#"{"a":1.0}"#], "a"),
+        DataType::Double,
+        "a fraction makes a double even when integral"
+    );
     assert_eq!(column(&[r#"{"a":1e3}"#], "a"), DataType::Double);
-    assert_eq!(column(&[r#"{"a":"2024-01-01"}"#], "a"), DataType::String, "E12: no date sniffing");
+    assert_eq!(
+        column(&[r#"{"a":"2024-01-01"}"#], "a"),
+        DataType::String,
+        "E12: no date sniffing"
+    );
 }
 
 #[test]
 fn r1_beyond_u64_is_double_not_wrapped() {
-    assert_eq!(column(&[r#"{"a":123456789012345678901234}"#], "a"), DataType::Double);
+    assert_eq!(
+        column(&[r#"{"a":123456789012345678901234}"#], "a"),
+        DataType::Double
+    );
 }
 
 #[test]
 fn worked_examples() {
-    assert_eq!(hive(&[r#"{"a":1}"#, r#"{"a":5000000000}"#]), "a bigint", "E1");
+    assert_eq!(
+        hive(&[r#"{"a":1}"#, r#"{"a":5000000000}"#]),
+        "a bigint",
+        "E1"
+    );
     assert_eq!(hive(&[r#"{"a":1}"#, r#"{"a":1.5}"#]), "a double", "E2");
     assert_eq!(hive(&[r#"{"a":1}"#, r#"{"a":"x"}"#]), "a string", "E3");
     assert_eq!(hive(&[r#"{"a":true}"#, r#"{"a":1}"#]), "a string", "E4");
-    assert_eq!(hive(&[r#"{"a":null}"#, r#"{"b":2}"#]), "a string, b int", "E5");
-    assert_eq!(hive(&[r#"{"a":{"b":1}}"#, r#"{"a":{"c":"x"}}"#]), "a struct<b:int,c:string>", "E6");
+    assert_eq!(
+        hive(&[r#"{"a":null}"#, r#"{"b":2}"#]),
+        "a string, b int",
+        "E5"
+    );
+    assert_eq!(
+        hive(&[r#"{"a":{"b":1}}"#, r#"{"a":{"c":"x"}}"#]),
+        "a struct<b:int,c:string>",
+        "E6"
+    );
     assert_eq!(hive(&[r#"{"a":[]}"#, r#"{"a":[1]}"#]), "a array<int>", "E7");
     assert_eq!(hive(&[r#"{"a":[]}"#]), "a array<string>", "E7 alone");
-    assert_eq!(hive(&[r#"{"a":[{"x":1}]}"#, r#"{"a":[{"y":2.5}]}"#]), "a array<struct<x:int,y:double>>", "E8");
-    assert_eq!(hive(&[r#"{"z":1,"a":2}"#, r#"{"z":3,"a":4,"m":5}"#]), "z int, a int, m int", "E17 order");
+    assert_eq!(
+        hive(&[r#"{"a":[{"x":1}]}"#, r#"{"a":[{"y":2.5}]}"#]),
+        "a array<struct<x:int,y:double>>",
+        "E8"
+    );
+    assert_eq!(
+        hive(&[r#"{"z":1,"a":2}"#, r#"{"z":3,"a":4,"m":5}"#]),
+        "z int, a int, m int",
+        "E17 order"
+    );
 }
 
 #[test]
@@ -60,7 +111,13 @@ fn e9_kind_conflicts_become_json_text_with_a_warning() {
     let (fields, conflicts) = infer(&[r#"{"a":1,"b":[1]}"#, r#"{"a":{"b":1},"b":{"c":2}}"#]);
     assert_eq!(fields[0].data_type, DataType::String);
     assert_eq!(fields[1].data_type, DataType::String);
-    assert_eq!(conflicts.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(
+        conflicts
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
 }
 
 #[test]
@@ -78,13 +135,19 @@ fn list_whose_first_element_is_null_infers_its_element_type() {
 
 #[test]
 fn hyphenated_keys_and_non_ascii_keys_are_kept() {
-    assert_eq!(hive(&[r#"{"warc-record-id":"x","größe":1}"#]), "warc-record-id string, größe int");
+    assert_eq!(
+        hive(&[r#"{"warc-record-id":"x","größe":1}"#]),
+        "warc-record-id string, größe int"
+    );
 }
 
 #[test]
 fn empty_objects_finalize_to_string() {
     assert_eq!(hive(&[r#"{"a":{},"b":1}"#]), "a string, b int");
-    assert_eq!(hive(&[r#"{"a":{}}"#, r#"{"a":{"x":true}}"#]), "a struct<x:boolean>");
+    assert_eq!(
+        hive(&[r#"{"a":{}}"#, r#"{"a":{"x":true}}"#]),
+        "a struct<x:boolean>"
+    );
 }
 
 #[test]
@@ -96,7 +159,10 @@ fn r2_numeric_and_scalar_widening() {
     assert_eq!(WIDE_INTEGER.merge(&Double), Double);
     assert_eq!(Boolean.merge(&Double), String);
     assert_eq!(Unknown.merge(&Boolean), Boolean);
-    assert_eq!(Array(Box::new(Unknown)).merge(&Array(Box::new(Int))), Array(Box::new(Int)));
+    assert_eq!(
+        Array(Box::new(Unknown)).merge(&Array(Box::new(Int))),
+        Array(Box::new(Int))
+    );
 }
 
 #[test]
@@ -104,20 +170,32 @@ fn duplicate_keys_reject_the_line() {
     let err = parse_line(r#"{"a":1,"a":2}"#).unwrap_err();
     assert!(err.to_string().contains("duplicate key \"a\""), "{err}");
     // Also past the small-object fast path.
-    let wide: Vec<String> = (0..20).map(|i| format!("\"k{i}\":{i}")).chain(["\"k3\":0".into()]).collect();
+    let wide: Vec<String> = (0..20)
+        .map(|i| format!("\"k{i}\":{i}"))
+        .chain(["\"k3\":0".into()])
+        .collect();
     assert!(parse_line(&format!("{{{}}}", wide.join(","))).is_err());
 }
 
 #[test]
 fn lines_that_are_not_objects_are_named() {
-    assert_eq!(parse_line("[1,2]").unwrap_err(), LineError::NotAnObject("an array"));
-    assert_eq!(parse_line("42").unwrap_err(), LineError::NotAnObject("a number"));
+    assert_eq!(
+        parse_line("[1,2]").unwrap_err(),
+        LineError::NotAnObject("an array")
+    );
+    assert_eq!(
+        parse_line("42").unwrap_err(),
+        LineError::NotAnObject("a number")
+    );
 }
 
 #[test]
 fn nan_and_infinity_literals_are_invalid_json() {
     for line in [r#"{"a":NaN}"#, r#"{"a":Infinity}"#, r#"{"a":-Infinity}"#] {
-        assert!(matches!(parse_line(line), Err(LineError::InvalidJson(_))), "{line}");
+        assert!(
+            matches!(parse_line(line), Err(LineError::InvalidJson(_))),
+            "{line}"
+        );
     }
 }
 
@@ -130,7 +208,10 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn truncated_lines_are_reported_as_truncated() {
-    assert!(matches!(parse_line(r#"{"content":"abc"#), Err(LineError::Truncated(_))));
+    assert!(matches!(
+        parse_line(r#"{"content":"abc"#),
+        Err(LineError::Truncated(_))
+    ));
 }
 
 #[test]
@@ -142,8 +223,14 @@ fn schema_file_round_trips() {
 
 #[test]
 fn schema_file_errors_name_the_field() {
-    let err = SchemaFile::parse(r#"{"fields":[{"name":"m","type":"struct","fields":[{"name":"x","type":"strng"}]}]}"#).unwrap_err();
-    assert!(err.to_string().starts_with("m.x: unknown type \"strng\""), "{err}");
+    let err = SchemaFile::parse(
+        r#"{"fields":[{"name":"m","type":"struct","fields":[{"name":"x","type":"strng"}]}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with("m.x: unknown type \"strng\""),
+        "{err}"
+    );
 }
 
 fn arb_type() -> impl Strategy<Value = DataType> {
@@ -159,15 +246,16 @@ fn arb_type() -> impl Strategy<Value = DataType> {
     leaf.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
             inner.clone().prop_map(|t| DataType::Array(Box::new(t))),
-            prop::collection::vec((prop::sample::select(vec!["a", "b", "c"]), inner), 0..3).prop_map(|fields| {
-                let mut unique: Vec<Field> = Vec::new();
-                for (name, ty) in fields {
-                    if !unique.iter().any(|f| f.name == name) {
-                        unique.push(Field::new(name, ty));
+            prop::collection::vec((prop::sample::select(vec!["a", "b", "c"]), inner), 0..3)
+                .prop_map(|fields| {
+                    let mut unique: Vec<Field> = Vec::new();
+                    for (name, ty) in fields {
+                        if !unique.iter().any(|f| f.name == name) {
+                            unique.push(Field::new(name, ty));
+                        }
                     }
-                }
-                DataType::Struct(unique)
-            }),
+                    DataType::Struct(unique)
+                }),
         ]
     })
 }
@@ -177,7 +265,10 @@ fn canonical(ty: &DataType) -> DataType {
     match ty {
         DataType::Array(e) => DataType::Array(Box::new(canonical(e))),
         DataType::Struct(fields) => {
-            let mut fields: Vec<Field> = fields.iter().map(|f| Field::new(f.name.clone(), canonical(&f.data_type))).collect();
+            let mut fields: Vec<Field> = fields
+                .iter()
+                .map(|f| Field::new(f.name.clone(), canonical(&f.data_type)))
+                .collect();
             fields.sort_by(|a, b| a.name.cmp(&b.name));
             DataType::Struct(fields)
         }

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 pub fn lakeops() -> Command {
     let mut cmd = Command::cargo_bin("lakeops").expect("binary built");
-    cmd.env_remove("RUST_LOG").env("LAKEOPS_NO_PROGRESS", "1").env("NO_COLOR", "1");
+    cmd.env_remove("RUST_LOG")
+        .env("LAKEOPS_NO_PROGRESS", "1")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -29,7 +31,12 @@ pub fn py_json(script: &str, args: &[&Path]) -> Value {
         .arg(script)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {} (set LAKEOPS_TEST_PYTHON or run ./.ci/run): {e}", python()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {} (set LAKEOPS_TEST_PYTHON or run ./.ci/run): {e}",
+                python()
+            )
+        });
     assert!(
         output.status.success(),
         "python failed (needs pyarrow, duckdb, polars, zstandard; ./.ci/run installs them):\n{}",
@@ -60,7 +67,10 @@ print(json.dumps({
 }
 
 pub fn tmp() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("lakeops-test").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir")
+    tempfile::Builder::new()
+        .prefix("lakeops-test")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temp dir")
 }
 
 fn generate(dir: &Path, args: &[&str]) {
@@ -80,7 +90,10 @@ pub fn oscar_clean() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oscar-clean-12M");
         if !dir.join("clean/MANIFEST.json").exists() {
-            generate(&dir, &["--size", "12M", "--shards", "4", "--langs", "en,ru,zh,ar"]);
+            generate(
+                &dir,
+                &["--size", "12M", "--shards", "4", "--langs", "en,ru,zh,ar"],
+            );
         }
         dir.join("clean")
     })
@@ -99,7 +112,10 @@ pub fn oscar_dirty() -> &'static Path {
 }
 
 pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walk(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    let mut files: Vec<PathBuf> = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
     files.sort();
     files
 }
@@ -123,8 +139,12 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 /// The JSON summary record of a `--json` run.
 pub fn summary(stdout: &[u8]) -> Value {
     let text = String::from_utf8_lossy(stdout);
-    let last = text.lines().last().unwrap_or_else(|| panic!("no JSON output"));
-    let value: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("not JSON ({e}): {last}"));
+    let last = text
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("no JSON output"));
+    let value: Value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("not JSON ({e}): {last}"));
     assert_eq!(value["type"], "summary", "{text}");
     value
 }

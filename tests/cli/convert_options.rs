@@ -7,7 +7,11 @@ use std::process::Stdio;
 use crate::common::*;
 
 fn records(n: usize) -> String {
-    (0..n).map(|i| format!("{{\"id\":{i},\"text\":\"record {i} – ünïcode\",\"tags\":[\"a\",null]}}\n")).collect()
+    (0..n)
+        .map(|i| {
+            format!("{{\"id\":{i},\"text\":\"record {i} – ünïcode\",\"tags\":[\"a\",null]}}\n")
+        })
+        .collect()
 }
 
 #[test]
@@ -37,16 +41,41 @@ fn compression_is_detected_from_magic_bytes() {
     std::fs::write(dir.path().join("plain.json"), &text).unwrap();
 
     let out = dir.path().join("out");
-    let assert = lakeops().arg("convert").arg(dir.path()).arg("-o").arg(&out).arg("--json").assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .arg("--json")
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    let files: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).filter(|v: &serde_json::Value| v["type"] == "file").collect();
-    let compressions: Vec<&str> = files.iter().map(|f| f["compression"].as_str().unwrap()).collect();
-    assert_eq!(compressions, ["zstd", "gzip", "zstd", "uncompressed"], "long, members, multi, plain (sorted by name)");
+    let files: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["type"] == "file")
+        .collect();
+    let compressions: Vec<&str> = files
+        .iter()
+        .map(|f| f["compression"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        compressions,
+        ["zstd", "gzip", "zstd", "uncompressed"],
+        "long, members, multi, plain (sorted by name)"
+    );
     for stem in ["long", "members", "multi", "plain"] {
         let read = pyarrow_read(&out.join(format!("{stem}.parquet")));
         assert_eq!(read["rows"], 3000, "{stem}");
-        assert_eq!(read["data"][2999]["text"], "record 2999 – ünïcode", "{stem}");
-        assert_eq!(read["data"][0]["tags"], serde_json::json!(["a", null]), "{stem}");
+        assert_eq!(
+            read["data"][2999]["text"], "record 2999 – ünïcode",
+            "{stem}"
+        );
+        assert_eq!(
+            read["data"][0]["tags"],
+            serde_json::json!(["a", null]),
+            "{stem}"
+        );
     }
 }
 
@@ -61,12 +90,27 @@ fn directories_are_mirrored_and_globs_expand() {
     std::fs::write(input.join("_skip/c.jsonl"), records(7)).unwrap();
     std::fs::write(input.join("notes.txt"), "not data").unwrap();
     let out = dir.path().join("out");
-    lakeops().arg("convert").arg(&input).arg("-o").arg(&out).assert().success();
-    let found: Vec<String> = parquet_files(&out).iter().map(|p| p.strip_prefix(&out).unwrap().display().to_string()).collect();
+    lakeops()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let found: Vec<String> = parquet_files(&out)
+        .iter()
+        .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+        .collect();
     assert_eq!(found, ["2024/01/a.parquet", "2024/b.parquet"]);
 
     let out = dir.path().join("glob");
-    lakeops().arg("convert").arg(format!("{}/2024/*/*.jsonl", input.display())).arg("-o").arg(&out).assert().success();
+    lakeops()
+        .arg("convert")
+        .arg(format!("{}/2024/*/*.jsonl", input.display()))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     assert_eq!(parquet_files(&out).len(), 1);
 }
 
@@ -75,23 +119,63 @@ fn large_inputs_split_into_numbered_parts() {
     let dir = tmp();
     std::fs::write(dir.path().join("big.jsonl"), records(2500)).unwrap();
     let out = dir.path().join("out");
-    lakeops().arg("convert").arg(dir.path().join("big.jsonl")).arg("-o").arg(&out).args(["--max-rows-per-file", "1000"]).assert().success();
-    let parts: Vec<String> = parquet_files(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(parts, ["big-00001.parquet", "big-00002.parquet", "big-00003.parquet"]);
-    let rows: Vec<u64> = parquet_files(&out).iter().map(|p| pyarrow_read(p)["rows"].as_u64().unwrap()).collect();
+    lakeops()
+        .arg("convert")
+        .arg(dir.path().join("big.jsonl"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-rows-per-file", "1000"])
+        .assert()
+        .success();
+    let parts: Vec<String> = parquet_files(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "big-00001.parquet",
+            "big-00002.parquet",
+            "big-00003.parquet"
+        ]
+    );
+    let rows: Vec<u64> = parquet_files(&out)
+        .iter()
+        .map(|p| pyarrow_read(p)["rows"].as_u64().unwrap())
+        .collect();
     assert_eq!(rows, [1000, 1000, 500]);
     let first = pyarrow_read(&parquet_files(&out)[1]);
     assert_eq!(first["data"][0]["id"], 1000, "parts keep input order");
 
     let out = dir.path().join("bysize");
-    lakeops().arg("convert").arg(dir.path().join("big.jsonl")).arg("-o").arg(&out).args(["--max-file-size", "20KB", "--row-group-size", "200", "--compression", "none"]).assert().success();
+    lakeops()
+        .arg("convert")
+        .arg(dir.path().join("big.jsonl"))
+        .arg("-o")
+        .arg(&out)
+        .args([
+            "--max-file-size",
+            "20KB",
+            "--row-group-size",
+            "200",
+            "--compression",
+            "none",
+        ])
+        .assert()
+        .success();
     let parts = parquet_files(&out);
     assert!(parts.len() > 3, "{parts:?}");
     for part in &parts[..parts.len() - 1] {
         let size = std::fs::metadata(part).unwrap().len();
-        assert!((20_000..60_000).contains(&size), "a part closes after the row group that reaches the limit: {size}");
+        assert!(
+            (20_000..60_000).contains(&size),
+            "a part closes after the row group that reaches the limit: {size}"
+        );
     }
-    let total: u64 = parts.iter().map(|p| pyarrow_read(p)["rows"].as_u64().unwrap()).sum();
+    let total: u64 = parts
+        .iter()
+        .map(|p| pyarrow_read(p)["rows"].as_u64().unwrap())
+        .sum();
     assert_eq!(total, 2500);
 }
 
@@ -101,10 +185,28 @@ fn row_groups_follow_the_byte_size_and_the_codec_applies() {
     let dir = tmp();
     let shard = corpus.join("en_meta_part_1.jsonl.zst");
     let one = dir.path().join("one.parquet");
-    lakeops().arg("convert").arg(&shard).arg("-o").arg(&one).args(["--compression", "snappy"]).assert().success();
-    assert_eq!(pyarrow_read(&one)["row_groups"], 1, "3 MB of text is one row group at the 128 MiB default");
+    lakeops()
+        .arg("convert")
+        .arg(&shard)
+        .arg("-o")
+        .arg(&one)
+        .args(["--compression", "snappy"])
+        .assert()
+        .success();
+    assert_eq!(
+        pyarrow_read(&one)["row_groups"],
+        1,
+        "3 MB of text is one row group at the 128 MiB default"
+    );
     let many = dir.path().join("many.parquet");
-    lakeops().arg("convert").arg(&shard).arg("-o").arg(&many).args(["--row-group-size", "256KiB", "--compression", "zstd=9"]).assert().success();
+    lakeops()
+        .arg("convert")
+        .arg(&shard)
+        .arg("-o")
+        .arg(&many)
+        .args(["--row-group-size", "256KiB", "--compression", "zstd=9"])
+        .assert()
+        .success();
     let codecs = py_json(
         r#"
 import json, sys, pyarrow.parquet as pq
@@ -121,7 +223,10 @@ print(json.dumps({"codecs": sorted({md.row_group(i).column(j).compression for i 
     // Every row group but the last holds about the requested encoded size (before compression):
     // no storm of tiny groups, no giant one.
     for size in codecs["encoded"].as_array().unwrap().iter().rev().skip(1) {
-        assert!((192 * 1024..400 * 1024).contains(&size.as_u64().unwrap()), "{codecs}");
+        assert!(
+            (192 * 1024..400 * 1024).contains(&size.as_u64().unwrap()),
+            "{codecs}"
+        );
     }
 }
 
@@ -137,7 +242,12 @@ fn stdin_converts_with_inference_and_output_is_deterministic() {
             .stdin(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
         assert!(child.wait().unwrap().success());
         std::fs::read(dir.path().join(name)).unwrap()
     };
@@ -153,32 +263,80 @@ fn stdin_converts_with_inference_and_output_is_deterministic() {
 fn print_schema_shows_the_inferred_schema_and_it_can_be_pinned() {
     let corpus = oscar_clean();
     let dir = tmp();
-    let assert = lakeops().arg("convert").arg(corpus.join("zh_meta_part_3.jsonl.zst")).arg(corpus.join("en_meta_part_1.jsonl.zst")).arg("--print-schema").assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(corpus.join("zh_meta_part_3.jsonl.zst"))
+        .arg(corpus.join("en_meta_part_1.jsonl.zst"))
+        .arg("--print-schema")
+        .assert()
+        .success();
     let schema: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    let fields: Vec<&str> = schema["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = schema["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["content", "warc_headers", "metadata"]);
-    assert_eq!(schema["fields"][2]["hive"].as_str().unwrap().contains("harmful_pp:double"), true, "zh has only nulls, en numbers");
+    assert_eq!(
+        schema["fields"][2]["hive"]
+            .as_str()
+            .unwrap()
+            .contains("harmful_pp:double"),
+        true,
+        "zh has only nulls, en numbers"
+    );
     assert!(parquet_files(dir.path()).is_empty(), "nothing written");
 
     let schema_file = dir.path().join("schema.json");
     std::fs::write(&schema_file, &assert.get_output().stdout).unwrap();
     let out = dir.path().join("zh.parquet");
-    lakeops().arg("convert").arg(corpus.join("zh_meta_part_3.jsonl.zst")).arg("-o").arg(&out).arg("--schema").arg(&schema_file).assert().success();
-    assert_eq!(pyarrow_read(&out)["schema"]["metadata"].as_str().unwrap().contains("harmful_pp: double"), true);
+    lakeops()
+        .arg("convert")
+        .arg(corpus.join("zh_meta_part_3.jsonl.zst"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--schema")
+        .arg(&schema_file)
+        .assert()
+        .success();
+    assert_eq!(
+        pyarrow_read(&out)["schema"]["metadata"]
+            .as_str()
+            .unwrap()
+            .contains("harmful_pp: double"),
+        true
+    );
 }
 
 #[test]
 fn global_flags_work_after_the_subcommand() {
     let dir = tmp();
     std::fs::write(dir.path().join("x.jsonl"), records(10)).unwrap();
-    let assert = lakeops().arg("convert").arg(dir.path().join("x.jsonl")).arg("-o").arg(dir.path().join("o")).args(["-q", "--json", "--color", "never"]).assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dir.path().join("x.jsonl"))
+        .arg("-o")
+        .arg(dir.path().join("o"))
+        .args(["-q", "--json", "--color", "never"])
+        .assert()
+        .success();
     assert!(assert.get_output().stderr.is_empty(), "quiet");
     assert_eq!(summary(&assert.get_output().stdout)["rows"], 10);
     // Without --json the summary is for people, on stderr; stdout stays empty.
-    let assert = lakeops().arg("convert").arg(dir.path().join("x.jsonl")).arg("-o").arg(dir.path().join("o")).assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dir.path().join("x.jsonl"))
+        .arg("-o")
+        .arg(dir.path().join("o"))
+        .assert()
+        .success();
     assert!(assert.get_output().stdout.is_empty());
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("10 lines: 10 rows written, 0 rejected"), "{stderr}");
+    assert!(
+        stderr.contains("10 lines: 10 rows written, 0 rejected"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -204,10 +362,19 @@ fn interrupt_exits_130_and_leaves_nothing_that_looks_complete() {
         while stdin.write_all(chunk.as_bytes()).is_ok() {}
     });
     std::thread::sleep(std::time::Duration::from_millis(800));
-    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let code = child.wait().unwrap().code();
     writer.join().unwrap();
     assert_eq!(code, Some(130));
-    assert!(walk(dir.path()).iter().all(|p| p.file_name().unwrap() == "schema.json"), "{:?}", walk(dir.path()));
+    assert!(
+        walk(dir.path())
+            .iter()
+            .all(|p| p.file_name().unwrap() == "schema.json"),
+        "{:?}",
+        walk(dir.path())
+    );
 }

@@ -42,32 +42,68 @@ print(json.dumps({
 fn clean_shards_convert_with_nested_schema_and_exact_values() {
     let corpus = oscar_clean();
     let out = tmp();
-    let mut shards: Vec<_> = std::fs::read_dir(corpus).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".zst")).collect();
+    let mut shards: Vec<_> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".zst"))
+        .collect();
     shards.sort();
-    let assert = lakeops().arg("convert").args(&shards).arg("-o").arg(out.path()).arg("--json").assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .args(&shards)
+        .arg("-o")
+        .arg(out.path())
+        .arg("--json")
+        .assert()
+        .success();
     let summary = summary(&assert.get_output().stdout);
-    let manifest: Value = serde_json::from_slice(&std::fs::read(corpus.join("MANIFEST.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(corpus.join("MANIFEST.json")).unwrap()).unwrap();
     assert_eq!(summary["rows"], manifest["records"]);
     assert_eq!(summary["lines"], manifest["records"]);
     assert_eq!(summary["rejects"], 0);
-    assert_eq!(summary["bytes_uncompressed"], manifest["bytes_uncompressed"]);
+    assert_eq!(
+        summary["bytes_uncompressed"],
+        manifest["bytes_uncompressed"]
+    );
 
     for shard in &shards {
-        let name = shard.file_name().unwrap().to_string_lossy().replace(".jsonl.zst", ".parquet");
+        let name = shard
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".jsonl.zst", ".parquet");
         let parquet = out.path().join(&name);
         let result = py_json(COMPARE, &[shard, &parquet]);
         assert_eq!(result["rows"], result["records"], "{name}");
         assert_eq!(result["mismatches"], Value::Array(vec![]), "{name}");
         assert_eq!(result["label"], "struct<label: string, prob: double>");
-        assert_eq!(result["sentence_identifications"], "list<element: struct<label: string, prob: double>>");
+        assert_eq!(
+            result["sentence_identifications"],
+            "list<element: struct<label: string, prob: double>>"
+        );
         assert_eq!(result["warc_record_id"], "string");
         if !name.starts_with("en") {
-            assert!(result["non_ascii_rows"].as_u64().unwrap() > 0, "{name} has non-ASCII text");
+            assert!(
+                result["non_ascii_rows"].as_u64().unwrap() > 0,
+                "{name} has non-ASCII text"
+            );
         }
     }
-    let first = pyarrow_read(&out.path().join(shards[0].file_name().unwrap().to_string_lossy().replace(".jsonl.zst", ".parquet")));
+    let first = pyarrow_read(
+        &out.path().join(
+            shards[0]
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".jsonl.zst", ".parquet"),
+        ),
+    );
     assert_eq!(first["kv"]["lakeops.version"], env!("CARGO_PKG_VERSION"));
-    assert!(first["kv"]["lakeops.source"].as_str().unwrap().ends_with(".jsonl.zst"));
+    assert!(first["kv"]["lakeops.source"]
+        .as_str()
+        .unwrap()
+        .ends_with(".jsonl.zst"));
 }
 
 #[test]
@@ -76,7 +112,13 @@ fn duckdb_and_polars_read_the_output() {
     let out = tmp();
     let shard = corpus.join("en_meta_part_1.jsonl.zst");
     let target = out.path().join("en.parquet");
-    lakeops().args(["convert", "-q"]).arg(&shard).arg("-o").arg(&target).assert().success();
+    lakeops()
+        .args(["convert", "-q"])
+        .arg(&shard)
+        .arg("-o")
+        .arg(&target)
+        .assert()
+        .success();
     let counts = py_json(
         r#"
 import json, sys, duckdb, polars as pl
@@ -88,7 +130,8 @@ print(json.dumps({"duckdb": d[0], "duckdb_labels": d[1], "polars": df.height,
 "#,
         &[&target],
     );
-    let manifest: Value = serde_json::from_slice(&std::fs::read(corpus.join("MANIFEST.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(corpus.join("MANIFEST.json")).unwrap()).unwrap();
     let records = manifest["shards"][0]["records"].clone();
     assert_eq!(counts["duckdb"], records);
     assert_eq!(counts["duckdb_labels"], records);
@@ -101,8 +144,11 @@ fn dirty(name: &str) -> std::path::PathBuf {
 }
 
 fn rejected(dir: &Path, stem: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(dir.join("_rejected").join(format!("{stem}.jsonl"))).unwrap();
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    let text =
+        std::fs::read_to_string(dir.join("_rejected").join(format!("{stem}.jsonl"))).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -123,13 +169,36 @@ fn dirty_all_every_defect_is_a_row_or_a_reject_at_its_line() {
     assert_eq!(summary["rows"], 22000 - 1 - 4);
 
     let rejects = rejected(out.path(), "all");
-    let lines: Vec<u64> = rejects.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = rejects
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, [4000, 8000, 21000, 21300]);
-    assert!(rejects[0]["reason"].as_str().unwrap().starts_with("truncated JSON"), "{}", rejects[0]);
-    assert!(rejects[1]["reason"].as_str().unwrap().starts_with("invalid UTF-8"), "{}", rejects[1]);
+    assert!(
+        rejects[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("truncated JSON"),
+        "{}",
+        rejects[0]
+    );
+    assert!(
+        rejects[1]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid UTF-8"),
+        "{}",
+        rejects[1]
+    );
     assert!(rejects[1]["raw_base64"].is_string() && rejects[1]["raw"].is_null());
-    assert!(rejects[2]["reason"].as_str().unwrap().contains("metadata.harmful_pp: a string does not fit column type double"));
-    assert!(rejects[3]["reason"].as_str().unwrap().contains("metadata.quality_warnings: a string does not fit column type array<string>"));
+    assert!(rejects[2]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("metadata.harmful_pp: a string does not fit column type double"));
+    assert!(rejects[3]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("metadata.quality_warnings: a string does not fit column type array<string>"));
     assert_eq!(rejects[0]["file"], dirty("all").display().to_string());
     assert!(rejects[0]["byte_offset"].as_u64().unwrap() > 0);
 
@@ -150,7 +219,14 @@ print(json.dumps({"rows": len(t), "values": [r["content-length"] for r in t if r
 fn dirty_defects_inside_and_after_the_sample() {
     let out = tmp();
     // Inside the inference sample: harmful_pp widens to string for the whole file, nothing rejected.
-    let assert = lakeops().arg("convert").arg(dirty("type_early")).arg("-o").arg(out.path().join("early.parquet")).arg("--json").assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dirty("type_early"))
+        .arg("-o")
+        .arg(out.path().join("early.parquet"))
+        .arg("--json")
+        .assert()
+        .success();
     assert_eq!(summary(&assert.get_output().stdout)["rows"], 22000);
     let early = py_json(
         r#"
@@ -163,10 +239,21 @@ print(json.dumps({"type": str(t.schema.field("metadata").type.field("harmful_pp"
     );
     assert_eq!(early["type"], "string");
     assert_eq!(early["line50"], "4063.1814");
-    assert!(early["line1"].as_str().unwrap().parse::<f64>().is_ok(), "numbers kept as their JSON text: {}", early["line1"]);
+    assert!(
+        early["line1"].as_str().unwrap().parse::<f64>().is_ok(),
+        "numbers kept as their JSON text: {}",
+        early["line1"]
+    );
 
     // After the sample: rejected (never nulled), unless --sample-rows all widens first.
-    lakeops().arg("convert").arg(dirty("type_late")).arg("-o").arg(out.path().join("late.parquet")).args(["--on-error", "skip"]).assert().code(1);
+    lakeops()
+        .arg("convert")
+        .arg(dirty("type_late"))
+        .arg("-o")
+        .arg(out.path().join("late.parquet"))
+        .args(["--on-error", "skip"])
+        .assert()
+        .code(1);
     let assert = lakeops()
         .arg("convert")
         .arg(dirty("listtype_late"))
@@ -176,18 +263,60 @@ print(json.dumps({"type": str(t.schema.field("metadata").type.field("harmful_pp"
         .assert()
         .success();
     assert_eq!(summary(&assert.get_output().stdout)["rows"], 22000);
-    assert_eq!(pyarrow_read(&out.path().join("late-all.parquet"))["schema"]["metadata"].as_str().unwrap().contains("quality_warnings: string"), true);
+    assert_eq!(
+        pyarrow_read(&out.path().join("late-all.parquet"))["schema"]["metadata"]
+            .as_str()
+            .unwrap()
+            .contains("quality_warnings: string"),
+        true
+    );
 
     // The default --on-error fail names the file and the physical line, and leaves nothing behind.
-    let assert = lakeops().arg("convert").arg(dirty("trunc")).arg("-o").arg(out.path().join("t")).assert().code(2);
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dirty("trunc"))
+        .arg("-o")
+        .arg(out.path().join("t"))
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.starts_with(&format!("error: {}:13000: truncated JSON", dirty("trunc").display())), "{stderr}");
-    assert!(walk(&out.path().join("t")).is_empty(), "partial output removed: {:?}", walk(&out.path().join("t")));
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:13000: truncated JSON",
+            dirty("trunc").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        walk(&out.path().join("t")).is_empty(),
+        "partial output removed: {:?}",
+        walk(&out.path().join("t"))
+    );
 
-    let assert = lakeops().arg("convert").arg(dirty("badutf8")).arg("-o").arg(out.path().join("u")).assert().code(2);
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dirty("badutf8"))
+        .arg("-o")
+        .arg(out.path().join("u"))
+        .assert()
+        .code(2);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains(":13000: invalid UTF-8"));
 
-    let assert = lakeops().arg("convert").arg(dirty("blankline")).arg("-o").arg(out.path().join("b")).arg("--json").assert().success();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dirty("blankline"))
+        .arg("-o")
+        .arg(out.path().join("b"))
+        .arg("--json")
+        .assert()
+        .success();
     let s = summary(&assert.get_output().stdout);
-    assert_eq!((s["rows"].as_u64(), s["blank_lines"].as_u64(), s["lines"].as_u64()), (Some(21999), Some(1), Some(22000)));
+    assert_eq!(
+        (
+            s["rows"].as_u64(),
+            s["blank_lines"].as_u64(),
+            s["lines"].as_u64()
+        ),
+        (Some(21999), Some(1), Some(22000))
+    );
 }

@@ -3,6 +3,6 @@
 
 mod bad_input;
 mod common;
-mod convert_oscar;
 mod convert_options;
+mod convert_oscar;
 mod surface;

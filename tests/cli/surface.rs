@@ -7,23 +7,39 @@ fn help_lists_every_subcommand_and_exit_codes() {
     let assert = lakeops().arg("--help").assert().success();
     let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     for sub in ["convert", "crawl", "cost", "embed", "query"] {
-        assert!(help.contains(&format!("\n  {sub} ")), "{sub} in help:\n{help}");
+        assert!(
+            help.contains(&format!("\n  {sub} ")),
+            "{sub} in help:\n{help}"
+        );
     }
     assert!(help.contains("130  interrupted"));
-    assert!(!help.contains("generate"), "maintainer command stays hidden");
+    assert!(
+        !help.contains("generate"),
+        "maintainer command stays hidden"
+    );
 }
 
 #[test]
 fn version_prints_the_crate_version() {
-    lakeops().arg("--version").assert().success().stdout(format!("lakeops {}\n", env!("CARGO_PKG_VERSION")));
+    lakeops()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("lakeops {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
 fn subcommands_not_built_yet_say_so_with_exit_2() {
     for sub in ["crawl", "cost", "embed", "query"] {
-        let assert = lakeops().args([sub, "s3://bucket/prefix/", "--database", "db"]).assert().code(2);
+        let assert = lakeops()
+            .args([sub, "s3://bucket/prefix/", "--database", "db"])
+            .assert()
+            .code(2);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(stderr.starts_with(&format!("error: `lakeops {sub}` is not yet available")), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: `lakeops {sub}` is not yet available")),
+            "{stderr}"
+        );
         assert!(!stderr.contains("panicked"));
         let help = lakeops().args([sub, "--help"]).assert().success();
         assert!(String::from_utf8_lossy(&help.get_output().stdout).contains("not yet available"));
@@ -40,12 +56,20 @@ fn usage_errors_exit_2() {
 #[test]
 fn completions_and_man_pages_are_up_to_date() {
     let dir = tmp();
-    lakeops().args(["generate", "--dir"]).arg(dir.path()).assert().success();
+    lakeops()
+        .args(["generate", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
     let generated = walk(dir.path());
     assert!(generated.len() >= 11, "{generated:?}");
     for path in generated {
         let relative = path.strip_prefix(dir.path()).unwrap();
         let committed = std::fs::read(repo_root().join(relative)).unwrap_or_default();
-        assert!(committed == std::fs::read(&path).unwrap(), "{} is stale: run `cargo run -- generate`", relative.display());
+        assert!(
+            committed == std::fs::read(&path).unwrap(),
+            "{} is stale: run `cargo run -- generate`",
+            relative.display()
+        );
     }
 }
