@@ -274,15 +274,18 @@ fn summarize(
 struct Job {
     chunk: Chunk,
     context: Arc<BatchContext>,
-    reply: SyncSender<ParsedChunk>,
+    /// `None` when the run stopped before the chunk was parsed.
+    reply: SyncSender<Option<ParsedChunk>>,
 }
 
-/// What the reader hands the writer, in input order.
+/// What the reader hands the writer, in input order. Only `End` says the input was read to its
+/// end: a writer that sees the queue close without it has a partial input and must not publish it.
 enum Pending {
     Parsed {
-        reply: Receiver<ParsedChunk>,
+        reply: Receiver<Option<ParsedChunk>>,
         bytes: u64,
     },
+    End,
     Broken {
         error: std::io::Error,
         partial: Chunk,
@@ -297,9 +300,9 @@ fn parse_worker(jobs: &Mutex<Receiver<Job>>, cancel: &AtomicBool, stop: &AtomicB
         };
         let Ok(job) = job else { return };
         let parsed = if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
-            ParsedChunk::default()
+            None
         } else {
-            batch::parse_chunk(&job.context, &job.chunk)
+            Some(batch::parse_chunk(&job.context, &job.chunk))
         };
         // The writer may have given up on this input already; nothing to do then.
         let _ = job.reply.send(parsed);
@@ -369,7 +372,7 @@ fn convert_input(
                     || stop.load(Ordering::Relaxed)
                     || input_stop.load(Ordering::Relaxed)
                 {
-                    break;
+                    return;
                 }
                 let pending = match piece {
                     Piece::Chunk(chunk) => {
@@ -393,12 +396,13 @@ fn convert_input(
                     Piece::Broken { error, partial } => Pending::Broken { error, partial },
                 };
                 if order_tx.send(pending).is_err() {
-                    break;
+                    return;
                 }
                 let now = bytes_read.load(Ordering::Relaxed);
                 progress.advance(now - reported);
                 reported = now;
             }
+            let _ = order_tx.send(Pending::End);
         });
         let result = (|| {
             for pending in order_rx {
@@ -406,9 +410,14 @@ fn convert_input(
                     return Err(ConvertError::Interrupted);
                 }
                 let parsed = match pending {
+                    Pending::End => return Ok(()),
                     Pending::Parsed { reply, bytes } => {
                         report.bytes_uncompressed += bytes;
-                        reply.recv().map_err(|_| ConvertError::Interrupted)?
+                        reply
+                            .recv()
+                            .ok()
+                            .flatten()
+                            .ok_or(ConvertError::Interrupted)?
                     }
                     Pending::Broken { error, partial } => {
                         report.bytes_uncompressed += partial.data.len() as u64;
@@ -450,7 +459,8 @@ fn convert_input(
                     }
                 }
             }
-            Ok(())
+            // The reader stopped before the end of the input.
+            Err(ConvertError::Interrupted)
         })();
         if result.is_err() {
             input_stop.store(true, Ordering::Relaxed);
