@@ -59,7 +59,7 @@ pub fn run(
     let progress = printer.progress();
     let report = convert::run(options, &progress)?;
     print_report(printer, &report)?;
-    Ok(if report.rejects > 0 {
+    Ok(if report.totals.rejects > 0 || report.failed_inputs > 0 {
         ExitStatus::Rejects
     } else {
         ExitStatus::Success
@@ -84,23 +84,23 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
     for file in &report.files {
         table.row(vec![
             file.input.clone(),
-            thousands(file.lines),
-            thousands(file.rows),
-            thousands(file.rejects),
-            megabytes(file.bytes_uncompressed),
-            megabytes(file.bytes_out),
+            thousands(file.counts.lines),
+            thousands(file.counts.rows),
+            thousands(file.counts.rejects),
+            megabytes(file.counts.bytes_uncompressed),
+            megabytes(file.counts.bytes_out),
         ]);
     }
     let mut text = table.render();
     text.push_str(&format!(
         "{} lines: {} rows written, {} rejected, {} blank; {} MB in ({} MB uncompressed), {} MB out, {:.2} s, {:.1} MB/s\n",
-        thousands(report.lines),
-        thousands(report.rows),
-        thousands(report.rejects),
-        thousands(report.blank_lines),
-        megabytes(report.bytes_in),
-        megabytes(report.bytes_uncompressed),
-        megabytes(report.bytes_out),
+        thousands(report.totals.lines),
+        thousands(report.totals.rows),
+        thousands(report.totals.rejects),
+        thousands(report.totals.blank_lines),
+        megabytes(report.totals.bytes_in),
+        megabytes(report.totals.bytes_uncompressed),
+        megabytes(report.totals.bytes_out),
         report.wall_seconds,
         report.throughput_bytes_per_second / 1e6,
     ));
@@ -111,7 +111,17 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
             file.rejected_file.as_deref().unwrap_or_default()
         ));
     }
-    if report.files.iter().any(|f| f.outputs.is_empty()) {
+    for file in report.files.iter().filter(|f| f.error.is_some()) {
+        text.push_str(&format!(
+            "not converted: {}\n",
+            file.error.as_deref().unwrap_or_default()
+        ));
+    }
+    if report
+        .files
+        .iter()
+        .any(|f| f.outputs.is_empty() && f.error.is_none())
+    {
         text.push_str("inputs without records and without a --schema get no Parquet file (there are no columns to write)\n");
     }
     printer.human(&text);

@@ -15,7 +15,7 @@ use arrow::array::{
 use arrow::buffer::{OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{FieldRef, Fields, SchemaRef};
 
-use crate::schema::{self, parse_line, DataType, Field, JsonValue};
+use crate::schema::{self, line_text, parse_line, DataType, Field, JsonValue};
 
 use super::source::Chunk;
 
@@ -80,10 +80,12 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;
         } else if let Err(reason) = append_line(&mut builder, &ctx.fields, line) {
-            let reason = if terminated {
-                reason
-            } else {
+            let reason = if !terminated {
                 format!("last line has no newline (truncated input?): {reason}")
+            } else if line_no == 1 && matches!(line.trim_ascii(), b"{" | b"[") {
+                format!("{reason} (the input looks like one pretty-printed JSON document, not JSON lines)")
+            } else {
+                reason
             };
             out.rejects.push(Reject {
                 line: line_no,
@@ -102,9 +104,9 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
 }
 
 fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Result<(), String> {
-    let text = std::str::from_utf8(line)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-    let record = parse_line(text).map_err(|e| e.to_string())?;
+    let record = line_text(line)
+        .and_then(parse_line)
+        .map_err(|e| e.to_string())?;
     let JsonValue::Object(entries) = &record else {
         unreachable!("parse_line returns objects")
     };

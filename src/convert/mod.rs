@@ -17,7 +17,7 @@ pub mod sink;
 pub mod source;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -108,32 +108,81 @@ pub struct ConvertOptions {
 
 pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct FileReport {
-    pub input: String,
-    pub compression: Compression,
-    pub outputs: Vec<OutputFile>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rejected_file: Option<String>,
+/// Inputs converted at the same time (each with its own reader and writer thread).
+const FILES_IN_FLIGHT: usize = 2;
+
+/// What happened to the lines and bytes of one input, or of a whole run.
+/// `lines == blank_lines + rows + rejects`, always.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
     pub lines: u64,
     pub blank_lines: u64,
     pub rows: u64,
     pub rejects: u64,
+    /// Bytes read from the input as stored (compressed).
     pub bytes_in: u64,
     pub bytes_uncompressed: u64,
     pub bytes_out: u64,
 }
 
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.lines += other.lines;
+        self.blank_lines += other.blank_lines;
+        self.rows += other.rows;
+        self.rejects += other.rejects;
+        self.bytes_in += other.bytes_in;
+        self.bytes_uncompressed += other.bytes_uncompressed;
+        self.bytes_out += other.bytes_out;
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub input: String,
+    /// `None` when the input could not be read at all (see `error`).
+    pub compression: Option<Compression>,
+    pub outputs: Vec<OutputFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+impl FileReport {
+    fn unreadable(input: String, error: String) -> Self {
+        FileReport {
+            input,
+            compression: None,
+            outputs: Vec::new(),
+            rejected_file: None,
+            error: Some(error),
+            counts: Counts::default(),
+        }
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ConvertReport {
+    /// Reported one record each; the summary carries the totals.
+    #[serde(skip)]
     pub files: Vec<FileReport>,
-    pub lines: u64,
-    pub blank_lines: u64,
-    pub rows: u64,
-    pub rejects: u64,
-    pub bytes_in: u64,
-    pub bytes_uncompressed: u64,
-    pub bytes_out: u64,
+    #[serde(flatten)]
+    pub totals: Counts,
+    /// Inputs that could not be read at all (with `--on-error skip|dead-letter`).
+    pub failed_inputs: u64,
     pub wall_seconds: f64,
     /// Uncompressed input bytes per second.
     pub throughput_bytes_per_second: f64,
@@ -208,39 +257,97 @@ pub fn run(
     }
     let plan = plan_outputs(&options.inputs, &options.output, options.writer.splits())?;
     let context = Arc::new(BatchContext::new(sampled.fields));
-    let mut stdin = sampled.stdin;
 
     progress.start("converting", total_input_bytes(&inputs));
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let job_rx = Mutex::new(job_rx);
     let stop = AtomicBool::new(false);
-    let result = std::thread::scope(|scope| {
+    let stdin = Mutex::new(sampled.stdin);
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Result<FileReport, ConvertError>>>> =
+        Mutex::new((0..plan.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| parse_worker(&job_rx, &options.cancel, &stop));
         }
-        let mut files = Vec::with_capacity(plan.len());
-        let mut outcome = Ok(());
-        for planned in &plan {
-            let opened = match planned.input {
-                Input::Stdin => stdin.take(),
-                Input::Path(_) => None,
-            };
-            match convert_input(
-                planned, opened, &context, &options, &job_tx, &stop, threads, progress,
-            ) {
-                Ok(report) => files.push(report),
-                Err(err) => {
-                    outcome = Err(err);
-                    break;
-                }
-            }
+        // Each input's writer encodes and compresses on one thread; two inputs in flight keep
+        // two cores busy with it, at the cost of a second row-group buffer.
+        let in_flight = if threads >= 2 {
+            plan.len().min(FILES_IN_FLIGHT)
+        } else {
+            1
+        };
+        let file_workers: Vec<_> = (0..in_flight)
+            .map(|_| {
+                let job_tx = job_tx.clone();
+                scope.spawn(|| {
+                    let job_tx = job_tx;
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(planned) = plan.get(index) else {
+                            break;
+                        };
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let opened = match planned.input {
+                            Input::Stdin => stdin.lock().expect("no panics while held").take(),
+                            Input::Path(_) => None,
+                        };
+                        let outcome = convert_input(
+                            planned, opened, &context, &options, &job_tx, &stop, threads, progress,
+                        );
+                        let fatal = match &outcome {
+                            Ok(_) => false,
+                            Err(ConvertError::Read { .. }) => options.on_error == OnError::Fail,
+                            Err(_) => true,
+                        };
+                        outcomes.lock().expect("no panics while held")[index] = Some(outcome);
+                        if fatal {
+                            stop.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(job_tx);
+        for worker in file_workers {
+            let _ = worker.join();
         }
         stop.store(true, Ordering::Relaxed);
-        drop(job_tx);
-        outcome.map(|()| files)
     });
     progress.finish();
-    let files = result?;
+
+    let mut files = Vec::with_capacity(plan.len());
+    let mut interrupted = false;
+    let mut first_error = None;
+    for (planned, outcome) in plan
+        .iter()
+        .zip(outcomes.into_inner().expect("threads joined"))
+    {
+        match outcome {
+            Some(Ok(report)) => files.push(report),
+            // An input that cannot be read at all does not stop the others unless asked to.
+            Some(Err(err @ ConvertError::Read { .. })) if options.on_error != OnError::Fail => {
+                let error = error_chain(&err);
+                tracing::error!("{error}");
+                files.push(FileReport::unreadable(planned.input.display_name(), error));
+            }
+            // Inputs stopped because another one failed report that one's error, not their own.
+            Some(Err(ConvertError::Interrupted)) => interrupted = true,
+            Some(Err(err)) => {
+                first_error.get_or_insert(err);
+            }
+            None => {}
+        }
+    }
+    if let Some(err) = first_error {
+        return Err(err);
+    }
+    if interrupted || options.cancel.load(Ordering::Relaxed) {
+        return Err(ConvertError::Interrupted);
+    }
     Ok(summarize(files, started, kind_conflicts))
 }
 
@@ -249,25 +356,22 @@ fn summarize(
     started: Instant,
     kind_conflicts: Vec<String>,
 ) -> ConvertReport {
-    let sum = |f: fn(&FileReport) -> u64| files.iter().map(f).sum::<u64>();
+    let mut totals = Counts::default();
+    files.iter().for_each(|f| totals += f.counts);
     let wall_seconds = started.elapsed().as_secs_f64();
-    let bytes_uncompressed = sum(|f| f.bytes_uncompressed);
+    let throughput_bytes_per_second = if wall_seconds > 0.0 {
+        totals.bytes_uncompressed as f64 / wall_seconds
+    } else {
+        0.0
+    };
+    let failed_inputs = files.iter().filter(|f| f.error.is_some()).count() as u64;
     ConvertReport {
-        lines: sum(|f| f.lines),
-        blank_lines: sum(|f| f.blank_lines),
-        rows: sum(|f| f.rows),
-        rejects: sum(|f| f.rejects),
-        bytes_in: sum(|f| f.bytes_in),
-        bytes_uncompressed,
-        bytes_out: sum(|f| f.bytes_out),
-        wall_seconds,
-        throughput_bytes_per_second: if wall_seconds > 0.0 {
-            bytes_uncompressed as f64 / wall_seconds
-        } else {
-            0.0
-        },
-        kind_conflicts,
         files,
+        totals,
+        failed_inputs,
+        wall_seconds,
+        throughput_bytes_per_second,
+        kind_conflicts,
     }
 }
 
@@ -335,16 +439,11 @@ fn convert_input(
     } = opened;
     let mut report = FileReport {
         input: name.clone(),
-        compression,
+        compression: Some(compression),
         outputs: Vec::new(),
         rejected_file: None,
-        lines: 0,
-        blank_lines: 0,
-        rows: 0,
-        rejects: 0,
-        bytes_in: 0,
-        bytes_uncompressed: 0,
-        bytes_out: 0,
+        error: None,
+        counts: Counts::default(),
     };
     // No columns means no record was ever seen: there is nothing a Parquet file could hold.
     let mut sink = if context.fields.is_empty() {
@@ -362,7 +461,7 @@ fn convert_input(
     let input_stop = AtomicBool::new(false);
 
     let outcome = std::thread::scope(|scope| -> Result<(), ConvertError> {
-        let (order_tx, order_rx) = mpsc::sync_channel::<Pending>(threads * 2 + 2);
+        let (order_tx, order_rx) = mpsc::sync_channel::<Pending>(threads + 1);
         let input_stop = &input_stop;
         let bytes_read = &bytes_read;
         scope.spawn(move || {
@@ -412,7 +511,7 @@ fn convert_input(
                 let parsed = match pending {
                     Pending::End => return Ok(()),
                     Pending::Parsed { reply, bytes } => {
-                        report.bytes_uncompressed += bytes;
+                        report.counts.bytes_uncompressed += bytes;
                         reply
                             .recv()
                             .ok()
@@ -420,26 +519,29 @@ fn convert_input(
                             .ok_or(ConvertError::Interrupted)?
                     }
                     Pending::Broken { error, partial } => {
-                        report.bytes_uncompressed += partial.data.len() as u64;
+                        report.counts.bytes_uncompressed += partial.data.len() as u64;
                         ParsedChunk {
                             lines: 1,
                             rejects: vec![Reject {
                                 line: partial.first_line,
                                 byte_offset: partial.byte_offset,
-                                reason: format!(
-                                    "corrupt or truncated {} stream, the rest of the input cannot be read: {error}",
-                                    compression.name()
-                                ),
+                                reason: match compression {
+                                    Compression::None => format!("read error, the rest of the input cannot be read: {error}"),
+                                    _ => format!(
+                                        "corrupt or truncated {} stream, the rest of the input cannot be read: {error}",
+                                        compression.name()
+                                    ),
+                                },
                                 raw: partial.data,
                             }],
                             ..ParsedChunk::default()
                         }
                     }
                 };
-                report.lines += parsed.lines;
-                report.blank_lines += parsed.blank_lines;
+                report.counts.lines += parsed.lines;
+                report.counts.blank_lines += parsed.blank_lines;
                 for reject in &parsed.rejects {
-                    report.rejects += 1;
+                    report.counts.rejects += 1;
                     match (options.on_error, dead_letter.as_mut()) {
                         (OnError::Fail, _) => {
                             return Err(ConvertError::BadLine {
@@ -453,7 +555,7 @@ fn convert_input(
                     }
                 }
                 if let Some(batch) = parsed.batch {
-                    report.rows += batch.num_rows() as u64;
+                    report.counts.rows += batch.num_rows() as u64;
                     if let Some(sink) = sink.as_mut() {
                         sink.write(batch)?;
                     }
@@ -471,15 +573,15 @@ fn convert_input(
     if options.cancel.load(Ordering::Relaxed) {
         return Err(ConvertError::Interrupted);
     }
-    report.bytes_in = bytes_read.load(Ordering::Relaxed);
+    report.counts.bytes_in = bytes_read.load(Ordering::Relaxed);
     if let Some(sink) = sink {
         report.outputs = sink.finish()?;
     }
-    report.bytes_out = report.outputs.iter().map(|o| o.bytes).sum();
+    report.counts.bytes_out = report.outputs.iter().map(|o| o.bytes).sum();
     if let Some(dead_letter) = dead_letter {
         report.rejected_file = dead_letter.finish()?;
     }
-    tracing::info!(input = %name, rows = report.rows, rejects = report.rejects, "converted");
+    tracing::info!(input = %name, rows = report.counts.rows, rejects = report.counts.rejects, "converted");
     Ok(report)
 }
 

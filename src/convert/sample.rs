@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::schema::{parse_line, Conflict, Field, Inferrer};
+use crate::schema::{line_text, parse_line, Conflict, Field, Inferrer};
 
 use super::source::{self, Input, Opened};
 use super::{ConvertError, Progress};
@@ -89,10 +89,10 @@ fn sample_one(
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> Result<(Inferrer, Option<Opened>), ConvertError> {
-    let opened = source::open(input).map_err(|source| ConvertError::Read {
-        path: input.display_name().into(),
-        source,
-    })?;
+    // An unreadable input is reported by the conversion pass, which knows what --on-error says.
+    let Ok(opened) = source::open(input) else {
+        return Ok((Inferrer::new(), None));
+    };
     let Opened {
         reader,
         compression,
@@ -116,10 +116,7 @@ fn sample_one(
         }
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if let Ok(record) = std::str::from_utf8(text)
-            .map_err(drop)
-            .and_then(|t| parse_line(t).map_err(drop))
-        {
+        if let Ok(record) = line_text(text).and_then(parse_line) {
             inferrer.add(&record);
         }
         if limit == u64::MAX {

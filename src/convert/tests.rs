@@ -171,8 +171,8 @@ proptest! {
         std::fs::write(&input, text).unwrap();
         let output = dir.path().join("out.parquet");
         let report = convert_file(&input, &output);
-        prop_assert_eq!(report.rows, records.len() as u64);
-        prop_assert_eq!(report.rejects, 0);
+        prop_assert_eq!(report.totals.rows, records.len() as u64);
+        prop_assert_eq!(report.totals.rejects, 0);
 
         let inferred = {
             let mut inferrer = crate::schema::Inferrer::new();

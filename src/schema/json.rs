@@ -31,6 +31,20 @@ pub enum LineError {
     Truncated(String),
     #[error("not a JSON object but {0}")]
     NotAnObject(&'static str),
+    #[error("invalid UTF-8 at byte {0} of the line")]
+    InvalidUtf8(usize),
+}
+
+/// The line as text. Validation runs on every byte of the input, so it uses the SIMD validator;
+/// only a failing line pays for finding where the bad byte is.
+pub fn line_text(line: &[u8]) -> Result<&str, LineError> {
+    simdutf8::basic::from_utf8(line).map_err(|_| {
+        LineError::InvalidUtf8(
+            std::str::from_utf8(line)
+                .err()
+                .map_or(0, |e| e.valid_up_to()),
+        )
+    })
 }
 
 /// Parses one line (without its line terminator) into a top-level object.

@@ -17,7 +17,7 @@ mod json;
 pub use self::arrow::{to_arrow_fields, to_arrow_schema, to_arrow_type};
 pub use file::{SchemaFile, SchemaFileError};
 pub use infer::{find_field, Conflict, Inferrer};
-pub use json::{parse_line, JsonValue, LineError};
+pub use json::{line_text, parse_line, JsonValue, LineError};
 
 use std::fmt;
 

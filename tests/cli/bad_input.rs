@@ -240,6 +240,66 @@ fn a_corrupt_zstd_frame_keeps_what_came_before_and_rejects_the_rest() {
 }
 
 #[test]
+fn an_unreadable_input_does_not_stop_the_others_unless_failing() {
+    let dir = tmp();
+    let good = write(dir.path(), "good.jsonl", format!("{GOOD}\n").as_bytes());
+    // Reading /proc/self/mem at offset 0 fails (EIO): an input that exists but cannot be read.
+    let out = dir.path().join("out");
+    let assert = lakeops()
+        .args(["convert", "/proc/self/mem"])
+        .arg(&good)
+        .arg("-o")
+        .arg(&out)
+        .args(["--on-error", "skip", "--json"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        records[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read /proc/self/mem: "),
+        "{stdout}"
+    );
+    assert_eq!(records[1]["rows"], 1);
+    assert_eq!(records[2]["failed_inputs"], 1);
+    assert_eq!(pyarrow_read(&out.join("good.parquet"))["rows"], 1);
+
+    let assert = lakeops()
+        .args(["convert", "/proc/self/mem"])
+        .arg(&good)
+        .arg("-o")
+        .arg(dir.path().join("fail"))
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr)
+        .starts_with("error: cannot read /proc/self/mem"));
+}
+
+#[test]
+fn a_pretty_printed_json_document_gets_a_hint() {
+    let dir = tmp();
+    let input = write(dir.path(), "doc.json", b"{\n  \"a\": 1\n}\n");
+    let assert = lakeops()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(":1: truncated JSON")
+            && stderr.contains("looks like one pretty-printed JSON document"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn blank_lines_are_skipped_not_rejected() {
     let dir = tmp();
     let input = write(
