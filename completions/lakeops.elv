@@ -40,7 +40,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -o 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input'
             cand --output 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input'
             cand --compression 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none'
-            cand --row-group-size 'Row group size: a number of rows (100000) or encoded bytes (128MiB, 64MB). A byte size is also what the writer buffers in memory per open file'
+            cand --row-group-size 'Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs estimates the encoded row group (about its compressed size in the file). A byte size is also what the writer buffers in memory per input in flight'
             cand --max-rows-per-file 'Split each input''s output into numbered parts of at most this many rows'
             cand --max-file-size 'Split each input''s output into numbered parts of about this size (a part is closed after the row group that reaches it)'
             cand --threads 'Worker threads for parsing (default: all cores)'

@@ -41,7 +41,7 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l compression -d 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l row-group-size -d 'Row group size: a number of rows (100000) or encoded bytes (128MiB, 64MB). A byte size is also what the writer buffers in memory per open file' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l row-group-size -d 'Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs estimates the encoded row group (about its compressed size in the file). A byte size is also what the writer buffers in memory per input in flight' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-rows-per-file -d 'Split each input\'s output into numbered parts of at most this many rows' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-file-size -d 'Split each input\'s output into numbered parts of about this size (a part is closed after the row group that reaches it)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l threads -d 'Worker threads for parsing (default: all cores)' -r

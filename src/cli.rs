@@ -107,12 +107,13 @@ pub struct ConvertArgs {
 
     /// Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4,
     /// none
-    #[arg(long, default_value = "zstd=3", value_parser = parse_codec, value_name = "CODEC")]
+    #[arg(long, default_value_t = Codec::DEFAULT, value_parser = parse_codec, value_name = "CODEC")]
     pub compression: Codec,
 
-    /// Row group size: a number of rows (100000) or encoded bytes (128MiB, 64MB). A byte size is
-    /// also what the writer buffers in memory per open file.
-    #[arg(long, default_value = "128MiB", value_parser = parse_row_group_size, value_name = "ROWS|SIZE")]
+    /// Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs
+    /// estimates the encoded row group (about its compressed size in the file). A byte size is
+    /// also what the writer buffers in memory per input in flight.
+    #[arg(long, default_value_t = RowGroupSize::DEFAULT, value_parser = parse_row_group_size, value_name = "ROWS|SIZE")]
     pub row_group_size: RowGroupSize,
 
     /// Split each input's output into numbered parts of at most this many rows
@@ -135,7 +136,7 @@ pub struct ConvertArgs {
 
     /// Records read from the start of each input to infer the schema, or "all" for a full pass
     /// first. Later records that do not fit are rejected, never silently changed.
-    #[arg(long, default_value = "1000", value_parser = parse_sample_rows, value_name = "N|all")]
+    #[arg(long, default_value_t = SampleRows::DEFAULT, value_parser = parse_sample_rows, value_name = "N|all")]
     pub sample_rows: SampleRows,
 
     /// Print the inferred schema as JSON on stdout and exit without converting
@@ -271,6 +272,19 @@ mod tests {
     #[test]
     fn codecs_parse_with_levels() {
         assert_eq!(parse_codec("zstd").unwrap(), Codec::Zstd(3));
+        for codec in [
+            Codec::DEFAULT,
+            Codec::Snappy,
+            Codec::Gzip(9),
+            Codec::Lz4,
+            Codec::None,
+        ] {
+            assert_eq!(
+                parse_codec(&codec.to_string()).unwrap(),
+                codec,
+                "Display and parser agree"
+            );
+        }
         assert_eq!(parse_codec("ZSTD=9").unwrap(), Codec::Zstd(9));
         assert_eq!(parse_codec("gzip").unwrap(), Codec::Gzip(6));
         assert_eq!(parse_codec("snappy").unwrap(), Codec::Snappy);
@@ -292,6 +306,10 @@ mod tests {
         assert_eq!(
             parse_row_group_size("64MiB").unwrap(),
             RowGroupSize::Bytes(64 << 20)
+        );
+        assert_eq!(
+            parse_row_group_size(&RowGroupSize::DEFAULT.to_string()).unwrap(),
+            RowGroupSize::DEFAULT
         );
         assert_eq!(parse_sample_rows("all").unwrap(), SampleRows::All);
         assert!(parse_sample_rows("0").is_err());

@@ -2,11 +2,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Chunks and column buffers of a few MiB are allocated and freed per parse job; glibc returns them
-// to the kernel and faults them back in each time, mimalloc keeps and reuses them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match lakeops::cli::Cli::try_parse() {
         Ok(cli) => cli,

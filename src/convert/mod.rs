@@ -106,7 +106,7 @@ pub struct ConvertOptions {
     pub cancel: Arc<AtomicBool>,
 }
 
-pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+pub const DEFAULT_CHUNK_BYTES: usize = 2 << 20;
 
 /// Inputs converted at the same time (each with its own reader and writer thread).
 const FILES_IN_FLIGHT: usize = 2;
@@ -380,6 +380,8 @@ struct Job {
     context: Arc<BatchContext>,
     /// `None` when the run stopped before the chunk was parsed.
     reply: SyncSender<Option<ParsedChunk>>,
+    /// Where the chunk's buffer goes back to its reader once parsed.
+    recycle: SyncSender<Vec<u8>>,
 }
 
 /// What the reader hands the writer, in input order. Only `End` says the input was read to its
@@ -408,6 +410,8 @@ fn parse_worker(jobs: &Mutex<Receiver<Job>>, cancel: &AtomicBool, stop: &AtomicB
         } else {
             Some(batch::parse_chunk(&job.context, &job.chunk))
         };
+        // A full queue means the reader has buffers enough; this one is simply freed.
+        let _ = job.recycle.try_send(job.chunk.data);
         // The writer may have given up on this input already; nothing to do then.
         let _ = job.reply.send(parsed);
     }
@@ -464,9 +468,10 @@ fn convert_input(
         let (order_tx, order_rx) = mpsc::sync_channel::<Pending>(threads + 1);
         let input_stop = &input_stop;
         let bytes_read = &bytes_read;
+        let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<u8>>(threads + 2);
         scope.spawn(move || {
             let mut reported = 0;
-            for piece in Splitter::new(reader, options.chunk_bytes) {
+            for piece in Splitter::new(reader, options.chunk_bytes).recycling(recycle_rx) {
                 if options.cancel.load(Ordering::Relaxed)
                     || stop.load(Ordering::Relaxed)
                     || input_stop.load(Ordering::Relaxed)
@@ -482,10 +487,11 @@ fn convert_input(
                                 chunk,
                                 context: context.clone(),
                                 reply: reply_tx,
+                                recycle: recycle_tx.clone(),
                             })
                             .is_err()
                         {
-                            break;
+                            return;
                         }
                         Pending::Parsed {
                             reply: reply_rx,

@@ -18,6 +18,15 @@ pub enum SampleRows {
     All,
 }
 
+impl std::fmt::Display for SampleRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SampleRows::First(n) => write!(f, "{n}"),
+            SampleRows::All => f.write_str("all"),
+        }
+    }
+}
+
 impl SampleRows {
     pub const DEFAULT: SampleRows = SampleRows::First(1000);
 

@@ -48,6 +48,28 @@ impl Codec {
     }
 }
 
+impl std::fmt::Display for Codec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Codec::Snappy => f.write_str("snappy"),
+            Codec::Zstd(level) => write!(f, "zstd={level}"),
+            Codec::Gzip(level) => write!(f, "gzip={level}"),
+            Codec::Lz4 => f.write_str("lz4"),
+            Codec::None => f.write_str("none"),
+        }
+    }
+}
+
+impl std::fmt::Display for RowGroupSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowGroupSize::Rows(rows) => write!(f, "{rows}"),
+            RowGroupSize::Bytes(bytes) if bytes % (1 << 20) == 0 => write!(f, "{}MiB", bytes >> 20),
+            RowGroupSize::Bytes(bytes) => write!(f, "{bytes}B"),
+        }
+    }
+}
+
 /// When a row group is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowGroupSize {
@@ -57,7 +79,9 @@ pub enum RowGroupSize {
 }
 
 impl RowGroupSize {
-    pub const DEFAULT: RowGroupSize = RowGroupSize::Bytes(128 << 20);
+    /// Two inputs are written at a time, each buffering one row group: 64 MiB keeps peak memory
+    /// well under 512 MiB while row groups stay large enough for efficient scans.
+    pub const DEFAULT: RowGroupSize = RowGroupSize::Bytes(64 << 20);
 }
 
 #[derive(Debug, Clone)]

@@ -185,6 +185,9 @@ pub enum Piece {
 pub struct Splitter<R> {
     reader: R,
     target: usize,
+    /// Buffers of parsed chunks, handed back so that memory is reused instead of freed and
+    /// faulted in again for every chunk.
+    recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
     carry: Vec<u8>,
     next_line: u64,
     next_offset: u64,
@@ -197,11 +200,27 @@ impl<R: Read> Splitter<R> {
         Splitter {
             reader,
             target: target.max(1),
+            recycled: None,
             carry: Vec::new(),
             next_line: 1,
             next_offset: 0,
             done: false,
             pending: None,
+        }
+    }
+
+    pub fn recycling(mut self, buffers: std::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+        self.recycled = Some(buffers);
+        self
+    }
+
+    fn fresh_buffer(&self) -> Vec<u8> {
+        match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
+            Some(mut buffer) => {
+                buffer.clear();
+                buffer
+            }
+            None => Vec::with_capacity(self.target + READ_BUFFER),
         }
     }
 
@@ -227,14 +246,15 @@ impl<R: Read> Iterator for Splitter<R> {
         if self.done {
             return None;
         }
-        let mut buf = std::mem::take(&mut self.carry);
-        buf.reserve(self.target + READ_BUFFER);
+        let mut buf = self.fresh_buffer();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut scanned = 0;
         loop {
             if buf.len() >= self.target {
                 if let Some(pos) = memchr::memrchr(b'\n', &buf[scanned..]) {
                     let cut = scanned + pos + 1;
-                    self.carry = buf[cut..].to_vec();
+                    self.carry.extend_from_slice(&buf[cut..]);
                     buf.truncate(cut);
                     return Some(Piece::Chunk(self.emit(buf)));
                 }
