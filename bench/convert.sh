@@ -192,6 +192,7 @@ for fi in man["files"]:
     p = subprocess.run([lakeops, "convert", path, "-o", out, "--compression", "snappy", "-q",
                         "--on-error", "dead-letter", "--json"], capture_output=True, text=True, errors="replace")
     summ = None
+    files = []
     for line in p.stdout.splitlines():
         try:
             rec = json.loads(line)
@@ -199,13 +200,15 @@ for fi in man["files"]:
             continue
         if rec.get("type") == "summary":
             summ = rec
+        elif rec.get("type") == "file":
+            files.append(rec)
     if summ is None:
         all_ok = False
         out_rows.append(f"| {name} | {fi['defects']} | {fail_cell} | exit {p.returncode}, no summary: "
                         f"{cell(p.stderr.strip()[-200:])} | | | | no |")
         continue
     rej, reasons = [], []
-    for f in summ.get("files", []):
+    for f in files:
         if f.get("rejected_file"):
             for line in open(f["rejected_file"], encoding="utf-8"):
                 r = json.loads(line)
