@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// First Ctrl-C: ask the running job to stop and clean up (exit 130 follows). Second: leave now.
+// The one exit outside main: a second Ctrl-C means the user will not wait for the cleanup.
+#[allow(clippy::exit)]
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let handler_flag = flag.clone();

@@ -14,7 +14,7 @@ impl BarProgress {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{msg:>18} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                    "{msg} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
@@ -28,9 +28,9 @@ impl BarProgress {
 impl Progress for BarProgress {
     fn start(&self, phase: &'static str, total_bytes: Option<u64>) {
         if let Some(bar) = &self.bar {
-            bar.reset();
-            bar.set_length(total_bytes.unwrap_or(0));
             bar.set_message(phase);
+            bar.set_length(total_bytes.unwrap_or(0));
+            bar.reset();
         }
     }
 
