@@ -158,6 +158,56 @@ fn each_bad_line_kind_is_rejected_with_its_reason() {
 }
 
 #[test]
+fn values_that_do_not_fit_a_pinned_schema_are_rejected() {
+    let dir = tmp();
+    let schema = write(dir.path(), "schema.json", br#"{"fields":[{"name":"id","type":"int"},{"name":"tags","type":"array","element":{"type":"string"}}]}"#);
+    let input = write(
+        dir.path(),
+        "pinned.jsonl",
+        b"{\"id\":1,\"tags\":[\"a\"]}\n{\"id\":3000000000}\n{\"id\":2,\"tags\":\"a\"}\n{\"id\":3,\"tags\":[1,true]}\n",
+    );
+    let out = dir.path().join("out");
+    let output = lakeops()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["--on-error", "dead-letter", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let rejects: Vec<Value> = std::fs::read_to_string(out.join("_rejected/pinned.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let reasons: Vec<&str> = rejects
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rejects
+            .iter()
+            .map(|r| r["line"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 3]
+    );
+    assert!(
+        reasons[0].starts_with("id: an integer out of its range does not fit column type int"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].starts_with("tags: a string does not fit column type array<string>"),
+        "{reasons:?}"
+    );
+    // Scalars in a string column are kept as their JSON text.
+    let read = pyarrow_read(&out.join("pinned.parquet"));
+    assert_eq!(read["data"][1]["tags"], serde_json::json!(["1", "true"]));
+}
+
+#[test]
 fn a_truncated_last_line_is_named_as_such() {
     let dir = tmp();
     let input = write(
