@@ -17,7 +17,7 @@ use arrow::datatypes::{FieldRef, Fields, SchemaRef};
 
 use crate::schema::{self, line_text, parse_line, DataType, Field, JsonValue};
 
-use super::source::Chunk;
+use super::source::{self, Chunk};
 
 /// One input line that did not become a row.
 #[derive(Debug, Clone)]
@@ -56,8 +56,6 @@ impl BatchContext {
     }
 }
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
 pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
     let mut builder = RecordBuilder::new(&ctx.fields);
     let mut out = ParsedChunk::default();
@@ -69,13 +67,7 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
             Some(i) => (start + i, start + i + 1, true),
             None => (data.len(), data.len(), false),
         };
-        let mut line = &data[start..end];
-        if line.last() == Some(&b'\r') {
-            line = &line[..line.len() - 1];
-        }
-        if chunk.byte_offset == 0 && start == 0 {
-            line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
-        }
+        let line = source::line_content(&data[start..end], chunk.byte_offset == 0 && start == 0);
         out.lines += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;

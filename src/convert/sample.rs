@@ -113,6 +113,7 @@ fn sample_one(
     let mut consumed = Vec::new();
     let mut line = Vec::new();
     let mut reported = 0;
+    let mut at_start = true;
     while inferrer.records() < limit && !cancel.load(Ordering::Relaxed) {
         line.clear();
         // A broken stream ends the sample; the conversion pass reports it as a reject.
@@ -123,8 +124,8 @@ fn sample_one(
         if keep {
             consumed.extend_from_slice(&line);
         }
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let text = source::line_content(line.strip_suffix(b"\n").unwrap_or(&line), at_start);
+        at_start = false;
         if let Ok(record) = line_text(text).and_then(parse_line) {
             inferrer.add(&record);
         }

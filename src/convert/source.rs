@@ -160,6 +160,19 @@ pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     })
 }
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A line without its terminator: a CRLF's `\r` goes, and so does a UTF-8 byte-order mark at the
+/// very start of an input (Windows tools write one).
+pub fn line_content(line: &[u8], at_input_start: bool) -> &[u8] {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if at_input_start {
+        line.strip_prefix(UTF8_BOM).unwrap_or(line)
+    } else {
+        line
+    }
+}
+
 /// Whole lines of decompressed text (the last chunk of an input may end without a newline).
 #[derive(Debug, Default)]
 pub struct Chunk {

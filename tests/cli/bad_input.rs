@@ -350,6 +350,29 @@ fn a_pretty_printed_json_document_gets_a_hint() {
 }
 
 #[test]
+fn a_byte_order_mark_and_crlf_are_not_part_of_the_record() {
+    let dir = tmp();
+    let bom = write(
+        dir.path(),
+        "bom.jsonl",
+        format!("\u{feff}{{\"first\":1}}\r\n{GOOD}\r\n").as_bytes(),
+    );
+    lakeops()
+        .arg("convert")
+        .arg(&bom)
+        .arg("-o")
+        .arg(dir.path().join("bom.parquet"))
+        .assert()
+        .success();
+    let read = pyarrow_read(&dir.path().join("bom.parquet"));
+    assert_eq!(
+        read["data"][0]["first"], 1,
+        "the first record's field was inferred"
+    );
+    assert_eq!(read["data"][1]["name"], "ok");
+}
+
+#[test]
 fn blank_lines_are_skipped_not_rejected() {
     let dir = tmp();
     let input = write(
