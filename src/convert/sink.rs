@@ -326,12 +326,8 @@ impl ParquetSink {
 
     /// Closes the last part and renames every part into place.
     pub fn finish(mut self) -> Result<Vec<OutputFile>, ConvertError> {
-        if self.open.as_ref().is_some_and(|p| p.rows == 0) && !self.closed.is_empty() {
-            // A split that ended exactly on a boundary: the empty trailing part is not needed.
-            let part = self.open.take().expect("checked above");
-            drop(part.writer);
-            let _ = fs::remove_file(&part.temp);
-        }
+        // Parts after the first are opened only when rows arrive, so a split that ends exactly on
+        // a boundary leaves no empty trailing part.
         self.close_part()?;
         let mut outputs = Vec::with_capacity(self.closed.len());
         for part in std::mem::take(&mut self.closed) {

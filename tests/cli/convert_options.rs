@@ -144,6 +144,18 @@ fn large_inputs_split_into_numbered_parts() {
         .map(|p| pyarrow_read(p)["rows"].as_u64().unwrap())
         .collect();
     assert_eq!(rows, [1000, 1000, 500]);
+    // Exactly on a boundary: two parts, no empty third one.
+    std::fs::write(dir.path().join("even.jsonl"), records(2000)).unwrap();
+    let even = dir.path().join("even");
+    lakeops()
+        .arg("convert")
+        .arg(dir.path().join("even.jsonl"))
+        .arg("-o")
+        .arg(&even)
+        .args(["--max-rows-per-file", "1000"])
+        .assert()
+        .success();
+    assert_eq!(parquet_files(&even).len(), 2);
     let first = pyarrow_read(&parquet_files(&out)[1]);
     assert_eq!(first["data"][0]["id"], 1000, "parts keep input order");
 
