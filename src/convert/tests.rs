@@ -213,3 +213,50 @@ fn identical_inputs_give_identical_bytes() {
         );
     }
 }
+
+fn arb_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        arb_record().prop_map(|r| r.to_string().into_bytes()),
+        // Records cut short, as a truncated write leaves them.
+        (arb_record(), any::<prop::sample::Index>()).prop_map(|(r, cut)| {
+            let text = r.to_string().into_bytes();
+            text[..cut.index(text.len())].to_vec()
+        }),
+        prop::collection::vec(any::<u8>(), 0..40)
+            .prop_map(|bytes| bytes.into_iter().filter(|&b| b != b'\n').collect()),
+        Just(b"   ".to_vec()),
+        Just(b"[1,2]".to_vec()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever the bytes: every line is a row, a reject or blank, and nothing panics.
+    #[test]
+    fn every_line_is_a_row_a_reject_or_blank(lines in prop::collection::vec(arb_line(), 0..30), pinned in any::<bool>()) {
+        let data: Vec<u8> = lines.iter().flat_map(|line| line.iter().copied().chain([b'\n'])).collect();
+        let fields = if pinned {
+            crate::schema::SchemaFile::parse(r#"{"fields":[{"name":"id","type":"bigint"},{"name":"v","type":"string"}]}"#).unwrap()
+        } else {
+            let mut inferrer = crate::schema::Inferrer::new();
+            for line in &lines {
+                if let Ok(record) = crate::schema::line_text(line).and_then(crate::schema::parse_line) {
+                    inferrer.add(&record);
+                }
+            }
+            inferrer.finish().0
+        };
+        let context = batch::BatchContext::new(fields);
+        let chunk = source::Chunk { data, first_line: 1, byte_offset: 0 };
+        let parsed = batch::parse_chunk(&context, &chunk);
+        let rows = parsed.batch.as_ref().map_or(0, |b| b.num_rows() as u64);
+        prop_assert_eq!(parsed.lines, lines.len() as u64);
+        prop_assert_eq!(rows + parsed.rejects.len() as u64 + parsed.blank_lines, parsed.lines);
+        for reject in &parsed.rejects {
+            let index = reject.line as usize - 1;
+            // The raw line is the line without its terminator (a CRLF's \r included).
+            prop_assert_eq!(&reject.raw[..], source::line_content(&lines[index], index == 0));
+        }
+    }
+}
