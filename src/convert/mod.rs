@@ -213,6 +213,12 @@ pub fn resolve_schema(
                 progress.start("inferring schema", total_input_bytes(inputs));
             }
             let sampled = sample::infer(inputs, *rows, threads, cancel, progress)?;
+            for conflict in &sampled.conflicts {
+                tracing::warn!(
+                    "W_KIND_CONFLICT {}: objects, arrays and scalars met; the column holds JSON text",
+                    conflict.path
+                );
+            }
             if *rows == SampleRows::All {
                 progress.finish();
             }
@@ -250,11 +256,6 @@ pub fn run(
         .iter()
         .map(|c: &Conflict| c.path.clone())
         .collect();
-    for path in &kind_conflicts {
-        tracing::warn!(
-            "W_KIND_CONFLICT {path}: objects, arrays and scalars met; the column holds JSON text"
-        );
-    }
     let plan = plan_outputs(&options.inputs, &options.output, options.writer.splits())?;
     let context = Arc::new(BatchContext::new(sampled.fields));
 

@@ -156,9 +156,54 @@ pub fn init_logging(global: &GlobalArgs, color: bool) {
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(color)
-        .with_target(global.verbose > 1)
-        .without_time()
+        .event_format(CliEvents {
+            color,
+            target: global.verbose > 1,
+        })
         .try_init();
+}
+
+/// Log lines in the CLI's own voice: `warning: ...`, `info: ...`, like `error:` and `hint:`.
+struct CliEvents {
+    color: bool,
+    target: bool,
+}
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for CliEvents
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let (label, style) = match *event.metadata().level() {
+            tracing::Level::ERROR => ("error:", "1;31"),
+            tracing::Level::WARN => ("warning:", "1;33"),
+            tracing::Level::INFO => ("info:", "1;32"),
+            tracing::Level::DEBUG => ("debug:", "1;34"),
+            tracing::Level::TRACE => ("trace:", "1;35"),
+        };
+        if self.color {
+            write!(writer, "\x1b[{style}m{label}\x1b[0m ")?;
+        } else {
+            write!(writer, "{label} ")?;
+        }
+        if self.target {
+            write!(writer, "{}: ", event.metadata().target())?;
+        }
+        // Messages carry field names and paths from the input: escaped like everything we print.
+        let mut text = String::new();
+        tracing_subscriber::fmt::FormatFields::format_fields(
+            ctx,
+            tracing_subscriber::fmt::format::Writer::new(&mut text),
+            event,
+        )?;
+        writeln!(writer, "{}", sanitize(&text))
+    }
 }
 
 /// `1234567` -> `1,234,567`.

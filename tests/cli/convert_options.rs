@@ -386,3 +386,33 @@ fn interrupt_exits_130_and_leaves_nothing_that_looks_complete() {
         walk(dir.path())
     );
 }
+
+#[test]
+fn kind_conflicts_are_warned_and_reported() {
+    let dir = tmp();
+    std::fs::write(
+        dir.path().join("k.jsonl"),
+        "{\"a\":1,\"b\":2}\n{\"a\":{\"x\":1},\"b\":3}\n",
+    )
+    .unwrap();
+    let assert = lakeops()
+        .arg("convert")
+        .arg(dir.path().join("k.jsonl"))
+        .arg("-o")
+        .arg(dir.path().join("k.parquet"))
+        .arg("--json")
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("warning: W_KIND_CONFLICT a: "),
+        "{stderr}"
+    );
+    assert_eq!(
+        summary(&assert.get_output().stdout)["kind_conflicts"],
+        serde_json::json!(["a"])
+    );
+    let read = pyarrow_read(&dir.path().join("k.parquet"));
+    assert_eq!(read["data"][0]["a"], "1");
+    assert_eq!(read["data"][1]["a"], "{\"x\":1}");
+}
