@@ -54,7 +54,7 @@ pub fn infer(
     progress: &dyn Progress,
 ) -> Result<Sampled, ConvertError> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Inferrer, ConvertError>>>> =
+    let results: Mutex<Vec<Option<Inferrer>>> =
         Mutex::new((0..inputs.len()).map(|_| None).collect());
     let stdin_rest: Mutex<Option<Opened>> = Mutex::new(None);
     std::thread::scope(|scope| {
@@ -64,14 +64,11 @@ pub fn infer(
                 let Some(input) = inputs.get(index) else {
                     break;
                 };
-                let result =
-                    sample_one(input, sample.limit(), cancel, progress).map(|(inferrer, rest)| {
-                        if let Some(rest) = rest {
-                            *stdin_rest.lock().expect("no panics while held") = Some(rest);
-                        }
-                        inferrer
-                    });
-                results.lock().expect("no panics while held")[index] = Some(result);
+                let (inferrer, rest) = sample_one(input, sample.limit(), cancel, progress);
+                if let Some(rest) = rest {
+                    *stdin_rest.lock().expect("no panics while held") = Some(rest);
+                }
+                results.lock().expect("no panics while held")[index] = Some(inferrer);
             });
         }
     });
@@ -80,7 +77,7 @@ pub fn infer(
     }
     let mut merged = Inferrer::new();
     for result in results.into_inner().expect("threads joined") {
-        merged.merge(result.expect("every input sampled")?);
+        merged.merge(result.expect("every input sampled"));
     }
     let records = merged.records();
     let (fields, conflicts) = merged.finish();
@@ -97,10 +94,10 @@ fn sample_one(
     limit: u64,
     cancel: &AtomicBool,
     progress: &dyn Progress,
-) -> Result<(Inferrer, Option<Opened>), ConvertError> {
+) -> (Inferrer, Option<Opened>) {
     // An unreadable input is reported by the conversion pass, which knows what --on-error says.
     let Ok(opened) = source::open(input) else {
-        return Ok((Inferrer::new(), None));
+        return (Inferrer::new(), None);
     };
     let Opened {
         reader,
@@ -140,5 +137,5 @@ fn sample_one(
         compression,
         bytes_read,
     });
-    Ok((inferrer, rest))
+    (inferrer, rest)
 }
