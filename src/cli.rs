@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::convert::{Codec, OnError, RowGroupSize, SampleRows};
+use crate::schema::DataType;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -12,6 +13,14 @@ Exit status:
   1    the job ran to the end but some input lines were rejected (--on-error skip|dead-letter)
   2    usage, input or configuration error; with --on-error fail, the first bad line
   130  interrupted (Ctrl-C); no output that looks complete is left behind";
+
+pub const CRAWL_EXIT_CODES: &str = "\
+Exit status:
+  0    the catalog matches the data (applied, planned with --plan, or no drift with --check)
+  1    --check found drift; or the crawl finished but some objects or sampled lines could not be read
+  2    usage, input, layout or AWS error (E_PARTITION_LAYOUT, E_TYPE_CONFLICT, E_NOT_JSON_LINES,
+       E_INCOMPATIBLE, E_NOT_OWNED, ...); nothing was written
+  130  interrupted (Ctrl-C)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,9 +66,9 @@ pub enum Command {
     /// Convert JSON lines (zstd, gzip or plain) to Parquet
     #[command(after_long_help = EXIT_CODES)]
     Convert(ConvertArgs),
-    /// Infer schemas under S3 prefixes into AWS Glue tables (not yet available)
-    #[command(after_long_help = "Not yet available in this version of lakeops.")]
-    Crawl(PendingArgs),
+    /// Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first
+    #[command(after_long_help = CRAWL_EXIT_CODES)]
+    Crawl(CrawlArgs),
     /// Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)
     #[command(after_long_help = "Not yet available in this version of lakeops.")]
     Cost(PendingArgs),
@@ -146,6 +155,162 @@ pub struct ConvertArgs {
     /// What to do with a line that cannot become a row
     #[arg(long, value_enum, default_value_t = OnErrorArg::Fail, value_name = "MODE")]
     pub on_error: OnErrorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Table root: s3://BUCKET/PREFIX/, or a local directory (with --catalog-file)
+    #[arg(value_name = "ROOT")]
+    pub root: String,
+
+    /// Glue database (created when missing)
+    #[arg(long, value_name = "DB")]
+    pub database: String,
+
+    /// Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _)
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// Use a JSON catalog file (Glue's Table/Partition structure) instead of AWS Glue
+    #[arg(long, value_name = "PATH")]
+    pub catalog_file: Option<PathBuf>,
+
+    /// Print the changes and exit 0 without writing
+    #[arg(long, visible_alias = "dry-run", conflicts_with = "check")]
+    pub plan: bool,
+
+    /// Print the changes without writing; exit 1 when the catalog would change (CI drift check)
+    #[arg(long)]
+    pub check: bool,
+
+    /// How an existing table follows the data: merge adds and widens columns, never drops;
+    /// replace takes the data's columns; log never updates an existing table
+    #[arg(long, value_enum, default_value_t = UpdateBehaviorArg::Merge, value_name = "MODE")]
+    pub update_behavior: UpdateBehaviorArg,
+
+    /// What happens when data is gone: log warns; deprecate marks an empty table
+    /// DEPRECATED_BY_CRAWLER; delete drops empty tables and partitions without data
+    #[arg(long, value_enum, default_value_t = DeleteBehaviorArg::Log, value_name = "MODE")]
+    pub delete_behavior: DeleteBehaviorArg,
+
+    /// Partition columns: inherit the table's (what Athena needs for JSON and CSV), or own
+    /// (Parquet only: each partition keeps the columns of its files)
+    #[arg(long, value_enum, default_value_t = PartitionSchemaArg::Inherit, value_name = "MODE")]
+    pub partition_schema: PartitionSchemaArg,
+
+    /// Data format; auto detects Parquet by magic bytes, JSON lines by a leading {, else CSV
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// Only objects matching this glob (relative to ROOT; * stays within a folder, ** crosses)
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip objects matching this glob (wins over --include)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Most bytes read from the start of each text object (ranged reads; Parquet reads only
+    /// its footer)
+    #[arg(long, default_value = "1MiB", value_parser = parse_size, value_name = "SIZE")]
+    pub sample_bytes: u64,
+
+    /// Most records sampled from each text object
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub sample_records: u64,
+
+    /// Force a column's type, e.g. --type price=decimal(10,2); resolves E_TYPE_CONFLICT
+    #[arg(long = "type", value_parser = parse_type_override, value_name = "COL=TYPE")]
+    pub types: Vec<(String, DataType)>,
+
+    /// Column names as [a-z0-9_] only, with mapping.* SerDe parameters to the original keys
+    #[arg(long)]
+    pub sanitize_names: bool,
+
+    /// Take over an existing table that lakeops did not create
+    #[arg(long)]
+    pub adopt: bool,
+
+    /// CSV header: auto (Glue's rule), yes or no
+    #[arg(long, value_enum, default_value_t = HeaderArg::Auto, value_name = "MODE")]
+    pub header: HeaderArg,
+
+    /// Ignore (with a warning) objects whose partition layout differs from the majority's,
+    /// instead of failing with E_PARTITION_LAYOUT
+    #[arg(long)]
+    pub skip_mismatched: bool,
+
+    /// Concurrent S3 requests
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
+    pub concurrency: u16,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// The AWS options every AWS-using subcommand takes; anything not given comes from the SDK's
+/// default chain (environment, profiles, SSO, IMDS).
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// AWS profile (default: AWS_PROFILE, else the default profile)
+    #[arg(long, value_name = "NAME", help_heading = "AWS")]
+    pub profile: Option<String>,
+    /// AWS region (default: AWS_REGION, else the profile's)
+    #[arg(long, value_name = "REGION", help_heading = "AWS")]
+    pub region: Option<String>,
+    /// Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL);
+    /// implies path-style S3 addressing
+    #[arg(long, value_name = "URL", help_heading = "AWS")]
+    pub endpoint_url: Option<String>,
+    /// Path-style S3 addressing (bucket in the path) even without --endpoint-url
+    #[arg(long, help_heading = "AWS")]
+    pub s3_path_style: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpdateBehaviorArg {
+    Merge,
+    Replace,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeleteBehaviorArg {
+    Log,
+    Deprecate,
+    Delete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartitionSchemaArg {
+    Inherit,
+    Own,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Json,
+    Parquet,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HeaderArg {
+    Auto,
+    Yes,
+    No,
+}
+
+fn parse_type_override(text: &str) -> Result<(String, DataType), String> {
+    let (column, type_text) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected COL=TYPE, got {text:?}"))?;
+    let column = column.trim().to_lowercase();
+    if column.is_empty() {
+        return Err(format!("expected COL=TYPE, got {text:?}"));
+    }
+    Ok((column, crate::schema::parse_hive_type(type_text.trim())?))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

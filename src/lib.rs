@@ -1,15 +1,20 @@
 //! lakeops: data-lake operations from the shell.
 //!
 //! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
-//! with `crawl`, `cost`, `embed` and `query` to come); `schema` holds the type lattice they share;
-//! `output` is the only place that prints; `cli` and `commands` are the only places that know clap.
+//! `crawl`, with `cost`, `embed` and `query` to come); `schema` holds the type lattice they share;
+//! `storage` (local or S3), `catalog` (Glue or a file) and `aws` are shared plumbing; `output` is
+//! the only place that prints; `cli` and `commands` are the only places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod aws;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod convert;
+pub mod crawl;
 pub mod output;
 pub mod schema;
+pub mod storage;
 
 use cli::{Cli, Command};
 use output::Printer;
@@ -32,7 +37,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Convert(args) => {
             commands::convert::run(args, &printer, commands::interrupt_flag())
         }
-        Command::Crawl(_) => Err(commands::NotYetAvailable("crawl").into()),
+        Command::Crawl(args) => commands::crawl::run(args, &printer),
         Command::Cost(_) => Err(commands::NotYetAvailable("cost").into()),
         Command::Embed(_) => Err(commands::NotYetAvailable("embed").into()),
         Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
@@ -82,6 +87,6 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
             Some("--on-error skip or --on-error dead-letter converts the other lines and reports the bad ones")
         }
         _ if e.is::<commands::NotYetAvailable>() => Some("see `lakeops --help` for what this version can do"),
-        _ => None,
+        _ => commands::crawl::hint(e),
     })
 }

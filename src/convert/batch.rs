@@ -301,6 +301,8 @@ impl Column {
                 nulls: NullBufferBuilder::new(0),
                 children: fields.iter().map(|f| Column::new(&f.data_type)).collect(),
             },
+            // Inference and schema files yield JSON types only (`DataType::is_json_type`).
+            other => unreachable!("convert has no JSON column builder for {other}"),
         }
     }
 

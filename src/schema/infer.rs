@@ -10,7 +10,7 @@ pub struct Conflict {
     pub path: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Inferrer {
     record: Vec<Field>,
     conflicts: Vec<Conflict>,

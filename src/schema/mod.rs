@@ -11,11 +11,13 @@
 
 mod arrow;
 mod file;
+mod hive;
 mod infer;
 mod json;
 
-pub use self::arrow::{to_arrow_fields, to_arrow_schema, to_arrow_type};
+pub use self::arrow::{from_arrow_type, to_arrow_fields, to_arrow_schema, to_arrow_type};
 pub use file::{SchemaFile, SchemaFileError};
+pub use hive::parse_hive_type;
 pub use infer::{find_field, Conflict, Inferrer};
 pub use json::{line_text, parse_line, JsonValue, LineError};
 
@@ -27,13 +29,24 @@ use std::fmt;
 pub enum DataType {
     Unknown,
     Boolean,
+    /// Only Parquet footers yield these (R4); JSON inference never does.
+    Tinyint,
+    Smallint,
     Int,
     Bigint,
+    Float,
     Double,
-    Decimal { precision: u8, scale: i8 },
+    Decimal {
+        precision: u8,
+        scale: i8,
+    },
     String,
+    Date,
+    Timestamp,
+    Binary,
     Array(Box<DataType>),
     Struct(Vec<Field>),
+    Map(Box<DataType>, Box<DataType>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +77,7 @@ enum Kind {
     Scalar,
     Struct,
     Array,
+    Map,
 }
 
 impl DataType {
@@ -72,12 +86,28 @@ impl DataType {
             DataType::Unknown => None,
             DataType::Array(_) => Some(Kind::Array),
             DataType::Struct(_) => Some(Kind::Struct),
+            DataType::Map(..) => Some(Kind::Map),
             _ => Some(Kind::Scalar),
         }
     }
 
+    /// Position on the integer ladder tinyint < smallint < int < bigint.
+    fn integer_rank(&self) -> Option<u8> {
+        match self {
+            DataType::Tinyint => Some(0),
+            DataType::Smallint => Some(1),
+            DataType::Int => Some(2),
+            DataType::Bigint => Some(3),
+            _ => None,
+        }
+    }
+
     fn is_integer(&self) -> bool {
-        matches!(self, DataType::Int | DataType::Bigint)
+        self.integer_rank().is_some()
+    }
+
+    fn is_floating(&self) -> bool {
+        matches!(self, DataType::Float | DataType::Double)
     }
 
     /// The least upper bound of two types (R2). Commutative and associative; struct fields keep
@@ -112,14 +142,20 @@ impl DataType {
                 merge_fields(fields, others, path, on_conflict);
                 return;
             }
+            (Map(k1, v1), Map(k2, v2)) => {
+                k1.widen_at(k2, path, on_conflict);
+                v1.widen_at(v2, path, on_conflict);
+                return;
+            }
             (a, b) if a.kind() != b.kind() => {
                 on_conflict(path);
                 String
             }
             (String, _) | (_, String) => String,
-            (a, b) if a.is_integer() && b.is_integer() => Bigint,
-            (Double, b) if b.is_numeric() => Double,
-            (a, Double) if a.is_numeric() => Double,
+            (a, b) if a.is_integer() && b.is_integer() => integer_max(a, b),
+            (a, b) if a.is_floating() && b.is_numeric() || b.is_floating() && a.is_numeric() => {
+                Double
+            }
             (Decimal { .. }, b) if b.is_integer() => return,
             (a, d @ Decimal { .. }) if a.is_integer() => d.clone(),
             (
@@ -142,10 +178,83 @@ impl DataType {
     }
 
     fn is_numeric(&self) -> bool {
-        matches!(
-            self,
-            DataType::Int | DataType::Bigint | DataType::Double | DataType::Decimal { .. }
-        )
+        self.is_integer() || self.is_floating() || matches!(self, DataType::Decimal { .. })
+    }
+
+    /// R5, the strict merge for Parquet: only the widenings Athena reads across files
+    /// (tinyint→smallint→int→bigint, float→double, decimal of equal scale to the larger precision),
+    /// applied through structs, arrays and maps. Anything else is a conflict at the returned path.
+    pub fn merge_strict(&self, other: &DataType) -> Result<DataType, String> {
+        let mut path = String::new();
+        self.merge_strict_at(other, &mut path).map_err(|()| path)
+    }
+
+    fn merge_strict_at(&self, other: &DataType, path: &mut String) -> Result<DataType, ()> {
+        use DataType::*;
+        Ok(match (self, other) {
+            (a, b) if a == b => a.clone(),
+            (a, Unknown) => a.clone(),
+            (Unknown, b) => b.clone(),
+            (a, b) if a.is_integer() && b.is_integer() => integer_max(a, b),
+            (a, b) if a.is_floating() && b.is_floating() => Double,
+            (
+                Decimal {
+                    precision: p1,
+                    scale: s1,
+                },
+                Decimal {
+                    precision: p2,
+                    scale: s2,
+                },
+            ) if s1 == s2 => Decimal {
+                precision: (*p1).max(*p2),
+                scale: *s1,
+            },
+            (Array(a), Array(b)) => {
+                path.push_str("[]");
+                let element = a.merge_strict_at(b, path)?;
+                path.truncate(path.len() - 2);
+                Array(Box::new(element))
+            }
+            (Map(k1, v1), Map(k2, v2)) => Map(
+                Box::new(k1.merge_strict_at(k2, path)?),
+                Box::new(v1.merge_strict_at(v2, path)?),
+            ),
+            (Struct(fields), Struct(others)) => {
+                let mut merged = fields.clone();
+                for other in others {
+                    match merged.iter_mut().find(|f| f.name == other.name) {
+                        Some(field) => {
+                            let len = path.len();
+                            push_path(path, &field.name);
+                            field.data_type =
+                                field.data_type.merge_strict_at(&other.data_type, path)?;
+                            path.truncate(len);
+                        }
+                        None => merged.push(other.clone()),
+                    }
+                }
+                Struct(merged)
+            }
+            _ => return Err(()),
+        })
+    }
+
+    /// Whether `convert` can build a column of this type from JSON values; the Parquet-only types
+    /// of R4 come from footers and are never inferred from JSON.
+    pub fn is_json_type(&self) -> bool {
+        match self {
+            DataType::Unknown
+            | DataType::Boolean
+            | DataType::Int
+            | DataType::Bigint
+            | DataType::Double
+            | DataType::Decimal { .. }
+            | DataType::String => true,
+            DataType::Array(element) => element.is_json_type(),
+            DataType::Struct(fields) => fields.iter().all(|f| f.data_type.is_json_type()),
+            _ => false,
+        }
     }
 
     /// R3, plus what Parquet forces: `unknown` becomes `string`, `array<unknown>` becomes
@@ -157,8 +266,20 @@ impl DataType {
             DataType::Array(element) => element.finalize(),
             DataType::Struct(fields) if fields.is_empty() => *self = DataType::String,
             DataType::Struct(fields) => fields.iter_mut().for_each(|f| f.data_type.finalize()),
+            DataType::Map(key, value) => {
+                key.finalize();
+                value.finalize();
+            }
             _ => {}
         }
+    }
+}
+
+fn integer_max(a: &DataType, b: &DataType) -> DataType {
+    if a.integer_rank() >= b.integer_rank() {
+        a.clone()
+    } else {
+        b.clone()
     }
 }
 
@@ -196,9 +317,16 @@ impl fmt::Display for DataType {
         match self {
             DataType::Unknown => f.write_str("unknown"),
             DataType::Boolean => f.write_str("boolean"),
+            DataType::Tinyint => f.write_str("tinyint"),
+            DataType::Smallint => f.write_str("smallint"),
             DataType::Int => f.write_str("int"),
             DataType::Bigint => f.write_str("bigint"),
+            DataType::Float => f.write_str("float"),
             DataType::Double => f.write_str("double"),
+            DataType::Date => f.write_str("date"),
+            DataType::Timestamp => f.write_str("timestamp"),
+            DataType::Binary => f.write_str("binary"),
+            DataType::Map(key, value) => write!(f, "map<{key},{value}>"),
             DataType::Decimal { precision, scale } => write!(f, "decimal({precision},{scale})"),
             DataType::String => f.write_str("string"),
             DataType::Array(element) => write!(f, "array<{element}>"),

@@ -1,0 +1,68 @@
+//! The one place that builds the AWS SDK configuration: aws-config's default chain (environment,
+//! profiles, SSO, credential_process, IMDS) with only the flags the user gave applied on top.
+//! Credentials stay in the SDK's identity cache, which refreshes them during long runs; nothing
+//! here copies or prints them.
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+#[derive(Clone, Debug, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Path-style S3 addressing even without a custom endpoint.
+    pub s3_path_style: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error("no AWS region configured")]
+    NoRegion,
+}
+
+pub struct Aws {
+    config: SdkConfig,
+    path_style: bool,
+}
+
+/// Attempts per request, the first included: the SDK's standard mode backs off on throttling,
+/// 5xx and connection resets, never on expired credentials.
+const MAX_ATTEMPTS: u32 = 5;
+
+impl Aws {
+    pub async fn load(options: &AwsOptions) -> Result<Aws, AwsError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(AwsError::NoRegion);
+        }
+        // Anything but AWS itself (moto, MinIO, LocalStack) serves buckets on paths: a
+        // virtual-hosted name like `bucket.127.0.0.1` does not resolve.
+        let path_style = options.s3_path_style
+            || config.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        Ok(Aws { config, path_style })
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.config)
+            .force_path_style(self.path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    pub fn glue(&self) -> aws_sdk_glue::Client {
+        aws_sdk_glue::Client::new(&self.config)
+    }
+}

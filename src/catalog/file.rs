@@ -1,0 +1,263 @@
+//! A catalog in one JSON file: `{"Databases":[{"Name":..,"Tables":[{..TableInput..,
+//! "Partitions":[..]}]}]}`. Loaded whole, saved whole (temp file, then rename) and only when
+//! something was written, so an unchanged crawl leaves the file byte-identical.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Catalog, CatalogError, EntryError, PartitionDef, TableDef};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Document {
+    #[serde(default)]
+    databases: Vec<Database>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Database {
+    name: String,
+    #[serde(default)]
+    tables: Vec<StoredTable>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredTable {
+    #[serde(flatten)]
+    table: TableDef,
+    #[serde(default)]
+    partitions: Vec<PartitionDef>,
+}
+
+pub struct FileCatalog {
+    path: PathBuf,
+    document: Document,
+    dirty: bool,
+}
+
+impl FileCatalog {
+    /// Opens `path`; a missing file is an empty catalog.
+    pub fn open(path: &Path) -> Result<FileCatalog, CatalogError> {
+        let document = match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| CatalogError::File {
+                path: path.display().to_string(),
+                message: format!("not a lakeops catalog file: {e}"),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Document::default(),
+            Err(e) => {
+                return Err(CatalogError::File {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        Ok(FileCatalog {
+            path: path.to_owned(),
+            document,
+            dirty: false,
+        })
+    }
+
+    fn database(&mut self, name: &str) -> Option<&mut Database> {
+        self.document.databases.iter_mut().find(|d| d.name == name)
+    }
+
+    fn table(&mut self, database: &str, name: &str) -> Result<&mut StoredTable, CatalogError> {
+        self.database(database)
+            .and_then(|d| d.tables.iter_mut().find(|t| t.table.name == name))
+            .ok_or_else(|| CatalogError::Glue {
+                operation: "GetTable",
+                target: format!("{database}.{name}"),
+                message: "EntityNotFoundException: table not found".into(),
+            })
+    }
+
+    fn save(&self) -> Result<(), CatalogError> {
+        let error = |e: std::io::Error| CatalogError::File {
+            path: self.path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut text = serde_json::to_string_pretty(&self.document).expect("catalog serialises");
+        text.push('\n');
+        let temp = self.path.with_extension("lakeops-tmp");
+        std::fs::write(&temp, text).map_err(error)?;
+        std::fs::rename(&temp, &self.path).map_err(error)
+    }
+}
+
+fn missing(values: &[String], code: &str, message: &str) -> EntryError {
+    EntryError {
+        values: values.to_vec(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+impl Catalog for FileCatalog {
+    async fn database_exists(&mut self, database: &str) -> Result<bool, CatalogError> {
+        Ok(self.database(database).is_some())
+    }
+
+    async fn create_database(&mut self, database: &str) -> Result<(), CatalogError> {
+        if self.database(database).is_none() {
+            self.document.databases.push(Database {
+                name: database.to_owned(),
+                tables: Vec::new(),
+            });
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    async fn get_table(
+        &mut self,
+        database: &str,
+        name: &str,
+    ) -> Result<Option<TableDef>, CatalogError> {
+        Ok(self.table(database, name).ok().map(|t| t.table.clone()))
+    }
+
+    async fn get_partitions(
+        &mut self,
+        database: &str,
+        table: &str,
+    ) -> Result<Vec<PartitionDef>, CatalogError> {
+        Ok(self
+            .table(database, table)
+            .map(|t| t.partitions.clone())
+            .unwrap_or_default())
+    }
+
+    async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
+        let db = self.database(database).ok_or_else(|| CatalogError::Glue {
+            operation: "CreateTable",
+            target: database.to_owned(),
+            message: "EntityNotFoundException: database not found".into(),
+        })?;
+        if db.tables.iter().any(|t| t.table.name == table.name) {
+            return Err(CatalogError::Glue {
+                operation: "CreateTable",
+                target: format!("{database}.{}", table.name),
+                message: "AlreadyExistsException: table already exists".into(),
+            });
+        }
+        let mut table = table.clone();
+        table.version_id = Some("1".into());
+        db.tables.push(StoredTable {
+            table,
+            partitions: Vec::new(),
+        });
+        self.dirty = true;
+        Ok(())
+    }
+
+    async fn update_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
+        let stored = self.table(database, &table.name)?;
+        if stored.table.version_id != table.version_id {
+            return Err(CatalogError::ConcurrentModification(format!(
+                "{database}.{}",
+                table.name
+            )));
+        }
+        let version: u64 = stored
+            .table
+            .version_id
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        stored.table = table.clone();
+        stored.table.version_id = Some((version + 1).to_string());
+        self.dirty = true;
+        Ok(())
+    }
+
+    async fn delete_table(&mut self, database: &str, name: &str) -> Result<(), CatalogError> {
+        if let Some(db) = self.database(database) {
+            db.tables.retain(|t| t.table.name != name);
+        }
+        self.dirty = true;
+        Ok(())
+    }
+
+    async fn create_partitions(
+        &mut self,
+        database: &str,
+        table: &str,
+        partitions: &[PartitionDef],
+    ) -> Result<Vec<EntryError>, CatalogError> {
+        let stored = self.table(database, table)?;
+        let mut errors = Vec::new();
+        for partition in partitions {
+            if stored
+                .partitions
+                .iter()
+                .any(|p| p.values == partition.values)
+            {
+                errors.push(missing(
+                    &partition.values,
+                    "AlreadyExistsException",
+                    "partition exists",
+                ));
+            } else {
+                stored.partitions.push(partition.clone());
+            }
+        }
+        self.dirty = true;
+        Ok(errors)
+    }
+
+    async fn update_partitions(
+        &mut self,
+        database: &str,
+        table: &str,
+        partitions: &[PartitionDef],
+    ) -> Result<Vec<EntryError>, CatalogError> {
+        let stored = self.table(database, table)?;
+        let mut errors = Vec::new();
+        for partition in partitions {
+            match stored
+                .partitions
+                .iter_mut()
+                .find(|p| p.values == partition.values)
+            {
+                Some(existing) => *existing = partition.clone(),
+                None => errors.push(missing(
+                    &partition.values,
+                    "EntityNotFoundException",
+                    "no such partition",
+                )),
+            }
+        }
+        self.dirty = true;
+        Ok(errors)
+    }
+
+    async fn delete_partitions(
+        &mut self,
+        database: &str,
+        table: &str,
+        values: &[Vec<String>],
+    ) -> Result<Vec<EntryError>, CatalogError> {
+        let stored = self.table(database, table)?;
+        stored.partitions.retain(|p| !values.contains(&p.values));
+        self.dirty = true;
+        Ok(Vec::new())
+    }
+
+    async fn finish(&mut self) -> Result<(), CatalogError> {
+        if self.dirty {
+            // Partitions in value order, so the file diffs cleanly between runs.
+            for db in &mut self.document.databases {
+                for table in &mut db.tables {
+                    table.partitions.sort_by(|a, b| a.values.cmp(&b.values));
+                }
+            }
+            self.save()?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+}

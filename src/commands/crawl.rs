@@ -1,0 +1,340 @@
+//! `lakeops crawl`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context};
+
+use crate::aws::{Aws, AwsError, AwsOptions};
+use crate::catalog::{FileCatalog, GlueCatalog};
+use crate::cli::{
+    AwsArgs, CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg,
+    UpdateBehaviorArg,
+};
+use crate::crawl::{
+    self, csv::Header, Change, CrawlOptions, CrawlReport, DeleteBehavior, Format, FormatChoice,
+    Mode, PartitionSchema, SampleLimits, UpdateBehavior,
+};
+use crate::output::{megabytes, thousands, Printer};
+use crate::storage::{Location, Store};
+use crate::ExitStatus;
+
+/// Glue's limit on table names.
+const MAX_TABLE_NAME: usize = 128;
+/// Partition lines a human plan shows before summarising the rest.
+const PARTITION_LINES_SHOWN: usize = 20;
+
+pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let location = Location::parse(&args.root)?;
+    let table = match &args.table {
+        Some(name) => name.to_lowercase(),
+        None => {
+            let last = location
+                .last_component()
+                .context("cannot name the table after ROOT; give --table")?;
+            crawl::sanitize_name(&last)
+        }
+    };
+    if table.is_empty() || table.len() > MAX_TABLE_NAME {
+        bail!("invalid table name {table:?}: 1 to {MAX_TABLE_NAME} characters");
+    }
+    let database = args.database.to_lowercase();
+    if database.is_empty() {
+        bail!("--database must not be empty");
+    }
+    let options = CrawlOptions {
+        database,
+        table,
+        mode: if args.check {
+            Mode::Check
+        } else if args.plan {
+            Mode::Plan
+        } else {
+            Mode::Apply
+        },
+        update: match args.update_behavior {
+            UpdateBehaviorArg::Merge => UpdateBehavior::Merge,
+            UpdateBehaviorArg::Replace => UpdateBehavior::Replace,
+            UpdateBehaviorArg::Log => UpdateBehavior::Log,
+        },
+        delete: match args.delete_behavior {
+            DeleteBehaviorArg::Log => DeleteBehavior::Log,
+            DeleteBehaviorArg::Deprecate => DeleteBehavior::Deprecate,
+            DeleteBehaviorArg::Delete => DeleteBehavior::Delete,
+        },
+        partition_schema: match args.partition_schema {
+            PartitionSchemaArg::Inherit => PartitionSchema::Inherit,
+            PartitionSchemaArg::Own => PartitionSchema::Own,
+        },
+        limits: SampleLimits {
+            bytes: args.sample_bytes,
+            records: args.sample_records.max(1),
+            format: match args.format {
+                FormatArg::Auto => FormatChoice::Auto,
+                FormatArg::Json => FormatChoice::Only(Format::Json),
+                FormatArg::Parquet => FormatChoice::Only(Format::Parquet),
+                FormatArg::Csv => FormatChoice::Only(Format::Csv),
+            },
+            csv_header: match args.header {
+                HeaderArg::Auto => Header::Auto,
+                HeaderArg::Yes => Header::Yes,
+                HeaderArg::No => Header::No,
+            },
+        },
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        overrides: args.types.iter().cloned().collect::<BTreeMap<_, _>>(),
+        sanitize_names: args.sanitize_names,
+        adopt: args.adopt,
+        concurrency: usize::from(args.concurrency),
+        skip_mismatched: args.skip_mismatched,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(crawl_with(&args, &location, &options, printer))?;
+    print_report(printer, &report)?;
+    Ok(if options.mode == Mode::Check && report.changed {
+        ExitStatus::Rejects
+    } else if !report.rejected.is_empty() {
+        ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn aws_options(args: &AwsArgs) -> AwsOptions {
+    AwsOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        s3_path_style: args.s3_path_style,
+    }
+}
+
+async fn crawl_with(
+    args: &CrawlArgs,
+    location: &Location,
+    options: &CrawlOptions,
+    printer: &Printer,
+) -> anyhow::Result<CrawlReport> {
+    // AWS is loaded only when S3 or Glue is involved: a local root with a catalog file needs
+    // neither credentials nor a region.
+    let needs_aws = matches!(location, Location::S3 { .. }) || args.catalog_file.is_none();
+    let aws = if needs_aws {
+        Some(Aws::load(&aws_options(&args.aws)).await?)
+    } else {
+        None
+    };
+    let store = match location {
+        Location::S3 { bucket, prefix } => Store::s3(
+            aws.as_ref().expect("loaded for S3").s3(),
+            bucket.clone(),
+            prefix.clone(),
+        ),
+        Location::Local(path) => {
+            if args.catalog_file.is_none() {
+                bail!(
+                    "{} is a local directory: crawling it needs --catalog-file (Glue tables point at S3)",
+                    path.display()
+                );
+            }
+            let root = std::fs::canonicalize(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if !root.is_dir() {
+                bail!("{} is not a directory", path.display());
+            }
+            Store::local(root)
+        }
+    };
+    let progress = printer.progress();
+    let what = format!("cannot crawl {}", store.root_url());
+    match &args.catalog_file {
+        Some(path) => {
+            let mut catalog = FileCatalog::open(path)?;
+            Ok(crawl::crawl(&store, &mut catalog, options, &progress)
+                .await
+                .context(what)?)
+        }
+        None => {
+            let mut catalog = GlueCatalog::new(aws.as_ref().expect("loaded for Glue").glue());
+            Ok(crawl::crawl(&store, &mut catalog, options, &progress)
+                .await
+                .context(what)?)
+        }
+    }
+}
+
+/// Hints for the errors a crawl user can fix.
+pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    if let Some(AwsError::NoRegion) = err.downcast_ref::<AwsError>() {
+        return Some("pass --region, set AWS_REGION, or set region in your AWS profile");
+    }
+    let text = err.to_string();
+    if text.starts_with("E_PARTITION_LAYOUT") {
+        Some("move or --exclude the odd objects, or --skip-mismatched to leave them out with a warning")
+    } else if text.starts_with("E_NOT_OWNED") {
+        Some("--adopt takes over the table; lakeops keeps its Description, Owner, comments and other parameters")
+    } else if text.starts_with("E_INCOMPATIBLE") {
+        Some("crawl the new data into another table (--table), or drop the table first")
+    } else if text.starts_with("E_NOT_JSON_LINES") {
+        Some("convert the document to one JSON object per line (e.g. jq -c '.[]')")
+    } else if text.contains("dispatch failure") || text.contains("dns error") {
+        Some("check --endpoint-url / AWS_ENDPOINT_URL and your network; custom endpoints use path-style S3 addressing")
+    } else {
+        None
+    }
+}
+
+fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> {
+    if printer.json() {
+        for change in &report.changes {
+            printer.json_record("change", change)?;
+        }
+        return printer.json_record("summary", report);
+    }
+    let mut text = String::new();
+    let verb = match report.mode {
+        Mode::Apply => "applied",
+        Mode::Plan | Mode::Check => "planned",
+    };
+    if report.changes.is_empty() {
+        text.push_str(&format!(
+            "{}.{}: no changes ({})\n",
+            report.database, report.table, report.location
+        ));
+    } else {
+        text.push_str(&format!(
+            "{}.{} ({}): {verb}\n",
+            report.database, report.table, report.location
+        ));
+    }
+    let mut partition_lines = 0;
+    let partition_changes = report
+        .changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Change::AddPartition { .. }
+                    | Change::UpdatePartition { .. }
+                    | Change::DeletePartition { .. }
+            )
+        })
+        .count();
+    for change in &report.changes {
+        match change {
+            Change::CreateDatabase { database } => {
+                text.push_str(&format!("  + create database {database}\n"))
+            }
+            Change::CreateTable {
+                table,
+                columns,
+                partition_keys,
+                ..
+            } => {
+                text.push_str(&format!("  + create table {table}\n"));
+                for column in columns {
+                    text.push_str(&format!("      {} {}\n", column.name, column.type_name));
+                }
+                if !partition_keys.is_empty() {
+                    text.push_str(&format!(
+                        "      partitioned by {}\n",
+                        partition_keys.join(", ")
+                    ));
+                }
+            }
+            Change::UpdateTable {
+                table,
+                added_columns,
+                changed_columns,
+                removed_columns,
+                changed_parameters,
+            } => {
+                text.push_str(&format!("  ~ update table {table}\n"));
+                for column in added_columns {
+                    text.push_str(&format!("      + {} {}\n", column.name, column.type_name));
+                }
+                for column in changed_columns {
+                    text.push_str(&format!(
+                        "      ~ {} {} -> {}\n",
+                        column.name, column.from, column.to
+                    ));
+                }
+                for column in removed_columns {
+                    text.push_str(&format!("      - {} {}\n", column.name, column.type_name));
+                }
+                if !changed_parameters.is_empty() {
+                    text.push_str(&format!(
+                        "      parameters: {}\n",
+                        changed_parameters.join(", ")
+                    ));
+                }
+            }
+            Change::DeprecateTable { table } => text.push_str(&format!(
+                "  ~ mark table {table} DEPRECATED_BY_CRAWLER (no data)\n"
+            )),
+            Change::DeleteTable { table } => {
+                text.push_str(&format!("  - delete table {table} (no data)\n"))
+            }
+            partition => {
+                partition_lines += 1;
+                if partition_lines > PARTITION_LINES_SHOWN {
+                    continue;
+                }
+                let line = match partition {
+                    Change::AddPartition { values, location } => {
+                        format!("  + partition ({}) {location}\n", values.join(", "))
+                    }
+                    Change::UpdatePartition { values, location } => {
+                        format!("  ~ partition ({}) {location}\n", values.join(", "))
+                    }
+                    Change::DeletePartition { values } => {
+                        format!("  - partition ({})\n", values.join(", "))
+                    }
+                    _ => unreachable!("table changes are matched above"),
+                };
+                text.push_str(&line);
+            }
+        }
+    }
+    if partition_changes > PARTITION_LINES_SHOWN {
+        text.push_str(&format!(
+            "  ... and {} more partition changes (--json lists them all)\n",
+            partition_changes - PARTITION_LINES_SHOWN
+        ));
+    }
+    printer.data(&text)?;
+
+    let mut summary = String::new();
+    for warning in &report.warnings {
+        summary.push_str(&format!("warning: {}: {}\n", warning.code, warning.message));
+    }
+    for rejected in &report.rejected {
+        match rejected.line {
+            Some(line) => summary.push_str(&format!(
+                "rejected: {}:{line}: {}\n",
+                rejected.url, rejected.error
+            )),
+            None => summary.push_str(&format!("rejected: {}: {}\n", rejected.url, rejected.error)),
+        }
+    }
+    summary.push_str(&format!(
+        "{} objects listed ({} ignored), {} sampled; read {} MB of {} MB stored in {} requests; {} partitions; {} catalog writes{}; {:.2} s\n",
+        thousands(report.objects_listed),
+        thousands(report.objects_ignored),
+        thousands(report.objects_sampled),
+        megabytes(report.bytes_read),
+        megabytes(report.bytes_stored),
+        thousands(report.requests),
+        thousands(report.partitions as u64),
+        report.writes,
+        match report.mode {
+            Mode::Apply => String::new(),
+            _ => format!(" ({} planned)", report.planned_writes),
+        },
+        report.elapsed_ms as f64 / 1000.0,
+    ));
+    printer.human(&summary);
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! Stage 1: list the table root one level at a time, concurrently over sub-prefixes, drop what
+//! is not data (P5), and read partitions from the directory components (P1–P4, P6, P7).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use globset::{GlobSet, GlobSetBuilder};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::storage::{ObjectMeta, StorageError, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("invalid glob {pattern:?}: {message}")]
+    Glob { pattern: String, message: String },
+    #[error("E_PARTITION_LAYOUT: {first} and {second} have different partition layouts ({first_layout} vs {second_layout})")]
+    Layout {
+        first: String,
+        second: String,
+        first_layout: String,
+        second_layout: String,
+    },
+    #[error("E_PARTITION_LAYOUT: {first} and {second} are the same partition ({values}) spelled differently")]
+    SameValues {
+        first: String,
+        second: String,
+        values: String,
+    },
+}
+
+/// `--include` / `--exclude` globs, relative to the root; exclude wins.
+#[derive(Debug, Default)]
+pub struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Filter {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, DiscoverError> {
+        Ok(Filter {
+            include: glob_set(include)?,
+            exclude: glob_set(exclude)?,
+        })
+    }
+
+    fn admits(&self, key: &str) -> bool {
+        self.include.as_ref().is_none_or(|set| set.is_match(key))
+            && !self.exclude.as_ref().is_some_and(|set| set.is_match(key))
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, DiscoverError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| DiscoverError::Glob {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+        builder.add(glob);
+    }
+    let set = builder.build().map_err(|e| DiscoverError::Glob {
+        pattern: patterns.join(" "),
+        message: e.to_string(),
+    })?;
+    Ok(Some(set))
+}
+
+/// P5: a component that marks a job's scratch or metadata space.
+fn hidden_component(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+fn ignored_object(object: &ObjectMeta) -> bool {
+    object.size == 0
+        || object.key.ends_with('/')
+        || object.key.ends_with("_$folder$")
+        || object.key.split('/').any(hidden_component)
+}
+
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Data objects in key order.
+    pub objects: Vec<ObjectMeta>,
+    pub listed: u64,
+    pub ignored: u64,
+}
+
+/// Lists everything under the root, at most `concurrency` requests at a time. Hidden prefixes
+/// (`_temporary/`, `.hive-staging/`) are never descended into.
+pub async fn list(
+    store: &Store,
+    filter: &Filter,
+    concurrency: usize,
+) -> Result<Listing, DiscoverError> {
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks: JoinSet<Result<crate::storage::Level, StorageError>> = JoinSet::new();
+    let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
+        let store = store.clone();
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("semaphore is never closed");
+            store.list_level(&prefix).await
+        });
+    };
+    spawn(&mut tasks, String::new());
+    let mut listing = Listing::default();
+    while let Some(joined) = tasks.join_next().await {
+        let level = joined.expect("listing tasks do not panic")?;
+        for object in level.objects {
+            listing.listed += 1;
+            if ignored_object(&object) || !filter.admits(&object.key) {
+                listing.ignored += 1;
+            } else {
+                listing.objects.push(object);
+            }
+        }
+        for prefix in level.prefixes {
+            let name = prefix
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            if !hidden_component(name) {
+                spawn(&mut tasks, prefix);
+            }
+        }
+    }
+    listing.objects.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(listing)
+}
+
+/// One partition: its values in key order (P7) and its raw prefix under the root (P6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionPath {
+    pub values: Vec<String>,
+    /// `year=2024/month=01/`, as in the object keys.
+    pub prefix: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Layout {
+    pub keys: Vec<String>,
+    /// Partitions in value order, each with the indexes of its objects in the listing.
+    pub partitions: BTreeMap<Vec<String>, (PartitionPath, Vec<usize>)>,
+    /// Objects left out by `--skip-mismatched`, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The Hive placeholder for an empty partition value (P2).
+pub const HIVE_DEFAULT_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// P2: `k=v` gives `(lower(k), decode(v))`; anything else is the level's `partition_<i>`.
+fn component_partition(component: &str, level: usize) -> (String, String) {
+    match component.split_once('=') {
+        Some((key, value)) if !key.is_empty() => {
+            let value = percent_decode(value);
+            let value = if value.is_empty() {
+                HIVE_DEFAULT_PARTITION.to_owned()
+            } else {
+                value
+            };
+            (key.to_lowercase(), value)
+        }
+        _ => (format!("partition_{level}"), component.to_owned()),
+    }
+}
+
+/// Hive escapes `%XX`; an invalid escape stays as written.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+fn parse_path(key: &str) -> (Vec<String>, PartitionPath) {
+    let components: Vec<&str> = key.split('/').collect();
+    let dirs = &components[..components.len() - 1];
+    let mut keys = Vec::with_capacity(dirs.len());
+    let mut values = Vec::with_capacity(dirs.len());
+    for (level, component) in dirs.iter().enumerate() {
+        let (k, v) = component_partition(component, level);
+        keys.push(k);
+        values.push(v);
+    }
+    let prefix = dirs.iter().map(|d| format!("{d}/")).collect();
+    (keys, PartitionPath { values, prefix })
+}
+
+fn describe_keys(keys: &[String]) -> String {
+    if keys.is_empty() {
+        "no partitions".to_owned()
+    } else {
+        keys.join("/")
+    }
+}
+
+/// P1–P4 over the listing. With `skip_mismatched`, objects whose layout differs from the most
+/// common one (ties: the first in key order) are left out and reported instead of failing.
+pub fn partitions(
+    store: &Store,
+    objects: &[ObjectMeta],
+    skip_mismatched: bool,
+) -> Result<Layout, DiscoverError> {
+    let parsed: Vec<(Vec<String>, PartitionPath)> =
+        objects.iter().map(|o| parse_path(&o.key)).collect();
+    let mut layout = Layout::default();
+    let Some((first_keys, _)) = parsed.first() else {
+        return Ok(layout);
+    };
+    let expected: Vec<String> = if skip_mismatched {
+        let mut counts: Vec<(&Vec<String>, usize)> = Vec::new();
+        for (keys, _) in &parsed {
+            match counts.iter_mut().find(|(k, _)| *k == keys) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((keys, 1)),
+            }
+        }
+        let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        counts
+            .iter()
+            .find(|(_, n)| *n == best)
+            .map(|(k, _)| (*k).clone())
+            .unwrap_or_default()
+    } else {
+        first_keys.clone()
+    };
+    let first_with = |keys: &Vec<String>| {
+        parsed
+            .iter()
+            .position(|(k, _)| k == keys)
+            .map(|i| store.url(&objects[i].key))
+            .unwrap_or_default()
+    };
+    for (index, (keys, path)) in parsed.iter().enumerate() {
+        if *keys != expected {
+            if skip_mismatched {
+                layout.skipped.push((
+                    store.url(&objects[index].key),
+                    format!(
+                        "partition layout {} instead of {}",
+                        describe_keys(keys),
+                        describe_keys(&expected)
+                    ),
+                ));
+                continue;
+            }
+            return Err(DiscoverError::Layout {
+                first: first_with(&expected),
+                second: store.url(&objects[index].key),
+                first_layout: describe_keys(&expected),
+                second_layout: describe_keys(keys),
+            });
+        }
+        let entry = layout
+            .partitions
+            .entry(path.values.clone())
+            .or_insert_with(|| (path.clone(), Vec::new()));
+        if entry.0.prefix != path.prefix {
+            return Err(DiscoverError::SameValues {
+                first: store.url(&entry.0.prefix),
+                second: store.url(&path.prefix),
+                values: path.values.join("/"),
+            });
+        }
+        entry.1.push(index);
+    }
+    layout.keys = expected;
+    Ok(layout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(keys: &[&str]) -> Vec<ObjectMeta> {
+        keys.iter()
+            .map(|k| ObjectMeta {
+                key: (*k).to_owned(),
+                size: 10,
+            })
+            .collect()
+    }
+
+    fn layout_of(keys: &[&str]) -> Result<Layout, DiscoverError> {
+        partitions(&Store::local("/lake"), &objects(keys), false)
+    }
+
+    /// The partition table of specs/crawl.md (c), row by row.
+    #[test]
+    fn spec_partition_table() {
+        let l = layout_of(
+            &["iot/year=2024/month=01/day=01/hour=00/a.json.gz"]
+                .map(|k| k.strip_prefix("iot/").unwrap()),
+        )
+        .unwrap();
+        assert_eq!(l.keys, ["year", "month", "day", "hour"]);
+        assert_eq!(
+            l.partitions.keys().next().unwrap(),
+            &["2024", "01", "01", "00"]
+        );
+
+        let l = layout_of(&["2024/01/01/00/f-1.gz"]).unwrap();
+        assert_eq!(
+            l.keys,
+            ["partition_0", "partition_1", "partition_2", "partition_3"]
+        );
+        assert_eq!(
+            l.partitions.keys().next().unwrap(),
+            &["2024", "01", "01", "00"]
+        );
+
+        let l = layout_of(&["2024/region=eu/x.json"]).unwrap();
+        assert_eq!(l.keys, ["partition_0", "region"]);
+        assert_eq!(l.partitions.keys().next().unwrap(), &["2024", "eu"]);
+
+        let l = layout_of(&["Dt=2024-01-01%2000%3A00/x.json"]).unwrap();
+        assert_eq!(l.keys, ["dt"]);
+        let (path, _) = l.partitions.values().next().unwrap();
+        assert_eq!(path.values, ["2024-01-01 00:00"]);
+        assert_eq!(
+            path.prefix, "Dt=2024-01-01%2000%3A00/",
+            "Location keeps the raw key"
+        );
+
+        for bad in [
+            &["year=2024/month=01/y.json", "year=2024/x.json"][..],
+            &["year=2024/mon=01/x", "year=2024/month=01/y"][..],
+            &["x.json", "year=2024/y.json"][..],
+        ] {
+            let err = layout_of(bad).unwrap_err().to_string();
+            assert!(err.starts_with("E_PARTITION_LAYOUT"), "{err}");
+            let first = format!("file:///lake/{}", bad[0]);
+            let second = format!("file:///lake/{}", bad[1]);
+            assert!(
+                err.contains(&first) && err.contains(&second),
+                "names both: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn ignored_keys() {
+        for key in [
+            "year=2024/_SUCCESS",
+            "year=2024/_temporary/0/p",
+            "year=2024/.hive-staging/x",
+            "year=2024/x_$folder$",
+            "year=2024/",
+        ] {
+            let o = ObjectMeta {
+                key: key.into(),
+                size: 5,
+            };
+            assert!(ignored_object(&o), "{key}");
+        }
+        assert!(ignored_object(&ObjectMeta {
+            key: "year=2024/empty.json".into(),
+            size: 0
+        }));
+        assert!(!ignored_object(&ObjectMeta {
+            key: "year=2024/a.json".into(),
+            size: 5
+        }));
+    }
+
+    #[test]
+    fn empty_values_and_hive_default() {
+        let l = layout_of(&["k=/a.json"]).unwrap();
+        assert_eq!(
+            l.partitions.keys().next().unwrap(),
+            &[HIVE_DEFAULT_PARTITION]
+        );
+        assert_eq!(percent_decode("a%2Fb%"), "a/b%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn values_compare_as_exact_strings() {
+        let l = layout_of(&["month=1/a.json", "month=01/b.json"]).unwrap();
+        assert_eq!(
+            l.partitions.len(),
+            2,
+            "month=1 and month=01 are different partitions"
+        );
+    }
+
+    #[test]
+    fn skip_mismatched_keeps_the_majority_layout() {
+        let l = partitions(
+            &Store::local("/lake"),
+            &objects(&["a.json", "year=2024/b.json", "year=2025/c.json"]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(l.keys, ["year"]);
+        assert_eq!(l.skipped.len(), 1);
+        assert!(l.skipped[0].0.ends_with("/a.json"));
+    }
+
+    #[test]
+    fn globs_follow_glue_semantics() {
+        let f = Filter::new(
+            &[],
+            &["*.tmp".into(), "**/skip/**".into(), "{a,b}.json".into()],
+        )
+        .unwrap();
+        assert!(!f.admits("x.tmp"));
+        assert!(f.admits("year=1/x.tmp"), "`*` stays within one component");
+        assert!(!f.admits("year=1/skip/x.json"));
+        assert!(!f.admits("a.json"));
+        assert!(f.admits("c.json"));
+        let only = Filter::new(&["**/*.json".into()], &[]).unwrap();
+        assert!(only.admits("y=1/a.json"));
+        assert!(!only.admits("y=1/a.csv"));
+        assert!(Filter::new(&["[".into()], &[]).is_err());
+    }
+}

@@ -1,0 +1,397 @@
+//! Stage 3: per-object samples merged, in key order (R7), into one table schema: R2 for JSON and
+//! CSV, R5 (strict) for Parquet, names lowercased with case collisions reported (R6), SerDe
+//! `paths` (R8), `--type` overrides and `--sanitize-names` applied last.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::schema::{DataType, Field};
+
+use super::csv::CsvSample;
+use super::sample::{Format, JsonSchema, ObjectSample, ObjectSchema};
+use super::Warning;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InferError {
+    #[error("E_MIXED_FORMAT: {first} is {first_format} but {second} is {second_format}; one table holds one format")]
+    MixedFormat {
+        first: String,
+        first_format: &'static str,
+        second: String,
+        second_format: &'static str,
+    },
+    #[error("E_TYPE_CONFLICT: column {column} is {first_type} in {first} but {second_type} in {second} (Parquet columns only widen tinyint→smallint→int→bigint, float→double, decimal scale-preserving; pin one with --type {column}=TYPE)")]
+    TypeConflict {
+        column: String,
+        first_type: String,
+        first: String,
+        second_type: String,
+        second: String,
+    },
+    #[error("E_INCOMPATIBLE: CSV delimiter {first_delimiter:?} in {first} but {second_delimiter:?} in {second}")]
+    MixedDelimiter {
+        first: String,
+        first_delimiter: char,
+        second: String,
+        second_delimiter: char,
+    },
+}
+
+/// CSV facts the table shape depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvShape {
+    pub delimiter: u8,
+    pub header: bool,
+    pub quoted: bool,
+}
+
+/// Everything merged from the samples of one table (or one partition, for `own`).
+#[derive(Debug, Default)]
+pub struct Merger {
+    format: Option<(Format, String)>,
+    json: Option<JsonSchema>,
+    parquet: Vec<ParquetColumn>,
+    csv: Option<(CsvSample, String)>,
+    pub compressions: BTreeSet<&'static str>,
+    pub records: f64,
+    record_bytes_total: f64,
+    record_bytes_weight: f64,
+}
+
+/// A Parquet column with the first file that showed each of its types, for conflict messages.
+#[derive(Debug)]
+struct ParquetColumn {
+    field: Field,
+    seen_in: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inferred {
+    pub format: Format,
+    pub columns: Vec<Field>,
+    /// R8: original-case top-level keys (JSON only), sorted.
+    pub paths: BTreeSet<String>,
+    /// `--sanitize-names`: column → original key.
+    pub mappings: BTreeMap<String, String>,
+    pub csv: Option<CsvShape>,
+    pub compression: String,
+    pub records: u64,
+    pub average_record_size: u64,
+}
+
+/// Glue's spelling of a compression in `compressionType`.
+pub fn compression_name(compression: crate::convert::source::Compression) -> &'static str {
+    match compression {
+        crate::convert::source::Compression::None => "none",
+        crate::convert::source::Compression::Gzip => "gzip",
+        crate::convert::source::Compression::Zstd => "zstd",
+    }
+}
+
+impl Merger {
+    /// Adds one object's sample; calls must come in key order.
+    pub fn add(
+        &mut self,
+        url: &str,
+        sample: ObjectSample,
+        overrides: &BTreeMap<String, DataType>,
+    ) -> Result<(), InferError> {
+        match &self.format {
+            Some((format, first)) if *format != sample.format => {
+                return Err(InferError::MixedFormat {
+                    first: first.clone(),
+                    first_format: format.name(),
+                    second: url.to_owned(),
+                    second_format: sample.format.name(),
+                })
+            }
+            Some(_) => {}
+            None => self.format = Some((sample.format, url.to_owned())),
+        }
+        self.compressions
+            .insert(compression_name(sample.compression));
+        self.add_stats(&sample);
+        match sample.schema {
+            ObjectSchema::Json(schema) => {
+                let merged = self.json.get_or_insert_with(JsonSchema::default);
+                merged.inferrer.merge(schema.inferrer);
+                merged.keys.extend(schema.keys);
+                merged
+                    .same_record_collisions
+                    .extend(schema.same_record_collisions);
+            }
+            ObjectSchema::Parquet(fields) => {
+                let mut lowered = Vec::new();
+                let mut ignored = Vec::new();
+                lowercase_fields(&fields, &mut lowered, &mut |_, _| {}, &mut ignored, true);
+                for field in lowered {
+                    self.add_parquet_column(url, field, overrides)?;
+                }
+            }
+            ObjectSchema::Csv(csv) => match &mut self.csv {
+                None => self.csv = Some((csv, url.to_owned())),
+                Some((merged, first)) => {
+                    if merged.delimiter != csv.delimiter {
+                        return Err(InferError::MixedDelimiter {
+                            first: first.clone(),
+                            first_delimiter: merged.delimiter as char,
+                            second: url.to_owned(),
+                            second_delimiter: csv.delimiter as char,
+                        });
+                    }
+                    merged.quoted |= csv.quoted;
+                    for (position, ty) in csv.types.iter().enumerate() {
+                        match merged.types.get_mut(position) {
+                            Some(existing) => existing.widen(ty, &mut |_| {}),
+                            None => merged.types.push(ty.clone()),
+                        }
+                    }
+                    if let (Some(names), Some(more)) = (&mut merged.header, &csv.header) {
+                        names.extend(more.iter().skip(names.len()).cloned());
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn add_parquet_column(
+        &mut self,
+        url: &str,
+        field: Field,
+        overrides: &BTreeMap<String, DataType>,
+    ) -> Result<(), InferError> {
+        let type_name = field.data_type.to_string();
+        let Some(column) = self.parquet.iter_mut().find(|c| c.field.name == field.name) else {
+            self.parquet.push(ParquetColumn {
+                seen_in: vec![(type_name, url.to_owned())],
+                field,
+            });
+            return Ok(());
+        };
+        if !column.seen_in.iter().any(|(t, _)| *t == type_name) {
+            column.seen_in.push((type_name.clone(), url.to_owned()));
+        }
+        match column.field.data_type.merge_strict(&field.data_type) {
+            Ok(merged) => column.field.data_type = merged,
+            // An override decides the type; the files' disagreement no longer matters.
+            Err(_) if overrides.contains_key(&field.name) => {}
+            Err(path) => {
+                let (first_type, first) = column.seen_in[0].clone();
+                let column_path = if path.is_empty() {
+                    field.name.clone()
+                } else {
+                    format!("{}.{path}", field.name)
+                };
+                return Err(InferError::TypeConflict {
+                    column: column_path,
+                    first_type,
+                    first,
+                    second_type: type_name,
+                    second: url.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts a sample's records without its schema (partitions under `inherit`).
+    pub fn add_stats(&mut self, sample: &ObjectSample) {
+        self.records += sample.records;
+        self.record_bytes_total += sample.record_bytes * sample.records;
+        self.record_bytes_weight += sample.records;
+    }
+
+    /// Estimated records and average record size in bytes (S6), rounded.
+    pub fn record_stats(&self) -> (u64, u64) {
+        let average = if self.record_bytes_weight > 0.0 {
+            self.record_bytes_total / self.record_bytes_weight
+        } else {
+            0.0
+        };
+        (self.records.round() as u64, average.round() as u64)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.format.is_none()
+    }
+
+    /// The merged schema. `warnings` receives R2 kind conflicts and R6 case collisions.
+    pub fn finish(
+        self,
+        sanitize: bool,
+        overrides: &BTreeMap<String, DataType>,
+        warnings: &mut Vec<Warning>,
+    ) -> Option<Inferred> {
+        let (records, average_record_size) = self.record_stats();
+        let (format, _) = self.format?;
+        let mut paths = BTreeSet::new();
+        let mut csv_shape = None;
+        let mut columns = match format {
+            Format::Json => {
+                let json = self.json.unwrap_or_default();
+                let (fields, conflicts) = json.inferrer.finish();
+                for conflict in conflicts {
+                    warnings.push(Warning::new(
+                        "W_KIND_CONFLICT",
+                        format!("{}: objects, arrays and scalars met; the column is string holding JSON text", conflict.path),
+                    ));
+                }
+                for key in &json.same_record_collisions {
+                    warnings.push(Warning::new(
+                        "W_CASE_COLLISION",
+                        format!("keys differing only in case ({key}) occur in the same record; Athena's OpenX SerDe rejects such rows (\"Duplicate key\") unless case.insensitive=false with mapping.* is set"),
+                    ));
+                }
+                paths = json.keys;
+                let mut lowered = Vec::new();
+                lowercase_fields(
+                    &fields,
+                    &mut lowered,
+                    &mut |spellings, name| {
+                        warnings.push(Warning::new(
+                            "W_CASE_COLLISION",
+                            format!("{spellings} map to one column {name}"),
+                        ))
+                    },
+                    &mut Vec::new(),
+                    false,
+                );
+                lowered
+            }
+            Format::Parquet => self.parquet.into_iter().map(|c| c.field).collect(),
+            Format::Csv => {
+                let (csv, _) = self.csv?;
+                let names: Vec<String> = (0..csv.types.len())
+                    .map(|i| {
+                        csv.header
+                            .as_ref()
+                            .and_then(|h| h.get(i))
+                            .map(|n| n.trim().to_lowercase())
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| format!("col{i}"))
+                    })
+                    .collect();
+                csv_shape = Some(CsvShape {
+                    delimiter: csv.delimiter,
+                    header: csv.header.is_some(),
+                    quoted: csv.quoted,
+                });
+                names
+                    .into_iter()
+                    .zip(csv.types)
+                    .map(|(name, ty)| {
+                        // OpenCSVSerDe reads every column as string (R10).
+                        let ty = if csv.quoted { DataType::String } else { ty };
+                        Field::new(name, ty)
+                    })
+                    .collect()
+            }
+        };
+        for column in &mut columns {
+            column.data_type.finalize();
+            if let Some(ty) = overrides.get(&column.name) {
+                column.data_type = ty.clone();
+            }
+        }
+        for name in overrides.keys() {
+            if !columns.iter().any(|c| &c.name == name) {
+                warnings.push(Warning::new(
+                    "W_UNKNOWN_COLUMN",
+                    format!("--type {name}=...: no such column in the data"),
+                ));
+            }
+        }
+        let mut mappings = BTreeMap::new();
+        if sanitize {
+            for column in &mut columns {
+                let clean = sanitize_name(&column.name);
+                if clean != column.name {
+                    if let Some(original) = paths.iter().find(|p| p.to_lowercase() == column.name) {
+                        mappings.insert(clean.clone(), original.clone());
+                    }
+                    column.name = clean;
+                }
+            }
+        }
+        Some(Inferred {
+            format,
+            columns,
+            paths,
+            mappings,
+            csv: csv_shape,
+            compression: self.compressions.into_iter().collect::<Vec<_>>().join(","),
+            records,
+            average_record_size,
+        })
+    }
+}
+
+/// Glue/Athena-safe name: lowercase, `[^a-z0-9_]` → `_`.
+pub fn sanitize_name(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// R6: lowercases names at every level, merging fields that collide. `strict` merges with R5
+/// (Parquet; a collision that cannot merge keeps the first field and is reported); otherwise R2.
+fn lowercase_fields(
+    fields: &[Field],
+    out: &mut Vec<Field>,
+    on_collision: &mut dyn FnMut(String, &str),
+    spellings: &mut Vec<(String, String)>,
+    strict: bool,
+) {
+    for field in fields {
+        let name = field.name.to_lowercase();
+        let mut data_type = field.data_type.clone();
+        lowercase_type(&mut data_type, on_collision, strict);
+        match out.iter_mut().find(|f| f.name == name) {
+            Some(existing) => {
+                let first = spellings
+                    .iter()
+                    .find(|(lower, _)| *lower == name)
+                    .map(|(_, original)| original.clone())
+                    .unwrap_or_else(|| name.clone());
+                on_collision(format!("{first:?} and {:?}", field.name), &name);
+                if strict {
+                    if let Ok(merged) = existing.data_type.merge_strict(&data_type) {
+                        existing.data_type = merged;
+                    }
+                } else {
+                    existing.data_type.widen(&data_type, &mut |_| {});
+                }
+            }
+            None => {
+                spellings.push((name.clone(), field.name.clone()));
+                out.push(Field::new(name, data_type));
+            }
+        }
+    }
+}
+
+fn lowercase_type(ty: &mut DataType, on_collision: &mut dyn FnMut(String, &str), strict: bool) {
+    match ty {
+        DataType::Struct(fields) => {
+            let mut lowered = Vec::with_capacity(fields.len());
+            lowercase_fields(fields, &mut lowered, on_collision, &mut Vec::new(), strict);
+            *fields = lowered;
+        }
+        DataType::Array(element) => lowercase_type(element, on_collision, strict),
+        DataType::Map(key, value) => {
+            lowercase_type(key, on_collision, strict);
+            lowercase_type(value, on_collision, strict);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,477 @@
+//! Stage 4b: the difference between what the data calls for and what the catalog holds, as a
+//! list of changes (S1–S5, I2). Only lakeops-owned fields are compared; everything else on an
+//! existing table or partition is carried into the new definition unchanged.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::{Column, Parameters, PartitionDef, TableDef};
+use crate::schema::{parse_hive_type, DataType};
+
+use super::table::{self, Stats, DEPRECATED_KEY, OWNED_PARAMETERS, OWNER_KEY};
+use super::Warning;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateBehavior {
+    Merge,
+    Replace,
+    Log,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeleteBehavior {
+    Log,
+    Deprecate,
+    Delete,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("E_NOT_OWNED: table {table} was not created by lakeops (no {OWNER_KEY} parameter)")]
+    NotOwned { table: String },
+    #[error("E_INCOMPATIBLE: table {table} has {what} {current:?} but the data is {found:?}")]
+    Incompatible {
+        table: String,
+        what: &'static str,
+        current: String,
+        found: String,
+    },
+    #[error("E_TYPE_CONFLICT: column {column} is {current} in table {table} but {found} in the data; Parquet types only widen along Athena's compatible list (pin one with --type {column}=TYPE)")]
+    TypeConflict {
+        table: String,
+        column: String,
+        current: String,
+        found: String,
+    },
+    #[error("E_NO_DATA: no data files under {location}")]
+    NoData { location: String },
+}
+
+/// One partition the data calls for.
+#[derive(Clone, Debug)]
+pub struct WantedPartition {
+    pub values: Vec<String>,
+    pub location: String,
+    pub stats: Stats,
+    /// `--partition-schema own`: the partition's own columns.
+    pub own_columns: Option<Vec<Column>>,
+}
+
+/// What the data calls for.
+#[derive(Clone, Debug)]
+pub struct Desired {
+    pub table: TableDef,
+    /// Data parameters every partition carries.
+    pub partition_parameters: Parameters,
+    pub partitions: Vec<WantedPartition>,
+    /// Parquet tables merge with R5 against the catalog too.
+    pub strict_types: bool,
+    /// Columns pinned with `--type`: they take the given type, whatever the catalog says.
+    pub pinned: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    pub update: UpdateBehavior,
+    pub delete: DeleteBehavior,
+    pub adopt: bool,
+    /// For `DEPRECATED_BY_CRAWLER` (epoch milliseconds, Glue's convention).
+    pub now_ms: u128,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableAction {
+    Keep,
+    Create(TableDef),
+    Update { before: TableDef, after: TableDef },
+    Delete(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub database: String,
+    pub create_database: bool,
+    pub table: TableAction,
+    pub add: Vec<PartitionDef>,
+    pub update: Vec<PartitionDef>,
+    pub delete: Vec<Vec<String>>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        !self.create_database
+            && self.table == TableAction::Keep
+            && self.add.is_empty()
+            && self.update.is_empty()
+            && self.delete.is_empty()
+    }
+
+    /// Catalog write calls the plan needs, batches chunked at Glue's limits.
+    pub fn write_calls(&self) -> u64 {
+        let chunks = |n: usize, size: usize| n.div_ceil(size) as u64;
+        u64::from(self.create_database)
+            + u64::from(self.table != TableAction::Keep)
+            + chunks(self.add.len(), crate::catalog::CREATE_PARTITIONS_MAX)
+            + chunks(self.update.len(), crate::catalog::UPDATE_PARTITIONS_MAX)
+            + chunks(self.delete.len(), crate::catalog::DELETE_PARTITIONS_MAX)
+    }
+}
+
+fn owned(table: &TableDef) -> bool {
+    table.parameters.contains_key(OWNER_KEY)
+}
+
+fn replace_owned(
+    current: &Parameters,
+    wanted: &Parameters,
+    owns: impl Fn(&str) -> bool,
+) -> Parameters {
+    let mut merged: Parameters = current
+        .iter()
+        .filter(|(k, _)| !owns(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    merged.extend(wanted.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged
+}
+
+fn owns_table_parameter(key: &str) -> bool {
+    OWNED_PARAMETERS.contains(&key)
+}
+
+/// Plans one table. `desired` is `None` when the root holds no data files.
+pub fn plan(
+    database: &str,
+    database_exists: bool,
+    name: &str,
+    location: &str,
+    desired: Option<&Desired>,
+    current: Option<&TableDef>,
+    current_partitions: &[PartitionDef],
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let qualified = format!("{database}.{name}");
+    let mut plan = Plan {
+        database: database.to_owned(),
+        create_database: !database_exists,
+        table: TableAction::Keep,
+        add: Vec::new(),
+        update: Vec::new(),
+        delete: Vec::new(),
+        warnings: Vec::new(),
+    };
+    if let Some(current) = current {
+        if !owned(current) && !options.adopt {
+            return Err(PlanError::NotOwned { table: qualified });
+        }
+    }
+    let Some(desired) = desired else {
+        let Some(current) = current else {
+            return Err(PlanError::NoData {
+                location: location.to_owned(),
+            });
+        };
+        plan_empty_root(&mut plan, &qualified, current, options);
+        return Ok(plan);
+    };
+
+    let table_after = match current {
+        None => {
+            plan.table = TableAction::Create(desired.table.clone());
+            desired.table.clone()
+        }
+        Some(current) => {
+            check_compatible(&qualified, current, &desired.table)?;
+            let after = match options.update {
+                UpdateBehavior::Log => {
+                    let wanted = updated_table(
+                        current,
+                        desired,
+                        UpdateBehavior::Merge,
+                        &mut plan.warnings,
+                        &qualified,
+                    )?;
+                    if !same_table(&wanted, current) {
+                        plan.warnings.push(Warning::new(
+                            "W_UPDATE_LOGGED",
+                            format!("table {qualified} differs from the data; not updated (--update-behavior log)"),
+                        ));
+                    }
+                    current.clone()
+                }
+                behavior => {
+                    updated_table(current, desired, behavior, &mut plan.warnings, &qualified)?
+                }
+            };
+            if !same_table(&after, current) {
+                plan.table = TableAction::Update {
+                    before: current.clone(),
+                    after: after.clone(),
+                };
+            }
+            after
+        }
+    };
+
+    let existing: BTreeMap<&[String], &PartitionDef> = current_partitions
+        .iter()
+        .map(|p| (p.values.as_slice(), p))
+        .collect();
+    let mut wanted_values = BTreeSet::new();
+    for wanted in &desired.partitions {
+        wanted_values.insert(wanted.values.as_slice());
+        let mut partition = table::partition(
+            &table_after,
+            &wanted.values,
+            &wanted.location,
+            &desired.partition_parameters,
+            wanted.stats,
+            wanted.own_columns.clone(),
+        );
+        match existing.get(wanted.values.as_slice()) {
+            None => plan.add.push(partition),
+            Some(current) => {
+                partition.parameters = replace_owned(
+                    &current.parameters,
+                    &partition.parameters,
+                    owns_table_parameter,
+                );
+                partition.storage_descriptor.parameters = replace_owned(
+                    &current.storage_descriptor.parameters,
+                    &partition.storage_descriptor.parameters,
+                    owns_table_parameter,
+                );
+                if partition != **current {
+                    plan.update.push(partition);
+                }
+            }
+        }
+    }
+    for values in existing.keys().filter(|v| !wanted_values.contains(*v)) {
+        match options.delete {
+            DeleteBehavior::Delete => plan.delete.push(values.to_vec()),
+            _ => plan.warnings.push(Warning::new(
+                "W_PARTITION_WITHOUT_DATA",
+                format!(
+                    "partition ({}) of {qualified} has no data files; kept (--delete-behavior delete removes it)",
+                    values.join(", ")
+                ),
+            )),
+        }
+    }
+    Ok(plan)
+}
+
+fn plan_empty_root(plan: &mut Plan, qualified: &str, current: &TableDef, options: &PlanOptions) {
+    match options.delete {
+        DeleteBehavior::Log => plan.warnings.push(Warning::new(
+            "W_TABLE_WITHOUT_DATA",
+            format!(
+                "table {qualified} has no data files; kept (--delete-behavior deprecate|delete)"
+            ),
+        )),
+        // Marked once, never rewritten while the root stays empty (S4).
+        DeleteBehavior::Deprecate if !current.parameters.contains_key(DEPRECATED_KEY) => {
+            let mut after = current.clone();
+            after
+                .parameters
+                .insert(DEPRECATED_KEY.into(), options.now_ms.to_string());
+            plan.table = TableAction::Update {
+                before: current.clone(),
+                after,
+            };
+        }
+        DeleteBehavior::Deprecate => {}
+        DeleteBehavior::Delete => plan.table = TableAction::Delete(current.name.clone()),
+    }
+}
+
+fn same_table(a: &TableDef, b: &TableDef) -> bool {
+    let strip = |t: &TableDef| TableDef {
+        version_id: None,
+        ..t.clone()
+    };
+    strip(a) == strip(b)
+}
+
+/// S2: what a table cannot change into without being recreated.
+fn check_compatible(
+    qualified: &str,
+    current: &TableDef,
+    wanted: &TableDef,
+) -> Result<(), PlanError> {
+    let keys = |t: &TableDef| {
+        t.partition_keys
+            .iter()
+            .map(|k| k.name.clone())
+            .collect::<Vec<_>>()
+    };
+    if keys(current) != keys(wanted) {
+        return Err(PlanError::Incompatible {
+            table: qualified.to_owned(),
+            what: "partition keys",
+            current: keys(current).join(","),
+            found: keys(wanted).join(","),
+        });
+    }
+    for key in ["classification", "compressionType", "delimiter"] {
+        if let (Some(current_value), found) =
+            (current.parameters.get(key), wanted.parameters.get(key))
+        {
+            let found = found.cloned().unwrap_or_default();
+            if *current_value != found {
+                return Err(PlanError::Incompatible {
+                    table: qualified.to_owned(),
+                    what: key,
+                    current: current_value.clone(),
+                    found,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The existing table with lakeops' fields brought up to date and everything else kept (S1, S5).
+fn updated_table(
+    current: &TableDef,
+    desired: &Desired,
+    behavior: UpdateBehavior,
+    warnings: &mut Vec<Warning>,
+    qualified: &str,
+) -> Result<TableDef, PlanError> {
+    let wanted = &desired.table;
+    let mut after = current.clone();
+    after.table_type = wanted.table_type.clone();
+    after.parameters = replace_owned(
+        &current.parameters,
+        &wanted.parameters,
+        owns_table_parameter,
+    );
+    let sd = &mut after.storage_descriptor;
+    let wanted_sd = &wanted.storage_descriptor;
+    sd.columns = match behavior {
+        UpdateBehavior::Replace => {
+            replace_columns(&current.storage_descriptor.columns, &wanted_sd.columns)
+        }
+        _ => merge_columns(
+            &current.storage_descriptor.columns,
+            &wanted_sd.columns,
+            desired,
+            warnings,
+            qualified,
+        )?,
+    };
+    sd.location = wanted_sd.location.clone();
+    sd.input_format = wanted_sd.input_format.clone();
+    sd.output_format = wanted_sd.output_format.clone();
+    sd.serde_info.serialization_library = wanted_sd.serde_info.serialization_library.clone();
+    let mut serde_wanted = wanted_sd.serde_info.parameters.clone();
+    if behavior == UpdateBehavior::Merge {
+        // R8: every top-level key ever seen, so rows of older files keep their columns.
+        if let (Some(old), Some(new)) = (
+            current
+                .storage_descriptor
+                .serde_info
+                .parameters
+                .get("paths"),
+            serde_wanted.get_mut("paths"),
+        ) {
+            let union: BTreeSet<&str> = old
+                .split(',')
+                .chain(new.split(','))
+                .filter(|p| !p.is_empty())
+                .collect();
+            *new = union.into_iter().collect::<Vec<_>>().join(",");
+        }
+    }
+    sd.serde_info.parameters = replace_owned(
+        &current.storage_descriptor.serde_info.parameters,
+        &serde_wanted,
+        table::owns_serde_parameter,
+    );
+    sd.parameters = replace_owned(
+        &current.storage_descriptor.parameters,
+        &wanted_sd.parameters,
+        owns_table_parameter,
+    );
+    Ok(after)
+}
+
+/// `replace`: the data's columns, keeping comments of columns that stay.
+fn replace_columns(current: &[Column], wanted: &[Column]) -> Vec<Column> {
+    wanted
+        .iter()
+        .map(|w| match current.iter().find(|c| c.name == w.name) {
+            Some(c) => Column {
+                type_name: w.type_name.clone(),
+                ..c.clone()
+            },
+            None => w.clone(),
+        })
+        .collect()
+}
+
+/// `merge`: existing columns in their order, widened (never narrowed); new ones appended.
+fn merge_columns(
+    current: &[Column],
+    wanted: &[Column],
+    desired: &Desired,
+    warnings: &mut Vec<Warning>,
+    qualified: &str,
+) -> Result<Vec<Column>, PlanError> {
+    let mut merged: Vec<Column> = current.to_vec();
+    for column in &mut merged {
+        let Some(found) = wanted.iter().find(|w| w.name == column.name) else {
+            continue;
+        };
+        if desired.pinned.contains(&column.name) {
+            column.type_name = found.type_name.clone();
+            continue;
+        }
+        let (Ok(current_type), Ok(found_type)) = (
+            parse_hive_type(&column.type_name),
+            parse_hive_type(&found.type_name),
+        ) else {
+            if !column.type_name.eq_ignore_ascii_case(&found.type_name) {
+                warnings.push(Warning::new(
+                    "W_FOREIGN_TYPE",
+                    format!(
+                        "column {} of {qualified} is {} in the catalog and {} in the data; kept as written",
+                        column.name, column.type_name, found.type_name
+                    ),
+                ));
+            }
+            continue;
+        };
+        let merged_type: DataType = if desired.strict_types {
+            current_type
+                .merge_strict(&found_type)
+                .map_err(|_| PlanError::TypeConflict {
+                    table: qualified.to_owned(),
+                    column: column.name.clone(),
+                    current: column.type_name.clone(),
+                    found: found.type_name.clone(),
+                })?
+        } else {
+            current_type.merge(&found_type)
+        };
+        // Keep the catalog's spelling (`INTEGER`) when the type does not change.
+        if merged_type != current_type {
+            column.type_name = merged_type.to_string();
+        }
+    }
+    for column in wanted {
+        if !merged.iter().any(|c| c.name == column.name) {
+            merged.push(column.clone());
+        }
+    }
+    Ok(merged)
+}
+
+#[cfg(test)]
+mod tests;

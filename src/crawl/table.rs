@@ -1,0 +1,230 @@
+//! Stage 4a: the table and partitions the data calls for, in the shape Athena and Redshift
+//! Spectrum read (specs/crawl.md, "Table / StorageDescriptor fields"): formats and SerDe per
+//! classification, Glue's parameters, deterministic statistics (S6), trailing-`/` Locations.
+
+use crate::catalog::{Column, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef};
+
+use super::infer::Inferred;
+use super::sample::Format;
+
+/// The crawler name lakeops writes as `UPDATED_BY_CRAWLER` and `lakeops.owner` (S5).
+pub const OWNER: &str = "lakeops";
+pub const OWNER_KEY: &str = "lakeops.owner";
+pub const DEPRECATED_KEY: &str = "DEPRECATED_BY_CRAWLER";
+
+/// Table parameters lakeops owns: replaced or removed on update. Every other key is someone
+/// else's and is carried through untouched.
+pub const OWNED_PARAMETERS: &[&str] = &[
+    OWNER_KEY,
+    DEPRECATED_KEY,
+    "classification",
+    "compressionType",
+    "typeOfData",
+    "UPDATED_BY_CRAWLER",
+    "CrawlerSchemaSerializerVersion",
+    "CrawlerSchemaDeserializerVersion",
+    "partition_filtering.enabled",
+    "objectCount",
+    "sizeKey",
+    "recordCount",
+    "averageRecordSize",
+    "delimiter",
+    "columnsOrdered",
+    "areColumnsQuoted",
+    "skip.header.line.count",
+];
+
+/// SerDe parameters lakeops owns (`mapping.*` too).
+pub const OWNED_SERDE_PARAMETERS: &[&str] = &[
+    "paths",
+    "serialization.format",
+    "field.delim",
+    "separatorChar",
+    "quoteChar",
+];
+
+pub fn owns_serde_parameter(key: &str) -> bool {
+    OWNED_SERDE_PARAMETERS.contains(&key) || key.starts_with("mapping.")
+}
+
+/// Objects, bytes and records of a table or partition.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub objects: u64,
+    pub bytes: u64,
+    pub records: u64,
+    pub average_record_size: u64,
+}
+
+impl Stats {
+    fn write(&self, parameters: &mut Parameters) {
+        parameters.insert("objectCount".into(), self.objects.to_string());
+        parameters.insert("sizeKey".into(), self.bytes.to_string());
+        parameters.insert("recordCount".into(), self.records.to_string());
+        parameters.insert(
+            "averageRecordSize".into(),
+            self.average_record_size.to_string(),
+        );
+    }
+}
+
+struct Shape {
+    input_format: &'static str,
+    output_format: &'static str,
+    serde: &'static str,
+}
+
+const TEXT_INPUT: &str = "org.apache.hadoop.mapred.TextInputFormat";
+const TEXT_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+
+fn shape(inferred: &Inferred) -> Shape {
+    match inferred.format {
+        Format::Json => Shape {
+            input_format: TEXT_INPUT,
+            output_format: TEXT_OUTPUT,
+            serde: "org.openx.data.jsonserde.JsonSerDe",
+        },
+        Format::Parquet => Shape {
+            input_format: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            output_format: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            serde: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+        },
+        Format::Csv => Shape {
+            input_format: TEXT_INPUT,
+            output_format: TEXT_OUTPUT,
+            serde: if inferred.csv.as_ref().is_some_and(|c| c.quoted) {
+                "org.apache.hadoop.hive.serde2.OpenCSVSerde"
+            } else {
+                "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+            },
+        },
+    }
+}
+
+/// Parameters that describe the data (not its size): on the table and on each partition.
+fn data_parameters(inferred: &Inferred) -> Parameters {
+    let mut p = Parameters::new();
+    p.insert("classification".into(), inferred.format.name().into());
+    p.insert("compressionType".into(), inferred.compression.clone());
+    p.insert("typeOfData".into(), "file".into());
+    if let Some(csv) = &inferred.csv {
+        p.insert("delimiter".into(), (csv.delimiter as char).to_string());
+        p.insert("columnsOrdered".into(), "true".into());
+        p.insert("areColumnsQuoted".into(), csv.quoted.to_string());
+        if csv.header {
+            p.insert("skip.header.line.count".into(), "1".into());
+        }
+    }
+    p
+}
+
+fn serde_parameters(inferred: &Inferred) -> Parameters {
+    let mut p = Parameters::new();
+    match inferred.format {
+        Format::Json => {
+            let paths: Vec<&str> = inferred.paths.iter().map(String::as_str).collect();
+            p.insert("paths".into(), paths.join(","));
+            for (column, original) in &inferred.mappings {
+                p.insert(format!("mapping.{column}"), original.clone());
+            }
+        }
+        Format::Parquet => {
+            p.insert("serialization.format".into(), "1".into());
+        }
+        Format::Csv => {
+            let csv = inferred.csv.as_ref().expect("CSV tables carry their shape");
+            let delimiter = (csv.delimiter as char).to_string();
+            if csv.quoted {
+                p.insert("separatorChar".into(), delimiter);
+                p.insert("quoteChar".into(), "\"".into());
+            } else {
+                p.insert("field.delim".into(), delimiter);
+            }
+        }
+    }
+    p
+}
+
+pub fn columns(inferred: &Inferred) -> Vec<Column> {
+    inferred
+        .columns
+        .iter()
+        .map(|f| Column::new(&f.name, f.data_type.to_string()))
+        .collect()
+}
+
+/// The table a fresh crawl would create. Statistics sit on the table only when it has no
+/// partitions: on a partitioned table they would change with every new partition and turn each
+/// append into an UpdateTable (and a new table version), so there they live on the partitions.
+pub fn table(
+    name: &str,
+    location: &str,
+    inferred: &Inferred,
+    partition_keys: &[String],
+    stats: Stats,
+) -> TableDef {
+    let shape = shape(inferred);
+    let mut parameters = data_parameters(inferred);
+    parameters.insert(OWNER_KEY.into(), OWNER.into());
+    parameters.insert("UPDATED_BY_CRAWLER".into(), OWNER.into());
+    parameters.insert("CrawlerSchemaSerializerVersion".into(), "1.0".into());
+    parameters.insert("CrawlerSchemaDeserializerVersion".into(), "1.0".into());
+    if partition_keys.is_empty() {
+        stats.write(&mut parameters);
+    } else if inferred.format == Format::Parquet {
+        parameters.insert("partition_filtering.enabled".into(), "true".into());
+    }
+    TableDef {
+        name: name.to_owned(),
+        table_type: Some("EXTERNAL_TABLE".into()),
+        parameters: parameters.clone(),
+        partition_keys: partition_keys
+            .iter()
+            .map(|k| Column::new(k, "string"))
+            .collect(),
+        storage_descriptor: StorageDescriptor {
+            columns: columns(inferred),
+            location: location.to_owned(),
+            input_format: shape.input_format.into(),
+            output_format: shape.output_format.into(),
+            serde_info: SerDeInfo {
+                name: None,
+                serialization_library: shape.serde.into(),
+                parameters: serde_parameters(inferred),
+            },
+            parameters,
+            ..StorageDescriptor::default()
+        },
+        ..TableDef::default()
+    }
+}
+
+/// A partition under `inherit` (S3): the table's storage descriptor with the partition's own
+/// Location, and its statistics. `own_columns` replaces the columns under `own` (Parquet).
+pub fn partition(
+    table: &TableDef,
+    values: &[String],
+    location: &str,
+    data: &Parameters,
+    stats: Stats,
+    own_columns: Option<Vec<Column>>,
+) -> PartitionDef {
+    let mut parameters = data.clone();
+    stats.write(&mut parameters);
+    let mut sd = table.storage_descriptor.clone();
+    sd.location = location.to_owned();
+    sd.parameters = parameters.clone();
+    if let Some(columns) = own_columns {
+        sd.columns = columns;
+    }
+    PartitionDef {
+        values: values.to_vec(),
+        storage_descriptor: sd,
+        parameters,
+    }
+}
+
+/// The data parameters partitions carry (classification, compression, CSV facts).
+pub fn partition_parameters(inferred: &Inferred) -> Parameters {
+    data_parameters(inferred)
+}

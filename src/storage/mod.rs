@@ -1,0 +1,362 @@
+//! Where data lives: a local directory or an `s3://bucket/prefix/`, behind one interface that
+//! lists one level at a time (so callers can walk partition prefixes concurrently) and reads byte
+//! ranges (so sampling never downloads whole objects).
+//!
+//! Keys handed out and taken in are relative to the store's root and always use `/`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use aws_sdk_s3::error::DisplayErrorContext;
+
+/// A parsed location: `s3://bucket/prefix` or a local path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Local(PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("invalid S3 location {0:?}: expected s3://BUCKET/PREFIX/")]
+    InvalidS3(String),
+    #[error("{path}: {source}")]
+    Local {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{operation} {url}: {message}")]
+    S3 {
+        operation: &'static str,
+        url: String,
+        message: String,
+    },
+}
+
+impl Location {
+    pub fn parse(text: &str) -> Result<Location, StorageError> {
+        match text.strip_prefix("s3://") {
+            Some(rest) => {
+                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+                if bucket.is_empty() {
+                    return Err(StorageError::InvalidS3(text.to_owned()));
+                }
+                let prefix = prefix.trim_end_matches('/');
+                Ok(Location::S3 {
+                    bucket: bucket.to_owned(),
+                    prefix: if prefix.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{prefix}/")
+                    },
+                })
+            }
+            None => Ok(Location::Local(PathBuf::from(text))),
+        }
+    }
+
+    /// The last path component: the default table name.
+    pub fn last_component(&self) -> Option<String> {
+        match self {
+            Location::S3 { bucket, prefix } => prefix
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|c| !c.is_empty())
+                .or(Some(bucket.as_str()))
+                .map(str::to_owned),
+            Location::Local(path) => path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned()),
+        }
+    }
+}
+
+/// One object (file) under the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Relative to the root, `/`-separated.
+    pub key: String,
+    pub size: u64,
+}
+
+/// What one level of a listing holds: objects directly under the prefix, and sub-prefixes
+/// (`/`-terminated, relative to the root).
+#[derive(Debug, Default)]
+pub struct Level {
+    pub objects: Vec<ObjectMeta>,
+    pub prefixes: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    counters: Arc<Counters>,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Local {
+        root: PathBuf,
+    },
+    S3 {
+        client: aws_sdk_s3::Client,
+        bucket: String,
+        prefix: String,
+    },
+}
+
+#[derive(Default)]
+struct Counters {
+    bytes_read: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl Store {
+    pub fn local(root: impl Into<PathBuf>) -> Store {
+        Store {
+            backend: Backend::Local { root: root.into() },
+            counters: Arc::default(),
+        }
+    }
+
+    pub fn s3(client: aws_sdk_s3::Client, bucket: String, prefix: String) -> Store {
+        Store {
+            backend: Backend::S3 {
+                client,
+                bucket,
+                prefix,
+            },
+            counters: Arc::default(),
+        }
+    }
+
+    /// The root as a URL with a trailing `/`: `s3://bucket/prefix/` or `file:///abs/dir/`.
+    pub fn root_url(&self) -> String {
+        match &self.backend {
+            Backend::Local { root } => {
+                let mut url = format!("file://{}", root.display());
+                if !url.ends_with('/') {
+                    url.push('/');
+                }
+                url
+            }
+            Backend::S3 { bucket, prefix, .. } => format!("s3://{bucket}/{prefix}"),
+        }
+    }
+
+    /// The URL of a key (object or `/`-terminated prefix) under the root.
+    pub fn url(&self, key: &str) -> String {
+        format!("{}{key}", self.root_url())
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.counters.bytes_read.load(Ordering::Relaxed)
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.counters.requests.load(Ordering::Relaxed)
+    }
+
+    /// One level under `prefix` (`""` for the root, else `/`-terminated), all pages.
+    pub async fn list_level(&self, prefix: &str) -> Result<Level, StorageError> {
+        match &self.backend {
+            Backend::Local { root } => {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                list_local(root, prefix)
+            }
+            Backend::S3 {
+                client,
+                bucket,
+                prefix: root,
+            } => {
+                let mut level = Level::default();
+                let mut pages = client
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(format!("{root}{prefix}"))
+                    .delimiter("/")
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                    let page = page.map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;
+                    for object in page.contents() {
+                        let Some(key) = object.key().and_then(|k| k.strip_prefix(root.as_str()))
+                        else {
+                            continue;
+                        };
+                        level.objects.push(ObjectMeta {
+                            key: key.to_owned(),
+                            size: object.size().unwrap_or(0).max(0) as u64,
+                        });
+                    }
+                    for common in page.common_prefixes() {
+                        if let Some(p) = common.prefix().and_then(|p| p.strip_prefix(root.as_str()))
+                        {
+                            level.prefixes.push(p.to_owned());
+                        }
+                    }
+                }
+                Ok(level)
+            }
+        }
+    }
+
+    /// Bytes `range` of an object (fewer when the object is shorter).
+    pub async fn read_range(&self, key: &str, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+        if range.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bytes = match &self.backend {
+            Backend::Local { root } => read_local(&root.join(key), range)?,
+            Backend::S3 { .. } => {
+                self.get_s3(key, format!("bytes={}-{}", range.start, range.end - 1))
+                    .await?
+            }
+        };
+        self.count_read(bytes.len());
+        Ok(bytes)
+    }
+
+    /// The last `len` bytes of an object of `size` bytes (a Parquet footer).
+    pub async fn read_tail(&self, key: &str, size: u64, len: u64) -> Result<Vec<u8>, StorageError> {
+        let len = len.min(size);
+        match &self.backend {
+            Backend::Local { .. } => self.read_range(key, size - len..size).await,
+            Backend::S3 { .. } => {
+                let bytes = self.get_s3(key, format!("bytes=-{len}")).await?;
+                self.count_read(bytes.len());
+                Ok(bytes)
+            }
+        }
+    }
+
+    fn count_read(&self, len: usize) {
+        self.counters
+            .bytes_read
+            .fetch_add(len as u64, Ordering::Relaxed);
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    async fn get_s3(&self, key: &str, range: String) -> Result<Vec<u8>, StorageError> {
+        let Backend::S3 {
+            client,
+            bucket,
+            prefix,
+        } = &self.backend
+        else {
+            unreachable!("only called for S3 stores")
+        };
+        let output = client
+            .get_object()
+            .bucket(bucket)
+            .key(format!("{prefix}{key}"))
+            .range(range)
+            .send()
+            .await
+            .map_err(|e| self.s3_error("GetObject", key, e))?;
+        let body = output.body.collect().await.map_err(|e| StorageError::S3 {
+            operation: "GetObject",
+            url: self.url(key),
+            message: e.to_string(),
+        })?;
+        Ok(body.into_bytes().to_vec())
+    }
+
+    fn s3_error<E: std::error::Error>(
+        &self,
+        operation: &'static str,
+        key: &str,
+        err: E,
+    ) -> StorageError {
+        StorageError::S3 {
+            operation,
+            url: self.url(key),
+            message: DisplayErrorContext(&err).to_string(),
+        }
+    }
+}
+
+fn list_local(root: &Path, prefix: &str) -> Result<Level, StorageError> {
+    let dir = root.join(prefix);
+    let io = |source| StorageError::Local {
+        path: dir.clone(),
+        source,
+    };
+    let mut level = Level::default();
+    for entry in std::fs::read_dir(&dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Follow symlinks: a lake assembled from links is still the lake.
+        let meta = std::fs::metadata(entry.path()).map_err(io)?;
+        if meta.is_dir() {
+            level.prefixes.push(format!("{prefix}{name}/"));
+        } else if meta.is_file() {
+            level.objects.push(ObjectMeta {
+                key: format!("{prefix}{name}"),
+                size: meta.len(),
+            });
+        }
+    }
+    Ok(level)
+}
+
+fn read_local(path: &Path, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |source| StorageError::Local {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(range.start)).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(range.end - range.start)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_locations_parse() {
+        assert_eq!(
+            Location::parse("s3://b/iot").unwrap(),
+            Location::S3 {
+                bucket: "b".into(),
+                prefix: "iot/".into()
+            }
+        );
+        assert_eq!(
+            Location::parse("s3://b/a/b/").unwrap(),
+            Location::S3 {
+                bucket: "b".into(),
+                prefix: "a/b/".into()
+            }
+        );
+        assert_eq!(
+            Location::parse("s3://b").unwrap(),
+            Location::S3 {
+                bucket: "b".into(),
+                prefix: "".into()
+            }
+        );
+        assert!(Location::parse("s3:///x").is_err());
+        assert_eq!(
+            Location::parse("s3://b/Sales-2024/")
+                .unwrap()
+                .last_component(),
+            Some("Sales-2024".into())
+        );
+        assert_eq!(
+            Location::parse("s3://b").unwrap().last_component(),
+            Some("b".into())
+        );
+    }
+}
