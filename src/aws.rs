@@ -66,3 +66,24 @@ impl Aws {
         aws_sdk_glue::Client::new(&self.config)
     }
 }
+
+/// One line for an SDK error: `Code: message` for what the service said, else the transport's
+/// cause chain (timeouts, DNS, refused connections). The SDK's own `Display` says only
+/// "service error", and its debug output dumps whole responses.
+pub fn describe<E>(err: &aws_sdk_s3::error::SdkError<E>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_s3::error::SdkError;
+    match err {
+        SdkError::ServiceError(service) => {
+            let inner = service.err();
+            match (inner.code(), inner.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_owned(),
+                _ => format!("{inner} (HTTP {})", service.raw().status().as_u16()),
+            }
+        }
+        other => aws_sdk_s3::error::DisplayErrorContext(other).to_string(),
+    }
+}

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use aws_sdk_glue::error::DisplayErrorContext;
 use aws_sdk_glue::types as glue;
 
 use super::{
@@ -42,15 +41,18 @@ where
     }
 }
 
-fn glue_error<E: std::error::Error>(
+fn glue_error<E>(
     operation: &'static str,
     target: String,
-    err: E,
-) -> CatalogError {
+    err: aws_sdk_glue::error::SdkError<E>,
+) -> CatalogError
+where
+    E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
     CatalogError::Glue {
         operation,
         target,
-        message: DisplayErrorContext(&err).to_string(),
+        message: crate::aws::describe(&err),
     }
 }
 
@@ -191,14 +193,13 @@ impl Catalog for GlueCatalog {
     async fn database_exists(&mut self, database: &str) -> Result<bool, CatalogError> {
         match self.client.get_database().name(database).send().await {
             Ok(_) => Ok(true),
-            Err(e) => {
-                let service = e.into_service_error();
-                if service.is_entity_not_found_exception() {
-                    Ok(false)
-                } else {
-                    Err(glue_error("GetDatabase", database.to_owned(), service))
-                }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_entity_not_found_exception()) =>
+            {
+                Ok(false)
             }
+            Err(e) => Err(glue_error("GetDatabase", database.to_owned(), e)),
         }
     }
 
@@ -230,18 +231,13 @@ impl Catalog for GlueCatalog {
             .await
         {
             Ok(output) => Ok(output.table().map(table_from)),
-            Err(e) => {
-                let service = e.into_service_error();
-                if service.is_entity_not_found_exception() {
-                    Ok(None)
-                } else {
-                    Err(glue_error(
-                        "GetTable",
-                        format!("{database}.{name}"),
-                        service,
-                    ))
-                }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_entity_not_found_exception()) =>
+            {
+                Ok(None)
             }
+            Err(e) => Err(glue_error("GetTable", format!("{database}.{name}"), e)),
         }
     }
 
@@ -298,14 +294,13 @@ impl Catalog for GlueCatalog {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => {
-                let service = e.into_service_error();
-                if service.is_concurrent_modification_exception() {
-                    Err(CatalogError::ConcurrentModification(target))
-                } else {
-                    Err(glue_error("UpdateTable", target, service))
-                }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_concurrent_modification_exception()) =>
+            {
+                Err(CatalogError::ConcurrentModification(target))
             }
+            Err(e) => Err(glue_error("UpdateTable", target, e)),
         }
     }
 

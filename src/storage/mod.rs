@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use aws_sdk_s3::error::DisplayErrorContext;
-
 /// A parsed location: `s3://bucket/prefix` or a local path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -267,16 +265,19 @@ impl Store {
         Ok(body.into_bytes().to_vec())
     }
 
-    fn s3_error<E: std::error::Error>(
+    fn s3_error<E>(
         &self,
         operation: &'static str,
         key: &str,
-        err: E,
-    ) -> StorageError {
+        err: aws_sdk_s3::error::SdkError<E>,
+    ) -> StorageError
+    where
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    {
         StorageError::S3 {
             operation,
             url: self.url(key),
-            message: DisplayErrorContext(&err).to_string(),
+            message: crate::aws::describe(&err),
         }
     }
 }
