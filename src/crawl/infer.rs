@@ -392,6 +392,3 @@ fn lowercase_type(ty: &mut DataType, on_collision: &mut dyn FnMut(String, &str),
         _ => {}
     }
 }
-
-#[cfg(test)]
-mod tests;

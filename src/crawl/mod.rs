@@ -629,3 +629,6 @@ fn table_diff(qualified: &str, before: &TableDef, after: &TableDef) -> Change {
         changed_parameters,
     }
 }
+
+#[cfg(test)]
+mod tests;

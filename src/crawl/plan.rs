@@ -472,6 +472,3 @@ fn merge_columns(
     }
     Ok(merged)
 }
-
-#[cfg(test)]
-mod tests;
