@@ -94,9 +94,8 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         .context("cannot start the async runtime")?;
     let report = runtime.block_on(crawl_with(&args, &location, &options, printer))?;
     print_report(printer, &report)?;
-    Ok(if options.mode == Mode::Check && report.changed {
-        ExitStatus::Rejects
-    } else if !report.rejected.is_empty() {
+    let drift = options.mode == Mode::Check && report.changed;
+    Ok(if drift || !report.rejected.is_empty() {
         ExitStatus::Rejects
     } else {
         ExitStatus::Success

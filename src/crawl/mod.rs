@@ -250,14 +250,17 @@ pub async fn crawl<C: Catalog>(
             }
             None => Vec::new(),
         };
+        let catalogued = plan::Catalogued {
+            database_exists,
+            table: current.as_ref(),
+            partitions: &current_partitions,
+        };
         let plan = plan::plan(
             &options.database,
-            database_exists,
             &options.table,
             &location,
             scan.desired.as_ref(),
-            current.as_ref(),
-            &current_partitions,
+            &catalogued,
             &plan_options,
         )?;
         if options.mode != Mode::Apply || plan.is_empty() {
@@ -286,8 +289,8 @@ pub async fn crawl<C: Catalog>(
         error: format!("{}: {}", f.code, f.message),
     }));
     let final_table = match &plan.table {
-        TableAction::Create(t) => Some(t.clone()),
-        TableAction::Update { after, .. } => Some(after.clone()),
+        TableAction::Create(t) => Some((**t).clone()),
+        TableAction::Update { after, .. } => Some((**after).clone()),
         _ => scan.desired.as_ref().map(|d| d.table.clone()),
     };
     Ok(CrawlReport {

@@ -85,8 +85,11 @@ pub struct PlanOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableAction {
     Keep,
-    Create(TableDef),
-    Update { before: TableDef, after: TableDef },
+    Create(Box<TableDef>),
+    Update {
+        before: Box<TableDef>,
+        after: Box<TableDef>,
+    },
     Delete(String),
 }
 
@@ -143,17 +146,25 @@ fn owns_table_parameter(key: &str) -> bool {
     OWNED_PARAMETERS.contains(&key)
 }
 
+/// What the catalog holds now.
+pub struct Catalogued<'a> {
+    pub database_exists: bool,
+    pub table: Option<&'a TableDef>,
+    pub partitions: &'a [PartitionDef],
+}
+
 /// Plans one table. `desired` is `None` when the root holds no data files.
 pub fn plan(
     database: &str,
-    database_exists: bool,
     name: &str,
     location: &str,
     desired: Option<&Desired>,
-    current: Option<&TableDef>,
-    current_partitions: &[PartitionDef],
+    catalogued: &Catalogued<'_>,
     options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
+    let database_exists = catalogued.database_exists;
+    let current = catalogued.table;
+    let current_partitions = catalogued.partitions;
     let qualified = format!("{database}.{name}");
     let mut plan = Plan {
         database: database.to_owned(),
@@ -181,7 +192,7 @@ pub fn plan(
 
     let table_after = match current {
         None => {
-            plan.table = TableAction::Create(desired.table.clone());
+            plan.table = TableAction::Create(Box::new(desired.table.clone()));
             desired.table.clone()
         }
         Some(current) => {
@@ -209,8 +220,8 @@ pub fn plan(
             };
             if !same_table(&after, current) {
                 plan.table = TableAction::Update {
-                    before: current.clone(),
-                    after: after.clone(),
+                    before: Box::new(current.clone()),
+                    after: Box::new(after.clone()),
                 };
             }
             after
@@ -281,8 +292,8 @@ fn plan_empty_root(plan: &mut Plan, qualified: &str, current: &TableDef, options
                 .parameters
                 .insert(DEPRECATED_KEY.into(), options.now_ms.to_string());
             plan.table = TableAction::Update {
-                before: current.clone(),
-                after,
+                before: Box::new(current.clone()),
+                after: Box::new(after),
             };
         }
         DeleteBehavior::Deprecate => {}
