@@ -117,6 +117,12 @@ async fn crawl_with(
     options: &CrawlOptions,
     printer: &Printer,
 ) -> anyhow::Result<CrawlReport> {
+    if let (Location::Local(path), None) = (location, &args.catalog_file) {
+        bail!(
+            "{} is a local directory: crawling it needs --catalog-file (Glue tables point at S3)",
+            path.display()
+        );
+    }
     // AWS is loaded only when S3 or Glue is involved: a local root with a catalog file needs
     // neither credentials nor a region.
     let needs_aws = matches!(location, Location::S3 { .. }) || args.catalog_file.is_none();
@@ -132,12 +138,6 @@ async fn crawl_with(
             prefix.clone(),
         ),
         Location::Local(path) => {
-            if args.catalog_file.is_none() {
-                bail!(
-                    "{} is a local directory: crawling it needs --catalog-file (Glue tables point at S3)",
-                    path.display()
-                );
-            }
             let root = std::fs::canonicalize(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             if !root.is_dir() {

@@ -90,6 +90,10 @@ pub enum CrawlError {
     Catalog(#[from] CatalogError),
     #[error("E_NO_SCHEMA: none of the {objects} data objects under {location} could be read")]
     NothingReadable { objects: usize, location: String },
+    #[error(
+        "E_NO_SCHEMA: no record under {location} has a field; there are no columns to declare"
+    )]
+    NoColumns { location: String },
     #[error("--partition-schema own needs Parquet data; {location} holds {format}")]
     OwnNeedsParquet {
         location: String,
@@ -447,6 +451,9 @@ async fn scan(
     let inferred = table_merger
         .finish(options.sanitize_names, &options.overrides, &mut warnings)
         .expect("a merger with samples yields a schema");
+    if inferred.columns.is_empty() {
+        return Err(CrawlError::NoColumns { location });
+    }
     if own && inferred.format != Format::Parquet {
         return Err(CrawlError::OwnNeedsParquet {
             location,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalog::{Column, Parameters, PartitionDef, TableDef};
+use crate::catalog::{Column, Parameters, PartitionDef, StorageDescriptor, TableDef};
 use crate::schema::{parse_hive_type, DataType};
 
 use super::table::{self, Stats, DEPRECATED_KEY, OWNED_PARAMETERS, OWNER_KEY};
@@ -262,16 +262,31 @@ pub fn plan(
             }
         }
     }
-    for values in existing.keys().filter(|v| !wanted_values.contains(*v)) {
-        match options.delete {
-            DeleteBehavior::Delete => plan.delete.push(values.to_vec()),
-            _ => plan.warnings.push(Warning::new(
-                "W_PARTITION_WITHOUT_DATA",
-                format!(
-                    "partition ({}) of {qualified} has no data files; kept (--delete-behavior delete removes it)",
-                    values.join(", ")
-                ),
-            )),
+    let inherit = desired.partitions.iter().all(|p| p.own_columns.is_none());
+    for (values, current) in existing.iter().filter(|(v, _)| !wanted_values.contains(*v)) {
+        if options.delete == DeleteBehavior::Delete {
+            plan.delete.push(values.to_vec());
+            continue;
+        }
+        plan.warnings.push(Warning::new(
+            "W_PARTITION_WITHOUT_DATA",
+            format!(
+                "partition ({}) of {qualified} has no data files; kept (--delete-behavior delete removes it)",
+                values.join(", ")
+            ),
+        ));
+        // A kept partition still follows the table's schema (S3), or Athena reads it with the
+        // old column positions.
+        if inherit {
+            let mut kept = (*current).clone();
+            kept.storage_descriptor = StorageDescriptor {
+                location: current.storage_descriptor.location.clone(),
+                parameters: current.storage_descriptor.parameters.clone(),
+                ..table_after.storage_descriptor.clone()
+            };
+            if kept != **current {
+                plan.update.push(kept);
+            }
         }
     }
     Ok(plan)

@@ -1,8 +1,12 @@
 //! The one integration-test binary (each extra one would link the whole dependency tree again).
-//! Parquet written by lakeops is read back by pyarrow, DuckDB and polars, never by lakeops itself.
+//! Parquet written by lakeops is read back by pyarrow, DuckDB and polars, never by lakeops itself;
+//! what `crawl` writes to Glue is read back by boto3 from a moto server the tests start.
 
 mod bad_input;
 mod common;
 mod convert_options;
 mod convert_oscar;
+mod crawl_glue;
+mod crawl_local;
+mod moto;
 mod surface;
