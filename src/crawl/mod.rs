@@ -88,6 +88,8 @@ pub enum CrawlError {
     Plan(#[from] PlanError),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Limit(#[from] table::LimitError),
     #[error("E_NO_SCHEMA: none of the {objects} data objects under {location} could be read")]
     NothingReadable { objects: usize, location: String },
     #[error(
@@ -494,6 +496,8 @@ async fn scan(
             });
         }
     }
+    let locations: Vec<String> = wanted.iter().map(|p| p.location.clone()).collect();
+    table::check_limits(&table, &locations)?;
     Ok(Scan {
         format: Some(inferred.format),
         compression: Some(inferred.compression.clone()),

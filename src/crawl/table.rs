@@ -228,3 +228,71 @@ pub fn partition(
 pub fn partition_parameters(inferred: &Inferred) -> Parameters {
     data_parameters(inferred)
 }
+
+/// Glue's field limits (specs/crawl.md): real Glue rejects a definition past them, moto does
+/// not, so they are checked before anything is written.
+const MAX_COLUMN_NAME: usize = 255;
+const MAX_COLUMN_TYPE: usize = 131_072;
+const MAX_PARAMETER_VALUE: usize = 512_000;
+const MAX_LOCATION: usize = 2056;
+const MAX_PARTITION_KEYS: usize = 100;
+
+#[derive(Debug, thiserror::Error)]
+#[error("E_GLUE_LIMIT: {what} is {len} bytes/items; Glue allows {max}")]
+pub struct LimitError {
+    what: String,
+    len: usize,
+    max: usize,
+}
+
+fn within(what: impl FnOnce() -> String, len: usize, max: usize) -> Result<(), LimitError> {
+    if len > max {
+        return Err(LimitError {
+            what: what(),
+            len,
+            max,
+        });
+    }
+    Ok(())
+}
+
+pub fn check_limits(table: &TableDef, partition_locations: &[String]) -> Result<(), LimitError> {
+    let sd = &table.storage_descriptor;
+    for column in &sd.columns {
+        within(
+            || format!("column name {:?}", column.name),
+            column.name.len(),
+            MAX_COLUMN_NAME,
+        )?;
+        within(
+            || format!("the type of column {}", column.name),
+            column.type_name.len(),
+            MAX_COLUMN_TYPE,
+        )?;
+    }
+    within(
+        || "the partition key list".into(),
+        table.partition_keys.len(),
+        MAX_PARTITION_KEYS,
+    )?;
+    for (key, value) in table
+        .parameters
+        .iter()
+        .chain(&sd.parameters)
+        .chain(&sd.serde_info.parameters)
+    {
+        within(
+            || format!("parameter {key}"),
+            value.len(),
+            MAX_PARAMETER_VALUE,
+        )?;
+    }
+    for location in std::iter::once(&sd.location).chain(partition_locations) {
+        within(
+            || format!("location {location}"),
+            location.len(),
+            MAX_LOCATION,
+        )?;
+    }
+    Ok(())
+}

@@ -953,3 +953,16 @@ fn partition_schema_own_keeps_each_partitions_columns() {
         "true"
     );
 }
+
+#[test]
+fn glue_limits_are_checked_before_writing() {
+    let lake = Lake::new();
+    let long = "k".repeat(300);
+    lake.lines("a.json", &[&format!(r#"{{"{long}":1}}"#)]);
+    let err = lake.crawl().unwrap_err().to_string();
+    assert!(
+        err.starts_with("E_GLUE_LIMIT") && err.contains("column name"),
+        "{err}"
+    );
+    assert!(!lake.catalog_path().exists());
+}

@@ -305,3 +305,28 @@ fn crawl_local_parquet_and_usage_errors() {
     assert!(stderr.contains("--catalog-file"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Real Glue folds database and table names to lowercase and moto does not, so lakeops folds
+/// them itself; the default table name is the root's last component made Glue-safe.
+#[test]
+fn crawl_folds_database_and_table_names_to_lowercase() {
+    let dir = common::tmp();
+    let base = std::fs::canonicalize(dir.path()).expect("canonical temp dir");
+    let root = base.join("Sales-2024");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("a.json"), "{\"Id\":1}\n").unwrap();
+    let catalog = base.join("catalog.json");
+    common::lakeops()
+        .env_remove("AWS_REGION")
+        .arg("crawl")
+        .arg(&root)
+        .args(["--database", "MixedDb", "--catalog-file"])
+        .arg(&catalog)
+        .assert()
+        .success();
+    let written: Value = serde_json::from_slice(&std::fs::read(&catalog).unwrap()).unwrap();
+    assert_eq!(written["Databases"][0]["Name"], "mixeddb");
+    let table = &written["Databases"][0]["Tables"][0];
+    assert_eq!(table["Name"], "sales_2024");
+    assert_eq!(table["StorageDescriptor"]["Columns"][0]["Name"], "id");
+}
