@@ -29,7 +29,8 @@ echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%d)"
 echo "== local: $objects objects (gzip JSON lines, 10 records each) in 720 hour partitions"
 "$py" bench/crawl_lake.py --objects "$objects" --partitions 720 --records 10 --out "$dir/local/iot" > /dev/null
 measure "floor: find -type f (list + stat)" find "$dir/local/iot" -type f -printf '%s\n'
-measure "lakeops crawl (create)" "$bin" crawl "$dir/local/iot" --database bench --catalog-file "$dir/catalog.json" --json -q
+measure "lakeops crawl (create)" "$bin" crawl "$dir/local/iot" --database bench --catalog-file "$dir/catalog.json" --json -q --state-file "$dir/local.state"
+measure "lakeops crawl (no change, state)" "$bin" crawl "$dir/local/iot" --database bench --catalog-file "$dir/catalog.json" --json -q --state-file "$dir/local.state"
 measure "lakeops crawl (no change)" "$bin" crawl "$dir/local/iot" --database bench --catalog-file "$dir/catalog.json" --json -q
 
 echo "== moto S3 + Glue: $s3_objects objects in 720 partitions; 40 large objects"
@@ -51,6 +52,7 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[1], Pre
 print(n)
 PY
 measure "floor: boto3 paginated list" "$py" "$dir/list.py" bench-lake iot/
-measure "lakeops crawl s3 (create)" "$bin" crawl s3://bench-lake/iot/ --database bench --json -q
+measure "lakeops crawl s3 (create)" "$bin" crawl s3://bench-lake/iot/ --database bench --json -q --state-file "$dir/s3.state"
+measure "lakeops crawl s3 (no change, state)" "$bin" crawl s3://bench-lake/iot/ --database bench --json -q --state-file "$dir/s3.state"
 measure "lakeops crawl s3 (no change)" "$bin" crawl s3://bench-lake/iot/ --database bench --json -q
 measure "lakeops crawl s3 big objects" "$bin" crawl s3://bench-lake/big/ --database bench --json -q

@@ -78,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--sample-records', '--sample-records', [CompletionResultType]::ParameterName, 'Most records sampled from each text object')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Force a column''s type, e.g. --type price=decimal(10,2); resolves E_TYPE_CONFLICT')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'CSV header: auto (Glue''s rule), yes or no')
+            [CompletionResult]::new('--state-file', '--state-file', [CompletionResultType]::ParameterName, 'Remember each object''s sample in this file (keyed by size and ETag or modification time), so a re-crawl reads only new or changed objects; an unchanged root costs only its listing')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent S3 requests')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: AWS_PROFILE, else the default profile)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, else the profile''s)')

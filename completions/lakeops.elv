@@ -73,6 +73,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --sample-records 'Most records sampled from each text object'
             cand --type 'Force a column''s type, e.g. --type price=decimal(10,2); resolves E_TYPE_CONFLICT'
             cand --header 'CSV header: auto (Glue''s rule), yes or no'
+            cand --state-file 'Remember each object''s sample in this file (keyed by size and ETag or modification time), so a re-crawl reads only new or changed objects; an unchanged root costs only its listing'
             cand --concurrency 'Concurrent S3 requests'
             cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
             cand --region 'AWS region (default: AWS_REGION, else the profile''s)'

@@ -82,6 +82,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l type -d 'Force
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l header -d 'CSV header: auto (Glue\'s rule), yes or no' -r -f -a "auto\t''
 yes\t''
 no\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l state-file -d 'Remember each object\'s sample in this file (keyed by size and ETag or modification time), so a re-crawl reads only new or changed objects; an unchanged root costs only its listing' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l concurrency -d 'Concurrent S3 requests' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r

@@ -240,6 +240,11 @@ pub struct CrawlArgs {
     #[arg(long)]
     pub skip_mismatched: bool,
 
+    /// Remember each object's sample in this file (keyed by size and ETag or modification time),
+    /// so a re-crawl reads only new or changed objects; an unchanged root costs only its listing
+    #[arg(long, value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
+
     /// Concurrent S3 requests
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     pub concurrency: u16,

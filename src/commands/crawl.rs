@@ -87,6 +87,7 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         adopt: args.adopt,
         concurrency: usize::from(args.concurrency),
         skip_mismatched: args.skip_mismatched,
+        state_file: args.state_file.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -319,10 +320,15 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
         }
     }
     summary.push_str(&format!(
-        "{} objects listed ({} ignored), {} sampled; read {} MB of {} MB stored in {} requests; {} partitions; {} catalog writes{}; {:.2} s\n",
+        "{} objects listed ({} ignored), {} sampled{}; read {} MB of {} MB stored in {} requests; {} partitions; {} catalog writes{}; {:.2} s\n",
         thousands(report.objects_listed),
         thousands(report.objects_ignored),
         thousands(report.objects_sampled),
+        if report.objects_cached > 0 {
+            format!(", {} unchanged (state file)", thousands(report.objects_cached))
+        } else {
+            String::new()
+        },
         megabytes(report.bytes_read),
         megabytes(report.bytes_stored),
         thousands(report.requests),

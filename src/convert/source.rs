@@ -64,7 +64,7 @@ pub fn is_data_file(path: &Path) -> bool {
         .any(|ext| name.ends_with(&format!(".{ext}")))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
     Zstd,

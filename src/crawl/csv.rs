@@ -11,7 +11,7 @@ pub enum Header {
     No,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsvSample {
     pub delimiter: u8,
     /// Column names from the header, or `None` when the object has none.

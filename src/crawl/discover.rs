@@ -297,13 +297,16 @@ pub fn partitions(
 mod tests {
     use super::*;
 
+    fn object(key: &str, size: u64) -> ObjectMeta {
+        ObjectMeta {
+            key: key.to_owned(),
+            size,
+            tag: None,
+        }
+    }
+
     fn objects(keys: &[&str]) -> Vec<ObjectMeta> {
-        keys.iter()
-            .map(|k| ObjectMeta {
-                key: (*k).to_owned(),
-                size: 10,
-            })
-            .collect()
+        keys.iter().map(|k| object(k, 10)).collect()
     }
 
     fn layout_of(keys: &[&str]) -> Result<Layout, DiscoverError> {
@@ -372,20 +375,10 @@ mod tests {
             "year=2024/x_$folder$",
             "year=2024/",
         ] {
-            let o = ObjectMeta {
-                key: key.into(),
-                size: 5,
-            };
-            assert!(ignored_object(&o), "{key}");
+            assert!(ignored_object(&object(key, 5)), "{key}");
         }
-        assert!(ignored_object(&ObjectMeta {
-            key: "year=2024/empty.json".into(),
-            size: 0
-        }));
-        assert!(!ignored_object(&ObjectMeta {
-            key: "year=2024/a.json".into(),
-            size: 5
-        }));
+        assert!(ignored_object(&object("year=2024/empty.json", 0)));
+        assert!(!ignored_object(&object("year=2024/a.json", 5)));
     }
 
     #[test]

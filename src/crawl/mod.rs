@@ -12,6 +12,7 @@ mod discover;
 mod infer;
 mod plan;
 mod sample;
+mod state;
 mod table;
 
 use std::collections::BTreeMap;
@@ -74,6 +75,8 @@ pub struct CrawlOptions {
     pub adopt: bool,
     pub concurrency: usize,
     pub skip_mismatched: bool,
+    /// I7: where samples are remembered between runs.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +93,8 @@ pub enum CrawlError {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Limit(#[from] table::LimitError),
+    #[error(transparent)]
+    State(#[from] state::StateError),
     #[error("E_NO_SCHEMA: none of the {objects} data objects under {location} could be read")]
     NothingReadable { objects: usize, location: String },
     #[error(
@@ -189,6 +194,8 @@ pub struct CrawlReport {
     pub objects_listed: u64,
     pub objects_ignored: u64,
     pub objects_sampled: u64,
+    /// Objects whose sample came from `--state-file` (unchanged since the last run).
+    pub objects_cached: u64,
     pub bytes_stored: u64,
     pub bytes_read: u64,
     pub requests: u64,
@@ -209,6 +216,7 @@ struct Scan {
     listed: u64,
     ignored: u64,
     sampled: u64,
+    reused: u64,
     bytes_stored: u64,
     records: u64,
     warnings: Vec<Warning>,
@@ -324,6 +332,7 @@ pub async fn crawl<C: Catalog>(
         objects_listed: scan.listed,
         objects_ignored: scan.ignored,
         objects_sampled: scan.sampled,
+        objects_cached: scan.reused,
         bytes_stored: scan.bytes_stored,
         bytes_read: store.bytes_read(),
         requests: store.requests(),
@@ -383,11 +392,28 @@ async fn scan(
     let own = options.partition_schema == PartitionSchema::Own;
     let limits = Arc::new(options.limits.clone());
     let mut sampled = 0u64;
+    let mut reused = 0u64;
+    let settings = format!("{:?}", options.limits);
+    let cached = match &options.state_file {
+        Some(path) => state::Cached::load(path, &store.root_url(), &settings),
+        None => state::Cached::default(),
+    };
+    let mut recorder = options
+        .state_file
+        .as_ref()
+        .map(|_| state::Recorder::new(&store.root_url(), &settings));
     let window = options.concurrency.max(1) * WINDOW_PER_TASK;
     for batch in members.chunks(window) {
-        let results =
-            sample_window(store, &listing.objects, batch, &limits, options.concurrency).await;
-        for ((index, values), result) in batch.iter().zip(results) {
+        let results = sample_window(
+            store,
+            &listing.objects,
+            batch,
+            &limits,
+            options.concurrency,
+            &cached,
+        )
+        .await;
+        for ((index, values), (result, from_cache)) in batch.iter().zip(results) {
             let object = &listing.objects[*index];
             let url = store.url(&object.key);
             progress.advance(object.size);
@@ -409,7 +435,14 @@ async fn scan(
                     continue;
                 }
             };
-            sampled += 1;
+            if from_cache {
+                reused += 1;
+            } else {
+                sampled += 1;
+            }
+            if let Some(recorder) = &mut recorder {
+                recorder.record(object, &sample);
+            }
             for (line, error) in &sample.bad_lines {
                 rejected.push(Rejected {
                     url: url.clone(),
@@ -427,6 +460,10 @@ async fn scan(
         }
     }
     progress.finish();
+    drop(cached);
+    if let (Some(recorder), Some(path)) = (&recorder, &options.state_file) {
+        recorder.save(path)?;
+    }
 
     let location = store.root_url();
     if table_merger.is_empty() {
@@ -444,6 +481,7 @@ async fn scan(
             listed: listing.listed,
             ignored: listing.ignored,
             sampled,
+            reused,
             bytes_stored,
             records: 0,
             warnings,
@@ -505,6 +543,7 @@ async fn scan(
         listed: listing.listed,
         ignored: listing.ignored,
         sampled,
+        reused,
         bytes_stored,
         records: inferred.records,
         desired: Some(plan::Desired {
@@ -520,33 +559,46 @@ async fn scan(
 }
 
 /// Samples a window of objects, at most `concurrency` at a time; results in the window's order.
+/// Samples a window of objects, at most `concurrency` at a time; results in the window's order,
+/// each marked whether it came from the state cache instead of a read.
 async fn sample_window(
     store: &Store,
     objects: &[ObjectMeta],
     batch: &[(usize, Vec<String>)],
     limits: &Arc<SampleLimits>,
     concurrency: usize,
-) -> Vec<Result<sample::ObjectSample, SampleError>> {
+    cached: &state::Cached,
+) -> Vec<(Result<sample::ObjectSample, SampleError>, bool)> {
     let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
-    let handles: Vec<_> = batch
+    enum Pending {
+        Cached(Box<sample::ObjectSample>),
+        Reading(tokio::task::JoinHandle<Result<sample::ObjectSample, SampleError>>),
+    }
+    let pending: Vec<Pending> = batch
         .iter()
         .map(|(index, _)| {
-            let store = store.clone();
             let object = objects[*index].clone();
+            if let Some(sample) = cached.lookup(&object) {
+                return Pending::Cached(Box::new(sample));
+            }
+            let store = store.clone();
             let limits = limits.clone();
             let permits = permits.clone();
-            tokio::spawn(async move {
+            Pending::Reading(tokio::spawn(async move {
                 let _permit = permits
                     .acquire_owned()
                     .await
                     .expect("semaphore is never closed");
                 sample::sample_object(&store, &object, &limits).await
-            })
+            }))
         })
         .collect();
-    let mut results = Vec::with_capacity(handles.len());
-    for handle in handles {
-        results.push(handle.await.expect("sampling tasks do not panic"));
+    let mut results = Vec::with_capacity(pending.len());
+    for item in pending {
+        results.push(match item {
+            Pending::Reading(handle) => (handle.await.expect("sampling tasks do not panic"), false),
+            Pending::Cached(sample) => (Ok(*sample), true),
+        });
     }
     results
 }

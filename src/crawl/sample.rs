@@ -11,7 +11,9 @@ use crate::storage::{ObjectMeta, StorageError, Store};
 
 use super::csv::{self as csv_sample, CsvSample};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Json,
@@ -51,7 +53,7 @@ const FIRST_READ: u64 = 64 << 10;
 /// The first guess at a Parquet footer's size (metadata plus the 8-byte trailer).
 const FOOTER_GUESS: u64 = 64 << 10;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ObjectSample {
     pub format: Format,
     pub compression: Compression,
@@ -64,14 +66,14 @@ pub struct ObjectSample {
     pub bad_lines: Vec<(u64, String)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum ObjectSchema {
     Json(JsonSchema),
     Parquet(Vec<Field>),
     Csv(CsvSample),
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct JsonSchema {
     pub inferrer: Inferrer,
     /// Top-level keys in their original case (R8 `paths`).

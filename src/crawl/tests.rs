@@ -36,6 +36,7 @@ fn options() -> CrawlOptions {
         adopt: false,
         concurrency: 4,
         skip_mismatched: false,
+        state_file: None,
     }
 }
 
@@ -965,4 +966,48 @@ fn glue_limits_are_checked_before_writing() {
         "{err}"
     );
     assert!(!lake.catalog_path().exists());
+}
+
+#[test]
+fn i7_with_a_state_file_an_unchanged_root_is_only_listed() {
+    let lake = Lake::new();
+    lake.put("k=1/a.json.gz", gzip(&[r#"{"a":1}"#, r#"{"a":2}"#]));
+    lake.lines("k=2/b.json", &[r#"{"b":"x"}"#]);
+    let mut o = options();
+    o.state_file = Some(lake.dir.path().join("state.json"));
+    let (first, _) = lake.crawl_with(&o, Faults::default()).unwrap();
+    assert_eq!((first.objects_sampled, first.objects_cached), (2, 0));
+    let catalog = std::fs::read(lake.catalog_path()).unwrap();
+
+    let (again, calls) = lake.crawl_with(&o, Faults::default()).unwrap();
+    assert_eq!((again.objects_sampled, again.objects_cached), (0, 2));
+    assert_eq!(again.bytes_read, 0, "no object read");
+    assert!(calls.is_empty());
+    assert_eq!(
+        std::fs::read(lake.catalog_path()).unwrap(),
+        catalog,
+        "same plan as a full crawl"
+    );
+
+    // A changed object is read again; the other still comes from the state.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    lake.lines("k=2/b.json", &[r#"{"b":"x","c":1.5}"#]);
+    let (changed, _) = lake.crawl_with(&o, Faults::default()).unwrap();
+    assert_eq!((changed.objects_sampled, changed.objects_cached), (1, 1));
+    assert_eq!(lake.columns(), "a int, b string, c double");
+
+    // Other sampling settings make the state useless, not wrong.
+    o.limits.records = 7;
+    let (resampled, _) = lake.crawl_with(&o, Faults::default()).unwrap();
+    assert_eq!(
+        (resampled.objects_sampled, resampled.objects_cached),
+        (2, 0)
+    );
+
+    std::fs::write(o.state_file.as_ref().unwrap(), "not json").unwrap();
+    let (corrupt, _) = lake.crawl_with(&o, Faults::default()).unwrap();
+    assert_eq!(
+        corrupt.objects_sampled, 2,
+        "a damaged state file is ignored and rewritten"
+    );
 }

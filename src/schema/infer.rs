@@ -5,12 +5,12 @@ use super::{push_path, DataType, Field, JsonValue, WIDE_INTEGER};
 
 /// A `W_KIND_CONFLICT`: at `path`, objects or arrays met scalars or each other and the column
 /// became `string` holding JSON text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub path: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Inferrer {
     record: Vec<Field>,
     conflicts: Vec<Conflict>,

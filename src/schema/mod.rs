@@ -25,7 +25,7 @@ use std::fmt;
 
 /// A column type in the lattice. `Unknown` is internal: it is what a JSON `null` or an empty array
 /// says about a column, and [`DataType::finalize`] turns it into `string` (R3).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DataType {
     Unknown,
     Boolean,
@@ -49,7 +49,7 @@ pub enum DataType {
     Map(Box<DataType>, Box<DataType>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: String,
     pub data_type: DataType,

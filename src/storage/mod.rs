@@ -79,6 +79,8 @@ pub struct ObjectMeta {
     /// Relative to the root, `/`-separated.
     pub key: String,
     pub size: u64,
+    /// What changes when the content does: the S3 ETag, or a local file's modification time.
+    pub tag: Option<String>,
 }
 
 /// What one level of a listing holds: objects directly under the prefix, and sub-prefixes
@@ -190,6 +192,7 @@ impl Store {
                         level.objects.push(ObjectMeta {
                             key: key.to_owned(),
                             size: object.size().unwrap_or(0).max(0) as u64,
+                            tag: object.e_tag().map(str::to_owned),
                         });
                     }
                     for common in page.common_prefixes() {
@@ -297,9 +300,15 @@ fn list_local(root: &Path, prefix: &str) -> Result<Level, StorageError> {
         if meta.is_dir() {
             level.prefixes.push(format!("{prefix}{name}/"));
         } else if meta.is_file() {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| format!("mtime:{}", d.as_nanos()));
             level.objects.push(ObjectMeta {
                 key: format!("{prefix}{name}"),
                 size: meta.len(),
+                tag: modified,
             });
         }
     }

@@ -1620,3 +1620,73 @@ fn crawl_samples_a_ranged_prefix_of_large_objects() {
         "sizeKey / averageRecordSize"
     );
 }
+
+/// I7: with `--state-file`, an unchanged re-crawl issues only LIST requests (no GetObject) and
+/// plans nothing; a changed object is read again.
+#[test]
+fn crawl_state_file_makes_an_unchanged_recrawl_list_only() {
+    let moto = Moto::start();
+    moto.create_bucket("state-lake");
+    let objects: Vec<Obj> = (0..6)
+        .map(|i| {
+            let rec = format!(r#"{{"id":{i}}}"#);
+            lines(&format!("st/dt={}/part-{i}.json", i % 3), "gzip", &[rec])
+        })
+        .collect();
+    moto.put("state-lake", &objects);
+    let dir = crate::common::tmp();
+    let state = dir.path().join("state.json");
+    let state = state.to_str().expect("UTF-8 temp path");
+    let args = [
+        "s3://state-lake/st/",
+        "--database",
+        "state_db",
+        "--state-file",
+        state,
+    ];
+    crawl(&moto, &args).expect_code(0, "first crawl");
+
+    let (run, rec) = crawl_recorded(&moto, &args);
+    run.expect_code(0, "unchanged re-crawl");
+    let s = run.summary();
+    assert_eq!(
+        (s["objects_cached"].as_u64(), s["objects_sampled"].as_u64()),
+        (Some(6), Some(0))
+    );
+    assert_eq!(s["bytes_read"], 0);
+    assert_eq!(s["writes"], 0);
+    assert!(rec.glue_writes().is_empty());
+    let s3 = rec.s3_requests();
+    assert!(!s3.is_empty());
+    assert!(
+        s3.iter().all(|r| r.contains("list-type=2")),
+        "only ListObjectsV2, no GetObject: {s3:?}"
+    );
+
+    moto.put(
+        "state-lake",
+        &[lines(
+            "st/dt=0/part-0.json",
+            "gzip",
+            &[r#"{"id":0,"extra":"x"}"#.to_owned()],
+        )],
+    );
+    let (run, rec) = crawl_recorded(&moto, &args);
+    run.expect_code(0, "one object changed");
+    let s = run.summary();
+    assert_eq!(
+        (s["objects_cached"].as_u64(), s["objects_sampled"].as_u64()),
+        (Some(5), Some(1))
+    );
+    let gets: Vec<String> = rec
+        .s3_requests()
+        .into_iter()
+        .filter(|r| !r.contains("list-type=2"))
+        .collect();
+    assert_eq!(gets.len(), 1, "{gets:?}");
+    assert!(gets[0].contains("part-0.json"), "{gets:?}");
+    assert_eq!(
+        columns(&moto.glue("state_db", "st").table()["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "int"), ("extra", "string")])
+    );
+}
