@@ -277,6 +277,13 @@ pub async fn crawl<C: Catalog>(
             &catalogued,
             &plan_options,
         )?;
+        tracing::info!(
+            "plan: {} catalog write calls ({} partitions to add, {} to update, {} to delete)",
+            plan.write_calls(),
+            plan.add.len(),
+            plan.update.len(),
+            plan.delete.len()
+        );
         if options.mode != Mode::Apply || plan.is_empty() {
             break (plan, Applied::default());
         }
@@ -369,6 +376,12 @@ async fn scan(
 ) -> Result<Scan, CrawlError> {
     let filter = Filter::new(&options.include, &options.exclude)?;
     let listing = discover::list(store, &filter, options.concurrency).await?;
+    tracing::info!(
+        "listed {} objects under {} ({} ignored)",
+        listing.listed,
+        store.root_url(),
+        listing.ignored
+    );
     let layout = discover::partitions(store, &listing.objects, options.skip_mismatched)?;
     let mut warnings: Vec<Warning> = layout
         .skipped
@@ -460,6 +473,10 @@ async fn scan(
         }
     }
     progress.finish();
+    tracing::info!(
+        "sampled {sampled} objects ({reused} unchanged since the state file), {} bytes read",
+        store.bytes_read()
+    );
     drop(cached);
     if let (Some(recorder), Some(path)) = (&recorder, &options.state_file) {
         recorder.save(path)?;
