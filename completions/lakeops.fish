@@ -79,6 +79,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l exclude -d 'Sk
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l sample-bytes -d 'Most bytes read from the start of each text object (ranged reads; Parquet reads only its footer)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l sample-records -d 'Most records sampled from each text object' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l type -d 'Force a column\'s type, e.g. --type price=decimal(10,2); resolves E_TYPE_CONFLICT' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l partition-type -d 'Type a partition key, e.g. --partition-type year=int (default: every key is string)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l header -d 'CSV header: auto (Glue\'s rule), yes or no' -r -f -a "auto\t''
 yes\t''
 no\t''"
@@ -94,6 +95,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l plan -l dry-ru
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l check -d 'Print the changes without writing; exit 1 when the catalog would change (CI drift check)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l sanitize-names -d 'Column names as [a-z0-9_] only, with mapping.* SerDe parameters to the original keys'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l adopt -d 'Take over an existing table that lakeops did not create'
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l recreate -d 'Drop and recreate the table when its format, compression, delimiter or partition keys no longer match the data (instead of failing with E_INCOMPATIBLE)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l skip-mismatched -d 'Ignore (with a warning) objects whose partition layout differs from the majority\'s, instead of failing with E_PARTITION_LAYOUT'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'

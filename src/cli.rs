@@ -231,6 +231,15 @@ pub struct CrawlArgs {
     #[arg(long)]
     pub adopt: bool,
 
+    /// Drop and recreate the table when its format, compression, delimiter or partition keys no
+    /// longer match the data (instead of failing with E_INCOMPATIBLE)
+    #[arg(long)]
+    pub recreate: bool,
+
+    /// Type a partition key, e.g. --partition-type year=int (default: every key is string)
+    #[arg(long, value_parser = parse_type_override, value_name = "KEY=TYPE")]
+    pub partition_type: Vec<(String, DataType)>,
+
     /// CSV header: auto (Glue's rule), yes or no
     #[arg(long, value_enum, default_value_t = HeaderArg::Auto, value_name = "MODE")]
     pub header: HeaderArg,

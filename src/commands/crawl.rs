@@ -85,6 +85,8 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         overrides: args.types.iter().cloned().collect::<BTreeMap<_, _>>(),
         sanitize_names: args.sanitize_names,
         adopt: args.adopt,
+        recreate: args.recreate,
+        partition_types: args.partition_type.iter().cloned().collect(),
         concurrency: usize::from(args.concurrency),
         skip_mismatched: args.skip_mismatched,
         state_file: args.state_file.clone(),
@@ -176,7 +178,7 @@ pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     } else if text.starts_with("E_NOT_OWNED") {
         Some("--adopt takes over the table; lakeops keeps its Description, Owner, comments and other parameters")
     } else if text.starts_with("E_INCOMPATIBLE") {
-        Some("crawl the new data into another table (--table), or drop the table first")
+        Some("--recreate drops and recreates the table; or crawl the new data into another table (--table)")
     } else if text.starts_with("E_NOT_JSON_LINES") {
         Some("convert the document to one JSON object per line (e.g. jq -c '.[]')")
     } else if text.contains("dispatch failure") || text.contains("dns error") {
@@ -268,6 +270,23 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
                     text.push_str(&format!(
                         "      parameters: {}\n",
                         changed_parameters.join(", ")
+                    ));
+                }
+            }
+            Change::RecreateTable {
+                table,
+                columns,
+                partition_keys,
+                ..
+            } => {
+                text.push_str(&format!("  ! drop and recreate table {table}\n"));
+                for column in columns {
+                    text.push_str(&format!("      {} {}\n", column.name, column.type_name));
+                }
+                if !partition_keys.is_empty() {
+                    text.push_str(&format!(
+                        "      partitioned by {}\n",
+                        partition_keys.join(", ")
                     ));
                 }
             }

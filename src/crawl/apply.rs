@@ -34,6 +34,12 @@ pub async fn apply<C: Catalog>(
             catalog.create_table(database, definition).await?;
             applied.writes += 1;
         }
+        TableAction::Recreate(definition) => {
+            catalog.delete_table(database, &definition.name).await?;
+            applied.writes += 1;
+            catalog.create_table(database, definition).await?;
+            applied.writes += 1;
+        }
         // `after` carries the VersionId read at plan time (I5).
         TableAction::Update { after, .. } => {
             catalog.update_table(database, after).await?;

@@ -73,6 +73,9 @@ pub struct CrawlOptions {
     pub overrides: BTreeMap<String, DataType>,
     pub sanitize_names: bool,
     pub adopt: bool,
+    pub recreate: bool,
+    /// `--partition-type key=TYPE` (P3): partition keys are `string` otherwise.
+    pub partition_types: BTreeMap<String, DataType>,
     pub concurrency: usize,
     pub skip_mismatched: bool,
     /// I7: where samples are remembered between runs.
@@ -93,6 +96,8 @@ pub enum CrawlError {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Limit(#[from] table::LimitError),
+    #[error("E_PARTITION_TYPE: --partition-type {key}: {message}")]
+    PartitionType { key: String, message: String },
     #[error(transparent)]
     State(#[from] state::StateError),
     #[error("E_NO_SCHEMA: none of the {objects} data objects under {location} could be read")]
@@ -129,6 +134,12 @@ pub enum Change {
         changed_columns: Vec<ColumnChange>,
         removed_columns: Vec<ColumnOut>,
         changed_parameters: Vec<String>,
+    },
+    RecreateTable {
+        table: String,
+        location: String,
+        columns: Vec<ColumnOut>,
+        partition_keys: Vec<String>,
     },
     DeprecateTable {
         table: String,
@@ -245,6 +256,7 @@ pub async fn crawl<C: Catalog>(
         update: options.update,
         delete: options.delete,
         adopt: options.adopt,
+        recreate: options.recreate,
         now_ms,
     };
     let mut tries = 0;
@@ -310,7 +322,7 @@ pub async fn crawl<C: Catalog>(
         error: format!("{}: {}", f.code, f.message),
     }));
     let final_table = match &plan.table {
-        TableAction::Create(t) => Some((**t).clone()),
+        TableAction::Create(t) | TableAction::Recreate(t) => Some((**t).clone()),
         TableAction::Update { after, .. } => Some((**after).clone()),
         _ => scan.desired.as_ref().map(|d| d.table.clone()),
     };
@@ -523,7 +535,8 @@ async fn scan(
         records: inferred.records,
         average_record_size: inferred.average_record_size,
     };
-    let table = table::table(&options.table, &location, &inferred, &layout.keys, total);
+    let keys = partition_key_columns(&layout, &options.partition_types)?;
+    let table = table::table(&options.table, &location, &inferred, &keys, total);
     let mut wanted = Vec::new();
     if !layout.keys.is_empty() {
         for (values, (path, _)) in &layout.partitions {
@@ -575,7 +588,44 @@ async fn scan(
     })
 }
 
-/// Samples a window of objects, at most `concurrency` at a time; results in the window's order.
+/// P3: partition keys are `string` unless `--partition-type` says otherwise; then every value
+/// must be one Athena can cast to that type.
+fn partition_key_columns(
+    layout: &discover::Layout,
+    types: &BTreeMap<String, DataType>,
+) -> Result<Vec<Column>, CrawlError> {
+    if let Some(unknown) = types.keys().find(|k| !layout.keys.contains(k)) {
+        return Err(CrawlError::PartitionType {
+            key: unknown.clone(),
+            message: format!("no such partition key (keys: {})", layout.keys.join(", ")),
+        });
+    }
+    let mut columns = Vec::with_capacity(layout.keys.len());
+    for (level, key) in layout.keys.iter().enumerate() {
+        let ty = types.get(key).cloned().unwrap_or(DataType::String);
+        for (path, _) in layout.partitions.values() {
+            let value = &path.values[level];
+            let fits = match ty {
+                DataType::Tinyint | DataType::Smallint | DataType::Int | DataType::Bigint => {
+                    value.trim().parse::<i64>().is_ok()
+                }
+                DataType::Double | DataType::Float | DataType::Decimal { .. } => {
+                    value.trim().parse::<f64>().is_ok()
+                }
+                _ => true,
+            };
+            if !fits && value != discover::HIVE_DEFAULT_PARTITION {
+                return Err(CrawlError::PartitionType {
+                    key: key.clone(),
+                    message: format!("value {value:?} of {} is not {ty}", path.prefix),
+                });
+            }
+        }
+        columns.push(Column::new(key, ty.to_string()));
+    }
+    Ok(columns)
+}
+
 /// Samples a window of objects, at most `concurrency` at a time; results in the window's order,
 /// each marked whether it came from the state cache instead of a read.
 async fn sample_window(
@@ -647,6 +697,12 @@ fn changes(plan: &plan::Plan, table: &str) -> Vec<Change> {
                 changes.push(table_diff(&qualified, before, after));
             }
         }
+        TableAction::Recreate(t) => changes.push(Change::RecreateTable {
+            table: qualified.clone(),
+            location: t.storage_descriptor.location.clone(),
+            columns: column_list(&t.storage_descriptor.columns),
+            partition_keys: t.partition_keys.iter().map(|k| k.name.clone()).collect(),
+        }),
         TableAction::Delete(_) => changes.push(Change::DeleteTable {
             table: qualified.clone(),
         }),

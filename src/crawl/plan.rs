@@ -78,6 +78,8 @@ pub struct PlanOptions {
     pub update: UpdateBehavior,
     pub delete: DeleteBehavior,
     pub adopt: bool,
+    /// Drop and recreate a table whose format or partition keys changed (S2).
+    pub recreate: bool,
     /// For `DEPRECATED_BY_CRAWLER` (epoch milliseconds, Glue's convention).
     pub now_ms: u128,
 }
@@ -86,6 +88,8 @@ pub struct PlanOptions {
 pub enum TableAction {
     Keep,
     Create(Box<TableDef>),
+    /// `--recreate` after an S2 incompatibility: DeleteTable, then CreateTable.
+    Recreate(Box<TableDef>),
     Update {
         before: Box<TableDef>,
         after: Box<TableDef>,
@@ -116,8 +120,13 @@ impl Plan {
     /// Catalog write calls the plan needs, batches chunked at Glue's limits.
     pub fn write_calls(&self) -> u64 {
         let chunks = |n: usize, size: usize| n.div_ceil(size) as u64;
+        let table_calls = match self.table {
+            TableAction::Keep => 0,
+            TableAction::Recreate(_) => 2,
+            _ => 1,
+        };
         u64::from(self.create_database)
-            + u64::from(self.table != TableAction::Keep)
+            + table_calls
             + chunks(self.add.len(), crate::catalog::CREATE_PARTITIONS_MAX)
             + chunks(self.update.len(), crate::catalog::UPDATE_PARTITIONS_MAX)
             + chunks(self.delete.len(), crate::catalog::DELETE_PARTITIONS_MAX)
@@ -190,13 +199,32 @@ pub fn plan(
         return Ok(plan);
     };
 
+    let incompatible = match current {
+        Some(current) => check_compatible(&qualified, current, &desired.table).err(),
+        None => None,
+    };
+    let recreating = match incompatible {
+        Some(reason) if options.recreate => {
+            plan.warnings.push(Warning::new(
+                "W_RECREATE",
+                format!("{reason}; dropping and recreating the table (--recreate)"),
+            ));
+            true
+        }
+        Some(reason) => return Err(reason),
+        None => false,
+    };
     let table_after = match current {
         None => {
             plan.table = TableAction::Create(Box::new(desired.table.clone()));
             desired.table.clone()
         }
+        // S2: the old table and its partitions go; the data's table takes their place.
+        Some(_) if recreating => {
+            plan.table = TableAction::Recreate(Box::new(desired.table.clone()));
+            desired.table.clone()
+        }
         Some(current) => {
-            check_compatible(&qualified, current, &desired.table)?;
             let after = match options.update {
                 UpdateBehavior::Log => {
                     let wanted = updated_table(
@@ -228,6 +256,11 @@ pub fn plan(
         }
     };
 
+    let current_partitions = if recreating {
+        &[][..]
+    } else {
+        current_partitions
+    };
     let existing: BTreeMap<&[String], &PartitionDef> = current_partitions
         .iter()
         .map(|p| (p.values.as_slice(), p))
@@ -333,7 +366,7 @@ fn check_compatible(
     let keys = |t: &TableDef| {
         t.partition_keys
             .iter()
-            .map(|k| k.name.clone())
+            .map(|k| format!("{} {}", k.name, k.type_name))
             .collect::<Vec<_>>()
     };
     if keys(current) != keys(wanted) {

@@ -160,7 +160,7 @@ pub fn table(
     name: &str,
     location: &str,
     inferred: &Inferred,
-    partition_keys: &[String],
+    partition_keys: &[Column],
     stats: Stats,
 ) -> TableDef {
     let shape = shape(inferred);
@@ -178,10 +178,7 @@ pub fn table(
         name: name.to_owned(),
         table_type: Some("EXTERNAL_TABLE".into()),
         parameters: parameters.clone(),
-        partition_keys: partition_keys
-            .iter()
-            .map(|k| Column::new(k, "string"))
-            .collect(),
+        partition_keys: partition_keys.to_vec(),
         storage_descriptor: StorageDescriptor {
             columns: columns(inferred),
             location: location.to_owned(),

@@ -34,6 +34,8 @@ fn options() -> CrawlOptions {
         overrides: BTreeMap::new(),
         sanitize_names: false,
         adopt: false,
+        recreate: false,
+        partition_types: BTreeMap::new(),
         concurrency: 4,
         skip_mismatched: false,
         state_file: None,
@@ -1010,4 +1012,76 @@ fn i7_with_a_state_file_an_unchanged_root_is_only_listed() {
         corrupt.objects_sampled, 2,
         "a damaged state file is ignored and rewritten"
     );
+}
+
+#[test]
+fn recreate_replaces_an_incompatible_table() {
+    let lake = Lake::new();
+    lake.lines("k=1/a.json", &[r#"{"a":1}"#]);
+    lake.crawl().unwrap();
+    std::fs::remove_dir_all(lake.root().join("k=1")).unwrap();
+    lake.put(
+        "k=1/a.parquet",
+        parquet_bytes(Arc::new(Int32Array::from(vec![1]))),
+    );
+    let mut recreate = options();
+    recreate.recreate = true;
+    let (report, calls) = lake.crawl_with(&recreate, Faults::default()).unwrap();
+    assert_eq!(
+        calls,
+        [
+            ("DeleteTable", 1),
+            ("CreateTable", 1),
+            ("BatchCreatePartition", 1)
+        ]
+    );
+    assert!(matches!(report.changes[0], Change::RecreateTable { .. }));
+    assert_eq!(codes(&report), ["W_RECREATE"]);
+    assert_eq!(lake.table().parameters["classification"], "parquet");
+    assert_eq!(lake.partitions().len(), 1);
+    let (_, calls) = lake.crawl_with(&recreate, Faults::default()).unwrap();
+    assert!(calls.is_empty(), "converged");
+}
+
+#[test]
+fn partition_keys_can_be_typed() {
+    let lake = Lake::new();
+    lake.lines("year=2024/month=01/a.json", &[r#"{"a":1}"#]);
+    let mut typed = options();
+    typed.partition_types.insert("year".into(), DataType::Int);
+    lake.crawl_with(&typed, Faults::default()).unwrap();
+    assert_eq!(
+        columns_of(&lake.table().partition_keys),
+        "year int, month string"
+    );
+    assert_eq!(
+        lake.partitions()[0].values,
+        ["2024", "01"],
+        "values stay as written"
+    );
+
+    // Changing a key's type later is an S2 change.
+    let err = lake.crawl().unwrap_err().to_string();
+    assert!(
+        err.starts_with("E_INCOMPATIBLE") && err.contains("year int"),
+        "{err}"
+    );
+
+    let bad = Lake::new();
+    bad.lines("year=abc/a.json", &[r#"{"a":1}"#]);
+    let err = bad
+        .crawl_with(&typed, Faults::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("E_PARTITION_TYPE") && err.contains("abc"),
+        "{err}"
+    );
+    let mut unknown = options();
+    unknown.partition_types.insert("day".into(), DataType::Int);
+    let err = bad
+        .crawl_with(&unknown, Faults::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no such partition key"), "{err}");
 }
