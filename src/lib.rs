@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod convert;
+pub mod cost;
 pub mod crawl;
 pub mod output;
 pub mod schema;
