@@ -33,7 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert JSON lines (zstd, gzip or plain) to Parquet')
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
-            [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)')
+            [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings to Parquet (not yet available)')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL over Parquet, JSON lines and Glue tables (not yet available)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
@@ -115,6 +115,239 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('flink', 'flink', [CompletionResultType]::ParameterValue, 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups')
+            [CompletionResult]::new('ingestion', 'ingestion', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Ingestion: pipeline OCUs')
+            [CompletionResult]::new('serverless', 'serverless', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage')
+            [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
+            [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
+            [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lakeops;cost;flink' {
+            [CompletionResult]::new('--parallelism', '--parallelism', [CompletionResultType]::ParameterName, 'Application parallelism (default 1, or sized from --throughput-mbps)')
+            [CompletionResult]::new('--parallelism-per-kpu', '--parallelism-per-kpu', [CompletionResultType]::ParameterName, 'Parallel tasks per KPU, 1..8')
+            [CompletionResult]::new('--snapshot-gb', '--snapshot-gb', [CompletionResultType]::ParameterName, 'Durable application backups (snapshots), GB-month')
+            [CompletionResult]::new('--throughput-mbps', '--throughput-mbps', [CompletionResultType]::ParameterName, 'Size parallelism by the documented starting point of 1 KPU per MB/s')
+            [CompletionResult]::new('--cpu-utilization', '--cpu-utilization', [CompletionResultType]::ParameterName, 'Observed CPU utilisation (%), for right-sizing advice')
+            [CompletionResult]::new('--memory-utilization', '--memory-utilization', [CompletionResultType]::ParameterName, 'Observed memory utilisation (%), for right-sizing advice')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'Batch-style application: starts a month (each billed at least 10 minutes)')
+            [CompletionResult]::new('--minutes-per-run', '--minutes-per-run', [CompletionResultType]::ParameterName, 'Batch-style application: minutes per run')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--studio', '--studio', [CompletionResultType]::ParameterName, 'A Studio notebook (+2 KPUs instead of +1)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;ingestion' {
+            [CompletionResult]::new('--ocus', '--ocus', [CompletionResultType]::ParameterName, 'OCUs the pipeline runs at')
+            [CompletionResult]::new('--throughput', '--throughput', [CompletionResultType]::ParameterName, 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)')
+            [CompletionResult]::new('--min-ocus', '--min-ocus', [CompletionResultType]::ParameterName, 'min-ocus')
+            [CompletionResult]::new('--max-ocus', '--max-ocus', [CompletionResultType]::ParameterName, 'max-ocus')
+            [CompletionResult]::new('--mib-per-ocu', '--mib-per-ocu', [CompletionResultType]::ParameterName, 'Throughput one OCU holds for your processors')
+            [CompletionResult]::new('--scan-hours', '--scan-hours', [CompletionResultType]::ParameterName, 'A pull pipeline that scans for H hours, then idles at its minimum OCUs')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--persistent-buffer', '--persistent-buffer', [CompletionResultType]::ParameterName, 'Persistent buffering (min 2, max 384 OCUs)')
+            [CompletionResult]::new('--stateful', '--stateful', [CompletionResultType]::ParameterName, 'Stateful processors (max 48 OCUs)')
+            [CompletionResult]::new('--allow-over-limit', '--allow-over-limit', [CompletionResultType]::ParameterName, 'Estimate beyond one pipeline''s maximum (the pipelines needed are reported)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;serverless' {
+            [CompletionResult]::new('--indexing-ocus', '--indexing-ocus', [CompletionResultType]::ParameterName, 'Indexing OCUs (default: the minimum)')
+            [CompletionResult]::new('--search-ocus', '--search-ocus', [CompletionResultType]::ParameterName, 'Search OCUs (default: the minimum)')
+            [CompletionResult]::new('--kms-keys', '--kms-keys', [CompletionResultType]::ParameterName, 'Distinct KMS keys (one minimum OCU set each)')
+            [CompletionResult]::new('--storage-gb', '--storage-gb', [CompletionResultType]::ParameterName, 'Managed storage, GB')
+            [CompletionResult]::new('--busy-hours-per-day', '--busy-hours-per-day', [CompletionResultType]::ParameterName, 'NextGen: busy hours a day')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--no-redundancy', '--no-redundancy', [CompletionResultType]::ParameterName, 'Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)')
+            [CompletionResult]::new('--nextgen', '--nextgen', [CompletionResultType]::ParameterName, 'A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;glue' {
+            [CompletionResult]::new('--worker-type', '--worker-type', [CompletionResultType]::ParameterName, 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'workers')
+            [CompletionResult]::new('--dpus', '--dpus', [CompletionResultType]::ParameterName, 'DPUs directly (e.g. 0.0625 for a Python shell job)')
+            [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per run')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--flex', '--flex', [CompletionResultType]::ParameterName, 'Flex execution (G.1X/G.2X jobs)')
+            [CompletionResult]::new('--crawler', '--crawler', [CompletionResultType]::ParameterName, 'A crawler run (10-minute minimum)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;athena-spark' {
+            [CompletionResult]::new('--dpus', '--dpus', [CompletionResultType]::ParameterName, 'dpus')
+            [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per session')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;emr-serverless' {
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'workers')
+            [CompletionResult]::new('--vcpu', '--vcpu', [CompletionResultType]::ParameterName, 'vCPUs per worker')
+            [CompletionResult]::new('--memory-gb', '--memory-gb', [CompletionResultType]::ParameterName, 'Memory per worker, GB')
+            [CompletionResult]::new('--storage-gb', '--storage-gb', [CompletionResultType]::ParameterName, 'Ephemeral storage per worker, GB (20 GB free)')
+            [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per run (each worker billed at least 1)')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
+            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'arch')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
+            [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
+            [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
+            [CompletionResult]::new('--hours-per-month', '--hours-per-month', [CompletionResultType]::ParameterName, 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;prices' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Only this region')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;help' {
+            [CompletionResult]::new('flink', 'flink', [CompletionResultType]::ParameterValue, 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups')
+            [CompletionResult]::new('ingestion', 'ingestion', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Ingestion: pipeline OCUs')
+            [CompletionResult]::new('serverless', 'serverless', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage')
+            [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
+            [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
+            [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lakeops;cost;help;flink' {
+            break
+        }
+        'lakeops;cost;help;ingestion' {
+            break
+        }
+        'lakeops;cost;help;serverless' {
+            break
+        }
+        'lakeops;cost;help;glue' {
+            break
+        }
+        'lakeops;cost;help;athena-spark' {
+            break
+        }
+        'lakeops;cost;help;emr-serverless' {
+            break
+        }
+        'lakeops;cost;help;prices' {
+            break
+        }
+        'lakeops;cost;help;help' {
             break
         }
         'lakeops;embed' {
@@ -160,7 +393,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
         'lakeops;help' {
             [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert JSON lines (zstd, gzip or plain) to Parquet')
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
-            [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)')
+            [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings to Parquet (not yet available)')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL over Parquet, JSON lines and Glue tables (not yet available)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
@@ -174,6 +407,34 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;help;cost' {
+            [CompletionResult]::new('flink', 'flink', [CompletionResultType]::ParameterValue, 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups')
+            [CompletionResult]::new('ingestion', 'ingestion', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Ingestion: pipeline OCUs')
+            [CompletionResult]::new('serverless', 'serverless', [CompletionResultType]::ParameterValue, 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage')
+            [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
+            [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
+            [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
+            break
+        }
+        'lakeops;help;cost;flink' {
+            break
+        }
+        'lakeops;help;cost;ingestion' {
+            break
+        }
+        'lakeops;help;cost;serverless' {
+            break
+        }
+        'lakeops;help;cost;glue' {
+            break
+        }
+        'lakeops;help;cost;athena-spark' {
+            break
+        }
+        'lakeops;help;cost;emr-serverless' {
+            break
+        }
+        'lakeops;help;cost;prices' {
             break
         }
         'lakeops;help;embed' {

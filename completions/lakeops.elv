@@ -30,7 +30,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --version 'Print version'
             cand convert 'Convert JSON lines (zstd, gzip or plain) to Parquet'
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
-            cand cost 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+            cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
             cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
             cand generate 'Write shell completions and man pages (for maintainers)'
@@ -109,6 +109,223 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand flink 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+            cand ingestion 'Amazon OpenSearch Ingestion: pipeline OCUs'
+            cand serverless 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+            cand glue 'AWS Glue jobs and crawlers: DPU-hours'
+            cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
+            cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand prices 'The embedded price table, with sources and dates'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lakeops;cost;flink'= {
+            cand --parallelism 'Application parallelism (default 1, or sized from --throughput-mbps)'
+            cand --parallelism-per-kpu 'Parallel tasks per KPU, 1..8'
+            cand --snapshot-gb 'Durable application backups (snapshots), GB-month'
+            cand --throughput-mbps 'Size parallelism by the documented starting point of 1 KPU per MB/s'
+            cand --cpu-utilization 'Observed CPU utilisation (%), for right-sizing advice'
+            cand --memory-utilization 'Observed memory utilisation (%), for right-sizing advice'
+            cand --runs-per-month 'Batch-style application: starts a month (each billed at least 10 minutes)'
+            cand --minutes-per-run 'Batch-style application: minutes per run'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --studio 'A Studio notebook (+2 KPUs instead of +1)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;ingestion'= {
+            cand --ocus 'OCUs the pipeline runs at'
+            cand --throughput 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)'
+            cand --min-ocus 'min-ocus'
+            cand --max-ocus 'max-ocus'
+            cand --mib-per-ocu 'Throughput one OCU holds for your processors'
+            cand --scan-hours 'A pull pipeline that scans for H hours, then idles at its minimum OCUs'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --persistent-buffer 'Persistent buffering (min 2, max 384 OCUs)'
+            cand --stateful 'Stateful processors (max 48 OCUs)'
+            cand --allow-over-limit 'Estimate beyond one pipeline''s maximum (the pipelines needed are reported)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;serverless'= {
+            cand --indexing-ocus 'Indexing OCUs (default: the minimum)'
+            cand --search-ocus 'Search OCUs (default: the minimum)'
+            cand --kms-keys 'Distinct KMS keys (one minimum OCU set each)'
+            cand --storage-gb 'Managed storage, GB'
+            cand --busy-hours-per-day 'NextGen: busy hours a day'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --no-redundancy 'Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)'
+            cand --nextgen 'A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;glue'= {
+            cand --worker-type 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X'
+            cand --workers 'workers'
+            cand --dpus 'DPUs directly (e.g. 0.0625 for a Python shell job)'
+            cand --minutes 'Minutes per run'
+            cand --runs-per-month 'runs-per-month'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --flex 'Flex execution (G.1X/G.2X jobs)'
+            cand --crawler 'A crawler run (10-minute minimum)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;athena-spark'= {
+            cand --dpus 'dpus'
+            cand --minutes 'Minutes per session'
+            cand --runs-per-month 'runs-per-month'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;emr-serverless'= {
+            cand --workers 'workers'
+            cand --vcpu 'vCPUs per worker'
+            cand --memory-gb 'Memory per worker, GB'
+            cand --storage-gb 'Ephemeral storage per worker, GB (20 GB free)'
+            cand --minutes 'Minutes per run (each worker billed at least 1)'
+            cand --runs-per-month 'runs-per-month'
+            cand --arch 'arch'
+            cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
+            cand --hours-per-day 'Hours a day the workload runs (default: always on)'
+            cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
+            cand --hours-per-month 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;prices'= {
+            cand --region 'Only this region'
+            cand --price-file 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)'
+            cand --output 'output'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;help'= {
+            cand flink 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+            cand ingestion 'Amazon OpenSearch Ingestion: pipeline OCUs'
+            cand serverless 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+            cand glue 'AWS Glue jobs and crawlers: DPU-hours'
+            cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
+            cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand prices 'The embedded price table, with sources and dates'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lakeops;cost;help;flink'= {
+        }
+        &'lakeops;cost;help;ingestion'= {
+        }
+        &'lakeops;cost;help;serverless'= {
+        }
+        &'lakeops;cost;help;glue'= {
+        }
+        &'lakeops;cost;help;athena-spark'= {
+        }
+        &'lakeops;cost;help;emr-serverless'= {
+        }
+        &'lakeops;cost;help;prices'= {
+        }
+        &'lakeops;cost;help;help'= {
         }
         &'lakeops;embed'= {
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
@@ -150,7 +367,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help'= {
             cand convert 'Convert JSON lines (zstd, gzip or plain) to Parquet'
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
-            cand cost 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+            cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
             cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
             cand generate 'Write shell completions and man pages (for maintainers)'
@@ -161,6 +378,27 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help;crawl'= {
         }
         &'lakeops;help;cost'= {
+            cand flink 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+            cand ingestion 'Amazon OpenSearch Ingestion: pipeline OCUs'
+            cand serverless 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+            cand glue 'AWS Glue jobs and crawlers: DPU-hours'
+            cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
+            cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand prices 'The embedded price table, with sources and dates'
+        }
+        &'lakeops;help;cost;flink'= {
+        }
+        &'lakeops;help;cost;ingestion'= {
+        }
+        &'lakeops;help;cost;serverless'= {
+        }
+        &'lakeops;help;cost;glue'= {
+        }
+        &'lakeops;help;cost;athena-spark'= {
+        }
+        &'lakeops;help;cost;emr-serverless'= {
+        }
+        &'lakeops;help;cost;prices'= {
         }
         &'lakeops;help;embed'= {
         }

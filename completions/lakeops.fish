@@ -34,7 +34,7 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -s h -l help -d 'Print hel
 complete -c lakeops -n "__fish_lakeops_needs_command" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
-complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "cost" -d 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
@@ -103,14 +103,200 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s v -l verbose -
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "prices" -d 'The embedded price table, with sources and dates'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism -d 'Application parallelism (default 1, or sized from --throughput-mbps)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism-per-kpu -d 'Parallel tasks per KPU, 1..8' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l snapshot-gb -d 'Durable application backups (snapshots), GB-month' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l throughput-mbps -d 'Size parallelism by the documented starting point of 1 KPU per MB/s' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l cpu-utilization -d 'Observed CPU utilisation (%), for right-sizing advice' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l memory-utilization -d 'Observed memory utilisation (%), for right-sizing advice' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l runs-per-month -d 'Batch-style application: starts a month (each billed at least 10 minutes)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l minutes-per-run -d 'Batch-style application: minutes per run' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l studio -d 'A Studio notebook (+2 KPUs instead of +1)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l ocus -d 'OCUs the pipeline runs at' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l throughput -d 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l min-ocus -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l max-ocus -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l mib-per-ocu -d 'Throughput one OCU holds for your processors' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l scan-hours -d 'A pull pipeline that scans for H hours, then idles at its minimum OCUs' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l persistent-buffer -d 'Persistent buffering (min 2, max 384 OCUs)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l stateful -d 'Stateful processors (max 48 OCUs)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l allow-over-limit -d 'Estimate beyond one pipeline\'s maximum (the pipelines needed are reported)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l indexing-ocus -d 'Indexing OCUs (default: the minimum)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l search-ocus -d 'Search OCUs (default: the minimum)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l kms-keys -d 'Distinct KMS keys (one minimum OCU set each)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l storage-gb -d 'Managed storage, GB' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l busy-hours-per-day -d 'NextGen: busy hours a day' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l no-redundancy -d 'Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l nextgen -d 'A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l worker-type -d 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l workers -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l dpus -d 'DPUs directly (e.g. 0.0625 for a Python shell job)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l minutes -d 'Minutes per run' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l runs-per-month -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l flex -d 'Flex execution (G.1X/G.2X jobs)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l crawler -d 'A crawler run (10-minute minimum)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l dpus -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l minutes -d 'Minutes per session' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l runs-per-month -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l workers -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l vcpu -d 'vCPUs per worker' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l memory-gb -d 'Memory per worker, GB' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l storage-gb -d 'Ephemeral storage per worker, GB (20 GB free)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l minutes -d 'Minutes per run (each worker billed at least 1)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l runs-per-month -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l arch -r -f -a "x86_64\t''
+arm64\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l region -d 'Only this region' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l price-file -d 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "prices" -d 'The embedded price table, with sources and dates'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -138,8 +324,15 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s h -l help -
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "cost" -d 'Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "prices" -d 'The embedded price table, with sources and dates'

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::convert::{Codec, OnError, RowGroupSize, SampleRows};
 use crate::schema::DataType;
+use rust_decimal::Decimal;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -21,6 +22,16 @@ Exit status:
   2    usage, input, layout or AWS error (E_PARTITION_LAYOUT, E_TYPE_CONFLICT, E_NOT_JSON_LINES,
        E_INCOMPATIBLE, E_NOT_OWNED, ...); nothing was written
   130  interrupted (Ctrl-C)";
+
+pub const COST_EXIT_CODES: &str = "\
+Prices come from an embedded table (`lakeops cost prices`), each row with its source and date; a
+price missing for a region is an error, never a fallback. Amounts are exact and rounded to cents
+only when shown. A month is 730 hours unless a schedule is given.
+
+Exit status:
+  0    estimated
+  1    --fail-above was exceeded
+  2    usage or input error, or a price missing from the table";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,9 +80,9 @@ pub enum Command {
     /// Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first
     #[command(after_long_help = CRAWL_EXIT_CODES)]
     Crawl(CrawlArgs),
-    /// Capacity-unit cost estimates for Flink, OpenSearch, Glue and EMR (not yet available)
-    #[command(after_long_help = "Not yet available in this version of lakeops.")]
-    Cost(PendingArgs),
+    /// Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless
+    #[command(after_long_help = COST_EXIT_CODES)]
+    Cost(CostArgs),
     /// Chunk text and compute sentence embeddings to Parquet (not yet available)
     #[command(after_long_help = "Not yet available in this version of lakeops.")]
     Embed(PendingArgs),
@@ -314,6 +325,280 @@ pub enum HeaderArg {
     Auto,
     Yes,
     No,
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    #[command(subcommand)]
+    pub workload: CostCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CostCommand {
+    /// Amazon Managed Service for Apache Flink: KPUs, running storage, backups
+    Flink {
+        #[command(flatten)]
+        workload: FlinkArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// Amazon OpenSearch Ingestion: pipeline OCUs
+    Ingestion {
+        #[command(flatten)]
+        workload: IngestionArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// Amazon OpenSearch Serverless: indexing and search OCUs, managed storage
+    Serverless {
+        #[command(flatten)]
+        workload: ServerlessArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// AWS Glue jobs and crawlers: DPU-hours
+    Glue {
+        #[command(flatten)]
+        workload: GlueArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// Amazon Athena for Apache Spark: DPU-hours
+    AthenaSpark {
+        #[command(flatten)]
+        workload: AthenaSparkArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker
+    EmrServerless {
+        #[command(flatten)]
+        workload: EmrArgs,
+        #[command(flatten)]
+        common: CostCommon,
+    },
+    /// The embedded price table, with sources and dates
+    Prices {
+        /// Only this region
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        /// Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)
+        #[arg(long, value_name = "FILE")]
+        price_file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CostOutput::Table, value_name = "FORMAT")]
+        output: CostOutput,
+    },
+}
+
+/// What every estimate takes.
+#[derive(Debug, Args)]
+pub struct CostCommon {
+    /// Region(s) to price in, comma-separated for a side-by-side estimate
+    #[arg(
+        long,
+        value_delimiter = ',',
+        env = "AWS_REGION",
+        required = true,
+        value_name = "REGION"
+    )]
+    pub region: Vec<String>,
+    /// Hours a day the workload runs (default: always on)
+    #[arg(long, value_parser = parse_decimal, value_name = "H")]
+    pub hours_per_day: Option<Decimal>,
+    /// Days a month the workload runs; a month is then that many 24-hour days
+    #[arg(long, value_parser = parse_decimal, value_name = "D")]
+    pub days_per_month: Option<Decimal>,
+    /// Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)
+    #[arg(long, value_parser = parse_decimal, value_name = "H", conflicts_with_all = ["hours_per_day", "days_per_month"])]
+    pub hours_per_month: Option<Decimal>,
+    /// Override a unit price in every region, e.g. --price flink.kpu-hour=0.12
+    #[arg(long = "price", value_parser = parse_price, value_name = "UNIT=USD")]
+    pub prices: Vec<(String, Decimal)>,
+    /// Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)
+    #[arg(long, value_name = "FILE")]
+    pub price_file: Option<PathBuf>,
+    /// table (default), json (also --json) or csv
+    #[arg(long, value_enum, default_value_t = CostOutput::Table, value_name = "FORMAT")]
+    pub output: CostOutput,
+    /// Show the arithmetic behind each line
+    #[arg(long)]
+    pub explain: bool,
+    /// Exit 1 when the monthly total (any region) is above this many USD (for CI)
+    #[arg(long, value_parser = parse_decimal, value_name = "USD")]
+    pub fail_above: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostOutput {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct FlinkArgs {
+    /// Application parallelism (default 1, or sized from --throughput-mbps)
+    #[arg(long, value_name = "P")]
+    pub parallelism: Option<u32>,
+    /// Parallel tasks per KPU, 1..8
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub parallelism_per_kpu: u32,
+    /// A Studio notebook (+2 KPUs instead of +1)
+    #[arg(long)]
+    pub studio: bool,
+    /// Durable application backups (snapshots), GB-month
+    #[arg(long, value_parser = parse_decimal, default_value = "0", value_name = "GB")]
+    pub snapshot_gb: Decimal,
+    /// Size parallelism by the documented starting point of 1 KPU per MB/s
+    #[arg(long, value_parser = parse_decimal, value_name = "MBPS", conflicts_with = "parallelism")]
+    pub throughput_mbps: Option<Decimal>,
+    /// Observed CPU utilisation (%), for right-sizing advice
+    #[arg(long, value_parser = parse_decimal, value_name = "PCT")]
+    pub cpu_utilization: Option<Decimal>,
+    /// Observed memory utilisation (%), for right-sizing advice
+    #[arg(long, value_parser = parse_decimal, value_name = "PCT")]
+    pub memory_utilization: Option<Decimal>,
+    /// Batch-style application: starts a month (each billed at least 10 minutes)
+    #[arg(long, value_parser = parse_decimal, value_name = "N", requires = "minutes_per_run")]
+    pub runs_per_month: Option<Decimal>,
+    /// Batch-style application: minutes per run
+    #[arg(long, value_parser = parse_decimal, value_name = "MIN", requires = "runs_per_month")]
+    pub minutes_per_run: Option<Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestionArgs {
+    /// OCUs the pipeline runs at
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub ocus: Option<Decimal>,
+    /// Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)
+    #[arg(long, value_name = "RATE")]
+    pub throughput: Option<String>,
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub min_ocus: Option<Decimal>,
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub max_ocus: Option<Decimal>,
+    /// Throughput one OCU holds for your processors
+    #[arg(long, value_parser = parse_decimal, default_value = "2", value_name = "MIB")]
+    pub mib_per_ocu: Decimal,
+    /// Persistent buffering (min 2, max 384 OCUs)
+    #[arg(long)]
+    pub persistent_buffer: bool,
+    /// Stateful processors (max 48 OCUs)
+    #[arg(long)]
+    pub stateful: bool,
+    /// Estimate beyond one pipeline's maximum (the pipelines needed are reported)
+    #[arg(long)]
+    pub allow_over_limit: bool,
+    /// A pull pipeline that scans for H hours, then idles at its minimum OCUs
+    #[arg(long, value_parser = parse_decimal, value_name = "H")]
+    pub scan_hours: Option<Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerlessArgs {
+    /// Indexing OCUs (default: the minimum)
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub indexing_ocus: Option<Decimal>,
+    /// Search OCUs (default: the minimum)
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub search_ocus: Option<Decimal>,
+    /// Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)
+    #[arg(long)]
+    pub no_redundancy: bool,
+    /// Distinct KMS keys (one minimum OCU set each)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub kms_keys: u32,
+    /// Managed storage, GB
+    #[arg(long, value_parser = parse_decimal, default_value = "0", value_name = "GB")]
+    pub storage_gb: Decimal,
+    /// A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price
+    #[arg(long, requires = "busy_hours_per_day")]
+    pub nextgen: bool,
+    /// NextGen: busy hours a day
+    #[arg(long, value_parser = parse_decimal, value_name = "H", requires = "nextgen")]
+    pub busy_hours_per_day: Option<Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlueArgs {
+    /// Worker type: G.025X, G.1X, G.2X, G.4X, G.8X
+    #[arg(
+        long,
+        value_name = "TYPE",
+        requires = "workers",
+        conflicts_with = "dpus"
+    )]
+    pub worker_type: Option<String>,
+    #[arg(long, value_parser = parse_decimal, value_name = "N", requires = "worker_type")]
+    pub workers: Option<Decimal>,
+    /// DPUs directly (e.g. 0.0625 for a Python shell job)
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub dpus: Option<Decimal>,
+    /// Minutes per run
+    #[arg(long, value_parser = parse_decimal, value_name = "M")]
+    pub minutes: Decimal,
+    #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
+    pub runs_per_month: Decimal,
+    /// Flex execution (G.1X/G.2X jobs)
+    #[arg(long)]
+    pub flex: bool,
+    /// A crawler run (10-minute minimum)
+    #[arg(long)]
+    pub crawler: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AthenaSparkArgs {
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub dpus: Decimal,
+    /// Minutes per session
+    #[arg(long, value_parser = parse_decimal, value_name = "M")]
+    pub minutes: Decimal,
+    #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
+    pub runs_per_month: Decimal,
+}
+
+#[derive(Debug, Args)]
+pub struct EmrArgs {
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub workers: Decimal,
+    /// vCPUs per worker
+    #[arg(long, value_parser = parse_decimal, value_name = "N")]
+    pub vcpu: Decimal,
+    /// Memory per worker, GB
+    #[arg(long, value_parser = parse_decimal, value_name = "GB")]
+    pub memory_gb: Decimal,
+    /// Ephemeral storage per worker, GB (20 GB free)
+    #[arg(long, value_parser = parse_decimal, default_value = "20", value_name = "GB")]
+    pub storage_gb: Decimal,
+    /// Minutes per run (each worker billed at least 1)
+    #[arg(long, value_parser = parse_decimal, value_name = "M")]
+    pub minutes: Decimal,
+    #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
+    pub runs_per_month: Decimal,
+    #[arg(long, value_enum, default_value_t = ArchArg::X86_64, value_name = "ARCH")]
+    pub arch: ArchArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArchArg {
+    #[value(name = "x86_64")]
+    X86_64,
+    Arm64,
+}
+
+fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    text.trim()
+        .parse::<Decimal>()
+        .map_err(|_| format!("expected a number, got {text:?}"))
+}
+
+fn parse_price(text: &str) -> Result<(String, Decimal), String> {
+    let (unit, usd) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected UNIT=USD, got {text:?}"))?;
+    Ok((unit.trim().to_owned(), parse_decimal(usd)?))
 }
 
 fn parse_type_override(text: &str) -> Result<(String, DataType), String> {

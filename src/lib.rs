@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> ExitStatus {
             commands::convert::run(args, &printer, commands::interrupt_flag())
         }
         Command::Crawl(args) => commands::crawl::run(args, &printer),
-        Command::Cost(_) => Err(commands::NotYetAvailable("cost").into()),
+        Command::Cost(args) => commands::cost::run(args, &printer),
         Command::Embed(_) => Err(commands::NotYetAvailable("embed").into()),
         Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {

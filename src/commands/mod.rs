@@ -2,6 +2,7 @@
 //! output. Handlers add context to errors; they do not print except through the `Printer`.
 
 pub mod convert;
+pub mod cost;
 pub mod crawl;
 pub mod generate;
 
