@@ -121,6 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -141,7 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--studio', '--studio', [CompletionResultType]::ParameterName, 'A Studio notebook (+2 KPUs instead of +1)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
@@ -170,7 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--persistent-buffer', '--persistent-buffer', [CompletionResultType]::ParameterName, 'Persistent buffering (min 2, max 384 OCUs)')
             [CompletionResult]::new('--stateful', '--stateful', [CompletionResultType]::ParameterName, 'Stateful processors (max 48 OCUs)')
@@ -200,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--no-redundancy', '--no-redundancy', [CompletionResultType]::ParameterName, 'Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)')
             [CompletionResult]::new('--nextgen', '--nextgen', [CompletionResultType]::ParameterName, 'A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price')
@@ -229,7 +231,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--flex', '--flex', [CompletionResultType]::ParameterName, 'Flex execution (G.1X/G.2X jobs)')
             [CompletionResult]::new('--crawler', '--crawler', [CompletionResultType]::ParameterName, 'A crawler run (10-minute minimum)')
@@ -256,7 +258,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
@@ -285,7 +287,46 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
             [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
-            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when the monthly total (any region) is above this many USD (for CI)')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;plan' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for workloads that name none')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;diff' {
+            [CompletionResult]::new('--fail-if-increase-pct', '--fail-if-increase-pct', [CompletionResultType]::ParameterName, 'Exit 1 when the total rises by more than P percent (for CI)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for workloads that name none')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table (default), json (also --json) or csv')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
@@ -322,6 +363,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -342,6 +385,12 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;cost;help;emr-serverless' {
+            break
+        }
+        'lakeops;cost;help;plan' {
+            break
+        }
+        'lakeops;cost;help;diff' {
             break
         }
         'lakeops;cost;help;prices' {
@@ -413,6 +462,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('glue', 'glue', [CompletionResultType]::ParameterValue, 'AWS Glue jobs and crawlers: DPU-hours')
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             break
         }
@@ -432,6 +483,12 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;help;cost;emr-serverless' {
+            break
+        }
+        'lakeops;help;cost;plan' {
+            break
+        }
+        'lakeops;help;cost;diff' {
             break
         }
         'lakeops;help;cost;prices' {

@@ -40,6 +40,9 @@ _lakeops() {
             lakeops__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
+            lakeops__subcmd__cost,diff)
+                cmd="lakeops__subcmd__cost__subcmd__diff"
+                ;;
             lakeops__subcmd__cost,emr-serverless)
                 cmd="lakeops__subcmd__cost__subcmd__emr__subcmd__serverless"
                 ;;
@@ -55,6 +58,9 @@ _lakeops() {
             lakeops__subcmd__cost,ingestion)
                 cmd="lakeops__subcmd__cost__subcmd__ingestion"
                 ;;
+            lakeops__subcmd__cost,plan)
+                cmd="lakeops__subcmd__cost__subcmd__plan"
+                ;;
             lakeops__subcmd__cost,prices)
                 cmd="lakeops__subcmd__cost__subcmd__prices"
                 ;;
@@ -63,6 +69,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__cost__subcmd__help,athena-spark)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__athena__subcmd__spark"
+                ;;
+            lakeops__subcmd__cost__subcmd__help,diff)
+                cmd="lakeops__subcmd__cost__subcmd__help__subcmd__diff"
                 ;;
             lakeops__subcmd__cost__subcmd__help,emr-serverless)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__emr__subcmd__serverless"
@@ -78,6 +87,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__cost__subcmd__help,ingestion)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__ingestion"
+                ;;
+            lakeops__subcmd__cost__subcmd__help,plan)
+                cmd="lakeops__subcmd__cost__subcmd__help__subcmd__plan"
                 ;;
             lakeops__subcmd__cost__subcmd__help,prices)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__prices"
@@ -109,6 +121,9 @@ _lakeops() {
             lakeops__subcmd__help__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
+            lakeops__subcmd__help__subcmd__cost,diff)
+                cmd="lakeops__subcmd__help__subcmd__cost__subcmd__diff"
+                ;;
             lakeops__subcmd__help__subcmd__cost,emr-serverless)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__emr__subcmd__serverless"
                 ;;
@@ -120,6 +135,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__help__subcmd__cost,ingestion)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__ingestion"
+                ;;
+            lakeops__subcmd__help__subcmd__cost,plan)
+                cmd="lakeops__subcmd__help__subcmd__cost__subcmd__plan"
                 ;;
             lakeops__subcmd__help__subcmd__cost,prices)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__prices"
@@ -210,7 +228,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost)
-            opts="-q -v -h -V --quiet --verbose --json --color --help --version flink ingestion serverless glue athena-spark emr-serverless prices help"
+            opts="-q -v -h -V --quiet --verbose --json --color --help --version flink ingestion serverless glue athena-spark emr-serverless plan diff prices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +277,48 @@ _lakeops() {
                     return 0
                     ;;
                 --hours-per-month)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__diff)
+            opts="-q -v -h -V --fail-if-increase-pct --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fail-if-increase-pct)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -520,7 +580,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__help)
-            opts="flink ingestion serverless glue athena-spark emr-serverless prices help"
+            opts="flink ingestion serverless glue athena-spark emr-serverless plan diff prices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +594,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__help__subcmd__athena__subcmd__spark)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -604,6 +678,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__help__subcmd__ingestion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__help__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -689,6 +777,44 @@ _lakeops() {
                     return 0
                     ;;
                 --hours-per-month)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__plan)
+            opts="-q -v -h -V --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -982,7 +1108,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help__subcmd__cost)
-            opts="flink ingestion serverless glue athena-spark emr-serverless prices"
+            opts="flink ingestion serverless glue athena-spark emr-serverless plan diff prices"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,6 +1122,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help__subcmd__cost__subcmd__athena__subcmd__spark)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__help__subcmd__cost__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1052,6 +1192,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help__subcmd__cost__subcmd__ingestion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__help__subcmd__cost__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

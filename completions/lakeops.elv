@@ -115,6 +115,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand glue 'AWS Glue jobs and crawlers: DPU-hours'
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -134,7 +136,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --studio 'A Studio notebook (+2 KPUs instead of +1)'
             cand --explain 'Show the arithmetic behind each line'
@@ -162,7 +164,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --persistent-buffer 'Persistent buffering (min 2, max 384 OCUs)'
             cand --stateful 'Stateful processors (max 48 OCUs)'
@@ -191,7 +193,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --no-redundancy 'Dev/test collections without redundant replicas (minimum 0.5 + 0.5 OCU)'
             cand --nextgen 'A NextGen collection group (scales to zero after 10 idle minutes); needs prices via --price'
@@ -219,7 +221,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --flex 'Flex execution (G.1X/G.2X jobs)'
             cand --crawler 'A crawler run (10-minute minimum)'
@@ -245,7 +247,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --explain 'Show the arithmetic behind each line'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
@@ -273,7 +275,44 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
             cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
             cand --output 'table (default), json (also --json) or csv'
-            cand --fail-above 'Exit 1 when the monthly total (any region) is above this many USD (for CI)'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;plan'= {
+            cand --region 'Region for workloads that name none'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;diff'= {
+            cand --fail-if-increase-pct 'Exit 1 when the total rises by more than P percent (for CI)'
+            cand --region 'Region for workloads that name none'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --output 'table (default), json (also --json) or csv'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --explain 'Show the arithmetic behind each line'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
@@ -308,6 +347,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand glue 'AWS Glue jobs and crawlers: DPU-hours'
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -322,6 +363,10 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;cost;help;athena-spark'= {
         }
         &'lakeops;cost;help;emr-serverless'= {
+        }
+        &'lakeops;cost;help;plan'= {
+        }
+        &'lakeops;cost;help;diff'= {
         }
         &'lakeops;cost;help;prices'= {
         }
@@ -384,6 +429,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand glue 'AWS Glue jobs and crawlers: DPU-hours'
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+            cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
         }
         &'lakeops;help;cost;flink'= {
@@ -397,6 +444,10 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help;cost;athena-spark'= {
         }
         &'lakeops;help;cost;emr-serverless'= {
+        }
+        &'lakeops;help;cost;plan'= {
+        }
+        &'lakeops;help;cost;diff'= {
         }
         &'lakeops;help;cost;prices'= {
         }

@@ -103,22 +103,24 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s v -l verbose -
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "prices" -d 'The embedded price table, with sources and dates'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "diff" -d 'The change in monthly cost between two plan files'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "prices" -d 'The embedded price table, with sources and dates'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism -d 'Application parallelism (default 1, or sized from --throughput-mbps)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism-per-kpu -d 'Parallel tasks per KPU, 1..8' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l snapshot-gb -d 'Durable application backups (snapshots), GB-month' -r
@@ -136,7 +138,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -162,7 +164,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -189,7 +191,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -215,7 +217,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -239,7 +241,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -266,7 +268,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l fail-above -d 'Exit 1 when the monthly total (any region) is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -276,6 +278,39 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s h -l help -d 'Print help'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l region -d 'Region for workloads that name none' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-if-increase-pct -d 'Exit 1 when the total rises by more than P percent (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l region -d 'Region for workloads that name none' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l region -d 'Only this region' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l price-file -d 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -r -f -a "table\t''
@@ -295,6 +330,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "prices" -d 'The embedded price table, with sources and dates'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
@@ -335,4 +372,6 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "prices" -d 'The embedded price table, with sources and dates'

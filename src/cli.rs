@@ -377,6 +377,26 @@ pub enum CostCommand {
         #[command(flatten)]
         common: CostCommon,
     },
+    /// Several named workloads from a plan file (YAML or TOML), and their total
+    Plan {
+        /// The plan: `workloads` with a `name` and a `service` each (see `lakeops cost --help`)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        common: PlanCommon,
+    },
+    /// The change in monthly cost between two plan files
+    Diff {
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Exit 1 when the total rises by more than P percent (for CI)
+        #[arg(long, value_parser = parse_decimal, value_name = "P")]
+        fail_if_increase_pct: Option<Decimal>,
+        #[command(flatten)]
+        common: PlanCommon,
+    },
     /// The embedded price table, with sources and dates
     Prices {
         /// Only this region
@@ -411,6 +431,23 @@ pub struct CostCommon {
     /// Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)
     #[arg(long, value_parser = parse_decimal, value_name = "H", conflicts_with_all = ["hours_per_day", "days_per_month"])]
     pub hours_per_month: Option<Decimal>,
+    #[command(flatten)]
+    pub shared: CostShared,
+}
+
+/// What plan and diff take: workloads name their own region and schedule.
+#[derive(Debug, Args)]
+pub struct PlanCommon {
+    /// Region for workloads that name none
+    #[arg(long, env = "AWS_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub shared: CostShared,
+}
+
+/// Prices and output, for every estimate.
+#[derive(Debug, Args)]
+pub struct CostShared {
     /// Override a unit price in every region, e.g. --price flink.kpu-hour=0.12
     #[arg(long = "price", value_parser = parse_price, value_name = "UNIT=USD")]
     pub prices: Vec<(String, Decimal)>,
@@ -423,7 +460,7 @@ pub struct CostCommon {
     /// Show the arithmetic behind each line
     #[arg(long)]
     pub explain: bool,
-    /// Exit 1 when the monthly total (any region) is above this many USD (for CI)
+    /// Exit 1 when a monthly total is above this many USD (for CI)
     #[arg(long, value_parser = parse_decimal, value_name = "USD")]
     pub fail_above: Option<Decimal>,
 }

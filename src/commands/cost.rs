@@ -5,134 +5,110 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::{ArchArg, CostArgs, CostCommand, CostCommon, CostOutput};
-use crate::cost::emr::{self, Arch, EmrRun};
-use crate::cost::flink::{self, Flink};
-use crate::cost::glue::{self, AthenaSpark, GlueRun};
-use crate::cost::opensearch::{self, Ingestion, Serverless};
-use crate::cost::{cents, CostError, Estimate, Prices, Schedule};
+use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, PlanCommon};
+use crate::cost::plan::{self, PlanEstimate};
+use crate::cost::workload::{
+    ArchSpec, AthenaSparkSpec, EmrSpec, FlinkSpec, GlueSpec, IngestionSpec, ServerlessSpec,
+    Workload,
+};
+use crate::cost::{cents, Estimate, Prices, Schedule};
 use crate::output::{Printer, Table};
 use crate::ExitStatus;
 
-type Estimator<'a> = Box<dyn Fn(&str, Schedule, &Prices) -> Result<Estimate, CostError> + 'a>;
-
 pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let (common, estimator): (CostCommon, Estimator) = match args.workload {
+    let (common, workload) = match args.workload {
         CostCommand::Prices {
             region,
             price_file,
             output,
         } => return print_prices(printer, region.as_deref(), price_file.as_deref(), output),
+        CostCommand::Plan { file, common } => return run_plan(printer, &file, &common),
+        CostCommand::Diff {
+            old,
+            new,
+            fail_if_increase_pct,
+            common,
+        } => return run_diff(printer, &old, &new, fail_if_increase_pct, &common),
         CostCommand::Flink {
             workload: w,
             common,
-        } => {
-            let parallelism = match (w.parallelism, w.throughput_mbps) {
-                (Some(p), _) => p,
-                (None, Some(mbps)) => flink::parallelism_for_throughput(mbps)?,
-                (None, None) => 1,
-            };
-            let input = Flink {
-                parallelism,
+        } => (
+            common,
+            Workload::Flink(FlinkSpec {
+                parallelism: w.parallelism,
                 parallelism_per_kpu: w.parallelism_per_kpu,
                 studio: w.studio,
                 snapshot_gb: w.snapshot_gb,
-                runs: w.runs_per_month.zip(w.minutes_per_run),
+                throughput_mbps: w.throughput_mbps,
                 cpu_utilization: w.cpu_utilization,
                 memory_utilization: w.memory_utilization,
-                max_kpus: flink::DEFAULT_MAX_KPUS,
-            };
-            let sized_by_throughput = w.throughput_mbps;
-            (
-                common,
-                Box::new(move |region, schedule, prices| {
-                    let mut e = flink::estimate(&input, region, schedule, prices)?;
-                    if let Some(mbps) = sized_by_throughput {
-                        e.assumptions.insert(0, format!("parallelism {parallelism} from {mbps} MB/s at the documented 1 KPU per MB/s: a starting point, to be checked against CPU and memory use"));
-                    }
-                    Ok(e)
-                }),
-            )
-        }
+                runs_per_month: w.runs_per_month,
+                minutes_per_run: w.minutes_per_run,
+            }),
+        ),
         CostCommand::Ingestion {
             workload: w,
             common,
-        } => {
-            let input = Ingestion {
+        } => (
+            common,
+            Workload::Ingestion(IngestionSpec {
                 ocus: w.ocus,
-                throughput_mib_s: w
-                    .throughput
-                    .as_deref()
-                    .map(opensearch::parse_rate)
-                    .transpose()?,
-                mib_per_ocu: w.mib_per_ocu,
+                throughput: w.throughput,
                 min_ocus: w.min_ocus,
                 max_ocus: w.max_ocus,
+                mib_per_ocu: Some(w.mib_per_ocu),
                 persistent_buffer: w.persistent_buffer,
                 stateful: w.stateful,
                 allow_over_limit: w.allow_over_limit,
                 scan_hours: w.scan_hours,
-            };
-            (
-                common,
-                Box::new(move |r, s, p| opensearch::ingestion(&input, r, s, p)),
-            )
-        }
+            }),
+        ),
         CostCommand::Serverless {
             workload: w,
             common,
-        } => {
-            let input = Serverless {
+        } => (
+            common,
+            Workload::Serverless(ServerlessSpec {
                 indexing_ocus: w.indexing_ocus,
                 search_ocus: w.search_ocus,
-                redundancy: !w.no_redundancy,
+                no_redundancy: w.no_redundancy,
                 kms_keys: w.kms_keys,
                 storage_gb: w.storage_gb,
-                nextgen_busy_hours_per_day: w.busy_hours_per_day.filter(|_| w.nextgen),
-            };
-            (
-                common,
-                Box::new(move |r, s, p| opensearch::serverless(&input, r, s, p)),
-            )
-        }
+                busy_hours_per_day: w.busy_hours_per_day.filter(|_| w.nextgen),
+            }),
+        ),
         CostCommand::Glue {
             workload: w,
             common,
-        } => {
-            let dpus = match (&w.worker_type, w.workers, w.dpus) {
-                (Some(kind), Some(workers), None) => glue::dpus_per_worker(kind)? * workers,
-                (None, None, Some(dpus)) => dpus,
-                _ => bail!("give --worker-type with --workers, or --dpus"),
-            };
-            let input = GlueRun {
-                dpus,
+        } => (
+            common,
+            Workload::Glue(GlueSpec {
                 worker_type: w.worker_type,
+                workers: w.workers,
+                dpus: w.dpus,
                 minutes: w.minutes,
                 runs_per_month: w.runs_per_month,
                 flex: w.flex,
                 crawler: w.crawler,
-            };
-            (common, Box::new(move |r, _, p| glue::glue(&input, r, p)))
-        }
+            }),
+        ),
         CostCommand::AthenaSpark {
             workload: w,
             common,
-        } => {
-            let input = AthenaSpark {
+        } => (
+            common,
+            Workload::AthenaSpark(AthenaSparkSpec {
                 dpus: w.dpus,
                 minutes: w.minutes,
                 runs_per_month: w.runs_per_month,
-            };
-            (
-                common,
-                Box::new(move |r, _, p| glue::athena_spark(&input, r, p)),
-            )
-        }
+            }),
+        ),
         CostCommand::EmrServerless {
             workload: w,
             common,
-        } => {
-            let input = EmrRun {
+        } => (
+            common,
+            Workload::EmrServerless(EmrSpec {
                 workers: w.workers,
                 vcpu: w.vcpu,
                 memory_gb: w.memory_gb,
@@ -140,17 +116,13 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 minutes: w.minutes,
                 runs_per_month: w.runs_per_month,
                 arch: match w.arch {
-                    ArchArg::X86_64 => Arch::X86_64,
-                    ArchArg::Arm64 => Arch::Arm64,
+                    ArchArg::X86_64 => ArchSpec::X86_64,
+                    ArchArg::Arm64 => ArchSpec::Arm64,
                 },
-            };
-            (
-                common,
-                Box::new(move |r, _, p| emr::emr_serverless(&input, r, p)),
-            )
-        }
+            }),
+        ),
     };
-    let prices = load_prices(common.price_file.as_deref(), &common.prices)?;
+    let prices = load_prices(common.shared.price_file.as_deref(), &common.shared.prices)?;
     let schedule = Schedule::new(
         common.hours_per_day,
         common.days_per_month,
@@ -165,26 +137,24 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 known.join(", ")
             );
         }
-        estimates.push(estimator(region, schedule, &prices)?);
+        estimates.push(workload.estimate(region, schedule, &prices)?);
     }
     let format = if printer.json() {
         CostOutput::Json
     } else {
-        common.output
+        common.shared.output
     };
-    print_estimates(printer, &estimates, format, common.explain)?;
-    let breached = common
-        .fail_above
-        .filter(|limit| estimates.iter().any(|e| e.total_usd > *limit));
-    if let Some(limit) = breached {
-        // Shown even with --quiet: it is why the exit status is 1.
-        printer.error(
-            &anyhow::anyhow!("the monthly total is above --fail-above {}", usd(limit)),
-            None,
-        );
-        return Ok(ExitStatus::Rejects);
-    }
-    Ok(ExitStatus::Success)
+    print_estimates(printer, &estimates, format, common.shared.explain)?;
+    let highest = estimates
+        .iter()
+        .map(|e| e.total_usd)
+        .max()
+        .unwrap_or_default();
+    Ok(if fail_above(printer, common.shared.fail_above, highest) {
+        ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn load_prices(
@@ -409,6 +379,199 @@ fn render_table(estimates: &[Estimate], explain: bool) -> String {
         }
     }
     text
+}
+
+fn estimate_plan(
+    file: &std::path::Path,
+    common: &PlanCommon,
+    prices: &Prices,
+) -> anyhow::Result<PlanEstimate> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read plan {}", file.display()))?;
+    let parsed = plan::parse(&file.display().to_string(), &text)?;
+    Ok(plan::estimate(&parsed, common.region.as_deref(), prices)?)
+}
+
+/// Reports a breached `--fail-above` (even with `--quiet`: it is why the exit status is 1).
+fn fail_above(printer: &Printer, limit: Option<Decimal>, total: Decimal) -> bool {
+    match limit {
+        Some(limit) if total > limit => {
+            printer.error(
+                &anyhow::anyhow!(
+                    "the monthly total {} is above --fail-above {}",
+                    usd(total),
+                    usd(limit)
+                ),
+                None,
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+fn run_plan(
+    printer: &Printer,
+    file: &std::path::Path,
+    common: &PlanCommon,
+) -> anyhow::Result<ExitStatus> {
+    let prices = load_prices(common.shared.price_file.as_deref(), &common.shared.prices)?;
+    let estimate = estimate_plan(file, common, &prices)?;
+    let format = if printer.json() {
+        CostOutput::Json
+    } else {
+        common.shared.output
+    };
+    match format {
+        CostOutput::Json => {
+            let value = json!({
+                "type": "plan",
+                "total_usd": number(estimate.total_usd),
+                "workloads": estimate.workloads.iter().map(|(name, e)| {
+                    let mut object = estimate_json(e, common.shared.explain);
+                    object["name"] = json!(name);
+                    object
+                }).collect::<Vec<_>>(),
+            });
+            printer.data(&format!("{value}\n"))?;
+        }
+        CostOutput::Csv => {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["workload", "service", "region", "amount_usd"])?;
+            for (name, e) in &estimate.workloads {
+                writer.write_record([
+                    name.as_str(),
+                    e.service,
+                    &e.region,
+                    &e.total_usd.normalize().to_string(),
+                ])?;
+            }
+            writer.write_record(["total", "", "", &estimate.total_usd.normalize().to_string()])?;
+            printer.data(&String::from_utf8(writer.into_inner()?)?)?;
+        }
+        CostOutput::Table => {
+            let mut table = Table::new(&[
+                ("workload", false),
+                ("service", false),
+                ("region", false),
+                ("per month", true),
+            ]);
+            for (name, e) in &estimate.workloads {
+                table.row(vec![
+                    name.clone(),
+                    e.service.to_owned(),
+                    e.region.clone(),
+                    usd(e.total_usd),
+                ]);
+            }
+            table.row(vec![
+                "total".into(),
+                String::new(),
+                String::new(),
+                usd(estimate.total_usd),
+            ]);
+            let mut text = table.render();
+            for (name, e) in &estimate.workloads {
+                for warning in &e.warnings {
+                    text.push_str(&format!("warning: {name}: {warning}\n"));
+                }
+            }
+            printer.data(&text)?;
+        }
+    }
+    Ok(
+        if fail_above(printer, common.shared.fail_above, estimate.total_usd) {
+            ExitStatus::Rejects
+        } else {
+            ExitStatus::Success
+        },
+    )
+}
+
+fn run_diff(
+    printer: &Printer,
+    old: &std::path::Path,
+    new: &std::path::Path,
+    fail_if_increase_pct: Option<Decimal>,
+    common: &PlanCommon,
+) -> anyhow::Result<ExitStatus> {
+    let prices = load_prices(common.shared.price_file.as_deref(), &common.shared.prices)?;
+    let before = estimate_plan(old, common, &prices)?;
+    let after = estimate_plan(new, common, &prices)?;
+    let diff = plan::diff(&before, &after);
+    let pct = diff.increase_pct();
+    let format = if printer.json() {
+        CostOutput::Json
+    } else {
+        common.shared.output
+    };
+    let amount = |v: Option<Decimal>| v.map(usd).unwrap_or_else(|| "-".into());
+    match format {
+        CostOutput::Json => {
+            let value = json!({
+                "type": "diff",
+                "old_total_usd": number(diff.old_total_usd),
+                "new_total_usd": number(diff.new_total_usd),
+                "change_usd": number(diff.new_total_usd - diff.old_total_usd),
+                "change_pct": pct.map(number),
+                "workloads": diff.changes.iter().map(|c| json!({
+                    "name": c.name,
+                    "old_usd": c.old_usd.map(number),
+                    "new_usd": c.new_usd.map(number),
+                })).collect::<Vec<_>>(),
+            });
+            printer.data(&format!("{value}\n"))?;
+        }
+        CostOutput::Csv | CostOutput::Table => {
+            let mut table = Table::new(&[
+                ("workload", false),
+                ("old", true),
+                ("new", true),
+                ("change", true),
+            ]);
+            for c in &diff.changes {
+                let change = c.new_usd.unwrap_or_default() - c.old_usd.unwrap_or_default();
+                table.row(vec![
+                    c.name.clone(),
+                    amount(c.old_usd),
+                    amount(c.new_usd),
+                    usd(change),
+                ]);
+            }
+            table.row(vec![
+                "total".into(),
+                usd(diff.old_total_usd),
+                usd(diff.new_total_usd),
+                format!(
+                    "{}{}",
+                    usd(diff.new_total_usd - diff.old_total_usd),
+                    pct.map(|p| format!(" ({}%)", p.round_dp(1)))
+                        .unwrap_or_default()
+                ),
+            ]);
+            printer.data(&table.render())?;
+        }
+    }
+    let increased_too_much = match (fail_if_increase_pct, pct) {
+        (Some(limit), Some(pct)) => pct > limit,
+        (Some(_), None) => diff.new_total_usd > diff.old_total_usd,
+        (None, _) => false,
+    };
+    if increased_too_much {
+        printer.error(
+            &anyhow::anyhow!(
+                "the monthly total rose by more than --fail-if-increase-pct {}%",
+                fail_if_increase_pct.unwrap_or_default()
+            ),
+            None,
+        );
+    }
+    let over = fail_above(printer, common.shared.fail_above, diff.new_total_usd);
+    Ok(if increased_too_much || over {
+        ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn print_prices(

@@ -9,7 +9,9 @@ pub mod emr;
 pub mod flink;
 pub mod glue;
 pub mod opensearch;
+pub mod plan;
 pub mod prices;
+pub mod workload;
 
 use rust_decimal::dec;
 use rust_decimal::Decimal;
@@ -26,6 +28,8 @@ pub enum CostError {
     Invalid(String),
     #[error("price table line {line}: {message}")]
     BadTable { line: usize, message: String },
+    #[error("plan {file}: {message}")]
+    Plan { file: String, message: String },
 }
 
 /// How long the workload runs in a month. `month_hours` prorates per-GB-month storage; it is

@@ -274,3 +274,93 @@ fn errors_and_ci_gates() {
     ]);
     assert!(close(&priced["total_usd"], 379.6));
 }
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const OLD_PLAN: &str = r#"
+region = "us-east-1"
+
+[[workloads]]
+name = "clickstream"
+service = "flink"
+parallelism = 4
+region = "us-east-2"
+
+[[workloads]]
+name = "logs"
+service = "ingestion"
+ocus = 10
+hours_per_day = 12
+days_per_month = 20
+"#;
+
+const NEW_PLAN: &str = "
+region: us-east-1
+workloads:
+  - name: clickstream
+    service: flink
+    parallelism: 8
+    region: us-east-2
+  - name: logs
+    service: ingestion
+    ocus: 10
+    hours_per_day: 12
+    days_per_month: 20
+  - name: search
+    service: serverless
+";
+
+#[test]
+fn plans_in_toml_and_yaml_and_their_diff() {
+    let dir = crate::common::tmp();
+    let old = write(dir.path(), "old.toml", OLD_PLAN);
+    let new = write(dir.path(), "new.yaml", NEW_PLAN);
+    let plan = json(&["plan", &old]);
+    assert!(close(&plan["total_usd"], 997.5), "{plan}");
+    let names: Vec<&str> = plan["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["clickstream", "logs"]);
+    assert!(close(&plan["workloads"][1]["total_usd"], 576.0));
+
+    let diff = json(&["diff", &old, &new]);
+    assert!(
+        close(&diff["old_total_usd"], 997.5) && close(&diff["new_total_usd"], 1689.1),
+        "{diff}"
+    );
+    assert!(diff["workloads"][2]["old_usd"].is_null());
+    let (code, _, stderr) = cost(&["diff", &old, &new, "--fail-if-increase-pct", "50"]);
+    assert_eq!(code, 1, "a 69% rise breaks a 50% budget: {stderr}");
+    let (code, table, _) = cost(&["diff", &old, &new, "--fail-if-increase-pct", "70"]);
+    assert_eq!(code, 0);
+    assert!(table.contains("(69.3%)"), "{table}");
+    let (code, _, _) = cost(&["plan", &old, "--fail-above", "900"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn malformed_plans_name_the_file_and_the_problem() {
+    let dir = crate::common::tmp();
+    for (name, text, needle) in [
+        ("syntax.toml", "region = \"us-east-1\"\n[[workloads]\nname = \"x\"\n", "line 2"),
+        ("typo.toml", "region = \"us-east-1\"\n[[workloads]]\nname = \"x\"\nservice = \"flink\"\nparalelism = 4\n", "unknown field `paralelism`"),
+        ("service.yaml", "workloads:\n  - name: x\n    service: redshift\n", "redshift"),
+        ("noregion.yaml", "workloads:\n  - name: x\n    service: flink\n", "has no region"),
+        ("empty.toml", "region = \"us-east-1\"\n", "workloads"),
+    ] {
+        let path = write(dir.path(), name, text);
+        let (code, _, stderr) = cost(&["plan", &path]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(needle), "{name}: {stderr}");
+        if name != "noregion.yaml" {
+            assert!(stderr.contains(name), "names the file: {stderr}");
+        }
+    }
+}
