@@ -846,7 +846,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__prices)
-            opts="-q -v -h -V --region --price-file --output --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --region --price-file --output --refresh --cache-file --profile --endpoint-url --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,6 +862,18 @@ _lakeops() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

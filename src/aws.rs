@@ -65,6 +65,14 @@ impl Aws {
     pub fn glue(&self) -> aws_sdk_glue::Client {
         aws_sdk_glue::Client::new(&self.config)
     }
+
+    /// The Price List API is served from us-east-1, whatever region the prices are for.
+    pub fn pricing(&self) -> aws_sdk_pricing::Client {
+        let config = aws_sdk_pricing::config::Builder::from(&self.config)
+            .region(Region::new("us-east-1"))
+            .build();
+        aws_sdk_pricing::Client::from_conf(config)
+    }
 }
 
 /// One line for an SDK error: `Code: message` for what the service said, else the transport's

@@ -407,6 +407,19 @@ pub enum CostCommand {
         price_file: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = CostOutput::Table, value_name = "FORMAT")]
         output: CostOutput,
+        /// Fetch current on-demand prices with the AWS Price List API (GetProducts) into a cache
+        /// file and print what changed; estimates use it with --price-file
+        #[arg(long)]
+        refresh: bool,
+        /// Where --refresh writes (default: $XDG_CACHE_HOME/lakeops/prices.csv)
+        #[arg(long, value_name = "PATH", requires = "refresh")]
+        cache_file: Option<PathBuf>,
+        /// AWS profile for --refresh
+        #[arg(long, value_name = "NAME", help_heading = "AWS", requires = "refresh")]
+        profile: Option<String>,
+        /// Price List API endpoint for --refresh (also AWS_ENDPOINT_URL)
+        #[arg(long, value_name = "URL", help_heading = "AWS", requires = "refresh")]
+        endpoint_url: Option<String>,
     },
 }
 

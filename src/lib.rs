@@ -14,6 +14,7 @@ pub mod convert;
 pub mod cost;
 pub mod crawl;
 pub mod output;
+pub mod pricing;
 pub mod schema;
 pub mod storage;
 

@@ -20,7 +20,32 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         CostCommand::Prices {
             region,
             price_file,
+            output: _,
+            refresh: true,
+            cache_file,
+            profile,
+            endpoint_url,
+        } => {
+            // The Price List API answers in us-east-1 for prices of every region.
+            let aws = crate::aws::AwsOptions {
+                profile,
+                region: Some("us-east-1".into()),
+                endpoint_url,
+                s3_path_style: false,
+            };
+            return refresh_prices(
+                printer,
+                region.as_deref(),
+                price_file.as_deref(),
+                cache_file,
+                &aws,
+            );
+        }
+        CostCommand::Prices {
+            region,
+            price_file,
             output,
+            ..
         } => return print_prices(printer, region.as_deref(), price_file.as_deref(), output),
         CostCommand::Plan { file, common } => return run_plan(printer, &file, &common),
         CostCommand::Diff {
@@ -571,6 +596,116 @@ fn run_diff(
         ExitStatus::Rejects
     } else {
         ExitStatus::Success
+    })
+}
+
+/// `$XDG_CACHE_HOME/lakeops/prices.csv`, else `~/.cache/lakeops/prices.csv`.
+fn default_cache_file() -> anyhow::Result<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".cache"))
+        })
+        .context("no cache directory (set XDG_CACHE_HOME or HOME, or give --cache-file)")?;
+    Ok(base.join("lakeops").join("prices.csv"))
+}
+
+fn refresh_prices(
+    printer: &Printer,
+    region: Option<&str>,
+    price_file: Option<&std::path::Path>,
+    cache_file: Option<std::path::PathBuf>,
+    options: &crate::aws::AwsOptions,
+) -> anyhow::Result<ExitStatus> {
+    let mut prices = load_prices(price_file, &[])?;
+    let regions: Vec<String> = match region {
+        Some(r) => vec![r.to_owned()],
+        None => prices.regions().into_iter().map(str::to_owned).collect(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let mut table = Table::new(&[
+        ("unit", false),
+        ("region", false),
+        ("old USD", true),
+        ("new USD", true),
+        ("status", false),
+    ]);
+    let mut failures = Vec::new();
+    let mut skipped = Vec::new();
+    runtime.block_on(async {
+        let client = crate::aws::Aws::load(options).await?.pricing();
+        for region in &regions {
+            for unit in crate::cost::prices::UNITS {
+                let Some(query) = crate::cost::refresh::query(unit) else {
+                    if !skipped.contains(unit) {
+                        skipped.push(*unit);
+                    }
+                    continue;
+                };
+                let fetched = crate::pricing::get_products(&client, &query, region)
+                    .await
+                    .map_err(anyhow::Error::from)
+                    .and_then(|docs| {
+                        Ok(crate::cost::refresh::select(unit, region, &query, &docs)?)
+                    });
+                match fetched {
+                    Ok(row) => {
+                        let old = prices.get(unit, region).ok().map(|r| r.usd);
+                        let status = match old {
+                            None => "new",
+                            Some(old) if old == row.usd => "same",
+                            Some(_) => "changed",
+                        };
+                        table.row(vec![
+                            unit.to_string(),
+                            region.clone(),
+                            old.map(|o| o.normalize().to_string())
+                                .unwrap_or_else(|| "-".into()),
+                            row.usd.to_string(),
+                            status.into(),
+                        ]);
+                        prices.insert(row);
+                    }
+                    Err(e) => failures.push(format!("{e:#}")),
+                }
+            }
+        }
+        anyhow::Ok(())
+    })?;
+    let path = match cache_file {
+        Some(path) => path,
+        None => default_cache_file()?,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let temp = path.with_extension("lakeops-tmp");
+    std::fs::write(&temp, prices.to_csv())
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut text = table.render();
+    text.push_str(&format!(
+        "wrote {}; use it with --price-file\n",
+        path.display()
+    ));
+    if !skipped.is_empty() {
+        text.push_str(&format!(
+            "kept from the embedded table (no exact Price List filter yet): {}\n",
+            skipped.join(", ")
+        ));
+    }
+    printer.data(&text)?;
+    for failure in &failures {
+        printer.error(&anyhow::anyhow!("{failure}"), None);
+    }
+    Ok(if failures.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Rejects
     })
 }
 

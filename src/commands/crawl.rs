@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context};
 
-use crate::aws::{Aws, AwsError, AwsOptions};
+use crate::aws::{Aws, AwsError};
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{
-    AwsArgs, CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg,
-    UpdateBehaviorArg,
+    CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
 };
 use crate::crawl::{
     self, csv::Header, Change, CrawlOptions, CrawlReport, DeleteBehavior, Format, FormatChoice,
@@ -105,15 +104,6 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     })
 }
 
-fn aws_options(args: &AwsArgs) -> AwsOptions {
-    AwsOptions {
-        profile: args.profile.clone(),
-        region: args.region.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        s3_path_style: args.s3_path_style,
-    }
-}
-
 async fn crawl_with(
     args: &CrawlArgs,
     location: &Location,
@@ -130,7 +120,7 @@ async fn crawl_with(
     // neither credentials nor a region.
     let needs_aws = matches!(location, Location::S3 { .. }) || args.catalog_file.is_none();
     let aws = if needs_aws {
-        Some(Aws::load(&aws_options(&args.aws)).await?)
+        Some(Aws::load(&super::aws_options(&args.aws)).await?)
     } else {
         None
     };

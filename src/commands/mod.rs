@@ -27,3 +27,13 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 #[derive(Debug, thiserror::Error)]
 #[error("`lakeops {0}` is not yet available in this version of lakeops")]
 pub struct NotYetAvailable(pub &'static str);
+
+/// The AWS flags as the library's options.
+pub fn aws_options(args: &crate::cli::AwsArgs) -> crate::aws::AwsOptions {
+    crate::aws::AwsOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        s3_path_style: args.s3_path_style,
+    }
+}

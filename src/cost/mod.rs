@@ -11,6 +11,7 @@ pub mod glue;
 pub mod opensearch;
 pub mod plan;
 pub mod prices;
+pub mod refresh;
 pub mod workload;
 
 use rust_decimal::dec;

@@ -130,6 +130,32 @@ impl Prices {
         regions
     }
 
+    /// Replaces (or adds) one row.
+    pub fn insert(&mut self, row: PriceRow) {
+        self.rows
+            .insert((row.unit.clone(), row.region.clone()), row);
+    }
+
+    /// The table in the embedded format, for `--price-file`.
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header = ["unit", "region", "usd", "source", "as_of"];
+        writer.write_record(header).expect("writing to memory");
+        for r in self.rows.values() {
+            writer
+                .write_record([
+                    r.unit.as_str(),
+                    &r.region,
+                    &r.usd.normalize().to_string(),
+                    &r.source,
+                    &r.as_of,
+                ])
+                .expect("writing to memory");
+        }
+        String::from_utf8(writer.into_inner().expect("writing to memory"))
+            .expect("CSV of UTF-8 fields")
+    }
+
     pub fn get(&self, unit: &str, region: &str) -> Result<PriceRow, CostError> {
         if let Some(usd) = self.overrides.get(unit) {
             return Ok(PriceRow {

@@ -364,3 +364,135 @@ fn malformed_plans_name_the_file_and_the_problem() {
         }
     }
 }
+
+/// A stand-in for the AWS Price List API: answers GetProducts from recorded documents (the shape
+/// of the us-east-2 offers, with the KPU price moved to 0.12), so `--refresh` runs the real SDK
+/// request path without AWS.
+const FAKE_PRICE_LIST: &str = r#"
+import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+def doc(service, family, sku, usage, operation, unit, usd):
+    return json.dumps({
+        "product": {"productFamily": family, "sku": sku,
+                    "attributes": {"usagetype": usage, "regionCode": "us-east-2", "operation": operation}},
+        "serviceCode": service,
+        "terms": {"OnDemand": {sku + ".JRTCKXETXF": {"effectiveDate": "2026-11-01T00:00:00Z",
+            "priceDimensions": {sku + ".JRTCKXETXF.6YS6EN2CT7": {"unit": unit, "pricePerUnit": {"USD": usd}}}}}},
+        "publicationDate": "2026-11-20T00:00:00Z"})
+
+FLINK = [
+    doc("AmazonKinesisAnalytics", "Kinesis Analytics", "CTM45M8ZR5DRHWBM", "USE2-KPU-Hour-Java", "", "KPU-Hr", "0.1200000000"),
+    doc("AmazonKinesisAnalytics", "Kinesis Analytics", "ZHYCH4C4YXD2UBZ7", "USE2-KPU-Hour-Interactive", "", "KPU-Hr", "0.1100000000"),
+    doc("AmazonKinesisAnalytics", "Kinesis Analytics", "VUFU5CSK4J95P7G7", "USE2-RunningApplicationStorage", "", "GB-Mo", "0.1000000000"),
+    doc("AmazonKinesisAnalytics", "Kinesis Analytics", "6XASVCZ66P7378J6", "USE2-DurableApplicationBackups", "", "GB-Mo", "0.0230000000"),
+]
+ES = {
+    "IndexingOCU": doc("AmazonES", "", "IDX", "USE2-IndexingOCU", "IndexingOCU", "OCU-hours", "0.2400000000"),
+    "SearchOCU": doc("AmazonES", "", "SRCH", "USE2-SearchOCU", "SearchOCU", "OCU-hours", "0.2400000000"),
+}
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        filters = {f["Field"]: f["Value"] for f in body.get("Filters", [])}
+        docs = []
+        if filters.get("regionCode") == "us-east-2":
+            if body["ServiceCode"] == "AmazonKinesisAnalytics":
+                docs = FLINK
+            elif body["ServiceCode"] == "AmazonES" and filters.get("operation") in ES:
+                docs = [ES[filters["operation"]]]
+        out = json.dumps({"FormatVersion": "aws_v1", "PriceList": docs}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    def log_message(self, *args):
+        pass
+
+server = HTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_port, flush=True)
+server.serve_forever()
+"#;
+
+#[test]
+fn refresh_reads_the_price_list_api_and_reports_changes() {
+    use std::io::BufRead;
+    let mut server = std::process::Command::new(crate::common::python())
+        .args(["-c", FAKE_PRICE_LIST])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the fake Price List API");
+    let mut port = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let dir = crate::common::tmp();
+    let cache = dir.path().join("prices.csv");
+    let output = lakeops()
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .args([
+            "cost",
+            "prices",
+            "--refresh",
+            "--region",
+            "us-east-2",
+            "--cache-file",
+        ])
+        .arg(&cache)
+        .args([
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{}", port.trim()),
+        ])
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The storage price has no recorded document here: that row fails loudly, the rest refresh.
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("serverless.storage-gb-month") && stderr.contains("no product matched"),
+        "{stderr}"
+    );
+    let kpu = stdout
+        .lines()
+        .find(|l| l.starts_with("flink.kpu-hour "))
+        .expect("a KPU row");
+    assert!(
+        kpu.contains("0.11") && kpu.contains("0.12") && kpu.contains("changed"),
+        "{kpu}"
+    );
+    let indexing = stdout
+        .lines()
+        .find(|l| l.starts_with("serverless.indexing-ocu-hour"))
+        .expect("a new row");
+    assert!(indexing.contains("new"), "{indexing}");
+    assert!(stdout.contains("kept from the embedded table"), "{stdout}");
+
+    // The cache is a price file: estimates read it with --price-file.
+    let (code, json_out, stderr) = cost(&[
+        "flink",
+        "--parallelism",
+        "4",
+        "--region",
+        "us-east-2",
+        "--json",
+        "--price-file",
+        cache.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let e: Value = serde_json::from_str(&json_out).unwrap();
+    assert!(close(&e["line_items"][0]["unit_price_usd"], 0.12), "{e}");
+    assert_eq!(e["line_items"][0]["price_as_of"], "2026-11-20");
+    assert!(e["line_items"][0]["price_source"]
+        .as_str()
+        .unwrap()
+        .contains("CTM45M8ZR5DRHWBM"));
+}
