@@ -300,6 +300,7 @@ pub fn serverless(
                     )));
                 }
             }
+            e.assumptions.push(format!("{hours} OCU hours a month"));
             e.assumptions.push(format!(
                 "Classic: minimum {floor} indexing + {floor} search OCUs ({}, one minimum set per KMS key: {})",
                 if input.redundancy { "redundant replicas" } else { "dev/test, no redundancy" },
