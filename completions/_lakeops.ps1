@@ -161,8 +161,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
         'lakeops;cost;ingestion' {
             [CompletionResult]::new('--ocus', '--ocus', [CompletionResultType]::ParameterName, 'OCUs the pipeline runs at')
             [CompletionResult]::new('--throughput', '--throughput', [CompletionResultType]::ParameterName, 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)')
-            [CompletionResult]::new('--min-ocus', '--min-ocus', [CompletionResultType]::ParameterName, 'min-ocus')
-            [CompletionResult]::new('--max-ocus', '--max-ocus', [CompletionResultType]::ParameterName, 'max-ocus')
+            [CompletionResult]::new('--min-ocus', '--min-ocus', [CompletionResultType]::ParameterName, 'Minimum OCUs (default 1, 2 with persistent buffering; AWS recommends 2 for push sources)')
+            [CompletionResult]::new('--max-ocus', '--max-ocus', [CompletionResultType]::ParameterName, 'Maximum OCUs of the pipeline (at most 96, 48 stateful, 384 with persistent buffering)')
             [CompletionResult]::new('--mib-per-ocu', '--mib-per-ocu', [CompletionResultType]::ParameterName, 'Throughput one OCU holds for your processors')
             [CompletionResult]::new('--scan-hours', '--scan-hours', [CompletionResultType]::ParameterName, 'A pull pipeline that scans for H hours, then idles at its minimum OCUs')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
@@ -220,10 +220,10 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
         }
         'lakeops;cost;glue' {
             [CompletionResult]::new('--worker-type', '--worker-type', [CompletionResultType]::ParameterName, 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X')
-            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'workers')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Number of workers of --worker-type')
             [CompletionResult]::new('--dpus', '--dpus', [CompletionResultType]::ParameterName, 'DPUs directly (e.g. 0.0625 for a Python shell job)')
             [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per run')
-            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'Runs a month')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
             [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
             [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
@@ -248,9 +248,9 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;cost;athena-spark' {
-            [CompletionResult]::new('--dpus', '--dpus', [CompletionResultType]::ParameterName, 'dpus')
+            [CompletionResult]::new('--dpus', '--dpus', [CompletionResultType]::ParameterName, 'Spark DPUs (4 vCPU, 16 GB each)')
             [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per session')
-            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'Runs a month')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
             [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
             [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')
@@ -273,13 +273,13 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;cost;emr-serverless' {
-            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'workers')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Workers per run')
             [CompletionResult]::new('--vcpu', '--vcpu', [CompletionResultType]::ParameterName, 'vCPUs per worker')
             [CompletionResult]::new('--memory-gb', '--memory-gb', [CompletionResultType]::ParameterName, 'Memory per worker, GB')
             [CompletionResult]::new('--storage-gb', '--storage-gb', [CompletionResultType]::ParameterName, 'Ephemeral storage per worker, GB (20 GB free)')
             [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes per run (each worker billed at least 1)')
-            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'runs-per-month')
-            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'arch')
+            [CompletionResult]::new('--runs-per-month', '--runs-per-month', [CompletionResultType]::ParameterName, 'Runs a month')
+            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'Worker architecture (arm64 is about 20% cheaper)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region(s) to price in, comma-separated for a side-by-side estimate')
             [CompletionResult]::new('--hours-per-day', '--hours-per-day', [CompletionResultType]::ParameterName, 'Hours a day the workload runs (default: always on)')
             [CompletionResult]::new('--days-per-month', '--days-per-month', [CompletionResultType]::ParameterName, 'Days a month the workload runs; a month is then that many 24-hour days')

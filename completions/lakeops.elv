@@ -153,8 +153,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;cost;ingestion'= {
             cand --ocus 'OCUs the pipeline runs at'
             cand --throughput 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)'
-            cand --min-ocus 'min-ocus'
-            cand --max-ocus 'max-ocus'
+            cand --min-ocus 'Minimum OCUs (default 1, 2 with persistent buffering; AWS recommends 2 for push sources)'
+            cand --max-ocus 'Maximum OCUs of the pipeline (at most 96, 48 stateful, 384 with persistent buffering)'
             cand --mib-per-ocu 'Throughput one OCU holds for your processors'
             cand --scan-hours 'A pull pipeline that scans for H hours, then idles at its minimum OCUs'
             cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
@@ -210,10 +210,10 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         }
         &'lakeops;cost;glue'= {
             cand --worker-type 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X'
-            cand --workers 'workers'
+            cand --workers 'Number of workers of --worker-type'
             cand --dpus 'DPUs directly (e.g. 0.0625 for a Python shell job)'
             cand --minutes 'Minutes per run'
-            cand --runs-per-month 'runs-per-month'
+            cand --runs-per-month 'Runs a month'
             cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
             cand --hours-per-day 'Hours a day the workload runs (default: always on)'
             cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
@@ -237,9 +237,9 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --version 'Print version'
         }
         &'lakeops;cost;athena-spark'= {
-            cand --dpus 'dpus'
+            cand --dpus 'Spark DPUs (4 vCPU, 16 GB each)'
             cand --minutes 'Minutes per session'
-            cand --runs-per-month 'runs-per-month'
+            cand --runs-per-month 'Runs a month'
             cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
             cand --hours-per-day 'Hours a day the workload runs (default: always on)'
             cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'
@@ -261,13 +261,13 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --version 'Print version'
         }
         &'lakeops;cost;emr-serverless'= {
-            cand --workers 'workers'
+            cand --workers 'Workers per run'
             cand --vcpu 'vCPUs per worker'
             cand --memory-gb 'Memory per worker, GB'
             cand --storage-gb 'Ephemeral storage per worker, GB (20 GB free)'
             cand --minutes 'Minutes per run (each worker billed at least 1)'
-            cand --runs-per-month 'runs-per-month'
-            cand --arch 'arch'
+            cand --runs-per-month 'Runs a month'
+            cand --arch 'Worker architecture (arm64 is about 20% cheaper)'
             cand --region 'Region(s) to price in, comma-separated for a side-by-side estimate'
             cand --hours-per-day 'Hours a day the workload runs (default: always on)'
             cand --days-per-month 'Days a month the workload runs; a month is then that many 24-hour days'

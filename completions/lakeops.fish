@@ -151,8 +151,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l ocus -d 'OCUs the pipeline runs at' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l throughput -d 'Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l min-ocus -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l max-ocus -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l min-ocus -d 'Minimum OCUs (default 1, 2 with persistent buffering; AWS recommends 2 for push sources)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l max-ocus -d 'Maximum OCUs of the pipeline (at most 96, 48 stateful, 384 with persistent buffering)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l mib-per-ocu -d 'Throughput one OCU holds for your processors' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l scan-hours -d 'A pull pipeline that scans for H hours, then idles at its minimum OCUs' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
@@ -204,10 +204,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s h -l help -d 'Print help'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l worker-type -d 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l workers -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l workers -d 'Number of workers of --worker-type' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l dpus -d 'DPUs directly (e.g. 0.0625 for a Python shell job)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l minutes -d 'Minutes per run' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l runs-per-month -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l runs-per-month -d 'Runs a month' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
@@ -229,9 +229,9 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s h -l help -d 'Print help'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l dpus -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l dpus -d 'Spark DPUs (4 vCPU, 16 GB each)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l minutes -d 'Minutes per session' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l runs-per-month -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l runs-per-month -d 'Runs a month' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l days-per-month -d 'Days a month the workload runs; a month is then that many 24-hour days' -r
@@ -251,13 +251,13 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s h -l help -d 'Print help'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l workers -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l workers -d 'Workers per run' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l vcpu -d 'vCPUs per worker' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l memory-gb -d 'Memory per worker, GB' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l storage-gb -d 'Ephemeral storage per worker, GB (20 GB free)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l minutes -d 'Minutes per run (each worker billed at least 1)' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l runs-per-month -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l arch -r -f -a "x86_64\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l runs-per-month -d 'Runs a month' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l arch -d 'Worker architecture (arm64 is about 20% cheaper)' -r -f -a "x86_64\t''
 arm64\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l region -d 'Region(s) to price in, comma-separated for a side-by-side estimate' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l hours-per-day -d 'Hours a day the workload runs (default: always on)' -r

@@ -524,8 +524,10 @@ pub struct IngestionArgs {
     /// Size by throughput, e.g. 1Gbps or 500MiB/s (AWS documents ~2 MiB/s per OCU)
     #[arg(long, value_name = "RATE")]
     pub throughput: Option<String>,
+    /// Minimum OCUs (default 1, 2 with persistent buffering; AWS recommends 2 for push sources)
     #[arg(long, value_parser = parse_decimal, value_name = "N")]
     pub min_ocus: Option<Decimal>,
+    /// Maximum OCUs of the pipeline (at most 96, 48 stateful, 384 with persistent buffering)
     #[arg(long, value_parser = parse_decimal, value_name = "N")]
     pub max_ocus: Option<Decimal>,
     /// Throughput one OCU holds for your processors
@@ -580,6 +582,7 @@ pub struct GlueArgs {
         conflicts_with = "dpus"
     )]
     pub worker_type: Option<String>,
+    /// Number of workers of --worker-type
     #[arg(long, value_parser = parse_decimal, value_name = "N", requires = "worker_type")]
     pub workers: Option<Decimal>,
     /// DPUs directly (e.g. 0.0625 for a Python shell job)
@@ -588,6 +591,7 @@ pub struct GlueArgs {
     /// Minutes per run
     #[arg(long, value_parser = parse_decimal, value_name = "M")]
     pub minutes: Decimal,
+    /// Runs a month
     #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
     pub runs_per_month: Decimal,
     /// Flex execution (G.1X/G.2X jobs)
@@ -600,17 +604,20 @@ pub struct GlueArgs {
 
 #[derive(Debug, Args)]
 pub struct AthenaSparkArgs {
+    /// Spark DPUs (4 vCPU, 16 GB each)
     #[arg(long, value_parser = parse_decimal, value_name = "N")]
     pub dpus: Decimal,
     /// Minutes per session
     #[arg(long, value_parser = parse_decimal, value_name = "M")]
     pub minutes: Decimal,
+    /// Runs a month
     #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
     pub runs_per_month: Decimal,
 }
 
 #[derive(Debug, Args)]
 pub struct EmrArgs {
+    /// Workers per run
     #[arg(long, value_parser = parse_decimal, value_name = "N")]
     pub workers: Decimal,
     /// vCPUs per worker
@@ -625,8 +632,10 @@ pub struct EmrArgs {
     /// Minutes per run (each worker billed at least 1)
     #[arg(long, value_parser = parse_decimal, value_name = "M")]
     pub minutes: Decimal,
+    /// Runs a month
     #[arg(long, value_parser = parse_decimal, default_value = "1", value_name = "N")]
     pub runs_per_month: Decimal,
+    /// Worker architecture (arm64 is about 20% cheaper)
     #[arg(long, value_enum, default_value_t = ArchArg::X86_64, value_name = "ARCH")]
     pub arch: ArchArg,
 }
