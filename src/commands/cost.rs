@@ -12,7 +12,7 @@ use crate::cost::workload::{
     Workload,
 };
 use crate::cost::{cents, Estimate, Prices, Schedule};
-use crate::output::{Printer, Table};
+use crate::output::{group_digits, Printer, Table};
 use crate::ExitStatus;
 
 pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
@@ -208,25 +208,14 @@ fn usd(amount: Decimal) -> String {
         None => ("", text.as_str()),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
-    format!("{sign}${}.{fraction}", group(whole))
-}
-
-fn group(whole: &str) -> String {
-    let mut out = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!("{sign}${}.{fraction}", group_digits(whole))
 }
 
 fn quantity(q: Decimal) -> String {
     let text = q.round_dp(4).normalize().to_string();
     match text.split_once('.') {
-        Some((whole, fraction)) => format!("{}.{fraction}", group(whole)),
-        None => group(&text),
+        Some((whole, fraction)) => format!("{}.{fraction}", group_digits(whole)),
+        None => group_digits(&text),
     }
 }
 

@@ -10,8 +10,8 @@ use crate::cli::{
     CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
 };
 use crate::crawl::{
-    self, csv::Header, Change, CrawlOptions, CrawlReport, DeleteBehavior, Format, FormatChoice,
-    Mode, PartitionSchema, SampleLimits, UpdateBehavior,
+    self, csv::Header, Change, ColumnOut, CrawlOptions, CrawlReport, DeleteBehavior, Format,
+    FormatChoice, Mode, PartitionSchema, SampleLimits, UpdateBehavior,
 };
 use crate::output::{megabytes, thousands, Printer};
 use crate::storage::{Location, Store};
@@ -178,6 +178,19 @@ pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     }
 }
 
+/// A new table's columns and partition keys, under its plan line.
+fn push_shape(text: &mut String, columns: &[ColumnOut], partition_keys: &[String]) {
+    for column in columns {
+        text.push_str(&format!("      {} {}\n", column.name, column.type_name));
+    }
+    if !partition_keys.is_empty() {
+        text.push_str(&format!(
+            "      partitioned by {}\n",
+            partition_keys.join(", ")
+        ));
+    }
+}
+
 fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> {
     if printer.json() {
         for change in &report.changes {
@@ -226,15 +239,7 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
                 ..
             } => {
                 text.push_str(&format!("  + create table {table}\n"));
-                for column in columns {
-                    text.push_str(&format!("      {} {}\n", column.name, column.type_name));
-                }
-                if !partition_keys.is_empty() {
-                    text.push_str(&format!(
-                        "      partitioned by {}\n",
-                        partition_keys.join(", ")
-                    ));
-                }
+                push_shape(&mut text, columns, partition_keys);
             }
             Change::UpdateTable {
                 table,
@@ -270,15 +275,7 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
                 ..
             } => {
                 text.push_str(&format!("  ! drop and recreate table {table}\n"));
-                for column in columns {
-                    text.push_str(&format!("      {} {}\n", column.name, column.type_name));
-                }
-                if !partition_keys.is_empty() {
-                    text.push_str(&format!(
-                        "      partitioned by {}\n",
-                        partition_keys.join(", ")
-                    ));
-                }
+                push_shape(&mut text, columns, partition_keys);
             }
             Change::DeprecateTable { table } => text.push_str(&format!(
                 "  ~ mark table {table} DEPRECATED_BY_CRAWLER (no data)\n"

@@ -577,7 +577,7 @@ async fn scan(
         bytes_stored,
         records: inferred.records,
         desired: Some(plan::Desired {
-            partition_parameters: table::partition_parameters(&inferred),
+            partition_parameters: table::data_parameters(&inferred),
             table,
             partitions: wanted,
             strict_types: inferred.format == Format::Parquet,

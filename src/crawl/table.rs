@@ -102,7 +102,7 @@ fn shape(inferred: &Inferred) -> Shape {
 }
 
 /// Parameters that describe the data (not its size): on the table and on each partition.
-fn data_parameters(inferred: &Inferred) -> Parameters {
+pub fn data_parameters(inferred: &Inferred) -> Parameters {
     let mut p = Parameters::new();
     p.insert("classification".into(), inferred.format.name().into());
     p.insert("compressionType".into(), inferred.compression.clone());
@@ -219,11 +219,6 @@ pub fn partition(
         storage_descriptor: sd,
         parameters,
     }
-}
-
-/// The data parameters partitions carry (classification, compression, CSV facts).
-pub fn partition_parameters(inferred: &Inferred) -> Parameters {
-    data_parameters(inferred)
 }
 
 /// Glue's field limits (specs/crawl.md): real Glue rejects a definition past them, moto does

@@ -208,7 +208,11 @@ where
 
 /// `1234567` -> `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+    group_digits(&n.to_string())
+}
+
+/// Commas every three digits of a run of digits: `"1234567"` -> `"1,234,567"`.
+pub fn group_digits(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {

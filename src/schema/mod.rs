@@ -158,19 +158,9 @@ impl DataType {
             }
             (Decimal { .. }, b) if b.is_integer() => return,
             (a, d @ Decimal { .. }) if a.is_integer() => d.clone(),
-            (
-                Decimal {
-                    precision: p1,
-                    scale: s1,
-                },
-                Decimal {
-                    precision: p2,
-                    scale: s2,
-                },
-            ) if s1 == s2 => Decimal {
-                precision: (*p1).max(*p2),
-                scale: *s1,
-            },
+            (a @ Decimal { .. }, b @ Decimal { .. }) if same_scale_decimals(a, b) => {
+                wider_decimal(a, b)
+            }
             // Boolean against a number, or decimals of different scale: only text holds both.
             _ => String,
         };
@@ -197,19 +187,9 @@ impl DataType {
             (Unknown, b) => b.clone(),
             (a, b) if a.is_integer() && b.is_integer() => integer_max(a, b),
             (a, b) if a.is_floating() && b.is_floating() => Double,
-            (
-                Decimal {
-                    precision: p1,
-                    scale: s1,
-                },
-                Decimal {
-                    precision: p2,
-                    scale: s2,
-                },
-            ) if s1 == s2 => Decimal {
-                precision: (*p1).max(*p2),
-                scale: *s1,
-            },
+            (a @ Decimal { .. }, b @ Decimal { .. }) if same_scale_decimals(a, b) => {
+                wider_decimal(a, b)
+            }
             (Array(a), Array(b)) => {
                 path.push_str("[]");
                 let element = a.merge_strict_at(b, path)?;
@@ -272,6 +252,22 @@ impl DataType {
             }
             _ => {}
         }
+    }
+}
+
+fn same_scale_decimals(a: &DataType, b: &DataType) -> bool {
+    matches!((a, b), (DataType::Decimal { scale: s1, .. }, DataType::Decimal { scale: s2, .. }) if s1 == s2)
+}
+
+/// Of two decimals of one scale, the one with the larger precision (holds both).
+fn wider_decimal(a: &DataType, b: &DataType) -> DataType {
+    match (a, b) {
+        (DataType::Decimal { precision: p1, .. }, DataType::Decimal { precision: p2, .. })
+            if p2 > p1 =>
+        {
+            b.clone()
+        }
+        _ => a.clone(),
     }
 }
 

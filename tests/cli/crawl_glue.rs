@@ -25,6 +25,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
 impl Run {
     pub fn summary(&self) -> Value {
         common::summary(self.stdout.as_bytes())
@@ -74,11 +84,7 @@ pub fn crawl(moto: &Moto, args: &[&str]) -> Run {
         .arg("--json")
         .output()
         .expect("run lakeops");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 /// The same, with moto's recorder on; lakeops never writes to S3.

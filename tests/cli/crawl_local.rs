@@ -29,11 +29,7 @@ fn crawl_local(root: &Path, catalog: &Path, args: &[&str]) -> Run {
         .arg("--json")
         .output()
         .expect("run lakeops");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 struct Lake {
