@@ -23,6 +23,19 @@ Exit status:
        E_INCOMPATIBLE, E_NOT_OWNED, ...); nothing was written
   130  interrupted (Ctrl-C)";
 
+pub const EMBED_EXIT_CODES: &str = "\
+Chunks follow LangChain's RecursiveCharacterTextSplitter (paragraph, line, space, character), so a
+pipeline moving from LangChain gets the same chunks. Each input gets OUTDIR/<name>.parquet with
+doc_id, chunk_index, chunk_start (in characters), chunk_text and embedding (FixedSizeList<Float32>),
+the model and chunking in its key-value metadata. A file appears only when complete; a rerun skips
+inputs already embedded with the same model and parameters (--overwrite redoes them).
+
+Exit status:
+  0    every input embedded (or already up to date)
+  2    usage, input or model error (a missing column, a non-string text, an unknown model layout,
+       --device cuda without a usable GPU); files already completed stay
+  130  interrupted (Ctrl-C); no partial file is left";
+
 pub const COST_EXIT_CODES: &str = "\
 Prices come from an embedded table (`lakeops cost prices`), each row with its source and date; a
 price missing for a region is an error, never a fallback. Amounts are exact and rounded to cents
@@ -83,9 +96,9 @@ pub enum Command {
     /// Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless
     #[command(after_long_help = COST_EXIT_CODES)]
     Cost(CostArgs),
-    /// Chunk text and compute sentence embeddings to Parquet (not yet available)
-    #[command(after_long_help = "Not yet available in this version of lakeops.")]
-    Embed(PendingArgs),
+    /// Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet
+    #[command(after_long_help = EMBED_EXIT_CODES)]
+    Embed(EmbedArgs),
     /// SQL over Parquet, JSON lines and Glue tables (not yet available)
     #[command(after_long_help = "Not yet available in this version of lakeops.")]
     Query(PendingArgs),
@@ -166,6 +179,96 @@ pub struct ConvertArgs {
     /// What to do with a line that cannot become a row
     #[arg(long, value_enum, default_value_t = OnErrorArg::Fail, value_name = "MODE")]
     pub on_error: OnErrorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    F32,
+    F16,
+    Bf16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChunkUnitArg {
+    Chars,
+    Tokens,
+}
+
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    /// Parquet or JSON-lines inputs (.zst/.gz detected): files, directories, globs, s3:// objects
+    /// or prefixes
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+
+    /// Output directory: one Parquet file per input
+    #[arg(short, long, value_name = "OUTDIR")]
+    pub output: PathBuf,
+
+    /// Column (Parquet) or field (JSON) holding the text; nested as metadata.title
+    #[arg(long, value_name = "NAME")]
+    pub text_column: String,
+
+    /// Column or field holding the document id (default: the row number in its input)
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+
+    /// Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache
+    #[arg(long, value_name = "DIR_OR_ID", default_value = crate::embed::model::DEFAULT_MODEL)]
+    pub model: String,
+
+    /// Chunk size, in --chunk-unit
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub chunk_size: usize,
+
+    /// Overlap between consecutive chunks, in --chunk-unit
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub chunk_overlap: usize,
+
+    /// Measure chunks in characters or in model tokens
+    #[arg(long, value_enum, default_value_t = ChunkUnitArg::Chars, value_name = "UNIT")]
+    pub chunk_unit: ChunkUnitArg,
+
+    /// auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N
+    #[arg(long, default_value = "auto", value_name = "DEVICE", value_parser = parse_device)]
+    pub device: crate::embed::DeviceChoice,
+
+    /// Compute precision (default: f32 on the CPU, bf16 on a GPU)
+    #[arg(long, value_enum, value_name = "DTYPE")]
+    pub dtype: Option<PrecisionArg>,
+
+    /// Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+
+    /// Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)
+    #[arg(long, value_name = "N")]
+    pub batch_tokens: Option<usize>,
+
+    /// Truncate chunks to this many tokens (default: the model's, from sentence_bert_config.json)
+    #[arg(long, value_name = "N")]
+    pub max_seq_length: Option<usize>,
+
+    /// Embed every input again, even those whose output is complete with the same parameters
+    #[arg(long)]
+    pub overwrite: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+fn parse_device(text: &str) -> Result<crate::embed::DeviceChoice, String> {
+    use crate::embed::DeviceChoice;
+    match text {
+        "auto" => Ok(DeviceChoice::Auto),
+        "cpu" => Ok(DeviceChoice::Cpu),
+        "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
+        _ => text
+            .strip_prefix("cuda:")
+            .and_then(|n| n.parse().ok())
+            .map(DeviceChoice::Cuda)
+            .ok_or_else(|| "expected auto, cpu, cuda or cuda:N".to_owned()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! lakeops: data-lake operations from the shell.
 //!
 //! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
-//! `crawl`, with `cost`, `embed` and `query` to come); `schema` holds the type lattice they share;
+//! `crawl`, `cost`, `embed`, with `query` to come); `schema` holds the type lattice they share;
 //! `storage` (local or S3), `catalog` (Glue or a file) and `aws` are shared plumbing; `output` is
 //! the only place that prints; `cli` and `commands` are the only places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -13,6 +13,7 @@ pub mod commands;
 pub mod convert;
 pub mod cost;
 pub mod crawl;
+pub mod embed;
 pub mod output;
 pub mod pricing;
 pub mod schema;
@@ -41,7 +42,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         }
         Command::Crawl(args) => commands::crawl::run(args, &printer),
         Command::Cost(args) => commands::cost::run(args, &printer),
-        Command::Embed(_) => Err(commands::NotYetAvailable("embed").into()),
+        Command::Embed(args) => commands::embed::run(args, &printer, commands::interrupt_flag()),
         Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {
             printer.human(
@@ -79,6 +80,9 @@ fn is_interrupted(err: &anyhow::Error) -> bool {
         matches!(
             e.downcast_ref::<convert::ConvertError>(),
             Some(convert::ConvertError::Interrupted)
+        ) || matches!(
+            e.downcast_ref::<embed::EmbedError>(),
+            Some(embed::EmbedError::Interrupted)
         )
     })
 }
@@ -89,6 +93,7 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
             Some("--on-error skip or --on-error dead-letter converts the other lines and reports the bad ones")
         }
         _ if e.is::<commands::NotYetAvailable>() => Some("see `lakeops --help` for what this version can do"),
-        _ => commands::crawl::hint(e),
+        Some(_) => None,
+        None => commands::crawl::hint(e).or_else(|| commands::embed::hint(e)),
     })
 }

@@ -85,6 +85,11 @@ impl Printer {
         BarProgress::new(self.progress)
     }
 
+    /// A progress counter of `unit`s, for work whose total is unknown up front.
+    pub fn counter(&self, unit: &'static str) -> BarProgress {
+        BarProgress::counting(self.progress, unit)
+    }
+
     fn paint(&self, text: &str, style: &str) -> String {
         if self.color {
             format!("\x1b[{style}m{text}\x1b[0m")

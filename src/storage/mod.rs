@@ -134,6 +134,14 @@ impl Store {
         }
     }
 
+    /// The file behind a key of a local store (for streaming reads); None on S3.
+    pub fn local_file(&self, key: &str) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Local { root } => Some(root.join(key)),
+            Backend::S3 { .. } => None,
+        }
+    }
+
     /// The root as a URL with a trailing `/`: `s3://bucket/prefix/` or `file:///abs/dir/`.
     pub fn root_url(&self) -> String {
         match &self.backend {

@@ -1,0 +1,143 @@
+//! `lakeops embed`.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use crate::aws::Aws;
+use crate::cli::{ChunkUnitArg, EmbedArgs, PrecisionArg};
+use crate::embed::input::{self, InputFile};
+use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, EmbedReport, Embedder, Precision};
+use crate::output::{megabytes, thousands, Printer, Table};
+use crate::ExitStatus;
+
+pub fn run(
+    args: EmbedArgs,
+    printer: &Printer,
+    cancel: Arc<AtomicBool>,
+) -> anyhow::Result<ExitStatus> {
+    let options = EmbedOptions {
+        model: args.model.clone(),
+        text_column: args.text_column.clone(),
+        id_column: args.id_column.clone(),
+        chunk_size: args.chunk_size,
+        chunk_overlap: args.chunk_overlap,
+        chunk_unit: match args.chunk_unit {
+            ChunkUnitArg::Chars => ChunkUnit::Chars,
+            ChunkUnitArg::Tokens => ChunkUnit::Tokens,
+        },
+        device: args.device,
+        precision: args.dtype.map(|d| match d {
+            PrecisionArg::F32 => Precision::F32,
+            PrecisionArg::F16 => Precision::F16,
+            PrecisionArg::Bf16 => Precision::Bf16,
+        }),
+        batch_size: args.batch_size,
+        batch_tokens: args.batch_tokens,
+        max_seq_length: args.max_seq_length,
+        output: args.output.clone(),
+        overwrite: args.overwrite,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // AWS is loaded only for s3:// inputs: local runs need neither credentials nor a region.
+    let s3 = if args.inputs.iter().any(|i| i.starts_with("s3://")) {
+        Some(runtime.block_on(Aws::load(&super::aws_options(&args.aws)))?.s3())
+    } else {
+        None
+    };
+    let inputs = runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?;
+    let (embedder, warning) = Embedder::load(&options)?;
+    if let Some(warning) = warning {
+        tracing::warn!("{warning}");
+    }
+    let fetch = |input: &InputFile| -> Result<Option<Vec<u8>>, EmbedError> {
+        if input.store.local_file(&input.key).is_some() {
+            return Ok(None);
+        }
+        runtime
+            .block_on(input.store.read_range(&input.key, 0..input.size))
+            .map(Some)
+            .map_err(|e| EmbedError::Input {
+                url: input.url(),
+                message: e.to_string(),
+            })
+    };
+    let progress = printer.counter("chunks");
+    let report = embed::run(&inputs, &options, &embedder, &fetch, &progress, &cancel)?;
+    print_report(printer, &report)?;
+    Ok(ExitStatus::Success)
+}
+
+fn per_second(count: u64, seconds: f64) -> String {
+    if seconds > 0.0 {
+        format!("{:.1}", count as f64 / seconds)
+    } else {
+        "-".into()
+    }
+}
+
+fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> {
+    if printer.json() {
+        for input in &report.inputs {
+            printer.json_record("input", input)?;
+        }
+        return printer.json_record("summary", report);
+    }
+    let mut table = Table::new(&[
+        ("input", false),
+        ("documents", true),
+        ("chunks", true),
+        ("tokens", true),
+        ("MB out", true),
+        ("", false),
+    ]);
+    for input in &report.inputs {
+        table.row(vec![
+            input.input.clone(),
+            thousands(input.documents),
+            thousands(input.chunks),
+            thousands(input.tokens),
+            megabytes(input.bytes),
+            if input.skipped {
+                "up to date, skipped".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    let mut text = table.render();
+    text.push_str(&format!(
+        "{} documents ({} without text): {} chunks, {} tokens in {:.2} s — {} chunks/s, {} tokens/s \
+         on {} ({}, {}, {} dims; encoder {:.2} s)\n",
+        thousands(report.documents),
+        thousands(report.empty_documents),
+        thousands(report.chunks),
+        thousands(report.tokens),
+        report.seconds,
+        per_second(report.chunks, report.seconds),
+        per_second(report.tokens, report.seconds),
+        report.device,
+        report.dtype,
+        report.model,
+        report.dimension,
+        report.encoder_seconds,
+    ));
+    printer.human(&text);
+    Ok(())
+}
+
+pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    match err.downcast_ref::<EmbedError>()? {
+        EmbedError::Model { .. } => Some(
+            "--model takes a sentence-transformers folder (config.json, tokenizer.json, \
+             model.safetensors, modules.json, 1_Pooling/) or a Hugging Face id already in the \
+             local cache",
+        ),
+        EmbedError::Column { .. } => {
+            Some("--text-column and --id-column name columns or fields; nested ones as a.b")
+        }
+        _ => None,
+    }
+}

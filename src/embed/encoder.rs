@@ -1,0 +1,354 @@
+//! Stage 4: the transformer encoder (BERT and MPNet), pooling and normalisation, on candle.
+//!
+//! One encoder serves both architectures: they differ only in their embeddings (BERT: absolute
+//! positions and a token type; MPNet: positions offset past the padding index) and in the
+//! additive attention bias (BERT: the padding mask; MPNet: the padding mask plus a bucketed
+//! relative-position bias). That bias is built once per batch, in f32, and shared by every layer;
+//! GEMMs run in the model dtype while LayerNorm, softmax and pooling run in f32, so bf16/f16 keep
+//! sentence-transformers' accuracy and a padding mask can never turn into NaN.
+
+use candle_core::{DType, Device, Module, Tensor, D};
+use candle_nn::{Embedding, Linear, VarBuilder};
+
+use super::model::{Architecture, ModelDir, Pooling};
+
+/// What masked keys get added to their scores: finite, so that softmax in f32 gives exact zeros
+/// and never NaN (an `f32::MIN` cast to bf16 is `-inf`).
+const MASKED: f32 = -1e9;
+
+struct Norm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f32,
+}
+
+impl Norm {
+    fn load(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<Norm> {
+        Ok(Norm {
+            weight: vb.get(size, "weight")?,
+            bias: vb.get(size, "bias")?,
+            eps: eps as f32,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let dtype = x.dtype();
+        candle_nn::ops::layer_norm(&x.to_dtype(DType::F32)?, &self.weight, &self.bias, self.eps)?
+            .to_dtype(dtype)
+    }
+}
+
+struct Layer {
+    /// q, k and v in one GEMM.
+    qkv: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    up: Linear,
+    down: Linear,
+    out_norm: Norm,
+}
+
+pub struct Encoder {
+    architecture: Architecture,
+    word: Embedding,
+    position: Tensor,
+    /// BERT's token-type-0 row, added to every token.
+    token_type: Option<Tensor>,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+    /// MPNet's [buckets, heads] relative-position table (f32).
+    relative: Option<Tensor>,
+    heads: usize,
+    head_dim: usize,
+    pad_id: u32,
+    pooling: Pooling,
+    normalize: bool,
+    dtype: DType,
+    device: Device,
+}
+
+fn linear(vb: &VarBuilder, input: usize, output: usize) -> candle_core::Result<Linear> {
+    Ok(Linear::new(
+        vb.get((output, input), "weight")?,
+        Some(vb.get(output, "bias")?),
+    ))
+}
+
+fn fused_qkv(parts: [&VarBuilder; 3], hidden: usize) -> candle_core::Result<Linear> {
+    let weights = parts
+        .iter()
+        .map(|vb| vb.get((hidden, hidden), "weight"))
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    let biases = parts
+        .iter()
+        .map(|vb| vb.get(hidden, "bias"))
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    Ok(Linear::new(
+        Tensor::cat(&weights, 0)?,
+        Some(Tensor::cat(&biases, 0)?),
+    ))
+}
+
+impl Encoder {
+    pub fn load(model: &ModelDir, dtype: DType, device: &Device) -> candle_core::Result<Encoder> {
+        // SAFETY: the weights file is memory-mapped read-only for the life of the run; like every
+        // safetensors reader we rely on nobody truncating it underneath us.
+        let weights = unsafe {
+            VarBuilder::from_mmaped_safetensors(&[&model.weights], dtype, device)?
+        };
+        let prefix = ["", "bert.", "mpnet."]
+            .into_iter()
+            .find(|p| weights.contains_tensor(&format!("{p}embeddings.word_embeddings.weight")))
+            .unwrap_or("");
+        let vb = weights.pp(prefix.trim_end_matches('.'));
+        let vb = if prefix.is_empty() { weights.clone() } else { vb };
+        let norms = vb.clone().set_dtype(DType::F32);
+        let c = &model.config;
+        let hidden = c.hidden_size;
+        let emb = vb.pp("embeddings");
+        let word = Embedding::new(
+            emb.get((c.vocab_size, hidden), "word_embeddings.weight")?,
+            hidden,
+        );
+        let position = emb.get(
+            (c.max_position_embeddings, hidden),
+            "position_embeddings.weight",
+        )?;
+        let token_type = match model.architecture {
+            Architecture::Bert => {
+                let table = emb.get_unchecked("token_type_embeddings.weight")?;
+                Some(table.get(0)?)
+            }
+            Architecture::Mpnet => None,
+        };
+        let embed_norm = Norm::load(&norms.pp("embeddings.LayerNorm"), hidden, c.layer_norm_eps)?;
+        let mut layers = Vec::with_capacity(c.num_hidden_layers);
+        for i in 0..c.num_hidden_layers {
+            let layer = vb.pp(format!("encoder.layer.{i}"));
+            let layer_norms = norms.pp(format!("encoder.layer.{i}"));
+            let (qkv, attn_out, attn_norm) = match model.architecture {
+                Architecture::Bert => {
+                    let s = layer.pp("attention.self");
+                    (
+                        fused_qkv([&s.pp("query"), &s.pp("key"), &s.pp("value")], hidden)?,
+                        linear(&layer.pp("attention.output.dense"), hidden, hidden)?,
+                        Norm::load(
+                            &layer_norms.pp("attention.output.LayerNorm"),
+                            hidden,
+                            c.layer_norm_eps,
+                        )?,
+                    )
+                }
+                Architecture::Mpnet => {
+                    let a = layer.pp("attention.attn");
+                    (
+                        fused_qkv([&a.pp("q"), &a.pp("k"), &a.pp("v")], hidden)?,
+                        linear(&a.pp("o"), hidden, hidden)?,
+                        Norm::load(
+                            &layer_norms.pp("attention.LayerNorm"),
+                            hidden,
+                            c.layer_norm_eps,
+                        )?,
+                    )
+                }
+            };
+            layers.push(Layer {
+                qkv,
+                attn_out,
+                attn_norm,
+                up: linear(&layer.pp("intermediate.dense"), hidden, c.intermediate_size)?,
+                down: linear(&layer.pp("output.dense"), c.intermediate_size, hidden)?,
+                out_norm: Norm::load(
+                    &layer_norms.pp("output.LayerNorm"),
+                    hidden,
+                    c.layer_norm_eps,
+                )?,
+            });
+        }
+        let relative = match model.architecture {
+            Architecture::Mpnet => Some(norms.get(
+                (c.relative_attention_num_buckets, c.num_attention_heads),
+                "encoder.relative_attention_bias.weight",
+            )?),
+            Architecture::Bert => None,
+        };
+        Ok(Encoder {
+            architecture: model.architecture,
+            word,
+            position,
+            token_type,
+            embed_norm,
+            layers,
+            relative,
+            heads: c.num_attention_heads,
+            head_dim: hidden / c.num_attention_heads,
+            pad_id: c.pad_token_id,
+            pooling: model.pooling,
+            normalize: model.normalize,
+            dtype,
+            device: device.clone(),
+        })
+    }
+
+    /// Embeds a batch of token-id sequences (each already truncated, special tokens included);
+    /// returns one vector per sequence, in order.
+    pub fn embed(&self, batch: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let rows = batch.len();
+        let len = batch.iter().map(|s| s.len()).max().unwrap_or(0);
+        if rows == 0 || len == 0 {
+            return Ok(vec![Vec::new(); rows]);
+        }
+        let mut ids = Vec::with_capacity(rows * len);
+        let mut mask = Vec::with_capacity(rows * len);
+        for seq in batch {
+            ids.extend_from_slice(seq);
+            ids.extend(std::iter::repeat_n(self.pad_id, len - seq.len()));
+            mask.extend(std::iter::repeat_n(1f32, seq.len()));
+            mask.extend(std::iter::repeat_n(0f32, len - seq.len()));
+        }
+        let ids = Tensor::from_vec(ids, (rows, len), &self.device)?;
+        let mask = Tensor::from_vec(mask, (rows, len), &self.device)?;
+        let mut x = self.embeddings(&ids, batch, len)?;
+        let bias = self.attention_bias(&mask, len)?;
+        for layer in &self.layers {
+            x = self.layer(layer, &x, &bias)?;
+        }
+        let pooled = self.pool(&x.to_dtype(DType::F32)?, &mask)?;
+        let pooled = if self.normalize {
+            let norm = pooled.sqr()?.sum_keepdim(1)?.sqrt()?.maximum(1e-12)?;
+            pooled.broadcast_div(&norm)?
+        } else {
+            pooled
+        };
+        pooled.to_vec2()
+    }
+
+    fn embeddings(&self, ids: &Tensor, batch: &[&[u32]], len: usize) -> candle_core::Result<Tensor> {
+        let words = self.word.forward(ids)?;
+        let x = match self.architecture {
+            Architecture::Bert => {
+                let positions = self.position.narrow(0, 0, len)?;
+                let mut x = words.broadcast_add(&positions)?;
+                if let Some(token_type) = &self.token_type {
+                    x = x.broadcast_add(token_type)?;
+                }
+                x
+            }
+            Architecture::Mpnet => {
+                // Real tokens (a prefix of each row) take positions pad+1, pad+2, ...; pads take pad.
+                let pad = self.pad_id;
+                let positions: Vec<u32> = batch
+                    .iter()
+                    .flat_map(|seq| {
+                        (0..len as u32).map(move |i| {
+                            if (i as usize) < seq.len() {
+                                pad + 1 + i
+                            } else {
+                                pad
+                            }
+                        })
+                    })
+                    .collect();
+                let positions = Tensor::from_vec(positions, (batch.len(), len), &self.device)?;
+                let table = Embedding::new(self.position.clone(), self.position.dim(1)?);
+                (words + table.forward(&positions)?)?
+            }
+        };
+        self.embed_norm.forward(&x)
+    }
+
+    /// The f32 bias every layer adds to its attention scores: [B, 1, 1, L] padding mask for BERT,
+    /// [B, H, L, L] padding mask plus relative-position bias for MPNet.
+    fn attention_bias(&self, mask: &Tensor, len: usize) -> candle_core::Result<Tensor> {
+        let (rows, _) = mask.dims2()?;
+        let padding = ((1.0 - mask)? * MASKED as f64)?.reshape((rows, 1, 1, len))?;
+        let Some(relative) = &self.relative else {
+            return Ok(padding);
+        };
+        let buckets = Tensor::from_vec(relative_buckets(len), len * len, &self.device)?;
+        let bias = relative
+            .index_select(&buckets, 0)?
+            .reshape((len, len, self.heads))?
+            .permute((2, 0, 1))?
+            .unsqueeze(0)?;
+        bias.broadcast_add(&padding)?.contiguous()
+    }
+
+    fn layer(&self, layer: &Layer, x: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
+        let (rows, len, hidden) = x.dims3()?;
+        let qkv = layer
+            .qkv
+            .forward(x)?
+            .reshape((rows, len, 3, self.heads, self.head_dim))?
+            .permute((2, 0, 3, 1, 4))?;
+        let scale = 1.0 / (self.head_dim as f64).sqrt();
+        let q = (qkv.get(0)?.contiguous()? * scale)?;
+        let k = qkv.get(1)?.contiguous()?;
+        let v = qkv.get(2)?.contiguous()?;
+        let scores = q.matmul(&k.t()?)?.to_dtype(DType::F32)?;
+        let probs = candle_nn::ops::softmax_last_dim(&scores.broadcast_add(bias)?)?;
+        let context = probs
+            .to_dtype(self.dtype)?
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .reshape((rows, len, hidden))?;
+        let h = layer
+            .attn_norm
+            .forward(&(layer.attn_out.forward(&context)? + x)?)?;
+        let y = layer.down.forward(&layer.up.forward(&h)?.gelu_erf()?)?;
+        layer.out_norm.forward(&(y + h)?)
+    }
+
+    fn pool(&self, x: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+        match self.pooling {
+            Pooling::Cls => x.narrow(1, 0, 1)?.squeeze(1),
+            Pooling::Mean => {
+                let mask = mask.unsqueeze(2)?;
+                let sum = x.broadcast_mul(&mask)?.sum(1)?;
+                let count = mask.sum(1)?.maximum(1e-9)?;
+                sum.broadcast_div(&count)
+            }
+            Pooling::Max => {
+                // Pads get a very negative value so they never win, as sentence-transformers does.
+                let mask = mask.unsqueeze(2)?;
+                let pad_penalty = ((1.0 - &mask)? * -1e9)?;
+                x.broadcast_mul(&mask)?
+                    .broadcast_add(&pad_penalty)?
+                    .max(1)
+            }
+        }
+    }
+}
+
+/// MPNet's relative-position bucket of every (query, key) pair for a sequence of `len`, row-major:
+/// 16 buckets per direction, exact up to distance 8, then logarithmic up to 128.
+pub fn relative_buckets(len: usize) -> Vec<u32> {
+    let mut out = Vec::with_capacity(len * len);
+    for query in 0..len as i64 {
+        for key in 0..len as i64 {
+            out.push(relative_bucket(query - key));
+        }
+    }
+    out
+}
+
+/// `n` is query minus key (transformers' `-relative_position`).
+pub fn relative_bucket(n: i64) -> u32 {
+    const HALF: i64 = 16;
+    const EXACT: i64 = 8;
+    const MAX_DISTANCE: f32 = 128.0;
+    let direction = if n < 0 { HALF } else { 0 };
+    let n = n.abs();
+    let magnitude = if n < EXACT {
+        n
+    } else {
+        // Computed in f32 as transformers does, so the thresholds match it exactly.
+        let scaled = (n as f32 / EXACT as f32).ln() / (MAX_DISTANCE / EXACT as f32).ln()
+            * (HALF - EXACT) as f32;
+        (EXACT + scaled as i64).min(HALF - 1)
+    };
+    (direction + magnitude) as u32
+}
+
+#[allow(dead_code)]
+fn _assert_dims(_: D) {}

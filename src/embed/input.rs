@@ -1,0 +1,527 @@
+//! Stage 1: find the inputs (local files, directories, globs, s3:// objects and prefixes) and read
+//! each one's documents — an id and a text, from Parquet columns or JSON-lines fields, nested
+//! names addressed as `metadata.title`.
+
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StructArray};
+use arrow::datatypes::{DataType, Fields};
+use arrow::util::display::{ArrayFormatter, FormatOptions};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+
+use super::EmbedError;
+use crate::convert::source::{line_content, open_reader};
+use crate::storage::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    JsonLines,
+}
+
+impl Format {
+    /// By name: `.parquet`, or JSON lines (`.jsonl`, `.json`, `.ndjson`, optionally `.zst`/`.gz`).
+    pub fn of(name: &str) -> Option<Format> {
+        let name = name.to_ascii_lowercase();
+        if name.ends_with(".parquet") {
+            return Some(Format::Parquet);
+        }
+        let name = [".zst", ".gz"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext))
+            .unwrap_or(&name);
+        [".jsonl", ".json", ".ndjson"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+            .then_some(Format::JsonLines)
+    }
+}
+
+/// One input object and where it lives.
+#[derive(Clone)]
+pub struct InputFile {
+    pub store: Arc<Store>,
+    pub key: String,
+    pub size: u64,
+    /// ETag on S3, modification time locally: with the size, what tells a changed input apart.
+    pub tag: Option<String>,
+    pub format: Format,
+    /// Output path relative to the output directory, without extension.
+    pub output_stem: String,
+}
+
+impl InputFile {
+    pub fn url(&self) -> String {
+        self.store.url(&self.key)
+    }
+}
+
+/// A document: its id (the id column rendered as text, or its 0-based row number) and its text
+/// (None for a null or missing text).
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub text: Option<String>,
+}
+
+pub struct Columns<'a> {
+    pub text: &'a str,
+    pub id: Option<&'a str>,
+}
+
+const BATCH_ROWS: usize = 1024;
+
+/// Reads every document of `input`, handing them on in batches. The whole object is fetched for
+/// S3 inputs (Parquet needs random access); local files are streamed.
+pub fn read_documents(
+    input: &InputFile,
+    bytes: Option<Vec<u8>>,
+    columns: &Columns,
+    emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
+) -> Result<(), EmbedError> {
+    let url = input.url();
+    let io = |e: std::io::Error| EmbedError::Input {
+        url: url.clone(),
+        message: e.to_string(),
+    };
+    let Some(bytes) = bytes else {
+        let path = input.store.local_file(&input.key).ok_or_else(|| EmbedError::Input {
+            url: url.clone(),
+            message: "an S3 object must be fetched before it is read".into(),
+        })?;
+        let file = std::fs::File::open(path).map_err(io)?;
+        return match input.format {
+            Format::Parquet => read_parquet(file, &url, columns, emit),
+            Format::JsonLines => read_json_lines(Box::new(file), &url, columns, emit),
+        };
+    };
+    match input.format {
+        Format::Parquet => read_parquet(bytes::Bytes::from(bytes), &url, columns, emit),
+        Format::JsonLines => read_json_lines(Box::new(Cursor::new(bytes)), &url, columns, emit),
+    }
+}
+
+fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
+    source: R,
+    url: &str,
+    columns: &Columns,
+    emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
+) -> Result<(), EmbedError> {
+    let bad = |message: String| EmbedError::Input {
+        url: url.to_owned(),
+        message,
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| bad(e.to_string()))?;
+    let fields = builder.schema().fields().clone();
+    let text_type = field_type(&fields, columns.text).ok_or_else(|| EmbedError::Column {
+        url: url.to_owned(),
+        column: columns.text.to_owned(),
+        message: format!("no such column (columns: {})", column_names(&fields)),
+    })?;
+    if !is_string(text_type) {
+        return Err(EmbedError::Column {
+            url: url.to_owned(),
+            column: columns.text.to_owned(),
+            message: format!("the text column is {text_type}, not a string"),
+        });
+    }
+    if let Some(id) = columns.id {
+        if field_type(&fields, id).is_none() {
+            return Err(EmbedError::Column {
+                url: url.to_owned(),
+                column: id.to_owned(),
+                message: format!("no such column (columns: {})", column_names(&fields)),
+            });
+        }
+    }
+    let mask = ProjectionMask::columns(
+        builder.parquet_schema(),
+        std::iter::once(columns.text).chain(columns.id),
+    );
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| bad(e.to_string()))?;
+    let mut row = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(e.to_string()))?;
+        let (texts, text_valid) = nested_column(&batch, columns.text);
+        let texts = arrow::compute::cast(&texts, &DataType::Utf8).map_err(|e| bad(e.to_string()))?;
+        let texts = texts.as_string::<i32>();
+        let ids = match columns.id {
+            Some(id) => Some(nested_column(&batch, id)),
+            None => None,
+        };
+        let options = FormatOptions::default();
+        let id_format = match &ids {
+            Some((array, _)) => {
+                Some(ArrayFormatter::try_new(array, &options).map_err(|e| bad(e.to_string()))?)
+            }
+            None => None,
+        };
+        let mut docs = Vec::with_capacity(batch.num_rows());
+        for i in 0..batch.num_rows() {
+            let id = match (&ids, &id_format) {
+                (Some((array, valid)), Some(format)) => {
+                    if !valid[i] || array.is_null(i) {
+                        return Err(EmbedError::Column {
+                            url: url.to_owned(),
+                            column: columns.id.unwrap_or_default().to_owned(),
+                            message: format!("row {} has a null id", row + i as u64),
+                        });
+                    }
+                    format.value(i).to_string()
+                }
+                _ => (row + i as u64).to_string(),
+            };
+            let text = (text_valid[i] && texts.is_valid(i)).then(|| texts.value(i).to_owned());
+            docs.push(Document { id, text });
+        }
+        row += batch.num_rows() as u64;
+        emit(docs)?;
+    }
+    Ok(())
+}
+
+fn field_type<'a>(fields: &'a Fields, path: &str) -> Option<&'a DataType> {
+    let mut fields = fields;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let field = fields.iter().find(|f| f.name() == part)?;
+        if parts.peek().is_none() {
+            return Some(field.data_type());
+        }
+        match field.data_type() {
+            DataType::Struct(children) => fields = children,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn column_names(fields: &Fields) -> String {
+    fn walk(prefix: &str, fields: &Fields, out: &mut Vec<String>) {
+        for field in fields {
+            let name = format!("{prefix}{}", field.name());
+            match field.data_type() {
+                DataType::Struct(children) => walk(&format!("{name}."), children, out),
+                _ => out.push(name),
+            }
+        }
+    }
+    let mut names = Vec::new();
+    walk("", fields, &mut names);
+    names.join(", ")
+}
+
+fn is_string(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+/// The leaf array at `path` and, per row, whether every struct above it is non-null.
+fn nested_column(batch: &RecordBatch, path: &str) -> (ArrayRef, Vec<bool>) {
+    let mut valid = vec![true; batch.num_rows()];
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or_default();
+    let mut array = batch
+        .column_by_name(first)
+        .cloned()
+        .expect("projected column present");
+    for part in parts {
+        let parent: &StructArray = array.as_struct();
+        for (i, v) in valid.iter_mut().enumerate() {
+            *v &= parent.is_valid(i);
+        }
+        array = parent
+            .column_by_name(part)
+            .cloned()
+            .expect("projected child present");
+    }
+    (array, valid)
+}
+
+fn read_json_lines(
+    raw: Box<dyn Read + Send>,
+    url: &str,
+    columns: &Columns,
+    emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
+) -> Result<(), EmbedError> {
+    let at = |line: u64, message: String| EmbedError::Input {
+        url: format!("{url}:{line}"),
+        message,
+    };
+    let opened = open_reader(raw).map_err(|e| at(0, e.to_string()))?;
+    let mut reader = BufReader::with_capacity(1 << 20, opened.reader);
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    let mut row = 0u64;
+    let mut docs = Vec::with_capacity(BATCH_ROWS);
+    let mut seen_text = false;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| at(number + 1, e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        let content = line_content(line.strip_suffix(b"\n").unwrap_or(&line), number == 1);
+        if content.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let record: serde_json::Value =
+            serde_json::from_slice(content).map_err(|e| at(number, format!("not JSON: {e}")))?;
+        let text = match lookup(&record, columns.text) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                return Err(at(
+                    number,
+                    format!(
+                        "field {} is {}, not a string",
+                        columns.text,
+                        json_kind(other)
+                    ),
+                ))
+            }
+        };
+        seen_text |= lookup(&record, columns.text).is_some();
+        let id = match columns.id {
+            None => row.to_string(),
+            Some(field) => match lookup(&record, field) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                    v.to_string()
+                }
+                Some(v) if !v.is_null() => v.to_string(),
+                _ => return Err(at(number, format!("no id in field {field}"))),
+            },
+        };
+        docs.push(Document { id, text });
+        row += 1;
+        if docs.len() == BATCH_ROWS {
+            emit(std::mem::take(&mut docs))?;
+        }
+    }
+    if row > 0 && !seen_text {
+        return Err(EmbedError::Column {
+            url: url.to_owned(),
+            column: columns.text.to_owned(),
+            message: format!("no record among {row} has this field"),
+        });
+    }
+    if !docs.is_empty() {
+        emit(docs)?;
+    }
+    Ok(())
+}
+
+fn lookup<'a>(record: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(record, |value, part| value.get(part))
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// `part-0.jsonl.zst` -> `part-0`, `docs.parquet` -> `docs`.
+fn strip_extensions(name: &str) -> &str {
+    let mut stem = name;
+    for ext in [".zst", ".gz", ".parquet", ".jsonl", ".ndjson", ".json"] {
+        if let Some(s) = stem.strip_suffix(ext).filter(|s| !s.is_empty()) {
+            stem = s;
+        }
+    }
+    stem
+}
+
+fn hidden(key: &str) -> bool {
+    key.split('/').any(|part| part.starts_with(['.', '_']))
+}
+
+/// Every input under a store's root (all levels), in key order; a directory's layout is
+/// mirrored in the output.
+async fn walk(store: Arc<Store>) -> Result<Vec<InputFile>, EmbedError> {
+    let mut found = Vec::new();
+    let mut prefixes = vec![String::new()];
+    while let Some(prefix) = prefixes.pop() {
+        let level = store
+            .list_level(&prefix)
+            .await
+            .map_err(|e| EmbedError::Input {
+                url: store.url(&prefix),
+                message: e.to_string(),
+            })?;
+        prefixes.extend(level.prefixes.into_iter().filter(|p| !hidden(p)));
+        for object in level.objects {
+            let Some(format) = Format::of(&object.key) else {
+                continue;
+            };
+            if hidden(&object.key) {
+                continue;
+            }
+            found.push(InputFile {
+                store: store.clone(),
+                output_stem: strip_extensions(&object.key).to_owned(),
+                key: object.key,
+                size: object.size,
+                tag: object.tag,
+                format,
+            });
+        }
+    }
+    found.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(found)
+}
+
+/// One named object: found by listing its parent.
+async fn single(store: Arc<Store>, name: &str, url: &str) -> Result<InputFile, EmbedError> {
+    let level = store.list_level("").await.map_err(|e| EmbedError::Input {
+        url: url.to_owned(),
+        message: e.to_string(),
+    })?;
+    let object = level
+        .objects
+        .into_iter()
+        .find(|o| o.key == name)
+        .ok_or_else(|| EmbedError::Input {
+            url: url.to_owned(),
+            message: "no such file or object".into(),
+        })?;
+    let format = Format::of(name).ok_or_else(|| EmbedError::Input {
+        url: url.to_owned(),
+        message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
+                  *.json, *.ndjson, optionally .zst or .gz)"
+            .into(),
+    })?;
+    Ok(InputFile {
+        store,
+        output_stem: strip_extensions(name).to_owned(),
+        key: object.key,
+        size: object.size,
+        tag: object.tag,
+        format,
+    })
+}
+
+/// Expands the command-line inputs: local files, directories (recursively) and globs, s3://
+/// objects and prefixes. `s3` is needed only when an s3:// input is given.
+pub async fn discover(
+    args: &[String],
+    s3: Option<&aws_sdk_s3::Client>,
+) -> Result<Vec<InputFile>, EmbedError> {
+    use crate::storage::Location;
+    let mut inputs = Vec::new();
+    for arg in args {
+        let invalid = |e: crate::storage::StorageError| EmbedError::Input {
+            url: arg.clone(),
+            message: e.to_string(),
+        };
+        match Location::parse(arg).map_err(invalid)? {
+            Location::S3 { bucket, prefix } => {
+                let client = s3.ok_or_else(|| EmbedError::Input {
+                    url: arg.clone(),
+                    message: "S3 is not configured".into(),
+                })?;
+                let store = Arc::new(Store::s3(client.clone(), bucket.clone(), prefix.clone()));
+                let found = walk(store).await?;
+                if !found.is_empty() || arg.ends_with('/') {
+                    if found.is_empty() {
+                        return Err(EmbedError::Input {
+                            url: arg.clone(),
+                            message: "no inputs under this prefix".into(),
+                        });
+                    }
+                    inputs.extend(found);
+                    continue;
+                }
+                let key = prefix.trim_end_matches('/');
+                let (parent, name) = key.rsplit_once('/').unwrap_or(("", key));
+                let parent = if parent.is_empty() {
+                    String::new()
+                } else {
+                    format!("{parent}/")
+                };
+                let store = Arc::new(Store::s3(client.clone(), bucket, parent));
+                inputs.push(single(store, name, arg).await?);
+            }
+            Location::Local(path) => {
+                let paths = if path.exists() || !arg.contains(['*', '?', '[']) {
+                    vec![path]
+                } else {
+                    let mut matched: Vec<_> = glob::glob(arg)
+                        .map_err(|e| EmbedError::Input {
+                            url: arg.clone(),
+                            message: format!("bad glob pattern: {e}"),
+                        })?
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
+                    matched.sort();
+                    if matched.is_empty() {
+                        return Err(EmbedError::Input {
+                            url: arg.clone(),
+                            message: "the pattern matches no files".into(),
+                        });
+                    }
+                    matched
+                };
+                for path in paths {
+                    if path.is_dir() {
+                        let found = walk(Arc::new(Store::local(&path))).await?;
+                        if found.is_empty() {
+                            return Err(EmbedError::Input {
+                                url: path.display().to_string(),
+                                message: "no inputs in this directory (*.parquet, *.jsonl, \
+                                          *.json, *.ndjson, optionally .zst or .gz)"
+                                    .into(),
+                            });
+                        }
+                        inputs.extend(found);
+                    } else {
+                        let parent = path
+                            .parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .unwrap_or(Path::new("."));
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        inputs.push(
+                            single(Arc::new(Store::local(parent)), &name, &path.display().to_string())
+                                .await?,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for input in &inputs {
+        if let Some(other) = seen.insert(input.output_stem.clone(), input.url()) {
+            return Err(EmbedError::Options(format!(
+                "{other} and {} would both write {}.parquet; embed them in separate runs or \
+                 rename one",
+                input.url(),
+                input.output_stem
+            )));
+        }
+    }
+    Ok(inputs)
+}

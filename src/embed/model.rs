@@ -1,0 +1,372 @@
+//! Stage 1: find a model folder in sentence-transformers layout and read what the encoder needs
+//! from it — architecture from `config.json`, pooling from `1_Pooling/config.json`, normalisation
+//! from `modules.json`, the sequence cap from `sentence_bert_config.json` — and a tokenizer
+//! configured the way sentence-transformers runs it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tokenizers::{Tokenizer, TruncationParams};
+
+use super::EmbedError;
+
+/// The model when `--model` is not given.
+pub const DEFAULT_MODEL: &str = "sentence-transformers/all-mpnet-base-v2";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Architecture {
+    Bert,
+    Mpnet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    Mean,
+    Cls,
+    Max,
+}
+
+impl Pooling {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pooling::Mean => "mean",
+            Pooling::Cls => "cls",
+            Pooling::Max => "max",
+        }
+    }
+}
+
+/// The encoder's shape, from `config.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EncoderConfig {
+    pub model_type: String,
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    pub max_position_embeddings: usize,
+    #[serde(default = "default_eps")]
+    pub layer_norm_eps: f64,
+    #[serde(default = "default_act")]
+    pub hidden_act: String,
+    #[serde(default)]
+    pub pad_token_id: u32,
+    #[serde(default = "default_buckets")]
+    pub relative_attention_num_buckets: usize,
+}
+
+fn default_eps() -> f64 {
+    1e-12
+}
+
+fn default_act() -> String {
+    "gelu".to_owned()
+}
+
+fn default_buckets() -> usize {
+    32
+}
+
+/// A loaded model folder, everything but the weights.
+pub struct ModelDir {
+    pub dir: PathBuf,
+    /// What the user asked for (`sentence-transformers/all-mpnet-base-v2`, or a folder name).
+    pub name: String,
+    /// The Hugging Face snapshot hash when the folder came from the cache.
+    pub revision: Option<String>,
+    pub architecture: Architecture,
+    pub config: EncoderConfig,
+    pub pooling: Pooling,
+    pub normalize: bool,
+    pub max_seq_length: usize,
+    pub lowercase: bool,
+    pub tokenizer: Tokenizer,
+    pub weights: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct Module {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    path: String,
+}
+
+#[derive(Deserialize)]
+struct PoolingConfig {
+    #[serde(default)]
+    pooling_mode_cls_token: bool,
+    #[serde(default)]
+    pooling_mode_mean_tokens: bool,
+    #[serde(default)]
+    pooling_mode_max_tokens: bool,
+    #[serde(default)]
+    pooling_mode_mean_sqrt_len_tokens: bool,
+    #[serde(default)]
+    pooling_mode_weightedmean_tokens: bool,
+    #[serde(default)]
+    pooling_mode_lasttoken: bool,
+}
+
+#[derive(Deserialize)]
+struct SentenceBertConfig {
+    max_seq_length: Option<usize>,
+    #[serde(default)]
+    do_lower_case: bool,
+}
+
+impl ModelDir {
+    /// `spec` is a folder, or a Hugging Face id looked up in the local Hugging Face cache.
+    pub fn open(spec: &str, max_seq_length: Option<usize>) -> Result<ModelDir, EmbedError> {
+        let (dir, revision) = resolve(spec)?;
+        let missing = |file: &str| EmbedError::Model {
+            model: spec.to_owned(),
+            message: format!(
+                "{} has no {file}; a sentence-transformers folder needs config.json, \
+                 tokenizer.json, model.safetensors and modules.json",
+                dir.display()
+            ),
+        };
+        for file in [
+            "config.json",
+            "tokenizer.json",
+            "model.safetensors",
+            "modules.json",
+        ] {
+            if !dir.join(file).is_file() {
+                return Err(missing(file));
+            }
+        }
+        let bad = |message: String| EmbedError::Model {
+            model: spec.to_owned(),
+            message,
+        };
+        let config: EncoderConfig = read_json(&dir.join("config.json"), spec)?;
+        let architecture = match config.model_type.as_str() {
+            "bert" => Architecture::Bert,
+            "mpnet" => Architecture::Mpnet,
+            other => {
+                return Err(bad(format!(
+                    "model_type \"{other}\" in config.json is not supported (supported: bert, mpnet)"
+                )))
+            }
+        };
+        if config.hidden_act != "gelu" {
+            return Err(bad(format!(
+                "hidden_act \"{}\" in config.json is not supported (supported: gelu)",
+                config.hidden_act
+            )));
+        }
+        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0
+        {
+            return Err(bad(format!(
+                "hidden_size {} is not a multiple of num_attention_heads {}",
+                config.hidden_size, config.num_attention_heads
+            )));
+        }
+        let modules: Vec<Module> = read_json(&dir.join("modules.json"), spec)?;
+        let mut pooling = None;
+        let mut normalize = false;
+        for (i, module) in modules.iter().enumerate() {
+            let kind = module.kind.rsplit('.').next().unwrap_or_default();
+            match kind {
+                "Transformer" if i == 0 => {}
+                "Pooling" => {
+                    let file = dir.join(&module.path).join("config.json");
+                    pooling = Some(read_pooling(&file, spec)?);
+                }
+                "Normalize" => normalize = true,
+                _ => {
+                    return Err(bad(format!(
+                        "modules.json module {i} is {}: lakeops supports a Transformer followed by \
+                         Pooling and Normalize",
+                        module.kind
+                    )))
+                }
+            }
+        }
+        let pooling = pooling.ok_or_else(|| bad("modules.json has no Pooling module".into()))?;
+        let sbert = dir.join("sentence_bert_config.json");
+        let sbert: SentenceBertConfig = if sbert.is_file() {
+            read_json(&sbert, spec)?
+        } else {
+            SentenceBertConfig {
+                max_seq_length: None,
+                do_lower_case: false,
+            }
+        };
+        let position_limit = match architecture {
+            // RoBERTa-style positions start after the padding index.
+            Architecture::Mpnet => config
+                .max_position_embeddings
+                .saturating_sub(config.pad_token_id as usize + 1),
+            Architecture::Bert => config.max_position_embeddings,
+        };
+        let model_limit = sbert.max_seq_length.unwrap_or(position_limit);
+        let max_seq_length = max_seq_length.unwrap_or(model_limit);
+        if max_seq_length > position_limit || max_seq_length < 2 {
+            return Err(bad(format!(
+                "--max-seq-length {max_seq_length} is outside 2..={position_limit}, the positions \
+                 this model has"
+            )));
+        }
+        let tokenizer = load_tokenizer(&dir.join("tokenizer.json"), max_seq_length, spec)?;
+        Ok(ModelDir {
+            weights: dir.join("model.safetensors"),
+            dir,
+            name: spec.trim_end_matches('/').to_owned(),
+            revision,
+            architecture,
+            config,
+            pooling,
+            normalize,
+            max_seq_length,
+            lowercase: sbert.do_lower_case,
+            tokenizer,
+        })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.config.hidden_size
+    }
+
+    /// Size and modification time of the weights: enough to notice a different model at the
+    /// same path without hashing hundreds of megabytes on every run.
+    pub fn fingerprint(&self) -> String {
+        let meta = std::fs::metadata(&self.weights).ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
+        let mtime = meta
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        format!("{size}-{mtime}")
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, spec: &str) -> Result<T, EmbedError> {
+    let bad = |message: String| EmbedError::Model {
+        model: spec.to_owned(),
+        message,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", path.display())))
+}
+
+fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
+    let config: PoolingConfig = read_json(path, spec)?;
+    let modes = [
+        (config.pooling_mode_mean_tokens, Some(Pooling::Mean), "mean"),
+        (config.pooling_mode_cls_token, Some(Pooling::Cls), "cls"),
+        (config.pooling_mode_max_tokens, Some(Pooling::Max), "max"),
+        (config.pooling_mode_mean_sqrt_len_tokens, None, "mean_sqrt_len"),
+        (config.pooling_mode_weightedmean_tokens, None, "weightedmean"),
+        (config.pooling_mode_lasttoken, None, "lasttoken"),
+    ];
+    let on: Vec<_> = modes.iter().filter(|m| m.0).collect();
+    match on.as_slice() {
+        [(_, Some(pooling), _)] => Ok(*pooling),
+        _ => Err(EmbedError::Model {
+            model: spec.to_owned(),
+            message: format!(
+                "{}: pooling {} is not supported (supported: exactly one of mean, cls, max)",
+                path.display(),
+                if on.is_empty() {
+                    "none".to_owned()
+                } else {
+                    on.iter().map(|m| m.2).collect::<Vec<_>>().join("+")
+                }
+            ),
+        }),
+    }
+}
+
+/// The shipped `tokenizer.json` files store a 128-token truncation and fixed 128-token padding;
+/// sentence-transformers overrides both, and so do we.
+fn load_tokenizer(path: &Path, max_len: usize, spec: &str) -> Result<Tokenizer, EmbedError> {
+    let bad = |message: String| EmbedError::Model {
+        model: spec.to_owned(),
+        message: format!("{}: {message}", path.display()),
+    };
+    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| bad(e.to_string()))?;
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            max_length: max_len,
+            ..TruncationParams::default()
+        }))
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(tokenizer)
+}
+
+/// A folder as given, or `org/name` in the Hugging Face cache (`$HF_HUB_CACHE`, else
+/// `$HF_HOME/hub`, else `~/.cache/huggingface/hub`), at the revision `refs/main` names.
+fn resolve(spec: &str) -> Result<(PathBuf, Option<String>), EmbedError> {
+    let path = Path::new(spec);
+    if path.is_dir() {
+        return Ok((path.to_owned(), None));
+    }
+    let id = if spec.contains('/') {
+        spec.to_owned()
+    } else {
+        format!("sentence-transformers/{spec}")
+    };
+    let looks_like_id = id.split('/').count() == 2 && !spec.starts_with(['.', '/', '~']);
+    let cache = hf_cache_dir();
+    if looks_like_id {
+        if let Some(cache) = &cache {
+            let repo = cache.join(format!("models--{}", id.replace('/', "--")));
+            let revision = std::fs::read_to_string(repo.join("refs/main"))
+                .ok()
+                .map(|r| r.trim().to_owned());
+            let snapshot = revision
+                .as_ref()
+                .map(|r| repo.join("snapshots").join(r))
+                .filter(|p| p.is_dir())
+                .or_else(|| newest_snapshot(&repo.join("snapshots")));
+            if let Some(snapshot) = snapshot {
+                let revision = snapshot
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                return Ok((snapshot, revision));
+            }
+        }
+    }
+    Err(EmbedError::Model {
+        model: spec.to_owned(),
+        message: if looks_like_id {
+            format!(
+                "no such folder, and {id} is not in the Hugging Face cache ({}); download it \
+                 there first (e.g. `huggingface-cli download {id}`) or pass a folder",
+                cache.map_or("not found".into(), |c| c.display().to_string())
+            )
+        } else {
+            "no such folder".into()
+        },
+    })
+}
+
+fn hf_cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    var("HF_HUB_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| var("HF_HOME").map(|h| PathBuf::from(h).join("hub")))
+        .or_else(|| {
+            var("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|c| c.join("huggingface").join("hub"))
+        })
+}
+
+fn newest_snapshot(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+}

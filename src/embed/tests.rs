@@ -1,0 +1,295 @@
+//! The chunker against LangChain's own output, the encoder against sentence-transformers'
+//! reference embeddings for a tiny random-weight MPNet, and the model-folder checks.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use super::chunk::{Chars, Splitter};
+use super::encoder::{relative_bucket, relative_buckets};
+use super::model::ModelDir;
+use super::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn chunks_match_langchain_recursive_character_splitter() {
+    let cases = jsonl(&fixtures().join("chunking/reference-recursive.jsonl"));
+    assert_eq!(cases.len(), 14);
+    for case in cases {
+        let text = case["text"].as_str().unwrap();
+        let splitter = Splitter {
+            size: case["chunk_size"].as_u64().unwrap() as usize,
+            overlap: case["chunk_overlap"].as_u64().unwrap() as usize,
+            length: &Chars,
+        };
+        let chunks = splitter.split(text);
+        let got: Vec<&str> = chunks.iter().map(|c| &text[c.bytes.clone()]).collect();
+        let want: Vec<&str> = case["chunks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(got, want, "case {}", case["id"]);
+        for chunk in &chunks {
+            // chunk_start counts characters, not bytes.
+            let by_chars: String = text.chars().skip(chunk.char_start).collect();
+            assert!(by_chars.starts_with(&text[chunk.bytes.clone()]), "case {}", case["id"]);
+        }
+    }
+}
+
+#[test]
+fn chunk_start_is_in_characters_for_multibyte_text() {
+    let text = "日本語 ".repeat(400);
+    let splitter = Splitter {
+        size: 100,
+        overlap: 10,
+        length: &Chars,
+    };
+    let chunks = splitter.split(&text);
+    assert!(chunks.len() > 10);
+    for chunk in chunks {
+        assert!(text[chunk.bytes.clone()].chars().count() <= 100);
+        assert_eq!(text[..chunk.bytes.start].chars().count(), chunk.char_start);
+    }
+}
+
+#[test]
+fn a_huge_chunk_size_gives_one_stripped_chunk_per_document() {
+    let splitter = Splitter {
+        size: usize::MAX / 2,
+        overlap: 0,
+        length: &Chars,
+    };
+    let chunks = splitter.split("  one\n\ntwo  ");
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(chunks[0].bytes, 2..10);
+    assert!(splitter.split(" \n\t ").is_empty());
+}
+
+#[test]
+fn relative_position_buckets_follow_the_mpnet_thresholds() {
+    let expect = |n: i64| -> u32 {
+        let m = n.unsigned_abs();
+        let magnitude = match m {
+            0..=7 => m,
+            8..=11 => 8,
+            12..=15 => 9,
+            16..=22 => 10,
+            23..=31 => 11,
+            32..=45 => 12,
+            46..=63 => 13,
+            64..=90 => 14,
+            _ => 15,
+        } as u32;
+        magnitude + if n < 0 { 16 } else { 0 }
+    };
+    for n in -1000..1000 {
+        assert_eq!(relative_bucket(n), expect(n), "n = {n}");
+    }
+    // Row = query, column = key; n = query - key, so a key after the query is in the upper half.
+    let table = relative_buckets(3);
+    assert_eq!(table, vec![0, 17, 18, 1, 0, 17, 2, 1, 0]);
+}
+
+fn tiny_model() -> String {
+    fixtures()
+        .join("embed/tiny-mpnet")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
+    EmbedOptions {
+        model: model.to_owned(),
+        text_column: "text".into(),
+        id_column: None,
+        chunk_size: 1000,
+        chunk_overlap: 100,
+        chunk_unit: ChunkUnit::Chars,
+        device: DeviceChoice::Cpu,
+        precision,
+        batch_size: Some(8),
+        batch_tokens: None,
+        max_seq_length: None,
+        output: PathBuf::new(),
+        overwrite: false,
+    }
+}
+
+fn cosine(a: &[f32], b: &[f64]) -> f64 {
+    let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * y).sum();
+    let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|y| y.powi(2)).sum::<f64>().sqrt();
+    dot / (na * nb)
+}
+
+/// Embeds every reference text in one padded, length-sorted run and checks ids and vectors.
+pub fn check_against_reference(model: &str, reference: &Path, precision: Precision, min_cos: f64) {
+    let (embedder, _) = Embedder::load(&options(model, Some(precision))).unwrap();
+    let cases = jsonl(reference);
+    let texts: Vec<&str> = cases.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    let ids = embedder.tokenize(&texts).unwrap();
+    for (case, ids) in cases.iter().zip(&ids) {
+        let want: Vec<u32> = case["input_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(ids, &want, "token ids of {}", case["id"]);
+    }
+    let vectors = embedder
+        .embed_texts(&texts, &AtomicBool::new(false))
+        .unwrap();
+    for (case, got) in cases.iter().zip(&vectors) {
+        let want: Vec<f64> = case["embedding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(got.len(), want.len());
+        let cos = cosine(got, &want);
+        assert!(
+            cos >= min_cos,
+            "{} in {}: cosine {cos} < {min_cos}",
+            case["id"],
+            precision.name()
+        );
+    }
+}
+
+#[test]
+fn tiny_mpnet_matches_sentence_transformers_in_f32() {
+    check_against_reference(
+        &tiny_model(),
+        &fixtures().join("embed/reference-tiny-mpnet.jsonl"),
+        Precision::F32,
+        0.9999,
+    );
+}
+
+#[test]
+fn tiny_mpnet_matches_sentence_transformers_in_half_precision() {
+    for precision in [Precision::F16] {
+        check_against_reference(
+            &tiny_model(),
+            &fixtures().join("embed/reference-tiny-mpnet.jsonl"),
+            precision,
+            0.999,
+        );
+    }
+}
+
+#[test]
+fn a_padded_batch_equals_one_at_a_time() {
+    let (embedder, _) = Embedder::load(&options(&tiny_model(), None)).unwrap();
+    let texts = [
+        "short",
+        "a considerably longer text with many more tokens in it than the first one has",
+        "",
+        "mid length text here",
+    ];
+    let cancel = AtomicBool::new(false);
+    let batched = embedder.embed_texts(&texts, &cancel).unwrap();
+    for (text, batched) in texts.iter().zip(&batched) {
+        let single = embedder.embed_texts(&[text], &cancel).unwrap();
+        let diff = single[0]
+            .iter()
+            .zip(batched)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(diff < 1e-5, "{text:?}: max abs diff {diff}");
+    }
+}
+
+fn model_copy(dir: &Path) -> PathBuf {
+    let src = fixtures().join("embed/tiny-mpnet");
+    let dst = dir.join("model");
+    std::fs::create_dir_all(dst.join("1_Pooling")).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::copy(
+        src.join("1_Pooling/config.json"),
+        dst.join("1_Pooling/config.json"),
+    )
+    .unwrap();
+    dst
+}
+
+fn open_error(dir: &Path) -> String {
+    match ModelDir::open(&dir.to_string_lossy(), None) {
+        Ok(_) => panic!("{} opened", dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn model_folder_errors_name_what_is_missing_or_unsupported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = model_copy(tmp.path());
+    std::fs::remove_file(dir.join("tokenizer.json")).unwrap();
+    assert!(open_error(&dir).contains("has no tokenizer.json"));
+
+    let dir = model_copy(&tmp.path().join("b"));
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    std::fs::write(
+        dir.join("config.json"),
+        config.replace("\"mpnet\"", "\"t5\""),
+    )
+    .unwrap();
+    assert!(open_error(&dir).contains("model_type \"t5\""));
+
+    let dir = model_copy(&tmp.path().join("c"));
+    let pooling = std::fs::read_to_string(dir.join("1_Pooling/config.json")).unwrap();
+    std::fs::write(
+        dir.join("1_Pooling/config.json"),
+        pooling
+            .replace("\"pooling_mode_mean_tokens\": true", "\"pooling_mode_mean_tokens\": false")
+            .replace("\"pooling_mode_mean_sqrt_len_tokens\": false", "\"pooling_mode_mean_sqrt_len_tokens\": true"),
+    )
+    .unwrap();
+    assert!(open_error(&dir).contains("pooling mean_sqrt_len is not supported"));
+
+    assert!(open_error(&tmp.path().join("nope")).contains("no such folder"));
+}
+
+#[test]
+fn the_stored_tokenizer_truncation_and_padding_are_overridden() {
+    let model = ModelDir::open(&tiny_model(), None).unwrap();
+    assert_eq!(model.max_seq_length, 384);
+    let short = model.tokenizer.encode("Hello World! Data lakes.", true).unwrap();
+    assert_eq!(short.get_ids().len(), 8, "no fixed 128 padding");
+    let long = model.tokenizer.encode("word ".repeat(1000), true).unwrap();
+    assert_eq!(long.get_ids().len(), 384, "truncated at max_seq_length, not 128");
+    let capped = ModelDir::open(&tiny_model(), Some(64)).unwrap();
+    assert_eq!(
+        capped.tokenizer.encode("word ".repeat(1000), true).unwrap().get_ids().len(),
+        64
+    );
+    assert!(ModelDir::open(&tiny_model(), Some(600)).is_err());
+}
+
+#[cfg(not(feature = "cuda"))]
+#[test]
+fn cuda_without_the_feature_is_a_clear_error() {
+    let err = select_device(DeviceChoice::Cuda(0)).unwrap_err().to_string();
+    assert!(err.contains("built without CUDA support"), "{err}");
+    assert!(matches!(select_device(DeviceChoice::Auto), Ok((Device::Cpu, _, None))));
+}
