@@ -43,7 +43,11 @@ pub fn run(
         .build()?;
     // AWS is loaded only for s3:// inputs: local runs need neither credentials nor a region.
     let s3 = if args.inputs.iter().any(|i| i.starts_with("s3://")) {
-        Some(runtime.block_on(Aws::load(&super::aws_options(&args.aws)))?.s3())
+        Some(
+            runtime
+                .block_on(Aws::load(&super::aws_options(&args.aws)))?
+                .s3(),
+        )
     } else {
         None
     };

@@ -136,7 +136,10 @@ fn is_python_space(c: char) -> bool {
 /// dropped; the empty separator splits into characters.
 fn splits(text: &str, separator: &str) -> Vec<Range<usize>> {
     if separator.is_empty() {
-        return text.char_indices().map(|(i, c)| i..i + c.len_utf8()).collect();
+        return text
+            .char_indices()
+            .map(|(i, c)| i..i + c.len_utf8())
+            .collect();
     }
     let mut pieces = Vec::new();
     let mut start = 0;

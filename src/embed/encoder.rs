@@ -93,15 +93,18 @@ impl Encoder {
     pub fn load(model: &ModelDir, dtype: DType, device: &Device) -> candle_core::Result<Encoder> {
         // SAFETY: the weights file is memory-mapped read-only for the life of the run; like every
         // safetensors reader we rely on nobody truncating it underneath us.
-        let weights = unsafe {
-            VarBuilder::from_mmaped_safetensors(&[&model.weights], dtype, device)?
-        };
+        let weights =
+            unsafe { VarBuilder::from_mmaped_safetensors(&[&model.weights], dtype, device)? };
         let prefix = ["", "bert.", "mpnet."]
             .into_iter()
             .find(|p| weights.contains_tensor(&format!("{p}embeddings.word_embeddings.weight")))
             .unwrap_or("");
         let vb = weights.pp(prefix.trim_end_matches('.'));
-        let vb = if prefix.is_empty() { weights.clone() } else { vb };
+        let vb = if prefix.is_empty() {
+            weights.clone()
+        } else {
+            vb
+        };
         let norms = vb.clone().set_dtype(DType::F32);
         let c = &model.config;
         let hidden = c.hidden_size;
@@ -223,7 +226,12 @@ impl Encoder {
         pooled.to_vec2()
     }
 
-    fn embeddings(&self, ids: &Tensor, batch: &[&[u32]], len: usize) -> candle_core::Result<Tensor> {
+    fn embeddings(
+        &self,
+        ids: &Tensor,
+        batch: &[&[u32]],
+        len: usize,
+    ) -> candle_core::Result<Tensor> {
         let words = self.word.forward(ids)?;
         let x = match self.architecture {
             Architecture::Bert => {
@@ -312,9 +320,7 @@ impl Encoder {
                 // Pads get a very negative value so they never win, as sentence-transformers does.
                 let mask = mask.unsqueeze(2)?;
                 let pad_penalty = ((1.0 - &mask)? * -1e9)?;
-                x.broadcast_mul(&mask)?
-                    .broadcast_add(&pad_penalty)?
-                    .max(1)
+                x.broadcast_mul(&mask)?.broadcast_add(&pad_penalty)?.max(1)
             }
         }
     }

@@ -88,10 +88,13 @@ pub fn read_documents(
         message: e.to_string(),
     };
     let Some(bytes) = bytes else {
-        let path = input.store.local_file(&input.key).ok_or_else(|| EmbedError::Input {
-            url: url.clone(),
-            message: "an S3 object must be fetched before it is read".into(),
-        })?;
+        let path = input
+            .store
+            .local_file(&input.key)
+            .ok_or_else(|| EmbedError::Input {
+                url: url.clone(),
+                message: "an S3 object must be fetched before it is read".into(),
+            })?;
         let file = std::fs::File::open(path).map_err(io)?;
         return match input.format {
             Format::Parquet => read_parquet(file, &url, columns, emit),
@@ -151,7 +154,8 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
     for batch in reader {
         let batch = batch.map_err(|e| bad(e.to_string()))?;
         let (texts, text_valid) = nested_column(&batch, columns.text);
-        let texts = arrow::compute::cast(&texts, &DataType::Utf8).map_err(|e| bad(e.to_string()))?;
+        let texts =
+            arrow::compute::cast(&texts, &DataType::Utf8).map_err(|e| bad(e.to_string()))?;
         let texts = texts.as_string::<i32>();
         let ids = match columns.id {
             Some(id) => Some(nested_column(&batch, id)),
@@ -326,7 +330,8 @@ fn read_json_lines(
 }
 
 fn lookup<'a>(record: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.split('.').try_fold(record, |value, part| value.get(part))
+    path.split('.')
+        .try_fold(record, |value, part| value.get(part))
 }
 
 fn json_kind(value: &serde_json::Value) -> &'static str {
@@ -504,8 +509,12 @@ pub async fn discover(
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default();
                         inputs.push(
-                            single(Arc::new(Store::local(parent)), &name, &path.display().to_string())
-                                .await?,
+                            single(
+                                Arc::new(Store::local(parent)),
+                                &name,
+                                &path.display().to_string(),
+                            )
+                            .await?,
                         );
                     }
                 }

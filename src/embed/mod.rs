@@ -246,21 +246,26 @@ impl Embedder {
         let model = ModelDir::open(&options.model, options.max_seq_length)?;
         let (device, device_name, warning) = select_device(options.device)?;
         let gpu = !device.is_cpu();
-        let precision = options.precision.unwrap_or(if gpu {
-            Precision::Bf16
-        } else {
-            Precision::F32
-        });
-        let encoder = Encoder::load(&model, precision.dtype(), &device).map_err(|e| {
-            EmbedError::Model {
+        let precision =
+            options
+                .precision
+                .unwrap_or(if gpu { Precision::Bf16 } else { Precision::F32 });
+        if !gpu && precision == Precision::Bf16 {
+            return Err(EmbedError::Options(
+                "--dtype bf16 needs a GPU: the CPU kernels have no bf16 matrix multiply; use f32 \
+                 (the CPU default) or f16"
+                    .into(),
+            ));
+        }
+        let encoder =
+            Encoder::load(&model, precision.dtype(), &device).map_err(|e| EmbedError::Model {
                 model: options.model.clone(),
                 message: format!(
                     "{}: {}",
                     model.weights.display(),
                     e.to_string().lines().next().unwrap_or_default()
                 ),
-            }
-        })?;
+            })?;
         let batch_size = options
             .batch_size
             .unwrap_or(if gpu { 512 } else { 32 })
@@ -300,7 +305,10 @@ impl Embedder {
             .tokenizer
             .encode_batch_fast(prepared, true)
             .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
-        Ok(encodings.into_iter().map(|e| e.get_ids().to_vec()).collect())
+        Ok(encodings
+            .into_iter()
+            .map(|e| e.get_ids().to_vec())
+            .collect())
     }
 
     /// Embeds token-id sequences in length-sorted batches; vectors come back in input order.
@@ -344,7 +352,9 @@ impl Embedder {
 
 /// Where an input's embeddings go.
 pub fn output_path(options: &EmbedOptions, input: &InputFile) -> PathBuf {
-    options.output.join(format!("{}.parquet", input.output_stem))
+    options
+        .output
+        .join(format!("{}.parquet", input.output_stem))
 }
 
 /// Everything that decides an output file's content, as stored in its metadata.
@@ -371,7 +381,7 @@ fn file_metadata(
     options: &EmbedOptions,
     embedder: &Embedder,
     input: &InputFile,
-) -> Vec<(String, String)> {
+) -> std::collections::HashMap<String, String> {
     let model = &embedder.model;
     [
         ("lakeops.embed.model", model.name.clone()),
@@ -383,10 +393,19 @@ fn file_metadata(
         ("lakeops.embed.pooling", model.pooling.name().to_owned()),
         ("lakeops.embed.normalized", model.normalize.to_string()),
         ("lakeops.embed.dtype", embedder.precision.name().to_owned()),
-        ("lakeops.embed.max_seq_length", model.max_seq_length.to_string()),
+        (
+            "lakeops.embed.max_seq_length",
+            model.max_seq_length.to_string(),
+        ),
         ("lakeops.embed.chunk_size", options.chunk_size.to_string()),
-        ("lakeops.embed.chunk_overlap", options.chunk_overlap.to_string()),
-        ("lakeops.embed.chunk_unit", options.chunk_unit.name().to_owned()),
+        (
+            "lakeops.embed.chunk_overlap",
+            options.chunk_overlap.to_string(),
+        ),
+        (
+            "lakeops.embed.chunk_unit",
+            options.chunk_unit.name().to_owned(),
+        ),
         (
             "lakeops.embed.chunker",
             "langchain RecursiveCharacterTextSplitter".to_owned(),
@@ -411,7 +430,9 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<EmbedReport, EmbedError> {
     if options.chunk_size == 0 {
-        return Err(EmbedError::Options("--chunk-size must be at least 1".into()));
+        return Err(EmbedError::Options(
+            "--chunk-size must be at least 1".into(),
+        ));
     }
     if options.chunk_overlap > options.chunk_size {
         return Err(EmbedError::Options(format!(
@@ -451,7 +472,11 @@ pub fn run(
     std::thread::scope(|scope| -> Result<(), EmbedError> {
         let (read_tx, read_rx) = mpsc::sync_channel::<ReadMsg>(2);
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
-        let reader = scope.spawn(|| read_all(inputs, &todo, options, embedder, window, fetch, cancel, read_tx));
+        let reader = scope.spawn(|| {
+            read_all(
+                inputs, &todo, options, embedder, window, fetch, cancel, read_tx,
+            )
+        });
         let writer = scope.spawn(|| write_all(inputs, options, embedder, write_rx));
         let pumped = (|| -> Result<(), EmbedError> {
             for msg in read_rx {
@@ -492,8 +517,16 @@ pub fn run(
         let written = writer.join().expect("writer thread does not panic");
         // A stage that stops closes its channels, so the others fail with Interrupted: report
         // the error that started it.
-        let errors = [written.as_ref().err(), read.as_ref().err(), pumped.as_ref().err()];
-        if let Some(first) = errors.iter().flatten().find(|e| !matches!(e, EmbedError::Interrupted)) {
+        let errors = [
+            written.as_ref().err(),
+            read.as_ref().err(),
+            pumped.as_ref().err(),
+        ];
+        if let Some(first) = errors
+            .iter()
+            .flatten()
+            .find(|e| !matches!(e, EmbedError::Interrupted))
+        {
             return Err((*first).clone());
         }
         if errors.iter().any(Option::is_some) {

@@ -148,11 +148,9 @@ impl ModelDir {
         let architecture = match config.model_type.as_str() {
             "bert" => Architecture::Bert,
             "mpnet" => Architecture::Mpnet,
-            other => {
-                return Err(bad(format!(
-                    "model_type \"{other}\" in config.json is not supported (supported: bert, mpnet)"
-                )))
-            }
+            other => return Err(bad(format!(
+                "model_type \"{other}\" in config.json is not supported (supported: bert, mpnet)"
+            ))),
         };
         if config.hidden_act != "gelu" {
             return Err(bad(format!(
@@ -160,8 +158,7 @@ impl ModelDir {
                 config.hidden_act
             )));
         }
-        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0
-        {
+        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
             return Err(bad(format!(
                 "hidden_size {} is not a multiple of num_attention_heads {}",
                 config.hidden_size, config.num_attention_heads
@@ -262,8 +259,16 @@ fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
         (config.pooling_mode_mean_tokens, Some(Pooling::Mean), "mean"),
         (config.pooling_mode_cls_token, Some(Pooling::Cls), "cls"),
         (config.pooling_mode_max_tokens, Some(Pooling::Max), "max"),
-        (config.pooling_mode_mean_sqrt_len_tokens, None, "mean_sqrt_len"),
-        (config.pooling_mode_weightedmean_tokens, None, "weightedmean"),
+        (
+            config.pooling_mode_mean_sqrt_len_tokens,
+            None,
+            "mean_sqrt_len",
+        ),
+        (
+            config.pooling_mode_weightedmean_tokens,
+            None,
+            "weightedmean",
+        ),
         (config.pooling_mode_lasttoken, None, "lasttoken"),
     ];
     let on: Vec<_> = modes.iter().filter(|m| m.0).collect();

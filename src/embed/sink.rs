@@ -14,10 +14,10 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
-use parquet::file::metadata::KeyValue;
 
 use super::EmbedError;
 use crate::convert::sink::temp_path;
@@ -71,7 +71,7 @@ impl EmbeddingSink {
     pub fn create(
         final_path: PathBuf,
         dim: usize,
-        metadata: Vec<(String, String)>,
+        metadata: std::collections::HashMap<String, String>,
     ) -> Result<EmbeddingSink, EmbedError> {
         if let Some(dir) = final_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
@@ -79,24 +79,28 @@ impl EmbeddingSink {
         let temp = temp_path(&final_path);
         let file = File::create(&temp).map_err(|e| write_error(&temp, e))?;
         let properties = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level")))
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(3).expect("valid level"),
+            ))
             // Float vectors do not compress or dictionary-encode; only the text benefits.
             .set_column_dictionary_enabled("embedding.list.item".into(), false)
             .set_column_compression("embedding.list.item".into(), Compression::UNCOMPRESSED)
-            .set_key_value_metadata(Some(
-                metadata
-                    .into_iter()
-                    .map(|(k, v)| KeyValue::new(k, v))
-                    .collect(),
-            ))
             .build();
-        let schema = schema(dim);
-        let writer = ArrowWriter::try_new(
+        // Schema metadata is stored both in the Arrow schema and as Parquet key-value pairs, so
+        // every reader (pyarrow, DuckDB's parquet_kv_metadata, polars) sees it.
+        let schema = Arc::new(schema(dim).as_ref().clone().with_metadata(metadata.clone()));
+        let mut writer = ArrowWriter::try_new(
             BufWriter::with_capacity(1 << 20, file),
             schema.clone(),
             Some(properties),
         )
         .map_err(|e| write_error(&temp, e))?;
+        let mut pairs: Vec<_> = metadata.into_iter().collect();
+        pairs.sort();
+        for (key, value) in pairs {
+            writer.append_key_value_metadata(KeyValue::new(key, value));
+        }
+
         Ok(EmbeddingSink {
             writer: Some(writer),
             schema,

@@ -44,7 +44,11 @@ fn chunks_match_langchain_recursive_character_splitter() {
         for chunk in &chunks {
             // chunk_start counts characters, not bytes.
             let by_chars: String = text.chars().skip(chunk.char_start).collect();
-            assert!(by_chars.starts_with(&text[chunk.bytes.clone()]), "case {}", case["id"]);
+            assert!(
+                by_chars.starts_with(&text[chunk.bytes.clone()]),
+                "case {}",
+                case["id"]
+            );
         }
     }
 }
@@ -182,14 +186,41 @@ fn tiny_mpnet_matches_sentence_transformers_in_f32() {
 }
 
 #[test]
-fn tiny_mpnet_matches_sentence_transformers_in_half_precision() {
-    for precision in [Precision::F16] {
-        check_against_reference(
-            &tiny_model(),
-            &fixtures().join("embed/reference-tiny-mpnet.jsonl"),
-            precision,
-            0.999,
-        );
+fn tiny_mpnet_matches_sentence_transformers_in_f16() {
+    check_against_reference(
+        &tiny_model(),
+        &fixtures().join("embed/reference-tiny-mpnet.jsonl"),
+        Precision::F16,
+        0.999,
+    );
+}
+
+#[test]
+fn bf16_on_the_cpu_is_refused_up_front() {
+    let err = Embedder::load(&options(&tiny_model(), Some(Precision::Bf16)))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("--dtype bf16 needs a GPU"), "{err}");
+}
+
+#[test]
+fn token_unit_chunks_fit_the_token_budget() {
+    let model = ModelDir::open(&tiny_model(), None).unwrap();
+    let mut tokenizer = model.tokenizer.clone();
+    tokenizer.with_truncation(None).unwrap();
+    let length = TokenLength(tokenizer);
+    let text =
+        std::fs::read_to_string(fixtures().join("chunking/reference-recursive.jsonl")).unwrap();
+    let splitter = Splitter {
+        size: 64,
+        overlap: 8,
+        length: &length,
+    };
+    let chunks = splitter.split(&text[..20_000]);
+    assert!(chunks.len() > 20);
+    for chunk in chunks {
+        assert!(length.len(&text[chunk.bytes]) <= 64);
     }
 }
 
@@ -261,8 +292,14 @@ fn model_folder_errors_name_what_is_missing_or_unsupported() {
     std::fs::write(
         dir.join("1_Pooling/config.json"),
         pooling
-            .replace("\"pooling_mode_mean_tokens\": true", "\"pooling_mode_mean_tokens\": false")
-            .replace("\"pooling_mode_mean_sqrt_len_tokens\": false", "\"pooling_mode_mean_sqrt_len_tokens\": true"),
+            .replace(
+                "\"pooling_mode_mean_tokens\": true",
+                "\"pooling_mode_mean_tokens\": false",
+            )
+            .replace(
+                "\"pooling_mode_mean_sqrt_len_tokens\": false",
+                "\"pooling_mode_mean_sqrt_len_tokens\": true",
+            ),
     )
     .unwrap();
     assert!(open_error(&dir).contains("pooling mean_sqrt_len is not supported"));
@@ -274,13 +311,25 @@ fn model_folder_errors_name_what_is_missing_or_unsupported() {
 fn the_stored_tokenizer_truncation_and_padding_are_overridden() {
     let model = ModelDir::open(&tiny_model(), None).unwrap();
     assert_eq!(model.max_seq_length, 384);
-    let short = model.tokenizer.encode("Hello World! Data lakes.", true).unwrap();
+    let short = model
+        .tokenizer
+        .encode("Hello World! Data lakes.", true)
+        .unwrap();
     assert_eq!(short.get_ids().len(), 8, "no fixed 128 padding");
     let long = model.tokenizer.encode("word ".repeat(1000), true).unwrap();
-    assert_eq!(long.get_ids().len(), 384, "truncated at max_seq_length, not 128");
+    assert_eq!(
+        long.get_ids().len(),
+        384,
+        "truncated at max_seq_length, not 128"
+    );
     let capped = ModelDir::open(&tiny_model(), Some(64)).unwrap();
     assert_eq!(
-        capped.tokenizer.encode("word ".repeat(1000), true).unwrap().get_ids().len(),
+        capped
+            .tokenizer
+            .encode("word ".repeat(1000), true)
+            .unwrap()
+            .get_ids()
+            .len(),
         64
     );
     assert!(ModelDir::open(&tiny_model(), Some(600)).is_err());
@@ -289,7 +338,12 @@ fn the_stored_tokenizer_truncation_and_padding_are_overridden() {
 #[cfg(not(feature = "cuda"))]
 #[test]
 fn cuda_without_the_feature_is_a_clear_error() {
-    let err = select_device(DeviceChoice::Cuda(0)).unwrap_err().to_string();
+    let err = select_device(DeviceChoice::Cuda(0))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("built without CUDA support"), "{err}");
-    assert!(matches!(select_device(DeviceChoice::Auto), Ok((Device::Cpu, _, None))));
+    assert!(matches!(
+        select_device(DeviceChoice::Auto),
+        Ok((Device::Cpu, _, None))
+    ));
 }

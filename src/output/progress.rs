@@ -8,7 +8,8 @@ pub struct BarProgress {
     bar: Option<ProgressBar>,
 }
 
-const BYTES_TEMPLATE: &str = "{msg} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})";
+const BYTES_TEMPLATE: &str =
+    "{msg} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})";
 /// For work whose total is not known up front (embedded chunks): a running count and rate.
 const COUNT_TEMPLATE: &str = "{spinner} {msg}: {human_pos} {prefix} ({per_sec}, {elapsed})";
 

@@ -9,5 +9,6 @@ mod convert_oscar;
 mod cost;
 mod crawl_glue;
 mod crawl_local;
+mod embed;
 mod moto;
 mod surface;

@@ -1,0 +1,527 @@
+//! `lakeops embed` end to end: real sentence-transformers weights (all-MiniLM-L6-v2 always in CI,
+//! all-mpnet-base-v2 when fetched) compared with sentence-transformers' reference vectors, the
+//! LangChain chunk references through Parquet input, resume, S3 input, and the error paths. The
+//! output is read back by pyarrow, DuckDB and polars.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::common::{lakeops, py_json, repo_root, tmp, zstd};
+use crate::moto::{raw, Moto};
+
+fn fixtures() -> PathBuf {
+    repo_root().join("tests/fixtures")
+}
+
+fn tiny_model() -> PathBuf {
+    fixtures().join("embed/tiny-mpnet")
+}
+
+/// A real model fetched by `.ci/run` (scripts/fetch-models.sh) into $LAKEOPS_TEST_MODELS.
+fn real_model(name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("LAKEOPS_TEST_MODELS")?).join(name);
+    dir.join("model.safetensors").is_file().then_some(dir)
+}
+
+fn reference(name: &str) -> Vec<Value> {
+    std::fs::read_to_string(fixtures().join("embed").join(name))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn write_jsonl(path: &Path, records: &[Value]) {
+    let text: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Every row of the output file, as pyarrow reads it, plus its schema and key-value metadata;
+/// DuckDB and polars must open it too and count the same rows.
+fn read_output(path: &Path) -> Value {
+    py_json(
+        r#"
+import json, sys, duckdb, polars, pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1])
+con = duckdb.connect()
+duck = con.execute("select count(*), min(len(embedding)) from read_parquet(?)", [sys.argv[1]]).fetchone()
+duck_kv = con.execute("select count(*) from parquet_kv_metadata(?) where key = 'lakeops.embed.model'", [sys.argv[1]]).fetchone()[0]
+pl = polars.read_parquet(sys.argv[1])
+print(json.dumps({
+    "rows": t.num_rows,
+    "duckdb_rows": duck[0],
+    "duckdb_dim": duck[1],
+    "duckdb_model_keys": duck_kv,
+    "polars_rows": pl.height,
+    "schema": {f.name: str(f.type) for f in t.schema},
+    "kv": {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if not k.startswith(b"ARROW")},
+    "data": t.to_pylist(),
+}))
+"#,
+        &[path],
+    )
+}
+
+fn cosine(a: &Value, b: &Value) -> f64 {
+    let a: Vec<f64> = a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let b: Vec<f64> = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(a.len(), b.len());
+    let dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    dot / (norm(&a) * norm(&b))
+}
+
+/// Embeds the reference texts, one chunk per text, and compares every vector.
+fn matches_reference(model: &Path, reference_file: &str, dim: usize) {
+    let dir = tmp();
+    let cases = reference(reference_file);
+    let records: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({ "id": c["id"], "body": { "text": c["text"] } }))
+        .collect();
+    write_jsonl(&dir.path().join("texts.jsonl"), &records);
+    let out = dir.path().join("out");
+    let run = lakeops()
+        .args(["embed", "--text-column", "body.text", "--id-column", "id"])
+        .args([
+            "--chunk-size",
+            "100000000",
+            "--chunk-overlap",
+            "0",
+            "--json",
+        ])
+        .arg("--model")
+        .arg(model)
+        .arg(dir.path().join("texts.jsonl"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary = crate::common::summary(&run.stdout);
+    // Empty and whitespace-only texts have no chunks (LangChain gives none), so no rows.
+    let empty = cases
+        .iter()
+        .filter(|c| c["text"].as_str().unwrap().trim().is_empty())
+        .count();
+    assert_eq!(summary["documents"], cases.len());
+    assert_eq!(summary["empty_documents"], empty);
+    assert_eq!(summary["chunks"], cases.len() - empty);
+    assert_eq!(summary["device"], "cpu");
+    let tokens: u64 = cases
+        .iter()
+        .filter(|c| !c["text"].as_str().unwrap().trim().is_empty())
+        .map(|c| c["n_tokens"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        summary["tokens"], tokens,
+        "token counts equal sentence-transformers'"
+    );
+
+    let got = read_output(&out.join("texts.parquet"));
+    assert_eq!(got["rows"], cases.len() - empty);
+    assert_eq!(got["duckdb_rows"], cases.len() - empty);
+    assert_eq!(got["polars_rows"], cases.len() - empty);
+    assert_eq!(got["duckdb_dim"], dim);
+    assert_eq!(
+        got["duckdb_model_keys"], 1,
+        "key-value metadata in the Parquet footer"
+    );
+    assert_eq!(
+        got["schema"]["embedding"],
+        format!("fixed_size_list<item: float not null>[{dim}]")
+    );
+    assert_eq!(got["kv"]["lakeops.embed.dimension"], dim.to_string());
+    assert_eq!(got["kv"]["lakeops.embed.pooling"], "mean");
+    assert_eq!(got["kv"]["lakeops.embed.dtype"], "f32");
+    let rows = got["data"].as_array().unwrap();
+    for case in cases
+        .iter()
+        .filter(|c| !c["text"].as_str().unwrap().trim().is_empty())
+    {
+        let row = rows
+            .iter()
+            .find(|r| r["doc_id"] == case["id"])
+            .unwrap_or_else(|| panic!("no row for {}", case["id"]));
+        let text = case["text"].as_str().unwrap();
+        assert_eq!(row["chunk_index"], 0);
+        assert_eq!(row["chunk_text"], text.trim());
+        let leading = text.chars().take_while(|c| c.is_whitespace()).count();
+        assert_eq!(row["chunk_start"], leading);
+        let cos = cosine(&row["embedding"], &case["embedding"]);
+        assert!(cos >= 0.9999, "{}: cosine {cos}", case["id"]);
+    }
+}
+
+#[test]
+fn all_minilm_l6_v2_matches_sentence_transformers() {
+    let Some(model) = real_model("all-MiniLM-L6-v2") else {
+        assert!(
+            std::env::var_os("LAKEOPS_TEST_MODELS").is_none(),
+            "LAKEOPS_TEST_MODELS is set but has no all-MiniLM-L6-v2 (scripts/fetch-models.sh)"
+        );
+        eprintln!("skipped: set LAKEOPS_TEST_MODELS (./.ci/run does) for the real-weights test");
+        return;
+    };
+    matches_reference(&model, "reference-all-minilm-l6-v2.jsonl", 384);
+}
+
+#[test]
+fn all_mpnet_base_v2_matches_sentence_transformers() {
+    let Some(model) = real_model("all-mpnet-base-v2") else {
+        eprintln!("skipped: all-mpnet-base-v2 weights are not in LAKEOPS_TEST_MODELS");
+        return;
+    };
+    matches_reference(&model, "reference-all-mpnet-base-v2.jsonl", 768);
+}
+
+#[test]
+fn tiny_mpnet_through_the_cli_matches_sentence_transformers() {
+    matches_reference(&tiny_model(), "reference-tiny-mpnet.jsonl", 32);
+}
+
+/// Writes the LangChain chunking references as a Parquet file with a nested text column.
+fn chunking_parquet(path: &Path) -> Vec<Value> {
+    let cases: Vec<Value> =
+        std::fs::read_to_string(fixtures().join("chunking/reference-recursive.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|c: &Value| c["chunk_size"] == 1000)
+            .collect();
+    let input = path.with_extension("json");
+    std::fs::write(&input, serde_json::to_string(&cases).unwrap()).unwrap();
+    py_json(
+        r#"
+import json, sys, pyarrow as pa, pyarrow.parquet as pq
+cases = json.load(open(sys.argv[1]))
+t = pa.table({
+    "key": pa.array([i * 10 for i in range(len(cases))], pa.int64()),
+    "doc": pa.array([{"title": c["id"], "content": c["text"]} for c in cases]),
+})
+pq.write_table(t, sys.argv[2], row_group_size=3)
+print(json.dumps(True))
+"#,
+        &[&input, path],
+    );
+    cases
+}
+
+#[test]
+fn parquet_input_with_nested_columns_chunks_like_langchain() {
+    let dir = tmp();
+    let input = dir.path().join("docs.parquet");
+    let cases = chunking_parquet(&input);
+    let out = dir.path().join("out");
+    lakeops()
+        .args([
+            "embed",
+            "--text-column",
+            "doc.content",
+            "--id-column",
+            "key",
+        ])
+        .arg("--model")
+        .arg(tiny_model())
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let got = read_output(&out.join("docs.parquet"));
+    let rows = got["data"].as_array().unwrap();
+    assert_eq!(got["kv"]["lakeops.embed.chunk_size"], "1000");
+    assert_eq!(got["kv"]["lakeops.embed.chunk_overlap"], "100");
+    for (i, case) in cases.iter().enumerate() {
+        let id = (i * 10).to_string();
+        let mine: Vec<&Value> = rows.iter().filter(|r| r["doc_id"] == id.as_str()).collect();
+        let want = case["chunks"].as_array().unwrap();
+        let texts: Vec<&Value> = mine.iter().map(|r| &r["chunk_text"]).collect();
+        assert_eq!(texts, want.iter().collect::<Vec<_>>(), "{}", case["id"]);
+        let text: Vec<char> = case["text"].as_str().unwrap().chars().collect();
+        for (n, row) in mine.iter().enumerate() {
+            assert_eq!(row["chunk_index"], n);
+            let start = row["chunk_start"].as_u64().unwrap() as usize;
+            let chunk: Vec<char> = row["chunk_text"].as_str().unwrap().chars().collect();
+            assert_eq!(
+                &text[start..start + chunk.len()],
+                &chunk[..],
+                "offset in characters"
+            );
+        }
+    }
+}
+
+fn embed_tiny(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    lakeops()
+        .args(["embed", "--text-column", "text", "--json"])
+        .arg("--model")
+        .arg(tiny_model())
+        .args(extra)
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_rerun_skips_inputs_already_embedded_with_the_same_parameters() {
+    let dir = tmp();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(inputs.join("sub")).unwrap();
+    let doc = |i: usize| json!({ "text": format!("document number {i} about data lakes") });
+    write_jsonl(
+        &inputs.join("a.jsonl"),
+        &(0..5).map(doc).collect::<Vec<_>>(),
+    );
+    let b: String = (0..7).map(|i| format!("{}\n", doc(i))).collect();
+    std::fs::write(inputs.join("sub/b.jsonl.zst"), zstd(b.as_bytes())).unwrap();
+    let out = dir.path().join("out");
+
+    let first = embed_tiny(&inputs, &out, &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(crate::common::summary(&first.stdout)["chunks"], 12);
+    let b_out = out.join("sub/b.parquet");
+    assert_eq!(read_output(&b_out)["rows"], 7);
+    let modified = std::fs::metadata(&b_out).unwrap().modified().unwrap();
+
+    let second = embed_tiny(&inputs, &out, &[]);
+    assert!(second.status.success());
+    let skipped: Vec<Value> = String::from_utf8_lossy(&second.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["type"] == "input")
+        .map(|r| r["skipped"].clone())
+        .collect();
+    assert_eq!(skipped, [true, true]);
+    assert_eq!(crate::common::summary(&second.stdout)["chunks"], 0);
+    assert_eq!(
+        std::fs::metadata(&b_out).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // A changed input, or a changed parameter, is embedded again; --overwrite redoes everything.
+    write_jsonl(
+        &inputs.join("a.jsonl"),
+        &(0..6).map(doc).collect::<Vec<_>>(),
+    );
+    let third = embed_tiny(&inputs, &out, &[]);
+    assert_eq!(crate::common::summary(&third.stdout)["chunks"], 6);
+    let fourth = embed_tiny(
+        &inputs,
+        &out,
+        &["--chunk-size", "10", "--chunk-overlap", "2"],
+    );
+    assert!(
+        crate::common::summary(&fourth.stdout)["chunks"]
+            .as_u64()
+            .unwrap()
+            > 13
+    );
+    let fifth = embed_tiny(
+        &inputs,
+        &out,
+        &["--chunk-size", "10", "--chunk-overlap", "2", "--overwrite"],
+    );
+    assert_eq!(
+        crate::common::summary(&fifth.stdout)["chunks"],
+        crate::common::summary(&fourth.stdout)["chunks"]
+    );
+}
+
+#[test]
+fn a_failing_input_leaves_completed_files_and_no_partial_ones() {
+    let dir = tmp();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    write_jsonl(&inputs.join("a.jsonl"), &[json!({ "text": "fine" })]);
+    std::fs::write(
+        inputs.join("b.jsonl"),
+        "{\"text\": \"fine\"}\n{\"text\": 42}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = embed_tiny(&inputs, &out, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("b.jsonl:2") && stderr.contains("field text is a number, not a string"),
+        "{stderr}"
+    );
+    let files: Vec<String> = crate::common::walk(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        files,
+        vec!["a.parquet".to_owned()],
+        "no partial or temporary file"
+    );
+}
+
+#[test]
+fn bad_columns_models_and_devices_are_clear_errors() {
+    let dir = tmp();
+    let input = dir.path().join("docs.parquet");
+    chunking_parquet(&input);
+    let out = dir.path().join("out");
+    let expect = |args: &[&str], model: &Path, needle: &str| {
+        let run = lakeops()
+            .arg("embed")
+            .args(args)
+            .arg("--model")
+            .arg(model)
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("backtrace"),
+            "{stderr}"
+        );
+    };
+    let tiny = tiny_model();
+    expect(
+        &["--text-column", "body"],
+        &tiny,
+        "column body: no such column (columns: key, doc.title, doc.content)",
+    );
+    expect(
+        &["--text-column", "key"],
+        &tiny,
+        "column key: the text column is Int64, not a string",
+    );
+    expect(
+        &["--text-column", "doc.content", "--id-column", "nope"],
+        &tiny,
+        "column nope: no such column",
+    );
+    expect(
+        &["--text-column", "doc.content", "--device", "cuda"],
+        &tiny,
+        "built without CUDA support",
+    );
+    expect(
+        &[
+            "--text-column",
+            "doc.content",
+            "--dtype",
+            "bf16",
+            "--device",
+            "cpu",
+        ],
+        &tiny,
+        "--dtype bf16 needs a GPU",
+    );
+    expect(
+        &["--text-column", "doc.content", "--chunk-overlap", "2000"],
+        &tiny,
+        "--chunk-overlap 2000 is larger than --chunk-size 1000",
+    );
+    let broken = dir.path().join("model");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::copy(tiny.join("config.json"), broken.join("config.json")).unwrap();
+    expect(
+        &["--text-column", "doc.content"],
+        &broken,
+        "has no tokenizer.json",
+    );
+    expect(
+        &["--text-column", "doc.content"],
+        &dir.path().join("missing-model"),
+        "no such folder",
+    );
+    assert!(!out.exists() || crate::common::walk(&out).is_empty());
+}
+
+#[test]
+fn s3_inputs_are_read_from_a_prefix() {
+    let moto = Moto::start();
+    moto.create_bucket("corpus");
+    let jsonl: String = (0..4)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({ "id": format!("d{i}"), "text": format!("text {i}") })
+            )
+        })
+        .collect();
+    moto.put(
+        "corpus",
+        &[
+            raw("docs/part-0.jsonl.zst", &zstd(jsonl.as_bytes())),
+            raw("docs/part-1.jsonl", jsonl.as_bytes()),
+            raw("docs/_SUCCESS", b""),
+        ],
+    );
+    let dir = tmp();
+    let out = dir.path().join("out");
+    let run = moto
+        .lakeops()
+        .args([
+            "embed",
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--json",
+        ])
+        .arg("--model")
+        .arg(tiny_model())
+        .arg("s3://corpus/docs/")
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(crate::common::summary(&run.stdout)["chunks"], 8);
+    for part in ["part-0", "part-1"] {
+        let got = read_output(&out.join(format!("{part}.parquet")));
+        let ids: Vec<&str> = got["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["doc_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["d0", "d1", "d2", "d3"]);
+        assert_eq!(
+            got["kv"]["lakeops.embed.source"],
+            format!(
+                "s3://corpus/docs/{part}{}",
+                if part == "part-0" {
+                    ".jsonl.zst"
+                } else {
+                    ".jsonl"
+                }
+            )
+        );
+    }
+}
