@@ -35,7 +35,7 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -s V -l version -d 'Print 
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
-complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
+complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -338,9 +338,29 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "prices" -d 'The embedded price table, with sources and dates'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s o -l output -d 'Output directory: one Parquet file per input' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l text-column -d 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l id-column -d 'Column or field holding the document id (default: the row number in its input)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l model -d 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-size -d 'Chunk size, in --chunk-unit' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-overlap -d 'Overlap between consecutive chunks, in --chunk-unit' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-unit -d 'Measure chunks in characters or in model tokens' -r -f -a "chars\t''
+tokens\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l device -d 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l dtype -d 'Compute precision (default: f32 on the CPU, bf16 on a GPU)' -r -f -a "f32\t''
+f16\t''
+bf16\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l batch-size -d 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l batch-tokens -d 'Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l max-seq-length -d 'Truncate chunks to this many tokens (default: the model\'s, from sentence_bert_config.json)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l overwrite -d 'Embed every input again, even those whose output is complete with the same parameters'
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
@@ -366,7 +386,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s V -l versio
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings to Parquet (not yet available)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -7,7 +7,7 @@
 //! GEMMs run in the model dtype while LayerNorm, softmax and pooling run in f32, so bf16/f16 keep
 //! sentence-transformers' accuracy and a padding mask can never turn into NaN.
 
-use candle_core::{DType, Device, Module, Tensor, D};
+use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder};
 
 use super::model::{Architecture, ModelDir, Pooling};
@@ -355,6 +355,3 @@ pub fn relative_bucket(n: i64) -> u32 {
     };
     (direction + magnitude) as u32
 }
-
-#[allow(dead_code)]
-fn _assert_dims(_: D) {}

@@ -157,10 +157,7 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
         let texts =
             arrow::compute::cast(&texts, &DataType::Utf8).map_err(|e| bad(e.to_string()))?;
         let texts = texts.as_string::<i32>();
-        let ids = match columns.id {
-            Some(id) => Some(nested_column(&batch, id)),
-            None => None,
-        };
+        let ids = columns.id.map(|id| nested_column(&batch, id));
         let options = FormatOptions::default();
         let id_format = match &ids {
             Some((array, _)) => {
