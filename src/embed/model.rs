@@ -148,9 +148,11 @@ impl ModelDir {
         let architecture = match config.model_type.as_str() {
             "bert" => Architecture::Bert,
             "mpnet" => Architecture::Mpnet,
-            other => return Err(bad(format!(
+            other => {
+                return Err(bad(format!(
                 "model_type \"{other}\" in config.json is not supported (supported: bert, mpnet)"
-            ))),
+            )))
+            }
         };
         if config.hidden_act != "gelu" {
             return Err(bad(format!(

@@ -30,7 +30,7 @@ fn version_prints_the_crate_version() {
 
 #[test]
 fn subcommands_not_built_yet_say_so_with_exit_2() {
-    for sub in ["embed", "query"] {
+    for sub in ["query"] {
         let assert = lakeops()
             .args([sub, "s3://bucket/prefix/", "--database", "db"])
             .assert()
