@@ -92,7 +92,8 @@ with open(warm, "w") as f:
 def lakeops(inp, outdir, extra=()):
     cmd = [a.lakeops, "embed", inp, "-o", outdir, "--text-column", "text", "--id-column", "id",
            "--model", model_dir, "--device", a.device, "--dtype", a.dtype, "--overwrite", "--json",
-           *(["--batch-size", str(a.batch)] if a.batch else []), *extra]
+           *(["--batch-size", str(a.batch)] if a.batch and "--batch-size" not in extra else []),
+           *extra]
     t = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t

@@ -8,9 +8,10 @@
 //! sentence-transformers' accuracy and a padding mask can never turn into NaN.
 
 use candle_core::{DType, Device, Module, Tensor};
-use candle_nn::{Embedding, Linear, VarBuilder};
+use candle_nn::{Embedding, VarBuilder};
 
 use super::model::{Architecture, ModelDir, Pooling};
+use super::ops::{self, AddNorm};
 
 /// What masked keys get added to their scores: finite, so that softmax in f32 gives exact zeros
 /// and never NaN (an `f32::MIN` cast to bf16 is `-inf`).
@@ -38,14 +39,17 @@ impl Norm {
     }
 }
 
+/// Weights as stored ([out, in]); each projection is one 2-D GEMM over all tokens of the batch.
 struct Layer {
     /// q, k and v in one GEMM.
-    qkv: Linear,
-    attn_out: Linear,
-    attn_norm: Norm,
-    up: Linear,
-    down: Linear,
-    out_norm: Norm,
+    qkv: Tensor,
+    qkv_bias: Tensor,
+    attn_out: Tensor,
+    attn_norm: AddNorm,
+    up: Tensor,
+    up_bias: Tensor,
+    down: Tensor,
+    out_norm: AddNorm,
 }
 
 pub struct Encoder {
@@ -67,26 +71,35 @@ pub struct Encoder {
     device: Device,
 }
 
-fn linear(vb: &VarBuilder, input: usize, output: usize) -> candle_core::Result<Linear> {
-    Ok(Linear::new(
-        vb.get((output, input), "weight")?,
-        Some(vb.get(output, "bias")?),
-    ))
+/// A projection's weight and bias.
+fn linear(vb: &VarBuilder, input: usize, output: usize) -> candle_core::Result<(Tensor, Tensor)> {
+    Ok((vb.get((output, input), "weight")?, vb.get(output, "bias")?))
 }
 
-fn fused_qkv(parts: [&VarBuilder; 3], hidden: usize) -> candle_core::Result<Linear> {
-    let weights = parts
-        .iter()
-        .map(|vb| vb.get((hidden, hidden), "weight"))
-        .collect::<candle_core::Result<Vec<_>>>()?;
-    let biases = parts
-        .iter()
-        .map(|vb| vb.get(hidden, "bias"))
-        .collect::<candle_core::Result<Vec<_>>>()?;
-    Ok(Linear::new(
-        Tensor::cat(&weights, 0)?,
-        Some(Tensor::cat(&biases, 0)?),
-    ))
+fn fused_qkv(parts: [&VarBuilder; 3], hidden: usize) -> candle_core::Result<(Tensor, Tensor)> {
+    let mut weights = Vec::with_capacity(3);
+    let mut biases = Vec::with_capacity(3);
+    for vb in parts {
+        let (w, b) = linear(vb, hidden, hidden)?;
+        weights.push(w);
+        biases.push(b);
+    }
+    Ok((Tensor::cat(&weights, 0)?, Tensor::cat(&biases, 0)?))
+}
+
+/// The residual block closing a projection: its bias, then LayerNorm (weights in f32).
+fn add_norm(
+    bias: Tensor,
+    norm: &VarBuilder,
+    size: usize,
+    eps: f64,
+) -> candle_core::Result<AddNorm> {
+    Ok(AddNorm {
+        bias,
+        weight: norm.get(size, "weight")?,
+        beta: norm.get(size, "bias")?,
+        eps: eps as f32,
+    })
 }
 
 impl Encoder {
@@ -129,17 +142,13 @@ impl Encoder {
         for i in 0..c.num_hidden_layers {
             let layer = vb.pp(format!("encoder.layer.{i}"));
             let layer_norms = norms.pp(format!("encoder.layer.{i}"));
-            let (qkv, attn_out, attn_norm) = match model.architecture {
+            let ((qkv, qkv_bias), (attn_out, attn_out_bias), attn_norm) = match model.architecture {
                 Architecture::Bert => {
                     let s = layer.pp("attention.self");
                     (
                         fused_qkv([&s.pp("query"), &s.pp("key"), &s.pp("value")], hidden)?,
                         linear(&layer.pp("attention.output.dense"), hidden, hidden)?,
-                        Norm::load(
-                            &layer_norms.pp("attention.output.LayerNorm"),
-                            hidden,
-                            c.layer_norm_eps,
-                        )?,
+                        layer_norms.pp("attention.output.LayerNorm"),
                     )
                 }
                 Architecture::Mpnet => {
@@ -147,21 +156,23 @@ impl Encoder {
                     (
                         fused_qkv([&a.pp("q"), &a.pp("k"), &a.pp("v")], hidden)?,
                         linear(&a.pp("o"), hidden, hidden)?,
-                        Norm::load(
-                            &layer_norms.pp("attention.LayerNorm"),
-                            hidden,
-                            c.layer_norm_eps,
-                        )?,
+                        layer_norms.pp("attention.LayerNorm"),
                     )
                 }
             };
+            let (up, up_bias) =
+                linear(&layer.pp("intermediate.dense"), hidden, c.intermediate_size)?;
+            let (down, down_bias) = linear(&layer.pp("output.dense"), c.intermediate_size, hidden)?;
             layers.push(Layer {
                 qkv,
+                qkv_bias,
                 attn_out,
-                attn_norm,
-                up: linear(&layer.pp("intermediate.dense"), hidden, c.intermediate_size)?,
-                down: linear(&layer.pp("output.dense"), c.intermediate_size, hidden)?,
-                out_norm: Norm::load(
+                attn_norm: add_norm(attn_out_bias, &attn_norm, hidden, c.layer_norm_eps)?,
+                up,
+                up_bias,
+                down,
+                out_norm: add_norm(
+                    down_bias,
                     &layer_norms.pp("output.LayerNorm"),
                     hidden,
                     c.layer_norm_eps,
@@ -284,27 +295,19 @@ impl Encoder {
 
     fn layer(&self, layer: &Layer, x: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
         let (rows, len, hidden) = x.dims3()?;
-        let qkv = layer
-            .qkv
-            .forward(x)?
-            .reshape((rows, len, 3, self.heads, self.head_dim))?
-            .permute((2, 0, 3, 1, 4))?;
+        let tokens = x.reshape((rows * len, hidden))?;
+        let qkv = tokens
+            .matmul(&layer.qkv.t()?)?
+            .reshape((rows, len, 3 * hidden))?;
         let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let q = (qkv.get(0)?.contiguous()? * scale)?;
-        let k = qkv.get(1)?.contiguous()?;
-        let v = qkv.get(2)?.contiguous()?;
-        let scores = q.matmul(&k.t()?)?.to_dtype(DType::F32)?;
-        let probs = candle_nn::ops::softmax_last_dim(&scores.broadcast_add(bias)?)?;
-        let context = probs
-            .to_dtype(self.dtype)?
-            .matmul(&v)?
-            .transpose(1, 2)?
-            .reshape((rows, len, hidden))?;
+        let heads = ops::split_heads(&qkv, &layer.qkv_bias, self.heads, scale)?;
+        let context = ops::attention(&heads, bias, self.dtype)?;
         let h = layer
             .attn_norm
-            .forward(&(layer.attn_out.forward(&context)? + x)?)?;
-        let y = layer.down.forward(&layer.up.forward(&h)?.gelu_erf()?)?;
-        layer.out_norm.forward(&(y + h)?)
+            .forward(&context.matmul(&layer.attn_out.t()?)?, &tokens)?;
+        let u = ops::bias_gelu(&h.matmul(&layer.up.t()?)?, &layer.up_bias)?;
+        let y = layer.out_norm.forward(&u.matmul(&layer.down.t()?)?, &h)?;
+        y.reshape((rows, len, hidden))
     }
 
     fn pool(&self, x: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {

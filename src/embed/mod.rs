@@ -11,6 +11,7 @@ pub mod chunk;
 pub mod encoder;
 pub mod input;
 pub mod model;
+mod ops;
 pub mod sink;
 
 #[cfg(test)]

@@ -525,3 +525,39 @@ fn s3_inputs_are_read_from_a_prefix() {
         );
     }
 }
+
+#[test]
+fn interrupt_exits_130_and_leaves_no_partial_file() {
+    let dir = tmp();
+    let input = dir.path().join("big.jsonl");
+    let text = "Data lakes hold documents in many languages. ".repeat(60);
+    let records: String = (0..20_000)
+        .map(|i| format!("{}\n", json!({ "text": format!("{i} {text}") })))
+        .collect();
+    std::fs::write(&input, records).unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+        .args(["embed", "-q", "--text-column", "text", "--model"])
+        .arg(tiny_model())
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running when interrupted"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(
+        crate::common::walk(&out).is_empty(),
+        "{:?}",
+        crate::common::walk(&out)
+    );
+}
