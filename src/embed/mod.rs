@@ -9,6 +9,7 @@
 
 pub mod chunk;
 pub mod encoder;
+mod hub;
 pub mod input;
 pub mod model;
 mod ops;

@@ -119,7 +119,8 @@ struct SentenceBertConfig {
 }
 
 impl ModelDir {
-    /// `spec` is a folder, or a Hugging Face id looked up in the local Hugging Face cache.
+    /// `spec` is a folder, or a Hugging Face id looked up in the local Hugging Face cache and
+    /// downloaded into it when missing (unless `HF_HUB_OFFLINE` is set).
     pub fn open(spec: &str, max_seq_length: Option<usize>) -> Result<ModelDir, EmbedError> {
         let (dir, revision) = resolve(spec)?;
         let missing = |file: &str| EmbedError::Model {
@@ -340,14 +341,18 @@ fn resolve(spec: &str) -> Result<(PathBuf, Option<String>), EmbedError> {
                     .map(|n| n.to_string_lossy().into_owned());
                 return Ok((snapshot, revision));
             }
+            if !super::hub::offline() {
+                let (snapshot, revision) = super::hub::download(&id, cache)?;
+                return Ok((snapshot, Some(revision)));
+            }
         }
     }
     Err(EmbedError::Model {
         model: spec.to_owned(),
         message: if looks_like_id {
             format!(
-                "no such folder, and {id} is not in the Hugging Face cache ({}); download it \
-                 there first (e.g. `huggingface-cli download {id}`) or pass a folder",
+                "no such folder, and {id} is not in the Hugging Face cache ({}) and HF_HUB_OFFLINE \
+                 forbids downloading it; pass a folder",
                 cache.map_or("not found".into(), |c| c.display().to_string())
             )
         } else {

@@ -561,3 +561,146 @@ fn interrupt_exits_130_and_leaves_no_partial_file() {
         crate::common::walk(&out)
     );
 }
+
+/// The fake hub (tests/cli/support/fake_hub.py) serving the tiny MPNet; killed on drop.
+struct FakeHub {
+    child: std::process::Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl FakeHub {
+    fn start(dir: &Path) -> FakeHub {
+        use std::io::BufRead;
+        let log = dir.join("hub-requests.log");
+        let mut child = std::process::Command::new(crate::common::python())
+            .arg(repo_root().join("tests/cli/support/fake_hub.py"))
+            .arg(tiny_model())
+            .arg(&log)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the fake hub");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the fake hub printed its port");
+        FakeHub { child, port, log }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for FakeHub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_hugging_face_id_is_downloaded_into_the_cache_once() {
+    let dir = tmp();
+    let hub = FakeHub::start(dir.path());
+    let cache = dir.path().join("hf-cache");
+    let input = dir.path().join("docs.jsonl");
+    write_jsonl(&input, &[json!({ "text": "Hello World! Data lakes." })]);
+    let run = |endpoint: &str, offline: bool| {
+        let mut cmd = lakeops();
+        cmd.env("HF_ENDPOINT", endpoint)
+            .env("HF_HUB_CACHE", &cache)
+            .env_remove("HF_TOKEN");
+        if offline {
+            cmd.env("HF_HUB_OFFLINE", "1");
+        } else {
+            cmd.env_remove("HF_HUB_OFFLINE");
+        }
+        cmd.args(["embed", "--text-column", "text", "--json", "--overwrite"])
+            .args(["--model", "acme/tiny-mpnet"])
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap()
+    };
+    let endpoint = format!("http://127.0.0.1:{}", hub.port);
+    let first = run(&endpoint, false);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let requests = hub.requests();
+    for file in [
+        "config.json",
+        "modules.json",
+        "tokenizer.json",
+        "model.safetensors",
+        "1_Pooling/config.json",
+    ] {
+        assert!(
+            requests.iter().any(|r| r.ends_with(&format!("/{file}"))),
+            "{file}: {requests:?}"
+        );
+    }
+    assert!(
+        requests.iter().any(|r| r.starts_with("/cdn/")),
+        "followed the redirect: {requests:?}"
+    );
+
+    // The cache has huggingface_hub's layout: refs/main, the snapshot, blobs named by ETag.
+    let repo = cache.join("models--acme--tiny-mpnet");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(
+        std::fs::read_to_string(repo.join("refs/main")).unwrap(),
+        commit
+    );
+    let snapshot = repo.join("snapshots").join(commit);
+    assert_eq!(
+        std::fs::read(snapshot.join("model.safetensors")).unwrap(),
+        std::fs::read(tiny_model().join("model.safetensors")).unwrap()
+    );
+    assert!(
+        std::fs::symlink_metadata(snapshot.join("1_Pooling/config.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let got = read_output(&dir.path().join("out/docs.parquet"));
+    assert_eq!(got["kv"]["lakeops.embed.model"], "acme/tiny-mpnet");
+    assert_eq!(got["kv"]["lakeops.embed.model_revision"], commit);
+
+    // Second run: from the cache, no request, even with the hub gone or offline.
+    let before = hub.requests().len();
+    let again = run("http://127.0.0.1:9", true);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(hub.requests().len(), before);
+
+    // A model the hub does not have, or no hub at all: exit 2 naming the model.
+    let missing = lakeops()
+        .env("HF_ENDPOINT", "http://127.0.0.1:9")
+        .env("HF_HUB_CACHE", &cache)
+        .env_remove("HF_HUB_OFFLINE")
+        .args(["embed", "--text-column", "text", "--model", "acme/other"])
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("model acme/other: not in the Hugging Face cache and cannot be downloaded"),
+        "{stderr}"
+    );
+}
