@@ -95,8 +95,12 @@ struct Module {
     path: String,
 }
 
+/// Both layouts: sentence-transformers 6 writes `"pooling_mode": "mean"` (or a list); earlier
+/// versions one `pooling_mode_*` boolean per mode.
 #[derive(Deserialize)]
 struct PoolingConfig {
+    #[serde(default)]
+    pooling_mode: Option<serde_json::Value>,
     #[serde(default)]
     pooling_mode_cls_token: bool,
     #[serde(default)]
@@ -205,7 +209,13 @@ impl ModelDir {
                 .saturating_sub(config.pad_token_id as usize + 1),
             Architecture::Bert => config.max_position_embeddings,
         };
-        let model_limit = sbert.max_seq_length.unwrap_or(position_limit);
+        // sentence-transformers 6 no longer writes max_seq_length there: it keeps the
+        // tokenizer's model_max_length (transformers writes a huge sentinel when unset).
+        let model_limit = sbert
+            .max_seq_length
+            .or_else(|| tokenizer_max_length(&dir.join("tokenizer_config.json")))
+            .filter(|&n| n <= position_limit)
+            .unwrap_or(position_limit);
         let max_seq_length = max_seq_length.unwrap_or(model_limit);
         if max_seq_length > position_limit || max_seq_length < 2 {
             return Err(bad(format!(
@@ -246,6 +256,14 @@ impl ModelDir {
     }
 }
 
+fn tokenizer_max_length(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    config["model_max_length"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, spec: &str) -> Result<T, EmbedError> {
     let bad = |message: String| EmbedError::Model {
         model: spec.to_owned(),
@@ -258,6 +276,25 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, spec: &str) -> Result<
 
 fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
     let config: PoolingConfig = read_json(path, spec)?;
+    if let Some(mode) = &config.pooling_mode {
+        let names: Vec<&str> = match mode {
+            serde_json::Value::String(name) => vec![name.as_str()],
+            serde_json::Value::Array(names) => names.iter().filter_map(|n| n.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        return match names.as_slice() {
+            ["mean"] => Ok(Pooling::Mean),
+            ["cls"] => Ok(Pooling::Cls),
+            ["max"] => Ok(Pooling::Max),
+            _ => Err(EmbedError::Model {
+                model: spec.to_owned(),
+                message: format!(
+                    "{}: pooling {mode} is not supported (supported: exactly one of mean, cls, max)",
+                    path.display()
+                ),
+            }),
+        };
+    }
     let modes = [
         (config.pooling_mode_mean_tokens, Some(Pooling::Mean), "mean"),
         (config.pooling_mode_cls_token, Some(Pooling::Cls), "cls"),

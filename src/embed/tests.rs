@@ -308,6 +308,51 @@ fn model_folder_errors_name_what_is_missing_or_unsupported() {
 }
 
 #[test]
+fn sentence_transformers_6_folders_load() {
+    // Version 6 writes `"pooling_mode": "mean"` and keeps max_seq_length in the tokenizer config.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = model_copy(tmp.path());
+    std::fs::write(
+        dir.join("1_Pooling/config.json"),
+        r#"{"embedding_dimension": 32, "pooling_mode": "mean", "include_prompt": true}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sentence_bert_config.json"),
+        r#"{"transformer_task": "feature-extraction"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tokenizer_config.json"),
+        r#"{"model_max_length": 200, "tokenizer_class": "MPNetTokenizer"}"#,
+    )
+    .unwrap();
+    let model = ModelDir::open(&dir.to_string_lossy(), None).unwrap();
+    assert_eq!(model.pooling, super::model::Pooling::Mean);
+    assert_eq!(model.max_seq_length, 200);
+    std::fs::write(
+        dir.join("1_Pooling/config.json"),
+        r#"{"pooling_mode": ["mean", "max"]}"#,
+    )
+    .unwrap();
+    assert!(open_error(&dir).contains("not supported"));
+    // The sentinel transformers writes for "no limit" falls back to the position table.
+    std::fs::write(
+        dir.join("tokenizer_config.json"),
+        r#"{"model_max_length": 1000000000000000019884624838656}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("1_Pooling/config.json"),
+        r#"{"pooling_mode": "cls"}"#,
+    )
+    .unwrap();
+    let model = ModelDir::open(&dir.to_string_lossy(), None).unwrap();
+    assert_eq!(model.max_seq_length, 512);
+    assert_eq!(model.pooling, super::model::Pooling::Cls);
+}
+
+#[test]
 fn the_stored_tokenizer_truncation_and_padding_are_overridden() {
     let model = ModelDir::open(&tiny_model(), None).unwrap();
     assert_eq!(model.max_seq_length, 384);
