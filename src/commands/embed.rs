@@ -51,7 +51,16 @@ pub fn run(
     } else {
         None
     };
-    let inputs = runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?;
+    let inputs = input::outside_of(
+        runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?,
+        &args.output,
+    );
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "every input is inside the output directory {}: nothing to embed",
+            args.output.display()
+        );
+    }
     let (embedder, warning) = Embedder::load(&options)?;
     if let Some(warning) = warning {
         tracing::warn!("{warning}");

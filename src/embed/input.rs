@@ -220,11 +220,13 @@ fn column_names(fields: &Fields) -> String {
     names.join(", ")
 }
 
+/// Strings in any of Arrow's layouts, dictionary-encoded ones included (pandas categoricals).
 fn is_string(data_type: &DataType) -> bool {
-    matches!(
-        data_type,
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-    )
+    match data_type {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, values) => is_string(values),
+        _ => false,
+    }
 }
 
 /// The leaf array at `path` and, per row, whether every struct above it is non-null.
@@ -530,4 +532,22 @@ pub async fn discover(
         }
     }
     Ok(inputs)
+}
+
+/// Drops inputs under the output directory: with the output inside an input directory, a rerun
+/// must not take its own Parquet files for documents.
+pub fn outside_of(inputs: Vec<InputFile>, output: &Path) -> Vec<InputFile> {
+    let Ok(output) = output.canonicalize() else {
+        return inputs;
+    };
+    inputs
+        .into_iter()
+        .filter(|input| {
+            !input
+                .store
+                .local_file(&input.key)
+                .and_then(|path| path.canonicalize().ok())
+                .is_some_and(|path| path.starts_with(&output))
+        })
+        .collect()
 }

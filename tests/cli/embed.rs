@@ -542,6 +542,7 @@ fn interrupt_exits_130_and_leaves_no_partial_file() {
         .arg(&input)
         .arg("-o")
         .arg(&out)
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
