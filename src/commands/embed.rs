@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::aws::Aws;
 use crate::cli::{ChunkUnitArg, EmbedArgs, PrecisionArg};
-use crate::embed::input::{self, InputFile};
+use crate::embed::input;
 use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, EmbedReport, Embedder, Precision};
 use crate::output::{megabytes, thousands, Printer, Table};
 use crate::ExitStatus;
@@ -65,20 +65,15 @@ pub fn run(
     if let Some(warning) = warning {
         tracing::warn!("{warning}");
     }
-    let fetch = |input: &InputFile| -> Result<Option<Vec<u8>>, EmbedError> {
-        if input.store.local_file(&input.key).is_some() {
-            return Ok(None);
-        }
-        runtime
-            .block_on(input.store.read_range(&input.key, 0..input.size))
-            .map(Some)
-            .map_err(|e| EmbedError::Input {
-                url: input.url(),
-                message: e.to_string(),
-            })
-    };
     let progress = printer.counter("chunks");
-    let report = embed::run(&inputs, &options, &embedder, &fetch, &progress, &cancel)?;
+    let report = embed::run(
+        &inputs,
+        &options,
+        &embedder,
+        runtime.handle(),
+        &progress,
+        &cancel,
+    )?;
     print_report(printer, &report)?;
     Ok(ExitStatus::Success)
 }

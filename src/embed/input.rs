@@ -2,7 +2,7 @@
 //! each one's documents — an id and a text, from Parquet columns or JSON-lines fields, nested
 //! names addressed as `metadata.title`.
 
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -74,36 +74,37 @@ pub struct Columns<'a> {
 
 const BATCH_ROWS: usize = 1024;
 
-/// Reads every document of `input`, handing them on in batches. The whole object is fetched for
-/// S3 inputs (Parquet needs random access); local files are streamed.
+/// Reads every document of `input`, handing them on in batches. JSON lines are streamed (from
+/// S3 too); an S3 Parquet object is fetched whole, since its footer comes first.
 pub fn read_documents(
     input: &InputFile,
-    bytes: Option<Vec<u8>>,
+    runtime: &tokio::runtime::Handle,
     columns: &Columns,
     emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
 ) -> Result<(), EmbedError> {
     let url = input.url();
-    let io = |e: std::io::Error| EmbedError::Input {
+    let storage = |e: crate::storage::StorageError| EmbedError::Input {
         url: url.clone(),
         message: e.to_string(),
     };
-    let Some(bytes) = bytes else {
-        let path = input
-            .store
-            .local_file(&input.key)
-            .ok_or_else(|| EmbedError::Input {
+    match (input.format, input.store.local_file(&input.key)) {
+        (Format::JsonLines, _) => {
+            let reader = input.store.reader(&input.key, runtime).map_err(storage)?;
+            read_json_lines(reader, &url, columns, emit)
+        }
+        (Format::Parquet, Some(path)) => {
+            let file = std::fs::File::open(path).map_err(|e| EmbedError::Input {
                 url: url.clone(),
-                message: "an S3 object must be fetched before it is read".into(),
+                message: e.to_string(),
             })?;
-        let file = std::fs::File::open(path).map_err(io)?;
-        return match input.format {
-            Format::Parquet => read_parquet(file, &url, columns, emit),
-            Format::JsonLines => read_json_lines(Box::new(file), &url, columns, emit),
-        };
-    };
-    match input.format {
-        Format::Parquet => read_parquet(bytes::Bytes::from(bytes), &url, columns, emit),
-        Format::JsonLines => read_json_lines(Box::new(Cursor::new(bytes)), &url, columns, emit),
+            read_parquet(file, &url, columns, emit)
+        }
+        (Format::Parquet, None) => {
+            let bytes = runtime
+                .block_on(input.store.read_range(&input.key, 0..input.size))
+                .map_err(storage)?;
+            read_parquet(bytes::Bytes::from(bytes), &url, columns, emit)
+        }
     }
 }
 

@@ -420,14 +420,11 @@ fn file_metadata(
     .collect()
 }
 
-/// Fetches an S3 input's bytes (None: read the local file directly).
-pub type Fetch<'a> = dyn Fn(&InputFile) -> Result<Option<Vec<u8>>, EmbedError> + Sync + 'a;
-
 pub fn run(
     inputs: &[InputFile],
     options: &EmbedOptions,
     embedder: &Embedder,
-    fetch: &Fetch,
+    runtime: &tokio::runtime::Handle,
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<EmbedReport, EmbedError> {
@@ -476,7 +473,7 @@ pub fn run(
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
         let reader = scope.spawn(|| {
             read_all(
-                inputs, &todo, options, embedder, window, fetch, cancel, read_tx,
+                inputs, &todo, options, embedder, window, runtime, cancel, read_tx,
             )
         });
         let writer = scope.spawn(|| write_all(inputs, options, embedder, write_rx));
@@ -569,7 +566,7 @@ fn read_all(
     options: &EmbedOptions,
     embedder: &Embedder,
     window: usize,
-    fetch: &Fetch,
+    runtime: &tokio::runtime::Handle,
     cancel: &AtomicBool,
     tx: mpsc::SyncSender<ReadMsg>,
 ) -> Result<(), EmbedError> {
@@ -597,7 +594,6 @@ fn read_all(
     for &i in todo {
         let input = &inputs[i];
         send(&tx, ReadMsg::Start(i))?;
-        let bytes = fetch(input)?;
         let mut pending: Vec<Pending> = Vec::new();
         let (mut documents, mut empty) = (0u64, 0u64);
         let flush = |pending: &mut Vec<Pending>| -> Result<(), EmbedError> {
@@ -608,7 +604,7 @@ fn read_all(
             }
             send(&tx, ReadMsg::Window(i, std::mem::take(pending)))
         };
-        input::read_documents(input, bytes, &columns, &mut |docs: Vec<Document>| {
+        input::read_documents(input, runtime, &columns, &mut |docs: Vec<Document>| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(EmbedError::Interrupted);
             }

@@ -134,6 +134,47 @@ impl Store {
         }
     }
 
+    /// A whole object as a blocking stream, for a thread outside the runtime: a local file, or an
+    /// S3 GetObject body pulled chunk by chunk through `runtime`, so memory stays at one chunk
+    /// whatever the object's size.
+    pub fn reader(
+        &self,
+        key: &str,
+        runtime: &tokio::runtime::Handle,
+    ) -> Result<Box<dyn std::io::Read + Send>, StorageError> {
+        match &self.backend {
+            Backend::Local { root } => {
+                let path = root.join(key);
+                let file = std::fs::File::open(&path)
+                    .map_err(|source| StorageError::Local { path, source })?;
+                Ok(Box::new(file))
+            }
+            Backend::S3 {
+                client,
+                bucket,
+                prefix,
+            } => {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                let output = runtime
+                    .block_on(
+                        client
+                            .get_object()
+                            .bucket(bucket)
+                            .key(format!("{prefix}{key}"))
+                            .send(),
+                    )
+                    .map_err(|e| self.s3_error("GetObject", key, e))?;
+                Ok(Box::new(BodyReader {
+                    body: output.body,
+                    runtime: runtime.clone(),
+                    chunk: Default::default(),
+                    url: self.url(key),
+                    counters: self.counters.clone(),
+                }))
+            }
+        }
+    }
+
     /// The file behind a key of a local store (for streaming reads); None on S3.
     pub fn local_file(&self, key: &str) -> Option<PathBuf> {
         match &self.backend {
@@ -336,6 +377,41 @@ fn read_local(path: &Path, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
         .read_to_end(&mut bytes)
         .map_err(io)?;
     Ok(bytes)
+}
+
+/// An S3 object body read synchronously, one network chunk at a time.
+struct BodyReader {
+    body: aws_sdk_s3::primitives::ByteStream,
+    runtime: tokio::runtime::Handle,
+    chunk: std::io::Cursor<bytes::Bytes>,
+    url: String,
+    counters: Arc<Counters>,
+}
+
+impl std::io::Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.chunk.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            match self.runtime.block_on(self.body.next()) {
+                None => return Ok(0),
+                Some(Ok(bytes)) => {
+                    self.counters
+                        .bytes_read
+                        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    self.chunk = std::io::Cursor::new(bytes);
+                }
+                Some(Err(e)) => {
+                    return Err(std::io::Error::other(format!(
+                        "GetObject {}: {e}",
+                        self.url
+                    )))
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

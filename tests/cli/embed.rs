@@ -470,15 +470,25 @@ fn s3_inputs_are_read_from_a_prefix() {
             )
         })
         .collect();
+    let dir = tmp();
+    let parquet = dir.path().join("part-2.parquet");
+    py_json(
+        r#"
+import json, sys, pyarrow as pa, pyarrow.parquet as pq
+pq.write_table(pa.table({"id": [f"d{i}" for i in range(4)], "text": [f"text {i}" for i in range(4)]}), sys.argv[1])
+print(json.dumps(True))
+"#,
+        &[&parquet],
+    );
     moto.put(
         "corpus",
         &[
             raw("docs/part-0.jsonl.zst", &zstd(jsonl.as_bytes())),
             raw("docs/part-1.jsonl", jsonl.as_bytes()),
+            raw("docs/part-2.parquet", &std::fs::read(&parquet).unwrap()),
             raw("docs/_SUCCESS", b""),
         ],
     );
-    let dir = tmp();
     let out = dir.path().join("out");
     let run = moto
         .lakeops()
@@ -502,8 +512,12 @@ fn s3_inputs_are_read_from_a_prefix() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert_eq!(crate::common::summary(&run.stdout)["chunks"], 8);
-    for part in ["part-0", "part-1"] {
+    assert_eq!(crate::common::summary(&run.stdout)["chunks"], 12);
+    for (part, ext) in [
+        ("part-0", ".jsonl.zst"),
+        ("part-1", ".jsonl"),
+        ("part-2", ".parquet"),
+    ] {
         let got = read_output(&out.join(format!("{part}.parquet")));
         let ids: Vec<&str> = got["data"]
             .as_array()
@@ -514,14 +528,7 @@ fn s3_inputs_are_read_from_a_prefix() {
         assert_eq!(ids, ["d0", "d1", "d2", "d3"]);
         assert_eq!(
             got["kv"]["lakeops.embed.source"],
-            format!(
-                "s3://corpus/docs/{part}{}",
-                if part == "part-0" {
-                    ".jsonl.zst"
-                } else {
-                    ".jsonl"
-                }
-            )
+            format!("s3://corpus/docs/{part}{ext}")
         );
     }
 }
