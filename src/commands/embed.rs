@@ -78,14 +78,6 @@ pub fn run(
     Ok(ExitStatus::Success)
 }
 
-fn per_second(count: u64, seconds: f64) -> String {
-    if seconds > 0.0 {
-        format!("{:.1}", count as f64 / seconds)
-    } else {
-        "-".into()
-    }
-}
-
 fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> {
     if printer.json() {
         for input in &report.inputs {
@@ -117,15 +109,15 @@ fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> 
     }
     let mut text = table.render();
     text.push_str(&format!(
-        "{} documents ({} without text): {} chunks, {} tokens in {:.2} s — {} chunks/s, {} tokens/s \
+        "{} documents ({} without text): {} chunks, {} tokens in {:.2} s — {:.1} chunks/s, {} tokens/s \
          on {} ({}, {}, {} dims; encoder {:.2} s)\n",
         thousands(report.documents),
         thousands(report.empty_documents),
         thousands(report.chunks),
         thousands(report.tokens),
         report.seconds,
-        per_second(report.chunks, report.seconds),
-        per_second(report.tokens, report.seconds),
+        report.chunks_per_second,
+        thousands(report.tokens_per_second.round() as u64),
         report.device,
         report.dtype,
         report.model,

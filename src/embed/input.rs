@@ -488,6 +488,9 @@ pub async fn discover(
                     matched
                 };
                 for path in paths {
+                    // Absolute, so that the URLs in reports and in the files' metadata (the
+                    // resume key) do not depend on the working directory.
+                    let path = path.canonicalize().unwrap_or(path);
                     if path.is_dir() {
                         let found = walk(Arc::new(Store::local(&path))).await?;
                         if found.is_empty() {

@@ -159,6 +159,8 @@ pub struct EmbedReport {
     pub chunks: u64,
     pub tokens: u64,
     pub seconds: f64,
+    pub chunks_per_second: f64,
+    pub tokens_per_second: f64,
     /// Time spent in the encoder (the device), so users can see what bounds the run.
     pub encoder_seconds: f64,
 }
@@ -538,6 +540,14 @@ pub fn run(
     })?;
     progress.finish();
     let sum = |f: fn(&InputReport) -> u64| reports.iter().map(f).sum::<u64>();
+    let seconds = started.elapsed().as_secs_f64();
+    let rate = |n: u64| {
+        if seconds > 0.0 {
+            n as f64 / seconds
+        } else {
+            0.0
+        }
+    };
     Ok(EmbedReport {
         model: embedder.model.name.clone(),
         dimension: embedder.model.dim(),
@@ -547,8 +557,10 @@ pub fn run(
         empty_documents,
         chunks: sum(|r| r.chunks),
         tokens: sum(|r| r.tokens),
+        chunks_per_second: rate(sum(|r| r.chunks)),
+        tokens_per_second: rate(sum(|r| r.tokens)),
         inputs: reports,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
         encoder_seconds,
     })
 }

@@ -123,6 +123,8 @@ fn matches_reference(model: &Path, reference_file: &str, dim: usize) {
     assert_eq!(summary["empty_documents"], empty);
     assert_eq!(summary["chunks"], cases.len() - empty);
     assert_eq!(summary["device"], "cpu");
+    let rate = summary["chunks"].as_f64().unwrap() / summary["seconds"].as_f64().unwrap();
+    assert!((summary["chunks_per_second"].as_f64().unwrap() - rate).abs() <= rate * 1e-6);
     let tokens: u64 = cases
         .iter()
         .filter(|c| !c["text"].as_str().unwrap().trim().is_empty())
