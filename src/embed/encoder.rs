@@ -33,9 +33,7 @@ impl Norm {
     }
 
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let dtype = x.dtype();
-        candle_nn::ops::layer_norm(&x.to_dtype(DType::F32)?, &self.weight, &self.bias, self.eps)?
-            .to_dtype(dtype)
+        ops::layer_norm(x, &self.weight, &self.bias, self.eps)
     }
 }
 

@@ -284,7 +284,9 @@ fn read_json_lines(
         }
         let record: serde_json::Value =
             serde_json::from_slice(content).map_err(|e| at(number, format!("not JSON: {e}")))?;
-        let text = match lookup(&record, columns.text) {
+        let field = lookup(&record, columns.text);
+        seen_text |= field.is_some();
+        let text = match field {
             None | Some(serde_json::Value::Null) => None,
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(other) => {
@@ -298,7 +300,6 @@ fn read_json_lines(
                 ))
             }
         };
-        seen_text |= lookup(&record, columns.text).is_some();
         let id = match columns.id {
             None => row.to_string(),
             Some(field) => match lookup(&record, field) {

@@ -293,22 +293,16 @@ impl Embedder {
 
     /// Token ids as sentence-transformers makes them (stripped, optionally lowercased, truncated).
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>, EmbedError> {
-        let prepared: Vec<String> = texts
-            .iter()
-            .map(|t| {
-                let t = t.trim();
-                if self.model.lowercase {
-                    t.to_lowercase()
-                } else {
-                    t.to_owned()
-                }
-            })
-            .collect();
-        let encodings = self
-            .model
-            .tokenizer
-            .encode_batch_fast(prepared, true)
-            .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
+        let tokenizer = &self.model.tokenizer;
+        let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
+        // Only lowercasing models need copies of the texts.
+        let encodings = if self.model.lowercase {
+            let lowered: Vec<String> = trimmed.iter().map(|t| t.to_lowercase()).collect();
+            tokenizer.encode_batch_fast(lowered, true)
+        } else {
+            tokenizer.encode_batch_fast(trimmed, true)
+        }
+        .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
         Ok(encodings
             .into_iter()
             .map(|e| e.get_ids().to_vec())

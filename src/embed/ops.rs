@@ -123,16 +123,14 @@ impl AddNorm {
 
     fn forward_generic(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
         let sum = (x.broadcast_add(&self.bias)? + residual)?;
-        let dtype = sum.dtype();
-        // LayerNorm weights are kept in f32: the statistics are computed in f32.
-        candle_nn::ops::layer_norm(
-            &sum.to_dtype(self.weight.dtype())?,
-            &self.weight,
-            &self.beta,
-            self.eps,
-        )?
-        .to_dtype(dtype)
+        layer_norm(&sum, &self.weight, &self.beta, self.eps)
     }
+}
+
+/// LayerNorm with its statistics in the weights' dtype (f32, as the encoder loads them), the
+/// result back in the input's dtype.
+pub fn layer_norm(x: &Tensor, weight: &Tensor, beta: &Tensor, eps: f32) -> Result<Tensor> {
+    candle_nn::ops::layer_norm(&x.to_dtype(weight.dtype())?, weight, beta, eps)?.to_dtype(x.dtype())
 }
 
 struct AddNormOp {
