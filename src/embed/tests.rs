@@ -107,11 +107,20 @@ fn relative_position_buckets_follow_the_mpnet_thresholds() {
     assert_eq!(table, vec![0, 17, 18, 1, 0, 17, 2, 1, 0]);
 }
 
+/// The random-weight MPNet behind reference-tiny-mpnet.jsonl. No weights are tracked in git:
+/// scripts/fetch-models.sh copies it into $LAKEOPS_TEST_MODELS (./.ci/run does); without that
+/// variable, the team's shared fixtures next to the repository are used.
 fn tiny_model() -> String {
-    fixtures()
-        .join("embed/tiny-mpnet")
-        .to_string_lossy()
-        .into_owned()
+    let dir = match std::env::var_os("LAKEOPS_TEST_MODELS") {
+        Some(models) => PathBuf::from(models).join("tiny-mpnet"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/embed/tiny-mpnet"),
+    };
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "{} is missing: run scripts/fetch-models.sh DIR and set LAKEOPS_TEST_MODELS=DIR",
+        dir.display()
+    );
+    dir.to_string_lossy().into_owned()
 }
 
 fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
@@ -247,7 +256,7 @@ fn a_padded_batch_equals_one_at_a_time() {
 }
 
 fn model_copy(dir: &Path) -> PathBuf {
-    let src = fixtures().join("embed/tiny-mpnet");
+    let src = PathBuf::from(tiny_model());
     let dst = dir.join("model");
     std::fs::create_dir_all(dst.join("1_Pooling")).unwrap();
     for entry in std::fs::read_dir(&src).unwrap() {

@@ -14,8 +14,20 @@ fn fixtures() -> PathBuf {
     repo_root().join("tests/fixtures")
 }
 
+/// The random-weight MPNet behind reference-tiny-mpnet.jsonl. No weights are tracked in git:
+/// scripts/fetch-models.sh copies it into $LAKEOPS_TEST_MODELS (./.ci/run does); without that
+/// variable, the team's shared fixtures next to the repository are used.
 fn tiny_model() -> PathBuf {
-    fixtures().join("embed/tiny-mpnet")
+    let dir = match std::env::var_os("LAKEOPS_TEST_MODELS") {
+        Some(models) => PathBuf::from(models).join("tiny-mpnet"),
+        None => repo_root().join("../shared/fixtures/embed/tiny-mpnet"),
+    };
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "{} is missing: run scripts/fetch-models.sh DIR and set LAKEOPS_TEST_MODELS=DIR",
+        dir.display()
+    );
+    dir
 }
 
 /// A real model fetched by `.ci/run` (scripts/fetch-models.sh) into $LAKEOPS_TEST_MODELS.
