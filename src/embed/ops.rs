@@ -26,17 +26,23 @@ fn fusable(tensors: &[&Tensor]) -> bool {
         .all(|t| t.device().is_cpu() && t.dtype() == DType::F32)
 }
 
-/// `gelu_erf(x + bias)` over the last dimension.
-pub fn bias_gelu(x: &Tensor, bias: &Tensor) -> Result<Tensor> {
-    if !fusable(&[x, bias]) {
-        return bias_gelu_generic(x, bias);
+/// `gelu_erf(x + bias)` over the last dimension (`gelu_erf(x)` when the bias was folded into the
+/// projection).
+pub fn bias_gelu(x: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
+    match bias {
+        Some(bias) if fusable(&[x, bias]) => {
+            let bias = bias.to_vec1::<f32>()?;
+            x.contiguous()?.apply_op1_no_bwd(&BiasGelu(bias))
+        }
+        _ => bias_gelu_generic(x, bias),
     }
-    let bias = bias.to_vec1::<f32>()?;
-    x.contiguous()?.apply_op1_no_bwd(&BiasGelu(bias))
 }
 
-fn bias_gelu_generic(x: &Tensor, bias: &Tensor) -> Result<Tensor> {
-    x.broadcast_add(bias)?.gelu_erf()
+fn bias_gelu_generic(x: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
+    match bias {
+        Some(bias) => x.broadcast_add(bias)?.gelu_erf(),
+        None => x.gelu_erf(),
+    }
 }
 
 struct BiasGelu(Vec<f32>);
@@ -98,9 +104,10 @@ fn exp(x: f32) -> f32 {
     }
 }
 
-/// The post-LN residual block: `LayerNorm(x + bias + residual)`, statistics in f32.
+/// The post-LN residual block: `LayerNorm(x + bias + residual)`, statistics in f32. No bias when
+/// it was folded into the projection.
 pub struct AddNorm {
-    pub bias: Tensor,
+    pub bias: Option<Tensor>,
     pub weight: Tensor,
     pub beta: Tensor,
     pub eps: f32,
@@ -108,11 +115,12 @@ pub struct AddNorm {
 
 impl AddNorm {
     pub fn forward(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
-        if !fusable(&[x, residual, &self.bias, &self.weight, &self.beta]) {
-            return self.forward_generic(x, residual);
-        }
+        let bias = match &self.bias {
+            Some(bias) if fusable(&[x, residual, bias, &self.weight, &self.beta]) => bias,
+            _ => return self.forward_generic(x, residual),
+        };
         let op = AddNormOp {
-            bias: self.bias.to_vec1()?,
+            bias: bias.to_vec1()?,
             weight: self.weight.to_vec1()?,
             beta: self.beta.to_vec1()?,
             eps: self.eps,
@@ -122,7 +130,10 @@ impl AddNorm {
     }
 
     fn forward_generic(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
-        let sum = (x.broadcast_add(&self.bias)? + residual)?;
+        let sum = match &self.bias {
+            Some(bias) => (x.broadcast_add(bias)? + residual)?,
+            None => (x + residual)?,
+        };
         layer_norm(&sum, &self.weight, &self.beta, self.eps)
     }
 }
@@ -193,10 +204,11 @@ impl Heads {
 
 /// `[B, L, 3·H·D]` fused projections (+ bias) to q, k and v, contiguous per head for the
 /// attention GEMMs, q scaled by `scale`.
-pub fn split_heads(qkv: &Tensor, bias: &Tensor, heads: usize, scale: f64) -> Result<Heads> {
-    if !fusable(&[qkv, bias]) {
-        return split_heads_generic(qkv, bias, heads, scale);
-    }
+pub fn split_heads(qkv: &Tensor, bias: Option<&Tensor>, heads: usize, scale: f64) -> Result<Heads> {
+    let bias = match bias {
+        Some(bias) if fusable(&[qkv, bias]) => bias,
+        _ => return split_heads_generic(qkv, bias, heads, scale),
+    };
     let (rows, len, width) = qkv.dims3()?;
     let head_dim = width / 3 / heads;
     let op = SplitHeads {
@@ -210,10 +222,18 @@ pub fn split_heads(qkv: &Tensor, bias: &Tensor, heads: usize, scale: f64) -> Res
     Ok(Heads::Packed(qkv.contiguous()?.apply_op1_no_bwd(&op)?))
 }
 
-fn split_heads_generic(qkv: &Tensor, bias: &Tensor, heads: usize, scale: f64) -> Result<Heads> {
+fn split_heads_generic(
+    qkv: &Tensor,
+    bias: Option<&Tensor>,
+    heads: usize,
+    scale: f64,
+) -> Result<Heads> {
     let (rows, len, width) = qkv.dims3()?;
+    let qkv = match bias {
+        Some(bias) => qkv.broadcast_add(bias)?,
+        None => qkv.clone(),
+    };
     let split = qkv
-        .broadcast_add(bias)?
         .reshape((rows, len, 3, heads, width / 3 / heads))?
         .permute((2, 0, 3, 1, 4))?
         .contiguous()?;
@@ -267,9 +287,24 @@ impl CustomOp1 for SplitHeads {
     }
 }
 
+/// The dtype the attention bias is built in, and so the scores' storage dtype. On the CPU it is
+/// f32: the fused kernel wants it, and candle's CPU softmax would also sum in f16. On a GPU it is
+/// the model dtype, as in PyTorch: the [B, H, L, L] scores are the largest tensors of the forward
+/// pass, and holding them in f32 cost three extra passes over them per layer (two casts and a
+/// wider add), which measured 0.78× sentence-transformers on an H100; candle's CUDA softmax
+/// accumulates in f32 whatever the storage.
+pub fn attention_bias_dtype(device: &candle_core::Device, dtype: DType) -> DType {
+    if device.is_cpu() {
+        DType::F32
+    } else {
+        dtype
+    }
+}
+
 /// Self-attention over split heads: `softmax(q·kᵀ + bias)·v` per head, heads merged back to
-/// `[B·L, H·D]` in `dtype`. `bias` (f32) broadcasts over heads and queries: `[B, 1, 1, L]` or
-/// `[B, H, L, L]`. The scores are softmaxed in f32.
+/// `[B·L, H·D]` in `dtype`. `bias` broadcasts over heads and queries: `[B, 1, 1, L]` or
+/// `[B, H, L, L]`; the scores are stored in its dtype (see [`attention_bias_dtype`]) and softmax
+/// always accumulates in f32.
 pub fn attention(heads: &Heads, bias: &Tensor, dtype: DType) -> Result<Tensor> {
     let packed = match heads {
         Heads::Packed(packed) if fusable(&[packed, bias]) => packed,
@@ -309,7 +344,6 @@ fn attention_generic(
     dtype: DType,
 ) -> Result<Tensor> {
     let (rows, heads, len, dim) = q.dims4()?;
-    // The bias is f32 (built so), so the scores are softmaxed in f32 whatever the model dtype.
     let scores = q.matmul(&k.t()?)?.to_dtype(bias.dtype())?;
     candle_nn::ops::softmax_last_dim(&scores.broadcast_add(bias)?)?
         .to_dtype(dtype)?
@@ -535,8 +569,8 @@ mod tests {
     fn bias_gelu_matches_candle() {
         let x = random(&[2, 5, 16], 1);
         let bias = random(&[16], 2);
-        let fused = bias_gelu(&x, &bias).unwrap();
-        let reference = bias_gelu_generic(&x, &bias).unwrap();
+        let fused = bias_gelu(&x, Some(&bias)).unwrap();
+        let reference = bias_gelu_generic(&x, Some(&bias)).unwrap();
         assert!(max_diff(&fused, &reference) < 1e-5);
     }
 
@@ -545,7 +579,7 @@ mod tests {
         let x = random(&[2, 5, 16], 3);
         let residual = random(&[2, 5, 16], 4);
         let norm = AddNorm {
-            bias: random(&[16], 5),
+            bias: Some(random(&[16], 5)),
             weight: random(&[16], 6),
             beta: random(&[16], 7),
             eps: 1e-5,
@@ -563,16 +597,16 @@ mod tests {
             let (q, k, v) = heads.separate().unwrap();
             Tensor::stack(&[q, k, v], 0).unwrap()
         };
-        let fused = stack(split_heads(&qkv, &bias, 4, 0.125).unwrap());
+        let fused = stack(split_heads(&qkv, Some(&bias), 4, 0.125).unwrap());
         assert_eq!(fused.dims(), &[3, 2, 4, 7, 8]);
-        let reference = stack(split_heads_generic(&qkv, &bias, 4, 0.125).unwrap());
+        let reference = stack(split_heads_generic(&qkv, Some(&bias), 4, 0.125).unwrap());
         assert!(max_diff(&fused, &reference) < 1e-6);
     }
 
     #[test]
     fn attention_matches_candle_for_both_bias_shapes() {
         let qkv = random(&[2, 5, 3 * 3 * 4], 10);
-        let heads = split_heads(&qkv, &random(&[36], 11), 3, 0.5).unwrap();
+        let heads = split_heads(&qkv, Some(&random(&[36], 11)), 3, 0.5).unwrap();
         for bias in [random(&[2, 1, 1, 5], 12), random(&[2, 3, 5, 5], 13)] {
             let fused = attention(&heads, &bias, DType::F32).unwrap();
             assert_eq!(fused.dims(), &[10, 12]);

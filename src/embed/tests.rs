@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::chunk::{Chars, Splitter};
-use super::encoder::{relative_bucket, relative_buckets};
+use super::encoder::{relative_bucket, relative_buckets, Encoder};
 use super::model::ModelDir;
 use super::*;
 
@@ -252,6 +252,27 @@ fn a_padded_batch_equals_one_at_a_time() {
             .map(|(a, b)| (a - b).abs())
             .fold(0f32, f32::max);
         assert!(diff < 1e-5, "{text:?}: max abs diff {diff}");
+    }
+}
+
+/// Biases folded into the GEMMs (the GPU path) give what the fused CPU kernels give.
+#[test]
+fn folded_biases_equal_separate_ones() {
+    let model = ModelDir::open(&tiny_model(), None).unwrap();
+    let device = candle_core::Device::Cpu;
+    let dtype = candle_core::DType::F32;
+    let separate = Encoder::load_with(&model, dtype, &device, false).unwrap();
+    let folded = Encoder::load_with(&model, dtype, &device, true).unwrap();
+    let batch: [&[u32]; 3] = [&[0, 2023, 2003, 2], &[0, 7, 8, 9, 10, 11, 12, 2], &[0, 2]];
+    let a = separate.embed(&batch).unwrap();
+    let b = folded.embed(&batch).unwrap();
+    for (a, b) in a.iter().zip(&b) {
+        let diff = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(diff < 1e-5, "max abs diff {diff}");
     }
 }
 
