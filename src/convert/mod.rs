@@ -234,13 +234,7 @@ pub fn resolve_schema(
 }
 
 fn total_input_bytes(inputs: &[Input]) -> Option<u64> {
-    inputs
-        .iter()
-        .map(|input| match input {
-            Input::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
-            Input::Stdin => None,
-        })
-        .sum()
+    inputs.iter().map(Input::size).sum()
 }
 
 pub fn run(
@@ -293,7 +287,7 @@ pub fn run(
                         }
                         let opened = match planned.input {
                             Input::Stdin => stdin.lock().expect("no panics while held").take(),
-                            Input::Path(_) => None,
+                            Input::Path(_) | Input::Object(_) => None,
                         };
                         let outcome = convert_input(
                             planned, opened, &context, &options, &job_tx, &stop, threads, progress,

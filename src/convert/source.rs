@@ -7,11 +7,39 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::storage::Found;
+
 /// Where records come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Input {
     Path(PathBuf),
     Stdin,
+    /// An S3 object, streamed through the runtime's connection pool.
+    Object(Arc<Object>),
+}
+
+pub struct Object {
+    pub found: Found,
+    pub runtime: tokio::runtime::Handle,
+}
+
+impl Eq for Input {}
+
+impl PartialEq for Input {
+    fn eq(&self, other: &Input) -> bool {
+        match (self, other) {
+            (Input::Path(a), Input::Path(b)) => a == b,
+            (Input::Stdin, Input::Stdin) => true,
+            (Input::Object(a), Input::Object(b)) => a.found.url() == b.found.url(),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.display_name())
+    }
 }
 
 impl Input {
@@ -19,6 +47,7 @@ impl Input {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Stdin => "-".to_owned(),
+            Input::Object(object) => object.found.url(),
         }
     }
 
@@ -27,6 +56,16 @@ impl Input {
         match self {
             Input::Path(p) => stem_of(p),
             Input::Stdin => "stdin".to_owned(),
+            Input::Object(object) => stem_of(Path::new(object.found.name())),
+        }
+    }
+
+    /// Stored (compressed) size, when known without reading.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Input::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Stdin => None,
+            Input::Object(object) => Some(object.found.size),
         }
     }
 }
@@ -130,6 +169,11 @@ pub fn open(input: &Input) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match input {
         Input::Path(path) => Box::new(File::open(path)?),
         Input::Stdin => Box::new(io::stdin()),
+        Input::Object(object) => object
+            .found
+            .store
+            .reader(&object.found.key, &object.runtime)
+            .map_err(io::Error::other)?,
     };
     open_reader(raw)
 }

@@ -14,7 +14,8 @@ use parquet::arrow::ProjectionMask;
 
 use super::EmbedError;
 use crate::convert::source::{line_content, open_reader};
-use crate::storage::Store;
+use crate::storage::discover::Accept;
+use crate::storage::{self, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -357,172 +358,40 @@ fn strip_extensions(name: &str) -> &str {
     stem
 }
 
-fn hidden(key: &str) -> bool {
-    key.split('/').any(|part| part.starts_with(['.', '_']))
-}
-
-/// Every input under a store's root (all levels), in key order; a directory's layout is
-/// mirrored in the output.
-async fn walk(store: Arc<Store>) -> Result<Vec<InputFile>, EmbedError> {
-    let mut found = Vec::new();
-    let mut prefixes = vec![String::new()];
-    while let Some(prefix) = prefixes.pop() {
-        let level = store
-            .list_level(&prefix)
-            .await
-            .map_err(|e| EmbedError::Input {
-                url: store.url(&prefix),
-                message: e.to_string(),
-            })?;
-        prefixes.extend(level.prefixes.into_iter().filter(|p| !hidden(p)));
-        for object in level.objects {
-            let Some(format) = Format::of(&object.key) else {
-                continue;
-            };
-            if hidden(&object.key) {
-                continue;
-            }
-            found.push(InputFile {
-                store: store.clone(),
-                output_stem: strip_extensions(&object.key).to_owned(),
-                key: object.key,
-                size: object.size,
-                tag: object.tag,
-                format,
-            });
-        }
-    }
-    found.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(found)
-}
-
-/// One named object: found by listing its parent.
-async fn single(store: Arc<Store>, name: &str, url: &str) -> Result<InputFile, EmbedError> {
-    let level = store.list_level("").await.map_err(|e| EmbedError::Input {
-        url: url.to_owned(),
-        message: e.to_string(),
-    })?;
-    let object = level
-        .objects
-        .into_iter()
-        .find(|o| o.key == name)
-        .ok_or_else(|| EmbedError::Input {
-            url: url.to_owned(),
-            message: "no such file or object".into(),
-        })?;
-    let format = Format::of(name).ok_or_else(|| EmbedError::Input {
-        url: url.to_owned(),
-        message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
-                  *.json, *.ndjson, optionally .zst or .gz)"
-            .into(),
-    })?;
-    Ok(InputFile {
-        store,
-        output_stem: strip_extensions(name).to_owned(),
-        key: object.key,
-        size: object.size,
-        tag: object.tag,
-        format,
-    })
-}
-
 /// Expands the command-line inputs: local files, directories (recursively) and globs, s3://
 /// objects and prefixes. `s3` is needed only when an s3:// input is given.
 pub async fn discover(
     args: &[String],
     s3: Option<&aws_sdk_s3::Client>,
 ) -> Result<Vec<InputFile>, EmbedError> {
-    use crate::storage::Location;
+    let accept = Accept {
+        is_input: &|key| Format::of(key).is_some(),
+        description: "inputs (*.parquet, or JSON lines: *.jsonl, *.json, *.ndjson, optionally \
+                      .zst or .gz)",
+    };
     let mut inputs = Vec::new();
     for arg in args {
-        let invalid = |e: crate::storage::StorageError| EmbedError::Input {
-            url: arg.clone(),
-            message: e.to_string(),
-        };
-        match Location::parse(arg).map_err(invalid)? {
-            Location::S3 { bucket, prefix } => {
-                let client = s3.ok_or_else(|| EmbedError::Input {
-                    url: arg.clone(),
-                    message: "S3 is not configured".into(),
-                })?;
-                let store = Arc::new(Store::s3(client.clone(), bucket.clone(), prefix.clone()));
-                let found = walk(store).await?;
-                if !found.is_empty() || arg.ends_with('/') {
-                    if found.is_empty() {
-                        return Err(EmbedError::Input {
-                            url: arg.clone(),
-                            message: "no inputs under this prefix".into(),
-                        });
-                    }
-                    inputs.extend(found);
-                    continue;
-                }
-                let key = prefix.trim_end_matches('/');
-                let (parent, name) = key.rsplit_once('/').unwrap_or(("", key));
-                let parent = if parent.is_empty() {
-                    String::new()
-                } else {
-                    format!("{parent}/")
-                };
-                let store = Arc::new(Store::s3(client.clone(), bucket, parent));
-                inputs.push(single(store, name, arg).await?);
-            }
-            Location::Local(path) => {
-                let paths = if path.exists() || !arg.contains(['*', '?', '[']) {
-                    vec![path]
-                } else {
-                    let mut matched: Vec<_> = glob::glob(arg)
-                        .map_err(|e| EmbedError::Input {
-                            url: arg.clone(),
-                            message: format!("bad glob pattern: {e}"),
-                        })?
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .collect();
-                    matched.sort();
-                    if matched.is_empty() {
-                        return Err(EmbedError::Input {
-                            url: arg.clone(),
-                            message: "the pattern matches no files".into(),
-                        });
-                    }
-                    matched
-                };
-                for path in paths {
-                    // Absolute, so that the URLs in reports and in the files' metadata (the
-                    // resume key) do not depend on the working directory.
-                    let path = path.canonicalize().unwrap_or(path);
-                    if path.is_dir() {
-                        let found = walk(Arc::new(Store::local(&path))).await?;
-                        if found.is_empty() {
-                            return Err(EmbedError::Input {
-                                url: path.display().to_string(),
-                                message: "no inputs in this directory (*.parquet, *.jsonl, \
-                                          *.json, *.ndjson, optionally .zst or .gz)"
-                                    .into(),
-                            });
-                        }
-                        inputs.extend(found);
-                    } else {
-                        let parent = path
-                            .parent()
-                            .filter(|p| !p.as_os_str().is_empty())
-                            .unwrap_or(Path::new("."));
-                        let name = path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        inputs.push(
-                            single(
-                                Arc::new(Store::local(parent)),
-                                &name,
-                                &path.display().to_string(),
-                            )
-                            .await?,
-                        );
-                    }
-                }
-            }
+        let found = storage::discover(arg, s3, &accept)
+            .await
+            .map_err(|e| EmbedError::Input {
+                url: e.url,
+                message: e.message,
+            })?;
+        for found in found {
+            let format = Format::of(&found.key).ok_or_else(|| EmbedError::Input {
+                url: found.url(),
+                message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
+                          *.json, *.ndjson, optionally .zst or .gz)"
+                    .into(),
+            })?;
+            inputs.push(InputFile {
+                output_stem: strip_extensions(&found.key).to_owned(),
+                store: found.store,
+                key: found.key,
+                size: found.size,
+                tag: found.tag,
+                format,
+            });
         }
     }
     let mut seen = std::collections::HashMap::new();

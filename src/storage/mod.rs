@@ -4,10 +4,16 @@
 //!
 //! Keys handed out and taken in are relative to the store's root and always use `/`.
 
+pub mod discover;
+pub mod write;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+pub use discover::{discover, Found};
+pub use write::{ObjectWriter, Unpublished, UploadSettings};
 
 /// A parsed location: `s3://bucket/prefix` or a local path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,30 +155,89 @@ impl Store {
                     .map_err(|source| StorageError::Local { path, source })?;
                 Ok(Box::new(file))
             }
+            Backend::S3 { .. } => {
+                let (body, etag, total) = runtime.block_on(self.get_stream(key, 0, None))?;
+                Ok(Box::new(BodyReader {
+                    store: self.clone(),
+                    key: key.to_owned(),
+                    etag,
+                    body,
+                    offset: 0,
+                    total,
+                    retries: 0,
+                    runtime: runtime.clone(),
+                    chunk: Default::default(),
+                }))
+            }
+        }
+    }
+
+    /// A GetObject from `offset` on, as a stream; with `etag`, only of that version of the object
+    /// (a changed object fails instead of splicing two versions together).
+    async fn get_stream(
+        &self,
+        key: &str,
+        offset: u64,
+        etag: Option<&str>,
+    ) -> Result<(aws_sdk_s3::primitives::ByteStream, Option<String>, Option<u64>), StorageError>
+    {
+        let Backend::S3 {
+            client,
+            bucket,
+            prefix,
+        } = &self.backend
+        else {
+            unreachable!("only called for S3 stores")
+        };
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let output = client
+            .get_object()
+            .bucket(bucket)
+            .key(format!("{prefix}{key}"))
+            .set_range((offset > 0).then(|| format!("bytes={offset}-")))
+            .set_if_match(etag.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| self.s3_error("GetObject", key, e))?;
+        let etag = output.e_tag().map(str::to_owned);
+        let total = output
+            .content_length()
+            .and_then(|len| u64::try_from(len).ok())
+            .map(|len| offset + len);
+        Ok((output.body, etag, total))
+    }
+
+    /// Whether an object exists (HeadObject on S3).
+    pub async fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        match &self.backend {
+            Backend::Local { root } => Ok(root.join(key).is_file()),
             Backend::S3 {
                 client,
                 bucket,
                 prefix,
             } => {
                 self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                let output = runtime
-                    .block_on(
-                        client
-                            .get_object()
-                            .bucket(bucket)
-                            .key(format!("{prefix}{key}"))
-                            .send(),
-                    )
-                    .map_err(|e| self.s3_error("GetObject", key, e))?;
-                Ok(Box::new(BodyReader {
-                    body: output.body,
-                    runtime: runtime.clone(),
-                    chunk: Default::default(),
-                    url: self.url(key),
-                    counters: self.counters.clone(),
-                }))
+                match client
+                    .head_object()
+                    .bucket(bucket)
+                    .key(format!("{prefix}{key}"))
+                    .send()
+                    .await
+                {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
+                    Err(e) => Err(self.s3_error("HeadObject", key, e)),
+                }
             }
         }
+    }
+
+    /// A whole (small) object.
+    pub async fn read_all(&self, key: &str, size: u64) -> Result<Vec<u8>, StorageError> {
+        if size == 0 {
+            return Ok(Vec::new());
+        }
+        self.read_range(key, 0..size).await
     }
 
     /// The file behind a key of a local store (for streaming reads); None on S3.
@@ -301,20 +366,32 @@ impl Store {
         else {
             unreachable!("only called for S3 stores")
         };
-        let output = client
-            .get_object()
-            .bucket(bucket)
-            .key(format!("{prefix}{key}"))
-            .range(range)
-            .send()
-            .await
-            .map_err(|e| self.s3_error("GetObject", key, e))?;
-        let body = output.body.collect().await.map_err(|e| StorageError::S3 {
-            operation: "GetObject",
-            url: self.url(key),
-            message: e.to_string(),
-        })?;
-        Ok(body.into_bytes().to_vec())
+        let mut retries = 0;
+        loop {
+            let output = client
+                .get_object()
+                .bucket(bucket)
+                .key(format!("{prefix}{key}"))
+                .range(range.clone())
+                .send()
+                .await
+                .map_err(|e| self.s3_error("GetObject", key, e))?;
+            match output.body.collect().await {
+                Ok(body) => return Ok(body.into_bytes().to_vec()),
+                Err(e) if retries < BODY_RETRIES => {
+                    retries += 1;
+                    tracing::debug!("GetObject {}: {e}; retry {retries}", self.url(key));
+                    tokio::time::sleep(body_backoff(retries)).await;
+                }
+                Err(e) => {
+                    return Err(StorageError::S3 {
+                        operation: "GetObject",
+                        url: self.url(key),
+                        message: e.to_string(),
+                    })
+                }
+            }
+        }
     }
 
     fn s3_error<E>(
@@ -379,13 +456,28 @@ fn read_local(path: &Path, range: Range<u64>) -> Result<Vec<u8>, StorageError> {
     Ok(bytes)
 }
 
-/// An S3 object body read synchronously, one network chunk at a time.
+/// Times a body stream that broke (connection reset, timeout) is picked up again where it broke,
+/// per object. The SDK retries whole requests; it cannot retry a body already being read.
+const BODY_RETRIES: u32 = 10;
+
+fn body_backoff(retry: u32) -> std::time::Duration {
+    std::time::Duration::from_millis((100u64 << retry.min(6)).min(5_000))
+}
+
+/// An S3 object body read synchronously, one network chunk at a time. A broken stream is resumed
+/// with a ranged GetObject from the first byte not yet read, pinned to the object's ETag.
 struct BodyReader {
+    store: Store,
+    key: String,
+    etag: Option<String>,
     body: aws_sdk_s3::primitives::ByteStream,
+    /// Bytes of the object received so far.
+    offset: u64,
+    /// The object's size, from the first response: a body that ends before it broke.
+    total: Option<u64>,
+    retries: u32,
     runtime: tokio::runtime::Handle,
     chunk: std::io::Cursor<bytes::Bytes>,
-    url: String,
-    counters: Arc<Counters>,
 }
 
 impl std::io::Read for BodyReader {
@@ -396,21 +488,56 @@ impl std::io::Read for BodyReader {
                 return Ok(n);
             }
             match self.runtime.block_on(self.body.next()) {
-                None => return Ok(0),
+                None if self.total.is_none_or(|total| self.offset >= total) => return Ok(0),
+                None => self.resume(format!(
+                    "the body ended at byte {} of {}",
+                    self.offset,
+                    self.total.unwrap_or_default()
+                ))?,
                 Some(Ok(bytes)) => {
-                    self.counters
+                    self.offset += bytes.len() as u64;
+                    self.store
+                        .counters
                         .bytes_read
                         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
                     self.chunk = std::io::Cursor::new(bytes);
                 }
-                Some(Err(e)) => {
-                    return Err(std::io::Error::other(format!(
-                        "GetObject {}: {e}",
-                        self.url
-                    )))
-                }
+                Some(Err(e)) => self.resume(e.to_string())?,
             }
         }
+    }
+}
+
+impl BodyReader {
+    /// Replaces a broken body with a new GetObject from the first byte not yet read.
+    fn resume(&mut self, mut cause: String) -> std::io::Result<()> {
+        while self.retries < BODY_RETRIES {
+            self.retries += 1;
+            tracing::debug!(
+                "GetObject {}: {cause}; resuming at byte {} (retry {})",
+                self.store.url(&self.key),
+                self.offset,
+                self.retries
+            );
+            std::thread::sleep(body_backoff(self.retries));
+            let resumed = self.runtime.block_on(self.store.get_stream(
+                &self.key,
+                self.offset,
+                self.etag.as_deref(),
+            ));
+            match resumed {
+                Ok((body, _, _)) => {
+                    self.body = body;
+                    return Ok(());
+                }
+                Err(e) => cause = e.to_string(),
+            }
+        }
+        Err(std::io::Error::other(format!(
+            "GetObject {}: {cause} (after {} resumed reads)",
+            self.store.url(&self.key),
+            self.retries
+        )))
     }
 }
 

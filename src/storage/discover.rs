@@ -1,0 +1,187 @@
+//! Command-line inputs to objects: local files, directories (recursively), glob patterns, and
+//! s3:// objects and prefixes. Shared by every command that reads many inputs, so that they all
+//! skip the same hidden files and report the same errors.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Location, Store};
+
+/// One input object. `key` is relative to `store`'s root: for a directory or prefix argument the
+/// root is that directory, so the key's folders are the layout to mirror in the output; for a
+/// single file or object the root is its parent and the key is its name.
+#[derive(Clone)]
+pub struct Found {
+    pub store: Arc<Store>,
+    pub key: String,
+    pub size: u64,
+    /// ETag on S3, modification time locally: with the size, what tells a changed input apart.
+    pub tag: Option<String>,
+}
+
+impl Found {
+    pub fn url(&self) -> String {
+        self.store.url(&self.key)
+    }
+
+    /// The folders above the object, relative to the argument it came from (`""` for none).
+    pub fn rel_dir(&self) -> &str {
+        self.key.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    pub fn name(&self) -> &str {
+        self.key.rsplit_once('/').map_or(&self.key, |(_, name)| name)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {message}")]
+pub struct DiscoverError {
+    pub url: String,
+    pub message: String,
+}
+
+/// What a command reads: which names are inputs, and how to describe them in errors.
+pub struct Accept<'a> {
+    pub is_input: &'a (dyn Fn(&str) -> bool + Sync),
+    /// e.g. "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)"
+    pub description: &'a str,
+}
+
+/// Files and folders whose name starts with `.` or `_` are never inputs: temporary files, Spark's
+/// `_SUCCESS`, our own `_lakeops/` and `_rejected/`.
+pub fn hidden(key: &str) -> bool {
+    key.split('/').any(|part| part.starts_with(['.', '_']))
+}
+
+/// Expands one argument. A named file is taken whatever its name; directories, prefixes and
+/// globs keep only names `accept` takes. Local paths are made absolute, so that URLs in reports
+/// and resume keys do not depend on the working directory. `s3` is needed for s3:// arguments.
+pub async fn discover(
+    arg: &str,
+    s3: Option<&aws_sdk_s3::Client>,
+    accept: &Accept<'_>,
+) -> Result<Vec<Found>, DiscoverError> {
+    let error = |url: &str, message: String| DiscoverError {
+        url: url.to_owned(),
+        message,
+    };
+    match Location::parse(arg).map_err(|e| error(arg, e.to_string()))? {
+        Location::S3 { bucket, prefix } => {
+            let client = s3.ok_or_else(|| error(arg, "S3 is not configured".into()))?;
+            let store = Arc::new(Store::s3(client.clone(), bucket.clone(), prefix.clone()));
+            let found = walk(store, accept).await?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+            if arg.ends_with('/') || prefix.is_empty() {
+                return Err(error(
+                    arg,
+                    format!("no {} under this prefix", accept.description),
+                ));
+            }
+            let key = prefix.trim_end_matches('/');
+            let (parent, name) = key.rsplit_once('/').unwrap_or(("", key));
+            let parent = if parent.is_empty() {
+                String::new()
+            } else {
+                format!("{parent}/")
+            };
+            let store = Arc::new(Store::s3(client.clone(), bucket, parent));
+            Ok(vec![single(store, name, arg).await?])
+        }
+        Location::Local(path) => {
+            let paths = if path.exists() || !arg.contains(['*', '?', '[']) {
+                vec![path]
+            } else {
+                let mut matched: Vec<_> = glob::glob(arg)
+                    .map_err(|e| error(arg, format!("bad glob pattern: {e}")))?
+                    .filter_map(Result::ok)
+                    .filter(|p| p.is_file())
+                    .collect();
+                matched.sort();
+                if matched.is_empty() {
+                    return Err(error(arg, "the pattern matches no files".into()));
+                }
+                matched
+            };
+            let mut found = Vec::new();
+            for path in paths {
+                let path = path.canonicalize().unwrap_or(path);
+                if path.is_dir() {
+                    let inside = walk(Arc::new(Store::local(&path)), accept).await?;
+                    if inside.is_empty() {
+                        return Err(error(
+                            &path.display().to_string(),
+                            format!("no {} in this directory", accept.description),
+                        ));
+                    }
+                    found.extend(inside);
+                } else {
+                    let parent = path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let store = Arc::new(Store::local(parent));
+                    found.push(single(store, &name, &path.display().to_string()).await?);
+                }
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// Every input under a store's root (all levels), in key order.
+async fn walk(store: Arc<Store>, accept: &Accept<'_>) -> Result<Vec<Found>, DiscoverError> {
+    let mut found = Vec::new();
+    let mut prefixes = vec![String::new()];
+    while let Some(prefix) = prefixes.pop() {
+        let level = store
+            .list_level(&prefix)
+            .await
+            .map_err(|e| DiscoverError {
+                url: store.url(&prefix),
+                message: e.to_string(),
+            })?;
+        prefixes.extend(level.prefixes.into_iter().filter(|p| !hidden(p)));
+        for object in level.objects {
+            if hidden(&object.key) || !(accept.is_input)(&object.key) {
+                continue;
+            }
+            found.push(Found {
+                store: store.clone(),
+                key: object.key,
+                size: object.size,
+                tag: object.tag,
+            });
+        }
+    }
+    found.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(found)
+}
+
+/// One named object, found by listing its parent (which also gives its size and tag).
+async fn single(store: Arc<Store>, name: &str, url: &str) -> Result<Found, DiscoverError> {
+    let level = store.list_level("").await.map_err(|e| DiscoverError {
+        url: url.to_owned(),
+        message: e.to_string(),
+    })?;
+    let object = level
+        .objects
+        .into_iter()
+        .find(|o| o.key == name)
+        .ok_or_else(|| DiscoverError {
+            url: url.to_owned(),
+            message: "no such file or object".into(),
+        })?;
+    Ok(Found {
+        store,
+        key: object.key,
+        size: object.size,
+        tag: object.tag,
+    })
+}
