@@ -170,7 +170,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__convert)
-            opts="-o -q -v -h -V --output --compression --row-group-size --max-rows-per-file --max-file-size --threads --schema --sample-rows --print-schema --on-error --quiet --verbose --json --color --help --version"
+            opts="-o -j -q -v -h -V --output --include --exclude --shard --dry-run --overwrite --jobs --part-size --part-concurrency --compression --row-group-size --max-rows-per-file --max-file-size --threads --schema --sample-rows --print-schema --on-error --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +181,34 @@ _lakeops() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --part-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --part-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -214,6 +242,18 @@ _lakeops() {
                     ;;
                 --on-error)
                     COMPREPLY=($(compgen -W "fail skip dead-letter" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -39,7 +39,13 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk te
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory (one Parquet file per input, named after it), or a .parquet file path when there is one input' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input\'s folder), or a .parquet file (local or S3) when there is one input' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` crosses folders)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l shard -d 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s j -l jobs -d 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-size -d 'S3 multipart upload part size (at least 5MiB)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-concurrency -d 'Parts of one output object uploaded at the same time' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l compression -d 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l row-group-size -d 'Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs estimates the encoded row group (about its compressed size in the file). A byte size is also what the writer buffers in memory per input in flight' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-rows-per-file -d 'Split each input\'s output into numbered parts of at most this many rows' -r
@@ -50,10 +56,16 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l sample-rows 
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l on-error -d 'What to do with a line that cannot become a row' -r -f -a "fail\t'Stop at the first bad line with FILE:LINE and exit 2; the output in progress is removed'
 skip\t'Count bad lines, convert the rest, exit 1'
 dead-letter\t'Write bad lines to OUTPUT/_rejected/<input>.jsonl with the reason, exit 1'"
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l dry-run -d 'Print each input with its output and whether it would be converted or skipped; write nothing'
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l overwrite -d 'Convert every input again, even those the output\'s manifest (_lakeops/manifest/) records as converted with the same settings'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l print-schema -d 'Print the inferred schema as JSON on stdout and exit without converting'
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'

@@ -13,6 +13,8 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
     /// Path-style S3 addressing even without a custom endpoint.
     pub s3_path_style: bool,
+    /// Attempts per request, the first included (default [`MAX_ATTEMPTS`]).
+    pub max_attempts: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -28,12 +30,13 @@ pub struct Aws {
 
 /// Attempts per request, the first included: the SDK's standard mode backs off on throttling,
 /// 5xx and connection resets, never on expired credentials.
-const MAX_ATTEMPTS: u32 = 5;
+pub const MAX_ATTEMPTS: u32 = 5;
 
 impl Aws {
     pub async fn load(options: &AwsOptions) -> Result<Aws, AwsError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(
+            RetryConfig::standard().with_max_attempts(options.max_attempts.unwrap_or(MAX_ATTEMPTS)),
+        );
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }

@@ -124,19 +124,57 @@ pub struct GenerateArgs {
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// Input files, directories (searched recursively for *.jsonl, *.json, *.ndjson, optionally
-    /// .zst or .gz), glob patterns, or - for stdin. Compression is detected from the content.
+    /// .zst or .gz), glob patterns, s3:// objects and prefixes, or - for stdin. Compression is
+    /// detected from the content.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Output directory (one Parquet file per input, named after it), or a .parquet file path when
-    /// there is one input
+    /// Output directory or s3:// prefix (one Parquet file per input, named after it, in the
+    /// input's folder), or a .parquet file (local or S3) when there is one input
     #[arg(
         short,
         long,
         value_name = "OUTPUT",
         required_unless_present = "print_schema"
     )]
-    pub output: Option<PathBuf>,
+    pub output: Option<String>,
+
+    /// Convert only inputs whose path below their INPUT argument matches this glob (repeatable;
+    /// `*` crosses folders)
+    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
+    pub include: Vec<String>,
+
+    /// Leave out inputs whose path below their INPUT argument matches this glob (repeatable)
+    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
+    pub exclude: Vec<String>,
+
+    /// Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their
+    /// path, so N processes given the same command share the work without coordination
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Selection")]
+    pub shard: Option<(u64, u64)>,
+
+    /// Print each input with its output and whether it would be converted or skipped; write
+    /// nothing
+    #[arg(long, help_heading = "Selection")]
+    pub dry_run: bool,
+
+    /// Convert every input again, even those the output's manifest (_lakeops/manifest/) records
+    /// as converted with the same settings
+    #[arg(long, help_heading = "Selection")]
+    pub overwrite: bool,
+
+    /// Inputs converted at the same time; each holds a row group in memory (--row-group-size)
+    /// and, for S3 output, up to (--part-concurrency + 1) parts
+    #[arg(short, long, default_value_t = crate::convert::DEFAULT_JOBS, value_name = "N")]
+    pub jobs: usize,
+
+    /// S3 multipart upload part size (at least 5MiB)
+    #[arg(long, default_value = "16MiB", value_parser = parse_size, value_name = "SIZE", help_heading = "AWS")]
+    pub part_size: u64,
+
+    /// Parts of one output object uploaded at the same time
+    #[arg(long, default_value_t = 4, value_name = "N", help_heading = "AWS")]
+    pub part_concurrency: usize,
 
     /// Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4,
     /// none
@@ -179,6 +217,27 @@ pub struct ConvertArgs {
     /// What to do with a line that cannot become a row
     #[arg(long, value_enum, default_value_t = OnErrorArg::Fail, value_name = "MODE")]
     pub on_error: OnErrorArg,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?}: expected K/N, e.g. 0/4"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("{k:?}: not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?}: not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("{text:?}: K must be at least 0 and less than N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

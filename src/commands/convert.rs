@@ -5,18 +5,44 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use crate::aws::Aws;
 use crate::cli::ConvertArgs;
-use crate::convert::{self, ConvertOptions, ConvertReport, NoProgress, SchemaSource};
+use crate::convert::{
+    self, ConvertOptions, ConvertReport, NoProgress, OutputRoot, PlanRow, SchemaSource, Selection,
+};
 use crate::output::{megabytes, thousands, Printer, Table};
 use crate::schema::SchemaFile;
+use crate::storage::write::MIN_PART_SIZE;
+use crate::storage::UploadSettings;
 use crate::ExitStatus;
+
+/// Attempts per S3 request in a conversion: a run of many hours meets throttling (503 SlowDown)
+/// and dropped connections in bursts, and giving up costs the object's whole conversion.
+const S3_ATTEMPTS: u32 = 10;
 
 pub fn run(
     args: ConvertArgs,
     printer: &Printer,
     cancel: Arc<AtomicBool>,
 ) -> anyhow::Result<ExitStatus> {
-    let inputs = convert::resolve_inputs(&args.inputs)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // AWS is loaded only when S3 is involved: local runs need neither credentials nor a region.
+    let uses_s3 = args
+        .inputs
+        .iter()
+        .chain(args.output.iter())
+        .any(|location| location.starts_with("s3://"));
+    let s3 = if uses_s3 {
+        let mut options = super::aws_options(&args.aws);
+        options.max_attempts = Some(S3_ATTEMPTS);
+        Some(runtime.block_on(Aws::load(&options))?.s3())
+    } else {
+        None
+    };
+    let inputs = convert::resolve_inputs(&args.inputs, s3.as_ref(), runtime.handle())?;
     let threads = args
         .threads
         .filter(|&n| n > 0)
@@ -41,9 +67,20 @@ pub fn run(
     }
 
     let output = args.output.clone().context("--output is required")?;
+    if (args.part_size as usize) < MIN_PART_SIZE {
+        anyhow::bail!("--part-size must be at least 5MiB (S3's smallest multipart part)");
+    }
     let options = ConvertOptions {
+        selection: Selection::new(&args.include, &args.exclude, args.shard)?,
+        output: OutputRoot::open(&output, inputs.len() == 1, s3.as_ref())?,
         inputs,
-        output,
+        runtime: runtime.handle().clone(),
+        upload: UploadSettings {
+            part_size: args.part_size as usize,
+            concurrency: args.part_concurrency.max(1),
+        },
+        jobs: args.jobs.max(1),
+        overwrite: args.overwrite,
         schema,
         on_error: args.on_error.into(),
         writer: convert::WriterSettings {
@@ -56,6 +93,11 @@ pub fn run(
         chunk_bytes: convert::DEFAULT_CHUNK_BYTES,
         cancel,
     };
+    if args.dry_run {
+        let prepared = convert::prepare(&options, &NoProgress)?;
+        print_plan(printer, &prepared.rows(&options.output))?;
+        return Ok(ExitStatus::Success);
+    }
     let progress = printer.progress();
     let report = convert::run(options, &progress)?;
     print_report(printer, &report)?;
@@ -64,6 +106,54 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
+}
+
+fn print_plan(printer: &Printer, rows: &[PlanRow]) -> std::io::Result<()> {
+    let convert = rows.iter().filter(|r| r.action == "convert").count();
+    let bytes: u64 = rows
+        .iter()
+        .filter(|r| r.action == "convert")
+        .filter_map(|r| r.size)
+        .sum();
+    if printer.json() {
+        for row in rows {
+            printer.json_record("plan", row)?;
+        }
+        return printer.json_record(
+            "summary",
+            &serde_json::json!({
+                "dry_run": true,
+                "inputs": rows.len(),
+                "to_convert": convert,
+                "to_skip": rows.len() - convert,
+                "bytes_to_convert": bytes,
+            }),
+        );
+    }
+    let mut table = Table::new(&[
+        ("input", false),
+        ("MB", true),
+        ("output", false),
+        ("action", false),
+    ]);
+    for row in rows {
+        table.row(vec![
+            row.input.clone(),
+            row.size.map(megabytes).unwrap_or_default(),
+            row.output.clone(),
+            row.action.to_owned(),
+        ]);
+    }
+    let mut text = table.render();
+    text.push_str(&format!(
+        "dry run: {} of {} inputs to convert ({} MB), {} already converted; nothing written\n",
+        thousands(convert as u64),
+        thousands(rows.len() as u64),
+        megabytes(bytes),
+        thousands((rows.len() - convert) as u64),
+    ));
+    printer.human(&text);
+    Ok(())
 }
 
 fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()> {

@@ -32,6 +32,7 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 region: Some("us-east-1".into()),
                 endpoint_url,
                 s3_path_style: false,
+                max_attempts: None,
             };
             return refresh_prices(
                 printer,

@@ -36,5 +36,6 @@ pub fn aws_options(args: &crate::cli::AwsArgs) -> crate::aws::AwsOptions {
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         s3_path_style: args.s3_path_style,
+        max_attempts: None,
     }
 }

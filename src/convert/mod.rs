@@ -11,6 +11,7 @@
 //! group per open writer, whatever the input size.
 
 pub mod batch;
+pub mod manifest;
 pub mod plan;
 pub mod sample;
 pub mod sink;
@@ -26,9 +27,9 @@ use serde::Serialize;
 
 use crate::schema::{Conflict, Field};
 use batch::{BatchContext, ParsedChunk, Reject};
-pub use plan::{plan_outputs, resolve_inputs, PlannedInput, ResolvedInput};
+pub use plan::{plan_outputs, resolve_inputs, OutputRoot, PlannedInput, ResolvedInput, Selection};
 pub use sample::SampleRows;
-pub use sink::{Codec, OutputFile, RowGroupSize, WriterSettings};
+pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
 use sink::{DeadLetter, ParquetSink};
 use source::{Chunk, Compression, Input, Opened, Piece, Splitter};
 
@@ -94,8 +95,18 @@ impl Progress for NoProgress {
 }
 
 pub struct ConvertOptions {
+    /// Every input the arguments name. The schema is inferred from all of them, so that every
+    /// `--shard` writes the same schema.
     pub inputs: Vec<ResolvedInput>,
-    pub output: PathBuf,
+    /// The ones this process converts (`--include`, `--exclude`, `--shard`).
+    pub selection: Selection,
+    pub output: OutputRoot,
+    pub runtime: tokio::runtime::Handle,
+    pub upload: crate::storage::UploadSettings,
+    /// Inputs converted at the same time, each with its reader and writer.
+    pub jobs: usize,
+    /// Convert every input, even those the manifest says are done.
+    pub overwrite: bool,
     pub schema: SchemaSource,
     pub on_error: OnError,
     pub writer: WriterSettings,
@@ -108,8 +119,9 @@ pub struct ConvertOptions {
 
 pub const DEFAULT_CHUNK_BYTES: usize = 2 << 20;
 
-/// Inputs converted at the same time (each with its own reader and writer thread).
-const FILES_IN_FLIGHT: usize = 2;
+/// Inputs converted at the same time (each with its own reader and writer thread): two keep two
+/// cores busy encoding; S3 runs gain from more.
+pub const DEFAULT_JOBS: usize = 2;
 
 /// What happened to the lines and bytes of one input, or of a whole run.
 /// `lines == blank_lines + rows + rejects`, always.
@@ -140,6 +152,8 @@ impl std::ops::AddAssign for Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     pub input: String,
+    /// Converted by an earlier run with the same settings (see the manifest); nothing was done.
+    pub skipped: bool,
     /// `None` when the input could not be read at all (see `error`).
     pub compression: Option<Compression>,
     pub outputs: Vec<OutputFile>,
@@ -152,9 +166,23 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    fn skipped(input: String) -> Self {
+        FileReport {
+            skipped: true,
+            ..FileReport::unreadable(input, String::new())
+        }
+        .without_error()
+    }
+
+    fn without_error(mut self) -> Self {
+        self.error = None;
+        self
+    }
+
     fn unreadable(input: String, error: String) -> Self {
         FileReport {
             input,
+            skipped: false,
             compression: None,
             outputs: Vec::new(),
             rejected_file: None,
@@ -183,6 +211,8 @@ pub struct ConvertReport {
     pub totals: Counts,
     /// Inputs that could not be read at all (with `--on-error skip|dead-letter`).
     pub failed_inputs: u64,
+    /// Inputs left alone because an earlier run converted them (the manifest).
+    pub skipped_inputs: u64,
     pub wall_seconds: f64,
     /// Uncompressed input bytes per second.
     pub throughput_bytes_per_second: f64,
@@ -237,11 +267,48 @@ fn total_input_bytes(inputs: &[Input]) -> Option<u64> {
     inputs.iter().map(Input::size).sum()
 }
 
-pub fn run(
-    options: ConvertOptions,
+/// What a run will do, decided before anything is written.
+pub struct Prepared {
+    pub plan: Vec<PlannedInput>,
+    /// Per planned input: converted already, per the manifest.
+    pub done: Vec<bool>,
+    fields: Vec<Field>,
+    stdin: Option<Opened>,
+    kind_conflicts: Vec<String>,
+    fingerprint: String,
+}
+
+/// One line of `--dry-run`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    pub input: String,
+    pub size: Option<u64>,
+    /// The output file, or the first of its numbered parts.
+    pub output: String,
+    pub action: &'static str,
+}
+
+impl Prepared {
+    pub fn rows(&self, output: &OutputRoot) -> Vec<PlanRow> {
+        self.plan
+            .iter()
+            .zip(&self.done)
+            .map(|(planned, &done)| PlanRow {
+                input: planned.input.display_name(),
+                size: planned.input.size(),
+                output: output.store.display(&planned.target.first_key()),
+                action: if done { "skip" } else { "convert" },
+            })
+            .collect()
+    }
+}
+
+/// Infers (or takes) the schema, selects this process's inputs, plans their outputs and reads
+/// the manifest. Reads inputs' first records; writes nothing.
+pub fn prepare(
+    options: &ConvertOptions,
     progress: &dyn Progress,
-) -> Result<ConvertReport, ConvertError> {
-    let started = Instant::now();
+) -> Result<Prepared, ConvertError> {
     let threads = options.threads.max(1);
     let inputs: Vec<Input> = options.inputs.iter().map(|i| i.input.clone()).collect();
     let sampled = resolve_schema(&inputs, &options.schema, threads, &options.cancel, progress)?;
@@ -250,14 +317,77 @@ pub fn run(
         .iter()
         .map(|c: &Conflict| c.path.clone())
         .collect();
-    let plan = plan_outputs(&options.inputs, &options.output, options.writer.splits())?;
-    let context = Arc::new(BatchContext::new(sampled.fields));
+    let selected = options.selection.apply(options.inputs.clone());
+    let plan = plan_outputs(&selected, &options.output, options.writer.splits())?;
+    let schema_text =
+        serde_json::to_string(&crate::schema::SchemaFile::from_fields(&sampled.fields))
+            .map_err(|e| ConvertError::Options(e.to_string()))?;
+    let writer = &options.writer;
+    let fingerprint = manifest::fingerprint(&[
+        &schema_text,
+        &writer.codec.to_string(),
+        &writer.row_group_size.to_string(),
+        &format!("{:?}", writer.max_rows_per_file),
+        &format!("{:?}", writer.max_file_bytes),
+        &format!("{:?}", options.on_error),
+    ]);
+    let store = &options.output.store;
+    // A single named output file (`-o x.parquet`) is simply rewritten: resuming is for
+    // directories and prefixes of many outputs.
+    let done = if options.overwrite || options.output.file.is_some() {
+        vec![false; plan.len()]
+    } else {
+        options.runtime.block_on(async {
+            let entries = manifest::load(store).await?;
+            let mut done = Vec::with_capacity(plan.len());
+            for planned in &plan {
+                done.push(manifest::is_done(store, &entries, planned, &fingerprint).await?);
+            }
+            Ok::<_, ConvertError>(done)
+        })?
+    };
+    Ok(Prepared {
+        plan,
+        done,
+        fields: sampled.fields,
+        stdin: sampled.stdin,
+        kind_conflicts,
+        fingerprint,
+    })
+}
 
-    progress.start("converting", total_input_bytes(&inputs));
+pub fn run(
+    options: ConvertOptions,
+    progress: &dyn Progress,
+) -> Result<ConvertReport, ConvertError> {
+    let started = Instant::now();
+    let threads = options.threads.max(1);
+    let Prepared {
+        plan,
+        done,
+        fields,
+        stdin,
+        kind_conflicts,
+        fingerprint,
+    } = prepare(&options, progress)?;
+    let context = Arc::new(BatchContext::new(fields));
+    let destination = Destination {
+        store: options.output.store.clone(),
+        runtime: options.runtime.clone(),
+        upload: options.upload,
+    };
+    abort_stale_uploads(&destination, &plan)?;
+    let keeps_manifest = options.output.file.is_none();
+
+    let todo: Vec<usize> = (0..plan.len()).filter(|&i| !done[i]).collect();
+    progress.start(
+        "converting",
+        todo.iter().map(|&i| plan[i].input.size()).sum(),
+    );
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let job_rx = Mutex::new(job_rx);
     let stop = AtomicBool::new(false);
-    let stdin = Mutex::new(sampled.stdin);
+    let stdin = Mutex::new(stdin);
     let next = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<Option<Result<FileReport, ConvertError>>>> =
         Mutex::new((0..plan.len()).map(|_| None).collect());
@@ -265,23 +395,15 @@ pub fn run(
         for _ in 0..threads {
             scope.spawn(|| parse_worker(&job_rx, &options.cancel, &stop));
         }
-        // Each input's writer encodes and compresses on one thread; two inputs in flight keep
-        // two cores busy with it, at the cost of a second row-group buffer.
-        let in_flight = if threads >= 2 {
-            plan.len().min(FILES_IN_FLIGHT)
-        } else {
-            1
-        };
+        // Each input's writer encodes and compresses on one thread, and holds one row group.
+        let in_flight = options.jobs.clamp(1, todo.len().max(1));
         let file_workers: Vec<_> = (0..in_flight)
             .map(|_| {
                 let job_tx = job_tx.clone();
                 scope.spawn(|| {
                     let job_tx = job_tx;
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(planned) = plan.get(index) else {
-                            break;
-                        };
+                    while let Some(&index) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let planned = &plan[index];
                         if stop.load(Ordering::Relaxed) {
                             break;
                         }
@@ -290,8 +412,21 @@ pub fn run(
                             Input::Path(_) | Input::Object(_) => None,
                         };
                         let outcome = convert_input(
-                            planned, opened, &context, &options, &job_tx, &stop, threads, progress,
-                        );
+                            planned,
+                            opened,
+                            &context,
+                            &options,
+                            &destination,
+                            &job_tx,
+                            &stop,
+                            progress,
+                        )
+                        .and_then(|report| {
+                            if keeps_manifest {
+                                record_done(&destination, planned, &report, &fingerprint)?;
+                            }
+                            Ok(report)
+                        });
                         let fatal = match &outcome {
                             Ok(_) => false,
                             Err(ConvertError::Read { .. }) => options.on_error == OnError::Fail,
@@ -317,10 +452,15 @@ pub fn run(
     let mut files = Vec::with_capacity(plan.len());
     let mut interrupted = false;
     let mut first_error = None;
-    for (planned, outcome) in plan
+    for ((planned, outcome), done) in plan
         .iter()
         .zip(outcomes.into_inner().expect("threads joined"))
+        .zip(done)
     {
+        if done {
+            files.push(FileReport::skipped(planned.input.display_name()));
+            continue;
+        }
         match outcome {
             Some(Ok(report)) => files.push(report),
             // An input that cannot be read at all does not stop the others unless asked to.
@@ -346,6 +486,78 @@ pub fn run(
     Ok(summarize(files, started, kind_conflicts))
 }
 
+/// Aborts multipart uploads an earlier, killed run left under this run's output keys (only
+/// those: other shards' uploads in the same prefix are theirs).
+fn abort_stale_uploads(
+    destination: &Destination,
+    plan: &[PlannedInput],
+) -> Result<(), ConvertError> {
+    use std::collections::HashSet;
+    let mut exact: HashSet<String> = HashSet::new();
+    let mut parts: Vec<String> = Vec::new();
+    for planned in plan {
+        exact.insert(planned.dead_letter.clone());
+        match &planned.target {
+            sink::Target::File(key) => {
+                exact.insert(key.clone());
+            }
+            target @ sink::Target::Parts { .. } => {
+                let first = target.first_key();
+                parts.push(first.trim_end_matches("00001.parquet").to_owned());
+            }
+        }
+    }
+    let aborted = destination
+        .runtime
+        .block_on(destination.store.abort_uploads(|key| {
+            exact.contains(key)
+                || (key.ends_with(".parquet") && parts.iter().any(|p| key.starts_with(p.as_str())))
+        }))
+        .map_err(|e| ConvertError::Options(format!("cleaning up earlier uploads: {e}")))?;
+    if aborted > 0 {
+        tracing::warn!("aborted {aborted} multipart upload(s) left by an earlier run");
+    }
+    Ok(())
+}
+
+/// Writes the input's manifest entry, after its outputs were published.
+fn record_done(
+    destination: &Destination,
+    planned: &PlannedInput,
+    report: &FileReport,
+    fingerprint: &str,
+) -> Result<(), ConvertError> {
+    let Some((size, tag)) = planned.input.identity() else {
+        return Ok(());
+    };
+    let entry = manifest::Entry {
+        input: planned.input.display_name(),
+        size,
+        tag,
+        fingerprint: fingerprint.to_owned(),
+        outputs: report.outputs.iter().map(|o| o.key.clone()).collect(),
+        rejected_file: report
+            .rejected_file
+            .as_ref()
+            .map(|_| planned.dead_letter.clone()),
+        lines: report.counts.lines,
+        rows: report.counts.rows,
+        rejects: report.counts.rejects,
+        completed_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let key = manifest::entry_key(&entry.input);
+    let body = serde_json::to_vec(&entry).map_err(|e| ConvertError::Options(e.to_string()))?;
+    destination
+        .store
+        .put(&key, &destination.runtime, &body)
+        .map_err(|e| ConvertError::Write {
+            path: destination.store.display(&key).into(),
+            source: Box::new(e),
+        })
+}
+
 fn summarize(
     files: Vec<FileReport>,
     started: Instant,
@@ -360,10 +572,12 @@ fn summarize(
         0.0
     };
     let failed_inputs = files.iter().filter(|f| f.error.is_some()).count() as u64;
+    let skipped_inputs = files.iter().filter(|f| f.skipped).count() as u64;
     ConvertReport {
         files,
         totals,
         failed_inputs,
+        skipped_inputs,
         wall_seconds,
         throughput_bytes_per_second,
         kind_conflicts,
@@ -418,9 +632,9 @@ fn convert_input(
     opened: Option<Opened>,
     context: &Arc<BatchContext>,
     options: &ConvertOptions,
+    destination: &Destination,
     jobs: &Sender<Job>,
     stop: &AtomicBool,
-    threads: usize,
     progress: &dyn Progress,
 ) -> Result<FileReport, ConvertError> {
     let name = planned.input.display_name();
@@ -436,8 +650,10 @@ fn convert_input(
         compression,
         bytes_read,
     } = opened;
+    let threads = options.threads.max(1);
     let mut report = FileReport {
         input: name.clone(),
+        skipped: false,
         compression: Some(compression),
         outputs: Vec::new(),
         rejected_file: None,
@@ -449,14 +665,20 @@ fn convert_input(
         None
     } else {
         Some(ParquetSink::new(
+            destination.clone(),
             planned.target.clone(),
             &options.writer,
             context.arrow_schema.clone(),
             &name,
         )?)
     };
-    let mut dead_letter = (options.on_error == OnError::DeadLetter)
-        .then(|| DeadLetter::new(planned.dead_letter.clone(), name.clone()));
+    let mut dead_letter = (options.on_error == OnError::DeadLetter).then(|| {
+        DeadLetter::new(
+            destination.clone(),
+            planned.dead_letter.clone(),
+            name.clone(),
+        )
+    });
     let input_stop = AtomicBool::new(false);
 
     let outcome = std::thread::scope(|scope| -> Result<(), ConvertError> {

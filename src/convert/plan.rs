@@ -1,24 +1,61 @@
 //! Which inputs, and where each one's output goes. Decided up front so that name clashes and
-//! missing inputs are usage errors before any work starts.
+//! missing inputs are usage errors before any work starts, and so that `--dry-run` can show it.
 
 use std::collections::HashMap;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use sha2::{Digest, Sha256};
 
 use super::sink::Target;
-use super::source::{is_data_file, Input};
+use super::source::{is_data_file, Input, Object};
 use super::ConvertError;
+use crate::storage::discover::Accept;
+use crate::storage::{self, Location, Store};
 
-/// An input and the subdirectory (relative to the output directory) its output mirrors.
+/// An input and the folder (relative to the output root, `/`-separated, `""` for none) its
+/// output mirrors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedInput {
     pub input: Input,
-    pub rel_dir: PathBuf,
+    pub rel_dir: String,
 }
 
-/// Expands the command-line inputs: files as given, directories recursively (JSON-lines names
-/// only, hidden and `_`-prefixed entries skipped), glob patterns, and `-` for stdin.
-pub fn resolve_inputs(args: &[String]) -> Result<Vec<ResolvedInput>, ConvertError> {
+impl ResolvedInput {
+    /// The key `--include`, `--exclude` and `--shard` look at: the input's path below the
+    /// argument it was found under (its name, for an input named directly).
+    pub fn relative_key(&self) -> String {
+        let name = match &self.input {
+            Input::Path(path) => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Input::Stdin => "-".to_owned(),
+            Input::Object(object) => object.found.name().to_owned(),
+        };
+        if self.rel_dir.is_empty() {
+            name
+        } else {
+            format!("{}/{name}", self.rel_dir)
+        }
+    }
+}
+
+const DATA_FILES: &str = "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)";
+
+/// Expands the command-line inputs: files as given, directories and s3:// prefixes recursively
+/// (JSON-lines names only, hidden and `_`-prefixed entries skipped), glob patterns, s3://
+/// objects, and `-` for stdin.
+pub fn resolve_inputs(
+    args: &[String],
+    s3: Option<&aws_sdk_s3::Client>,
+    runtime: &tokio::runtime::Handle,
+) -> Result<Vec<ResolvedInput>, ConvertError> {
+    let accept = Accept {
+        is_input: &|key| is_data_file(Path::new(key)),
+        description: DATA_FILES,
+    };
     let mut inputs = Vec::new();
     for arg in args {
         if arg == "-" {
@@ -32,161 +69,226 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<ResolvedInput>, ConvertErro
             }
             inputs.push(ResolvedInput {
                 input: Input::Stdin,
-                rel_dir: PathBuf::new(),
+                rel_dir: String::new(),
             });
             continue;
         }
-        let path = Path::new(arg);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, path, &mut found)?;
-            if found.is_empty() {
-                return Err(ConvertError::Options(format!(
-                    "{arg}: no JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst/.gz) in this directory"
-                )));
-            }
-            inputs.extend(found);
-        } else if path.exists() {
-            inputs.push(ResolvedInput {
-                input: Input::Path(path.to_owned()),
-                rel_dir: PathBuf::new(),
-            });
-        } else if arg.contains(['*', '?', '[']) {
-            let paths = glob::glob(arg)
-                .map_err(|e| ConvertError::Options(format!("{arg}: bad glob pattern: {e}")))?;
-            let mut matched: Vec<PathBuf> = paths
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect();
-            if matched.is_empty() {
-                return Err(ConvertError::Options(format!(
-                    "{arg}: the pattern matches no files"
-                )));
-            }
-            matched.sort();
-            inputs.extend(matched.into_iter().map(|p| ResolvedInput {
-                input: Input::Path(p),
-                rel_dir: PathBuf::new(),
-            }));
-        } else {
-            return Err(ConvertError::Options(format!(
-                "{arg}: no such file or directory"
-            )));
+        let found = runtime
+            .block_on(storage::discover(arg, s3, &accept))
+            .map_err(|e| ConvertError::Options(e.to_string()))?;
+        for found in found {
+            let rel_dir = found.rel_dir().to_owned();
+            let input = match found.store.local_file(&found.key) {
+                Some(path) => Input::Path(path),
+                None => Input::Object(Arc::new(Object {
+                    found,
+                    runtime: runtime.clone(),
+                })),
+            };
+            inputs.push(ResolvedInput { input, rel_dir });
         }
     }
     Ok(inputs)
 }
 
-fn walk(root: &Path, dir: &Path, found: &mut Vec<ResolvedInput>) -> Result<(), ConvertError> {
-    let read = |e| ConvertError::Read {
-        path: dir.to_owned(),
-        source: e,
-    };
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .map_err(read)?
-        .collect::<Result<_, _>>()
-        .map_err(read)?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with(['.', '_']) {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            walk(root, &path, found)?;
-        } else if is_data_file(&path) {
-            let rel_dir = path
-                .parent()
-                .and_then(|p| p.strip_prefix(root).ok())
-                .unwrap_or(Path::new(""))
-                .to_owned();
-            found.push(ResolvedInput {
-                input: Input::Path(path),
-                rel_dir,
-            });
-        }
-    }
-    Ok(())
+/// Which of the resolved inputs this process converts.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+    /// `(k, n)`: this process is shard k of n (0-based).
+    pub shard: Option<(u64, u64)>,
 }
 
-/// One input with its destinations.
+impl Selection {
+    pub fn new(
+        include: &[String],
+        exclude: &[String],
+        shard: Option<(u64, u64)>,
+    ) -> Result<Selection, ConvertError> {
+        let set = |patterns: &[String], flag: &str| -> Result<Option<GlobSet>, ConvertError> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = GlobSetBuilder::new();
+            for pattern in patterns {
+                builder.add(
+                    Glob::new(pattern)
+                        .map_err(|e| ConvertError::Options(format!("{flag} {pattern:?}: {e}")))?,
+                );
+            }
+            builder
+                .build()
+                .map(Some)
+                .map_err(|e| ConvertError::Options(format!("{flag}: {e}")))
+        };
+        Ok(Selection {
+            include: set(include, "--include")?,
+            exclude: set(exclude, "--exclude")?,
+            shard,
+        })
+    }
+
+    /// Keeps inputs matching an `--include` pattern (when any is given) and no `--exclude`
+    /// pattern, then this shard's share.
+    pub fn apply(&self, inputs: Vec<ResolvedInput>) -> Vec<ResolvedInput> {
+        inputs
+            .into_iter()
+            .filter(|input| {
+                let key = input.relative_key();
+                self.include.as_ref().is_none_or(|set| set.is_match(&key))
+                    && !self.exclude.as_ref().is_some_and(|set| set.is_match(&key))
+                    && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
+            })
+            .collect()
+    }
+}
+
+/// The shard an input belongs to: a hash of its relative key, the same on every machine and in
+/// every release (SHA-256, not std's hasher), so N processes given the same command split the
+/// inputs between them with no coordination.
+pub fn shard_of(relative_key: &str, shards: u64) -> u64 {
+    let digest = Sha256::digest(relative_key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first) % shards.max(1)
+}
+
+/// Where the output goes: a store (a local directory or an s3:// prefix), plus one exact key
+/// when `-o` names a `.parquet` file for a single input.
+pub struct OutputRoot {
+    pub store: Arc<Store>,
+    pub file: Option<String>,
+}
+
+impl OutputRoot {
+    pub fn open(
+        output: &str,
+        single_input: bool,
+        s3: Option<&aws_sdk_s3::Client>,
+    ) -> Result<OutputRoot, ConvertError> {
+        let location = Location::parse(output).map_err(|e| ConvertError::Options(e.to_string()))?;
+        let names_a_file = single_input
+            && output.to_ascii_lowercase().ends_with(".parquet")
+            && !Path::new(output).is_dir();
+        match location {
+            Location::Local(path) => {
+                if names_a_file {
+                    let parent = path.parent().unwrap_or(Path::new("")).to_owned();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    return Ok(OutputRoot {
+                        store: Arc::new(Store::local(parent)),
+                        file: Some(name),
+                    });
+                }
+                if path.exists() && !path.is_dir() {
+                    return Err(ConvertError::Options(format!(
+                        "{}: exists and is not a directory; with several inputs the output must \
+                         be a directory",
+                        path.display()
+                    )));
+                }
+                Ok(OutputRoot {
+                    store: Arc::new(Store::local(path)),
+                    file: None,
+                })
+            }
+            Location::S3 { bucket, prefix } => {
+                let client = s3.ok_or_else(|| {
+                    ConvertError::Options(format!("{output}: S3 is not configured"))
+                })?;
+                let (prefix, file) = if names_a_file {
+                    let key = prefix.trim_end_matches('/');
+                    match key.rsplit_once('/') {
+                        Some((dir, name)) => (format!("{dir}/"), Some(name.to_owned())),
+                        None => (String::new(), Some(key.to_owned())),
+                    }
+                } else {
+                    (prefix, None)
+                };
+                Ok(OutputRoot {
+                    store: Arc::new(Store::s3(client.clone(), bucket, prefix)),
+                    file,
+                })
+            }
+        }
+    }
+}
+
+/// One input with its destinations (keys in the output store).
 #[derive(Debug, Clone)]
 pub struct PlannedInput {
     pub input: Input,
     pub target: Target,
-    pub dead_letter: PathBuf,
+    pub dead_letter: String,
 }
 
-/// `-o x.parquet` with one input writes exactly that file; anything else is a directory holding
-/// one file (or numbered parts) per input, named after the input.
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// `-o x.parquet` with one input writes exactly that file; anything else is a directory or
+/// prefix holding one file (or numbered parts) per input, named after the input, in the
+/// input's folder.
 pub fn plan_outputs(
     inputs: &[ResolvedInput],
-    output: &Path,
+    output: &OutputRoot,
     splits: bool,
 ) -> Result<Vec<PlannedInput>, ConvertError> {
-    let is_file_target = inputs.len() == 1
-        && output
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
-        && !output.is_dir();
-    let rejected_dir = |base: &Path| base.join("_rejected");
-    if is_file_target {
-        let input = &inputs[0];
-        let parent = output.parent().unwrap_or(Path::new("")).to_owned();
-        let stem = output
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    if let (Some(file), [input]) = (&output.file, inputs) {
+        let stem = file
+            .strip_suffix(".parquet")
+            .or_else(|| file.strip_suffix(".PARQUET"))
+            .unwrap_or(file)
+            .to_owned();
         let target = if splits {
             Target::Parts {
-                dir: parent.clone(),
+                dir: String::new(),
                 stem: stem.clone(),
             }
         } else {
-            Target::File(output.to_owned())
+            Target::File(file.clone())
         };
         return Ok(vec![PlannedInput {
             input: input.input.clone(),
             target,
-            dead_letter: rejected_dir(&parent).join(format!("{stem}.jsonl")),
+            dead_letter: format!("_rejected/{stem}.jsonl"),
         }]);
     }
-    if output.exists() && !output.is_dir() {
-        return Err(ConvertError::Options(format!(
-            "{}: exists and is not a directory; with {} inputs the output must be a directory",
-            output.display(),
-            inputs.len()
-        )));
-    }
-    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
     let mut planned = Vec::with_capacity(inputs.len());
     for resolved in inputs {
         let stem = resolved.input.stem();
-        let dir = output.join(&resolved.rel_dir);
+        let dir = resolved.rel_dir.clone();
         let target = if splits {
             Target::Parts {
                 dir: dir.clone(),
                 stem: stem.clone(),
             }
         } else {
-            Target::File(dir.join(format!("{stem}.parquet")))
+            Target::File(join(&dir, &format!("{stem}.parquet")))
         };
-        let key = target.first_path();
+        let key = target.first_key();
         if let Some(other) = seen.insert(key.clone(), resolved.input.display_name()) {
             return Err(ConvertError::Options(format!(
-                "{} and {} would both write {}; convert them in separate runs or into separate directories",
+                "{} and {} would both write {}; convert them in separate runs or into separate \
+                 directories",
                 other,
                 resolved.input.display_name(),
-                key.display()
+                output.store.display(&key)
             )));
         }
         planned.push(PlannedInput {
             input: resolved.input.clone(),
             target,
-            dead_letter: rejected_dir(output)
-                .join(&resolved.rel_dir)
-                .join(format!("{stem}.jsonl")),
+            dead_letter: join(&join("_rejected", &dir), &format!("{stem}.jsonl")),
         });
     }
     Ok(planned)
@@ -194,6 +296,8 @@ pub fn plan_outputs(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::convert::source::stem_of;
 
@@ -208,40 +312,107 @@ mod tests {
         assert_eq!(stem_of(Path::new("notes.txt")), "notes.txt");
     }
 
+    fn local(path: &str) -> ResolvedInput {
+        ResolvedInput {
+            input: Input::Path(path.into()),
+            rel_dir: String::new(),
+        }
+    }
+
     #[test]
     fn one_input_and_a_parquet_name_is_a_file_target() {
-        let inputs = vec![ResolvedInput {
-            input: Input::Path("in.jsonl".into()),
-            rel_dir: PathBuf::new(),
-        }];
-        let plan = plan_outputs(&inputs, Path::new("/nonexistent/out.parquet"), false).unwrap();
+        let inputs = vec![local("in.jsonl")];
+        let output = OutputRoot::open("/nonexistent/out.parquet", true, None).unwrap();
+        let plan = plan_outputs(&inputs, &output, false).unwrap();
+        assert_eq!(plan[0].target, Target::File("out.parquet".into()));
         assert_eq!(
-            plan[0].target,
-            Target::File("/nonexistent/out.parquet".into())
+            output.store.display("out.parquet"),
+            "/nonexistent/out.parquet"
         );
-        let plan = plan_outputs(&inputs, Path::new("/nonexistent/out.parquet"), true).unwrap();
-        assert_eq!(
-            plan[0].target.first_path(),
-            PathBuf::from("/nonexistent/out-00001.parquet")
-        );
+        let plan = plan_outputs(&inputs, &output, true).unwrap();
+        assert_eq!(plan[0].target.first_key(), "out-00001.parquet");
     }
 
     #[test]
     fn clashing_output_names_are_refused() {
-        let inputs = vec![
-            ResolvedInput {
-                input: Input::Path("a/x.jsonl".into()),
-                rel_dir: PathBuf::new(),
-            },
-            ResolvedInput {
-                input: Input::Path("b/x.jsonl.zst".into()),
-                rel_dir: PathBuf::new(),
-            },
-        ];
-        let err = plan_outputs(&inputs, Path::new("/nonexistent/out"), false).unwrap_err();
+        let inputs = vec![local("a/x.jsonl"), local("b/x.jsonl.zst")];
+        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let err = plan_outputs(&inputs, &output, false).unwrap_err();
         assert!(
             err.to_string().contains("a/x.jsonl and b/x.jsonl.zst"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn outputs_mirror_the_input_folders() {
+        let inputs = vec![ResolvedInput {
+            input: Input::Path("/data/en/part-1.jsonl.zst".into()),
+            rel_dir: "en/2024".into(),
+        }];
+        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let plan = plan_outputs(&inputs, &output, false).unwrap();
+        assert_eq!(plan[0].target.first_key(), "en/2024/part-1.parquet");
+        assert_eq!(plan[0].dead_letter, "_rejected/en/2024/part-1.jsonl");
+    }
+
+    #[test]
+    fn shards_partition_the_inputs_whatever_their_order() {
+        let keys: Vec<String> = (0..500).map(|i| format!("en/part-{i}.jsonl.zst")).collect();
+        let mut seen = vec![0; 500];
+        for k in 0..4 {
+            for (i, key) in keys.iter().enumerate() {
+                if shard_of(key, 4) == k {
+                    seen[i] += 1;
+                }
+            }
+        }
+        assert!(
+            seen.iter().all(|&n| n == 1),
+            "every input in exactly one shard"
+        );
+        // Stable across releases and machines: a fixed value, not std's hasher.
+        assert_eq!(
+            shard_of("en/part-0.jsonl.zst", 1000),
+            shard_of("en/part-0.jsonl.zst", 1000)
+        );
+        let sizes: Vec<usize> = (0..4)
+            .map(|k| keys.iter().filter(|key| shard_of(key, 4) == k).count())
+            .collect();
+        assert!(sizes.iter().all(|&n| n > 90), "roughly even: {sizes:?}");
+    }
+
+    #[test]
+    fn include_and_exclude_look_at_the_path_below_the_argument() {
+        let inputs = vec![
+            ResolvedInput {
+                input: Input::Path("/d/en/a.jsonl".into()),
+                rel_dir: "en".into(),
+            },
+            ResolvedInput {
+                input: Input::Path("/d/fr/b.jsonl".into()),
+                rel_dir: "fr".into(),
+            },
+            ResolvedInput {
+                input: Input::Path("/d/en/c.jsonl.gz".into()),
+                rel_dir: "en".into(),
+            },
+        ];
+        let names = |selection: Selection| -> Vec<String> {
+            selection
+                .apply(inputs.clone())
+                .iter()
+                .map(ResolvedInput::relative_key)
+                .collect()
+        };
+        let only_en = Selection::new(&["en/*".into()], &[], None).unwrap();
+        assert_eq!(names(only_en), ["en/a.jsonl", "en/c.jsonl.gz"]);
+        let no_gz = Selection::new(&[], &["*.gz".into()], None).unwrap();
+        assert_eq!(names(no_gz), ["en/a.jsonl", "fr/b.jsonl"]);
+        let all: usize = (0..3)
+            .map(|k| names(Selection::new(&[], &[], Some((k, 3))).unwrap()).len())
+            .sum();
+        assert_eq!(all, 3);
+        assert!(Selection::new(&["[".into()], &[], None).is_err());
     }
 }

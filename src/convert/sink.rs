@@ -1,10 +1,10 @@
-//! Stage 3: record batches become Parquet files, rejected lines a dead-letter file. Every file is
-//! written under a hidden temporary name and renamed into place only when its input has been
-//! converted completely, so a failed or interrupted run leaves nothing that looks finished.
+//! Stage 3: record batches become Parquet files, rejected lines a dead-letter file, in a local
+//! directory or under an S3 prefix. Every file is published (renamed into place, or its S3
+//! upload completed) only when its input has been converted completely, so a failed or
+//! interrupted run leaves nothing that looks finished.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::batch::Reject;
 use super::ConvertError;
+use crate::storage::{ObjectWriter, StorageError, Store, Unpublished, UploadSettings};
 
 /// A byte limit (row group or file) is checked at least this many times per limit's worth of data.
 const CHECKS_PER_LIMIT: u64 = 8;
@@ -131,22 +132,24 @@ impl WriterSettings {
     }
 }
 
-/// Where one input's Parquet goes: one exact path, or numbered parts `<stem>-00001.parquet`.
+/// Where one input's Parquet goes (keys in the output store): one exact key, or numbered parts
+/// `<stem>-00001.parquet`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    File(PathBuf),
-    Parts { dir: PathBuf, stem: String },
+    File(String),
+    Parts { dir: String, stem: String },
 }
 
 impl Target {
-    pub fn first_path(&self) -> PathBuf {
-        self.path(1)
+    pub fn first_key(&self) -> String {
+        self.key(1)
     }
 
-    fn path(&self, part: u32) -> PathBuf {
+    fn key(&self, part: u32) -> String {
         match self {
-            Target::File(path) => path.clone(),
-            Target::Parts { dir, stem } => dir.join(format!("{stem}-{part:05}.parquet")),
+            Target::File(key) => key.clone(),
+            Target::Parts { dir, stem } if dir.is_empty() => format!("{stem}-{part:05}.parquet"),
+            Target::Parts { dir, stem } => format!("{dir}/{stem}-{part:05}.parquet"),
         }
     }
 }
@@ -154,37 +157,57 @@ impl Target {
 /// One finished Parquet file.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutputFile {
+    /// A local path or an s3:// URL.
     pub path: String,
+    /// Relative to the output root.
+    #[serde(skip)]
+    pub key: String,
     pub rows: u64,
     pub bytes: u64,
     pub row_groups: usize,
 }
 
-/// The hidden name a file is written under until it is complete.
-pub fn temp_path(final_path: &Path) -> PathBuf {
-    let name = final_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    final_path.with_file_name(format!(".{name}.{}.lakeops-tmp", std::process::id()))
+/// The output store, and how to write to it.
+#[derive(Clone)]
+pub struct Destination {
+    pub store: Arc<Store>,
+    pub runtime: tokio::runtime::Handle,
+    pub upload: UploadSettings,
+}
+
+impl Destination {
+    fn writer(&self, key: &str) -> Result<ObjectWriter, ConvertError> {
+        self.store
+            .writer(key, &self.runtime, self.upload)
+            .map_err(|e| write_error(&self.store.display(key), e))
+    }
+}
+
+fn write_error(
+    path: &str,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> ConvertError {
+    ConvertError::Write {
+        path: path.into(),
+        source: source.into(),
+    }
 }
 
 struct OpenPart {
-    writer: ArrowWriter<BufWriter<File>>,
-    final_path: PathBuf,
-    temp: PathBuf,
+    writer: ArrowWriter<ObjectWriter>,
+    key: String,
     rows: u64,
 }
 
 struct ClosedPart {
-    final_path: PathBuf,
-    temp: PathBuf,
+    object: Unpublished,
+    key: String,
     rows: u64,
-    bytes: u64,
     row_groups: usize,
 }
 
 pub struct ParquetSink {
+    destination: Destination,
     target: Target,
     settings: WriterSettings,
     properties: WriterProperties,
@@ -193,22 +216,9 @@ pub struct ParquetSink {
     closed: Vec<ClosedPart>,
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> ConvertError {
-    ConvertError::Write {
-        path: path.to_owned(),
-        source: Box::new(source),
-    }
-}
-
-fn parquet_error(path: &Path, source: parquet::errors::ParquetError) -> ConvertError {
-    ConvertError::Write {
-        path: path.to_owned(),
-        source: Box::new(source),
-    }
-}
-
 impl ParquetSink {
     pub fn new(
+        destination: Destination,
         target: Target,
         settings: &WriterSettings,
         schema: SchemaRef,
@@ -216,6 +226,7 @@ impl ParquetSink {
     ) -> Result<Self, ConvertError> {
         let properties = settings.properties(source)?;
         let mut sink = ParquetSink {
+            destination,
             target,
             settings: settings.clone(),
             properties,
@@ -228,23 +239,19 @@ impl ParquetSink {
         Ok(sink)
     }
 
+    fn display(&self, key: &str) -> String {
+        self.destination.store.display(key)
+    }
+
     fn open_part(&mut self) -> Result<(), ConvertError> {
-        let final_path = self.target.path(self.closed.len() as u32 + 1);
-        if let Some(dir) = final_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-        }
-        let temp = temp_path(&final_path);
-        let file = File::create(&temp).map_err(|e| io_error(&temp, e))?;
-        let writer = ArrowWriter::try_new(
-            BufWriter::with_capacity(1 << 20, file),
-            self.schema.clone(),
-            Some(self.properties.clone()),
-        )
-        .map_err(|e| parquet_error(&temp, e))?;
+        let key = self.target.key(self.closed.len() as u32 + 1);
+        let object = self.destination.writer(&key)?;
+        let writer =
+            ArrowWriter::try_new(object, self.schema.clone(), Some(self.properties.clone()))
+                .map_err(|e| write_error(&self.display(&key), e))?;
         self.open = Some(OpenPart {
             writer,
-            final_path,
-            temp,
+            key,
             rows: 0,
         });
         Ok(())
@@ -253,21 +260,17 @@ impl ParquetSink {
     fn close_part(&mut self) -> Result<(), ConvertError> {
         if let Some(part) = self.open.take() {
             let row_groups = part.writer.flushed_row_groups().len();
-            let mut inner = part
+            let path = self.display(&part.key);
+            let object = part
                 .writer
                 .into_inner()
-                .map_err(|e| parquet_error(&part.temp, e))?;
-            inner.flush().map_err(|e| io_error(&part.temp, e))?;
-            let file = inner
-                .into_inner()
-                .map_err(|e| io_error(&part.temp, e.into_error()))?;
-            file.sync_all().map_err(|e| io_error(&part.temp, e))?;
-            let bytes = file.metadata().map_err(|e| io_error(&part.temp, e))?.len();
+                .map_err(|e| write_error(&path, e))?
+                .close()
+                .map_err(|e| write_error(&path, e))?;
             self.closed.push(ClosedPart {
-                final_path: part.final_path,
-                temp: part.temp,
+                object,
+                key: part.key,
                 rows: part.rows,
-                bytes,
                 row_groups,
             });
         }
@@ -290,9 +293,10 @@ impl ParquetSink {
             let take = (batch.num_rows() as u64).min(room).min(slice_rows) as usize;
             let head = batch.slice(0, take);
             batch = batch.slice(take, batch.num_rows() - take);
-            part.writer
-                .write(&head)
-                .map_err(|e| parquet_error(&part.temp, e))?;
+            if let Err(e) = part.writer.write(&head) {
+                let path = self.destination.store.display(&part.key);
+                return Err(write_error(&path, e));
+            }
             part.rows += take as u64;
             let rows_full = self
                 .settings
@@ -324,18 +328,22 @@ impl ParquetSink {
             .unwrap_or(u64::MAX)
     }
 
-    /// Closes the last part and renames every part into place.
+    /// Closes the last part and publishes every part. Anything not published when the sink is
+    /// dropped (an error, Ctrl-C) is removed or aborted by the object writers.
     pub fn finish(mut self) -> Result<Vec<OutputFile>, ConvertError> {
         // Parts after the first are opened only when rows arrive, so a split that ends exactly on
         // a boundary leaves no empty trailing part.
         self.close_part()?;
         let mut outputs = Vec::with_capacity(self.closed.len());
         for part in std::mem::take(&mut self.closed) {
-            fs::rename(&part.temp, &part.final_path).map_err(|e| io_error(&part.final_path, e))?;
+            let path = self.display(&part.key);
+            let bytes = part.object.bytes();
+            part.object.publish().map_err(|e| write_error(&path, e))?;
             outputs.push(OutputFile {
-                path: part.final_path.display().to_string(),
+                path,
+                key: part.key,
                 rows: part.rows,
-                bytes: part.bytes,
+                bytes,
                 row_groups: part.row_groups,
             });
         }
@@ -343,24 +351,11 @@ impl ParquetSink {
     }
 }
 
-impl Drop for ParquetSink {
-    /// Anything not renamed by `finish` is removed: a failed input leaves no output behind.
-    fn drop(&mut self) {
-        if let Some(part) = self.open.take() {
-            drop(part.writer);
-            let _ = fs::remove_file(&part.temp);
-        }
-        for part in self.closed.drain(..) {
-            let _ = fs::remove_file(&part.temp);
-        }
-    }
-}
-
 /// `OUTPUT/_rejected/<stem>.jsonl`: one JSON object per rejected line.
 pub struct DeadLetter {
-    final_path: PathBuf,
-    temp: PathBuf,
-    file: Option<BufWriter<File>>,
+    destination: Destination,
+    key: String,
+    writer: Option<std::io::BufWriter<ObjectWriter>>,
     source: String,
 }
 
@@ -377,23 +372,23 @@ struct DeadLetterRecord<'a> {
 }
 
 impl DeadLetter {
-    pub fn new(final_path: PathBuf, source: String) -> Self {
-        let temp = temp_path(&final_path);
+    pub fn new(destination: Destination, key: String, source: String) -> Self {
         DeadLetter {
-            final_path,
-            temp,
-            file: None,
+            destination,
+            key,
+            writer: None,
             source,
         }
     }
 
+    fn path(&self) -> String {
+        self.destination.store.display(&self.key)
+    }
+
     pub fn write(&mut self, reject: &Reject) -> Result<(), ConvertError> {
-        if self.file.is_none() {
-            if let Some(dir) = self.final_path.parent() {
-                fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-            }
-            let file = File::create(&self.temp).map_err(|e| io_error(&self.temp, e))?;
-            self.file = Some(BufWriter::new(file));
+        if self.writer.is_none() {
+            let object = self.destination.writer(&self.key)?;
+            self.writer = Some(std::io::BufWriter::with_capacity(1 << 16, object));
         }
         let (raw, raw_base64) = match std::str::from_utf8(&reject.raw) {
             Ok(text) => (Some(text), None),
@@ -410,37 +405,33 @@ impl DeadLetter {
             raw,
             raw_base64,
         };
-        let out = self.file.as_mut().expect("opened above");
-        serde_json::to_writer(&mut *out, &record).map_err(|e| io_error(&self.temp, e.into()))?;
-        out.write_all(b"\n").map_err(|e| io_error(&self.temp, e))
+        let path = self.path();
+        let out = self.writer.as_mut().expect("opened above");
+        serde_json::to_writer(&mut *out, &record).map_err(|e| write_error(&path, e))?;
+        out.write_all(b"\n").map_err(|e| write_error(&path, e))
     }
 
-    /// Renames the file into place; with no rejects, removes a stale one from an earlier run.
+    /// Publishes the file; with no rejects, removes a stale one from an earlier run.
     pub fn finish(mut self) -> Result<Option<String>, ConvertError> {
-        match self.file.take() {
+        let path = self.path();
+        match self.writer.take() {
             Some(out) => {
-                let file = out
+                let object = out
                     .into_inner()
-                    .map_err(|e| io_error(&self.temp, e.into_error()))?;
-                file.sync_all().map_err(|e| io_error(&self.temp, e))?;
-                fs::rename(&self.temp, &self.final_path)
-                    .map_err(|e| io_error(&self.final_path, e))?;
-                Ok(Some(self.final_path.display().to_string()))
+                    .map_err(|e| write_error(&path, e.into_error()))?;
+                object
+                    .close()
+                    .and_then(Unpublished::publish)
+                    .map_err(|e| write_error(&path, e))?;
+                Ok(Some(path))
             }
             None => {
-                if self.final_path.exists() {
-                    fs::remove_file(&self.final_path).map_err(|e| io_error(&self.final_path, e))?;
-                }
+                self.destination
+                    .runtime
+                    .block_on(self.destination.store.delete(&self.key))
+                    .map_err(|e: StorageError| write_error(&path, e))?;
                 Ok(None)
             }
-        }
-    }
-}
-
-impl Drop for DeadLetter {
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = fs::remove_file(&self.temp);
         }
     }
 }

@@ -60,6 +60,17 @@ impl Input {
         }
     }
 
+    /// Size and ETag (or modification time): what tells a changed input apart. None for stdin.
+    pub fn identity(&self) -> Option<(u64, Option<String>)> {
+        match self {
+            Input::Path(path) => std::fs::metadata(path)
+                .ok()
+                .map(|meta| (meta.len(), crate::storage::local_tag(&meta))),
+            Input::Stdin => None,
+            Input::Object(object) => Some((object.found.size, object.found.tag.clone())),
+        }
+    }
+
     /// Stored (compressed) size, when known without reading.
     pub fn size(&self) -> Option<u64> {
         match self {

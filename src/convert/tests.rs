@@ -52,12 +52,22 @@ fn convert_file(
     output: &std::path::Path,
     threads: usize,
 ) -> ConvertReport {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let options = ConvertOptions {
         inputs: vec![ResolvedInput {
             input: source::Input::Path(input.to_owned()),
             rel_dir: Default::default(),
         }],
-        output: output.to_owned(),
+        selection: Selection::default(),
+        output: OutputRoot::open(output.to_str().unwrap(), true, None).unwrap(),
+        runtime: runtime.handle().clone(),
+        upload: Default::default(),
+        jobs: DEFAULT_JOBS,
+        overwrite: true,
         schema: SchemaSource::Infer(SampleRows::All),
         on_error: OnError::Fail,
         writer: WriterSettings::default(),

@@ -20,7 +20,7 @@ use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
 
 use super::EmbedError;
-use crate::convert::sink::temp_path;
+use crate::storage::write::temp_path;
 
 /// The metadata key holding the run key (input identity + every parameter that shapes output).
 pub const RUN_KEY: &str = "lakeops.embed.run";

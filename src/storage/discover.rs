@@ -30,7 +30,9 @@ impl Found {
     }
 
     pub fn name(&self) -> &str {
-        self.key.rsplit_once('/').map_or(&self.key, |(_, name)| name)
+        self.key
+            .rsplit_once('/')
+            .map_or(&self.key, |(_, name)| name)
     }
 }
 
@@ -91,8 +93,10 @@ pub async fn discover(
             Ok(vec![single(store, name, arg).await?])
         }
         Location::Local(path) => {
-            let paths = if path.exists() || !arg.contains(['*', '?', '[']) {
+            let paths = if path.exists() {
                 vec![path]
+            } else if !arg.contains(['*', '?', '[']) {
+                return Err(error(arg, "no such file or directory".into()));
             } else {
                 let mut matched: Vec<_> = glob::glob(arg)
                     .map_err(|e| error(arg, format!("bad glob pattern: {e}")))?
@@ -107,7 +111,8 @@ pub async fn discover(
             };
             let mut found = Vec::new();
             for path in paths {
-                let path = path.canonicalize().unwrap_or(path);
+                // Absolute, not canonical: a symlinked path keeps the name it was given.
+                let path = std::path::absolute(&path).unwrap_or(path);
                 if path.is_dir() {
                     let inside = walk(Arc::new(Store::local(&path)), accept).await?;
                     if inside.is_empty() {
@@ -140,13 +145,10 @@ async fn walk(store: Arc<Store>, accept: &Accept<'_>) -> Result<Vec<Found>, Disc
     let mut found = Vec::new();
     let mut prefixes = vec![String::new()];
     while let Some(prefix) = prefixes.pop() {
-        let level = store
-            .list_level(&prefix)
-            .await
-            .map_err(|e| DiscoverError {
-                url: store.url(&prefix),
-                message: e.to_string(),
-            })?;
+        let level = store.list_level(&prefix).await.map_err(|e| DiscoverError {
+            url: store.url(&prefix),
+            message: e.to_string(),
+        })?;
         prefixes.extend(level.prefixes.into_iter().filter(|p| !hidden(p)));
         for object in level.objects {
             if hidden(&object.key) || !(accept.is_input)(&object.key) {

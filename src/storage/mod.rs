@@ -179,8 +179,14 @@ impl Store {
         key: &str,
         offset: u64,
         etag: Option<&str>,
-    ) -> Result<(aws_sdk_s3::primitives::ByteStream, Option<String>, Option<u64>), StorageError>
-    {
+    ) -> Result<
+        (
+            aws_sdk_s3::primitives::ByteStream,
+            Option<String>,
+            Option<u64>,
+        ),
+        StorageError,
+    > {
         let Backend::S3 {
             client,
             bucket,
@@ -232,6 +238,34 @@ impl Store {
         }
     }
 
+    /// Removes an object; one that does not exist is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match &self.backend {
+            Backend::Local { root } => match std::fs::remove_file(root.join(key)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::Local {
+                    path: root.join(key),
+                    source: e,
+                }),
+                _ => Ok(()),
+            },
+            Backend::S3 {
+                client,
+                bucket,
+                prefix,
+            } => {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                client
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(format!("{prefix}{key}"))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| self.s3_error("DeleteObject", key, e))
+            }
+        }
+    }
+
     /// A whole (small) object.
     pub async fn read_all(&self, key: &str, size: u64) -> Result<Vec<u8>, StorageError> {
         if size == 0 {
@@ -259,6 +293,14 @@ impl Store {
                 url
             }
             Backend::S3 { bucket, prefix, .. } => format!("s3://{bucket}/{prefix}"),
+        }
+    }
+
+    /// How a key is shown to people: a local path, or an s3:// URL.
+    pub fn display(&self, key: &str) -> String {
+        match &self.backend {
+            Backend::Local { root } => root.join(key).display().to_string(),
+            Backend::S3 { .. } => self.url(key),
         }
     }
 
@@ -426,19 +468,22 @@ fn list_local(root: &Path, prefix: &str) -> Result<Level, StorageError> {
         if meta.is_dir() {
             level.prefixes.push(format!("{prefix}{name}/"));
         } else if meta.is_file() {
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| format!("mtime:{}", d.as_nanos()));
             level.objects.push(ObjectMeta {
                 key: format!("{prefix}{name}"),
                 size: meta.len(),
-                tag: modified,
+                tag: local_tag(&meta),
             });
         }
     }
     Ok(level)
+}
+
+/// What stands in for an ETag locally: the modification time.
+pub fn local_tag(meta: &std::fs::Metadata) -> Option<String> {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| format!("mtime:{}", d.as_nanos()))
 }
 
 fn read_local(path: &Path, range: Range<u64>) -> Result<Vec<u8>, StorageError> {

@@ -13,7 +13,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
-use super::{Backend, Store, StorageError};
+use super::{Backend, StorageError, Store};
 
 /// How S3 uploads are cut and how many parts of one object travel at once. Memory per object
 /// being written is at most `part_size × (concurrency + 1)`.
@@ -164,10 +164,7 @@ impl Store {
 
     /// Aborts the multipart uploads in progress under the root whose keys `stale` picks (relative
     /// keys); returns how many. Local stores have none.
-    pub async fn abort_uploads(
-        &self,
-        stale: impl Fn(&str) -> bool,
-    ) -> Result<usize, StorageError> {
+    pub async fn abort_uploads(&self, stale: impl Fn(&str) -> bool) -> Result<usize, StorageError> {
         let Backend::S3 {
             client,
             bucket,
@@ -323,7 +320,10 @@ impl Unpublished {
                 result.map(|_| ()).map_err(|e| upload.error("PutObject", e))
             }
             Closed::Multipart { mut upload, parts } => {
-                let id = upload.upload_id.clone().expect("a multipart upload has an id");
+                let id = upload
+                    .upload_id
+                    .clone()
+                    .expect("a multipart upload has an id");
                 let result = upload.runtime.block_on(
                     upload
                         .client
@@ -429,10 +429,7 @@ impl Multipart {
             .part_number(number)
             .body(ByteStream::from(body));
         self.in_flight.push_back(self.runtime.spawn(async move {
-            let sent = request
-                .send()
-                .await
-                .map_err(|e| crate::aws::describe(&e))?;
+            let sent = request.send().await.map_err(|e| crate::aws::describe(&e))?;
             Ok(CompletedPart::builder()
                 .part_number(number)
                 .set_e_tag(sent.e_tag().map(str::to_owned))

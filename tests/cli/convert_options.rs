@@ -336,7 +336,7 @@ fn global_flags_work_after_the_subcommand() {
         .arg("convert")
         .arg(dir.path().join("x.jsonl"))
         .arg("-o")
-        .arg(dir.path().join("o"))
+        .arg(dir.path().join("o2"))
         .assert()
         .success();
     assert!(assert.get_output().stdout.is_empty());

@@ -1,4 +1,4 @@
-"""A fault-injecting HTTP/1.1 proxy to put between lakeops and moto, to check lakeops survives S3 faults.
+"""A fault-injecting HTTP/1.1 proxy between lakeops and moto: does lakeops survive S3 faults?
 
     python fault_proxy.py --target http://127.0.0.1:MOTO_PORT [--port 0] [--fail-rate 0.2]
         [--reset-rate 0.1] [--truncate-rate 0.1] [--seed 1] [--log FILE]
@@ -9,8 +9,8 @@ connection, keep-alive (many requests per connection), one upstream connection p
 connection (reopened when moto closes it).
 
 Each request is read in full (Content-Length or chunked body; an `Expect: 100-continue` is answered
-here with `100 Continue` and not forwarded), then one draw from a seeded random.Random, taken under a
-lock in arrival order, picks its fate:
+here with `100 Continue` and not forwarded), then one draw from a seeded random.Random, taken
+under a lock in arrival order, picks its fate:
   * fail-rate:     not forwarded; answered `503 Slow Down` with an S3 `SlowDown` XML error, and the
                    connection stays usable;
   * reset-rate:    not forwarded; the client connection is reset (SO_LINGER 0, so ECONNRESET);
@@ -68,7 +68,9 @@ def read_exact(f, n):
 
 
 def read_head(f):
-    """Reads a start line and header lines. Returns (start_line, [raw header lines], {lower name: value})."""
+    """Reads a start line and header lines.
+
+    Returns (start_line, [raw header lines], {lower-case name: value})."""
     start = read_line(f)
     while start in (b"\r\n", b"\n"):  # stray CRLF between messages (RFC 9112 2.2)
         start = read_line(f)
@@ -88,12 +90,13 @@ def read_head(f):
 
 
 def is_chunked(fields):
-    codings = [c.strip().lower() for c in fields.get("transfer-encoding", "").split(",") if c.strip()]
+    te = fields.get("transfer-encoding", "")
+    codings = [c.strip().lower() for c in te.split(",") if c.strip()]
     return bool(codings) and codings[-1] == "chunked"
 
 
 def read_chunked_raw(f):
-    """Reads a chunked body (chunks, last chunk, trailers) and returns its bytes exactly as framed."""
+    """Reads a chunked body (chunks, last chunk, trailers); returns its bytes exactly as framed."""
     out = bytearray()
     while True:
         line = read_line(f)
@@ -191,8 +194,9 @@ class UpstreamConn:
         self.used = False
 
     def exchange(self, raw_request, method):
-        """Sends a request and returns (status_line, header_lines, fields, body, framed_by_close). Retries once on a
-        fresh connection when a reused one turns out to be closed before any response came."""
+        """Sends a request; returns (status_line, header_lines, fields, body, framed_by_close).
+        Retries once on a fresh connection when a reused one turns out to be closed before any
+        response came."""
         for attempt in (0, 1):
             reused = self.sock is not None and self.used
             try:
@@ -218,7 +222,9 @@ class UpstreamConn:
                     raise Upstream("protocol switching is not supported")
                 no_body = method == "HEAD" or code in (204, 304)
                 body = b"" if no_body else read_body(self.reader, fields, until_close=True)
-                framed_by_close = not no_body and not is_chunked(fields) and "content-length" not in fields
+                framed_by_close = (
+                    not no_body and not is_chunked(fields) and "content-length" not in fields
+                )
                 if framed_by_close or wants_close(version, fields):
                     self.close()
                 else:
@@ -312,7 +318,8 @@ def make_handler(faults, host, port):
                 return False
             faults.record(method, target, "ok")
             sock.sendall(head + rbody)
-            return not (close or framed_by_close or wants_close(status.split(None, 1)[0].decode("latin-1"), rfields))
+            rversion = status.split(None, 1)[0].decode("latin-1")
+            return not (close or framed_by_close or wants_close(rversion, rfields))
 
     return Handler
 
@@ -337,12 +344,12 @@ def rate(text):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--target", required=True, help="http://HOST:PORT of the S3 server (moto)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on, on 127.0.0.1 (0: any free one)")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
     p.add_argument("--fail-rate", type=rate, default=0.0, help="probability of a 503 SlowDown")
     p.add_argument("--reset-rate", type=rate, default=0.0, help="probability of a connection reset")
-    p.add_argument("--truncate-rate", type=rate, default=0.0, help="probability of a GET cut mid-body")
+    p.add_argument("--truncate-rate", type=rate, default=0.0, help="probability of a cut GET body")
     p.add_argument("--seed", type=int, default=1, help="seed of the fault sequence")
-    p.add_argument("--log", help="append one `METHOD TARGET -> OUTCOME` line per request here")
+    p.add_argument("--log", help="append a `METHOD TARGET -> OUTCOME` line per request here")
     args = p.parse_args()
     if args.fail_rate + args.reset_rate + args.truncate_rate > 1.0 + 1e-9:
         p.error("--fail-rate + --reset-rate + --truncate-rate must be at most 1")

@@ -1,0 +1,128 @@
+//! The resume manifest: `_lakeops/manifest/<id>.json` in the output, one small object per
+//! converted input, written right after the input's outputs were published. One object per
+//! input (rather than one appended file) because S3 cannot append, and because any number of
+//! `--shard` processes writing into the same prefix then never touch the same object: their
+//! manifests merge by construction.
+//!
+//! A rerun skips an input whose entry has the same size, ETag (or modification time) and
+//! settings fingerprint and whose outputs all still exist; everything else is converted again.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::plan::PlannedInput;
+use super::ConvertError;
+use crate::storage::{StorageError, Store};
+
+pub const MANIFEST_PREFIX: &str = "_lakeops/manifest/";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub input: String,
+    pub size: u64,
+    pub tag: Option<String>,
+    /// Schema and writer settings the outputs were written with (see [`fingerprint`]).
+    pub fingerprint: String,
+    /// Keys relative to the output root.
+    pub outputs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_file: Option<String>,
+    pub lines: u64,
+    pub rows: u64,
+    pub rejects: u64,
+    /// Seconds since the Unix epoch.
+    pub completed_at: u64,
+}
+
+/// The key of an input's entry: a hash of its URL, so any URL maps to one safe object name.
+pub fn entry_key(input: &str) -> String {
+    format!("{MANIFEST_PREFIX}{}.json", hex16(input.as_bytes()))
+}
+
+fn hex16(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What makes two runs' outputs of the same input interchangeable: the schema and every writer
+/// setting. Anything else (threads, jobs, part sizes) changes how, not what, is written.
+pub fn fingerprint(parts: &[&str]) -> String {
+    hex16(parts.join("\u{1f}").as_bytes())
+}
+
+/// Every entry under the output root, by input URL. Unreadable entries are ignored (the input is
+/// converted again), with a warning.
+pub async fn load(store: &Store) -> Result<HashMap<String, Entry>, ConvertError> {
+    let storage = |e: StorageError| ConvertError::Options(format!("reading the manifest: {e}"));
+    let level = match store.list_level(MANIFEST_PREFIX).await {
+        Ok(level) => level,
+        // No manifest folder yet (a local output never converted into).
+        Err(StorageError::Local { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(HashMap::new())
+        }
+        Err(e) => return Err(storage(e)),
+    };
+    let mut entries = HashMap::new();
+    // Entries are small; a few at a time keeps the start of a big resumed run short.
+    let mut reads = tokio::task::JoinSet::new();
+    let mut pending = level.objects.into_iter();
+    loop {
+        while reads.len() < 16 {
+            let Some(object) = pending.next() else { break };
+            let store = store.clone();
+            reads.spawn(async move {
+                let bytes = store.read_all(&object.key, object.size).await;
+                (object.key, bytes)
+            });
+        }
+        let Some(done) = reads.join_next().await else {
+            break;
+        };
+        let (key, bytes) = done.map_err(|e| ConvertError::Options(e.to_string()))?;
+        let bytes = bytes.map_err(storage)?;
+        match serde_json::from_slice::<Entry>(&bytes) {
+            Ok(entry) => {
+                entries.insert(entry.input.clone(), entry);
+            }
+            Err(e) => tracing::warn!(
+                "ignoring manifest entry {}: {e}; its input is converted again",
+                store.display(&key)
+            ),
+        }
+    }
+    Ok(entries)
+}
+
+/// Whether `planned` was already converted with the same settings and its outputs are all there.
+pub async fn is_done(
+    store: &Store,
+    entries: &HashMap<String, Entry>,
+    planned: &PlannedInput,
+    fingerprint: &str,
+) -> Result<bool, ConvertError> {
+    let Some((size, tag)) = planned.input.identity() else {
+        return Ok(false);
+    };
+    let Some(entry) = entries.get(&planned.input.display_name()) else {
+        return Ok(false);
+    };
+    if entry.size != size || entry.tag != tag || entry.fingerprint != fingerprint {
+        return Ok(false);
+    }
+    for key in &entry.outputs {
+        let exists = store
+            .exists(key)
+            .await
+            .map_err(|e| ConvertError::Options(format!("checking earlier outputs: {e}")))?;
+        if !exists {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
