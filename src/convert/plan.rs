@@ -226,11 +226,12 @@ pub struct PlannedInput {
     pub dead_letter: String,
 }
 
+/// `dir/name` for keys, where either may be empty.
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{dir}/{name}")
+    match (dir.is_empty(), name.is_empty()) {
+        (true, _) => name.to_owned(),
+        (false, true) => dir.to_owned(),
+        (false, false) => format!("{dir}/{name}"),
     }
 }
 
@@ -354,6 +355,11 @@ mod tests {
         let plan = plan_outputs(&inputs, &output, false).unwrap();
         assert_eq!(plan[0].target.first_key(), "en/2024/part-1.parquet");
         assert_eq!(plan[0].dead_letter, "_rejected/en/2024/part-1.jsonl");
+        let top = vec![local("/data/x.jsonl")];
+        assert_eq!(
+            plan_outputs(&top, &output, false).unwrap()[0].dead_letter,
+            "_rejected/x.jsonl"
+        );
     }
 
     #[test]

@@ -317,11 +317,22 @@ impl<R: Read> Iterator for Splitter<R> {
         let mut buf = self.fresh_buffer();
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
-        let mut scanned = 0;
+        // Chunks end at the last line end within the first `target` bytes (or, for a line
+        // longer than that, at its end): where they end depends on the text only, never on how
+        // many bytes each read returned, which varies with the network. The Parquet layout
+        // follows the chunks, so this is what makes S3 runs byte-identical to local ones.
+        let mut head_searched = false;
+        let mut scanned = self.target;
         loop {
             if buf.len() >= self.target {
-                if let Some(pos) = memchr::memrchr(b'\n', &buf[scanned..]) {
-                    let cut = scanned + pos + 1;
+                let cut = if head_searched {
+                    None
+                } else {
+                    head_searched = true;
+                    memchr::memrchr(b'\n', &buf[..self.target]).map(|pos| pos + 1)
+                }
+                .or_else(|| memchr::memchr(b'\n', &buf[scanned..]).map(|pos| scanned + pos + 1));
+                if let Some(cut) = cut {
                     self.carry.extend_from_slice(&buf[cut..]);
                     buf.truncate(cut);
                     return Some(Piece::Chunk(self.emit(buf)));
@@ -354,6 +365,59 @@ impl<R: Read> Iterator for Splitter<R> {
                     return Some(Piece::Broken { error, partial });
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Returns at most a varying handful of bytes per read, as a network stream does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.step = self.step * 7 % 97 + 1;
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn chunks(reader: impl Read, target: usize) -> Vec<(u64, Vec<u8>)> {
+        Splitter::new(reader, target)
+            .map(|piece| match piece {
+                Piece::Chunk(chunk) => (chunk.first_line, chunk.data),
+                Piece::Broken { error, .. } => panic!("{error}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_depend_on_read_sizes() {
+        let text: Vec<u8> = (0..400)
+            .flat_map(|i| {
+                format!("{{\"i\":{i},\"pad\":\"{}\"}}\n", "x".repeat(i % 50 * 3)).into_bytes()
+            })
+            .chain(b"no newline at the end".iter().copied())
+            .collect();
+        for target in [1, 64, 100, 1000, 1 << 20] {
+            let whole = chunks(&text[..], target);
+            let trickled = chunks(
+                Trickle {
+                    data: &text,
+                    step: 3,
+                },
+                target,
+            );
+            assert_eq!(whole, trickled, "target {target}");
+            let joined: Vec<u8> = whole.iter().flat_map(|(_, data)| data.clone()).collect();
+            assert_eq!(joined, text);
         }
     }
 }

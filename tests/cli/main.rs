@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod convert_options;
 mod convert_oscar;
+mod convert_s3;
 mod cost;
 mod crawl_glue;
 mod crawl_local;

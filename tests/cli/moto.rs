@@ -136,7 +136,7 @@ impl Moto {
     }
 
     /// One raw HTTP/1.0 request to the server: (status, body).
-    fn http(&self, method: &str, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
+    pub fn http(&self, method: &str, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         write!(
