@@ -55,7 +55,7 @@ pub enum ConvertError {
         line: u64,
         reason: String,
     },
-    #[error("interrupted; files in progress were removed")]
+    #[error("interrupted; outputs in progress were removed (S3 uploads aborted)")]
     Interrupted,
 }
 

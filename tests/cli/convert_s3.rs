@@ -299,31 +299,23 @@ fn a_killed_run_resumes_without_duplicates_or_gaps() {
     let reference = read_local(&reference);
 
     // One input at a time, killed (SIGKILL: no cleanup at all) once a few inputs are done.
-    let mut cmd = Process::new(env!("CARGO_BIN_EXE_lakeops"));
-    cmd.args([
-        "convert",
-        "s3://lake/in/",
-        "-o",
-        "s3://lake/out/",
-        "-j",
-        "1",
-        "--threads",
-        "1",
-        "--compression",
-        "zstd=19",
-        "-q",
-    ])
-    .env("AWS_ENDPOINT_URL", moto.endpoint())
-    .env("AWS_ACCESS_KEY_ID", "testing")
-    .env("AWS_SECRET_ACCESS_KEY", "testing")
-    .env("AWS_REGION", "us-east-1")
-    .env("AWS_EC2_METADATA_DISABLED", "true")
-    .env("AWS_CONFIG_FILE", dir.path().join("none"))
-    .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-    .env("LAKEOPS_NO_PROGRESS", "1")
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
+    let mut child = moto
+        .process()
+        .args([
+            "convert",
+            "s3://lake/in/",
+            "-o",
+            "s3://lake/out/",
+            "-j",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .args(["--compression", "zstd=19", "-q"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let started = Instant::now();
     loop {
         // A raw ListObjectsV2 (moto takes it unsigned): polling through boto3 is too slow.
@@ -565,4 +557,47 @@ fn bad_objects_are_reported_while_the_others_complete() {
         .as_array()
         .unwrap()
         .contains(&json!("good.parquet")));
+}
+
+#[test]
+fn ctrl_c_aborts_the_upload_and_exits_130() {
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    let mut child = moto
+        .process()
+        .args(["convert", "-", "-o", "s3://lake/out/stream.parquet", "-q"])
+        .args(["--part-size", "5MiB", "--compression", "none"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = records(0, 2000, 500).join("\n") + "\n";
+        // Feeds until lakeops stops reading.
+        while std::io::Write::write_all(&mut stdin, chunk.as_bytes()).is_ok() {}
+    });
+    // Wait until parts are being uploaded.
+    let started = Instant::now();
+    loop {
+        let (_, uploads) = moto.http("GET", "/lake?uploads").unwrap();
+        if String::from_utf8_lossy(&uploads).contains("<UploadId>") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no upload started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    writer.join().unwrap();
+    let left = read_s3(&moto, "lake", "out/");
+    assert_eq!(left["keys"], json!([]), "nothing visible");
+    assert_eq!(left["uploads"], 0, "the multipart upload was aborted");
 }

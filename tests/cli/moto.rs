@@ -114,13 +114,22 @@ impl Moto {
 
     /// `lakeops` with the standard AWS environment pointed at this server and nothing else.
     pub fn lakeops(&self) -> Command {
-        let mut cmd = common::lakeops();
-        self.aws_env(&mut cmd);
+        let mut cmd = Command::from_std(self.process());
         cmd.timeout(Duration::from_secs(300));
         cmd
     }
 
-    fn aws_env(&self, cmd: &mut Command) {
+    /// The same, as a plain process (to spawn, signal or kill it).
+    pub fn process(&self) -> Process {
+        let mut cmd = Process::new(env!("CARGO_BIN_EXE_lakeops"));
+        cmd.env_remove("RUST_LOG")
+            .env("LAKEOPS_NO_PROGRESS", "1")
+            .env("NO_COLOR", "1");
+        self.aws_env(&mut cmd);
+        cmd
+    }
+
+    fn aws_env(&self, cmd: &mut Process) {
         for var in AWS_VARS_REMOVED {
             cmd.env_remove(var);
         }
