@@ -8,7 +8,10 @@
 #     checked against dirty/MANIFEST.json (rejected line numbers, blank lines, row counts);
 #   - memory bound: peak RSS on one shard vs. all shards concatenated into one multi-frame
 #     .zst file (8x the input in one stream), plus the row groups of that output;
-#   - the targets (throughput vs DuckDB and DataFusion+schema, peak RSS, row groups).
+#   - the targets (throughput vs DuckDB and DataFusion+schema, peak RSS, row groups);
+#   - s3: the same corpus S3 -> S3 through a local moto server vs local -> local (the S3
+#     overhead), and a run killed at half its inputs then resumed (total vs a clean run);
+#     bench/convert_s3.py, with moto[server] and boto3 installed into BENCH_VENV if missing.
 #
 # Usage: bench/convert.sh [--data DIR] [--size 1G] [--runs 3] [--tools LIST] [--codecs LIST]
 #                         [--lakeops BIN] [--steps LIST]
@@ -19,7 +22,7 @@
 #   TOOLS       anchor tools                 (default duckdb,polars+schema,pyarrow-stream,datafusion+schema)
 #   CODECS      Parquet codecs               (default snappy,zstd)
 #   LAKEOPS     lakeops binary               (default: `cargo build --release`, target/release/lakeops)
-#   STEPS       steps, run in the order given (default setup,gen,floors,bench,dirty,rss,report)
+#   STEPS       steps, run in the order given (default setup,gen,floors,bench,dirty,rss,s3,report)
 #   BENCH_VENV  venv for the Python tools    (default ${TMPDIR:-/tmp}/lakeops-bench-venv)
 #   KEEP_RESULTS=1  keep the previous results.json when `bench` runs (default: it is moved to
 #               results.prev.json so the report never mixes two sessions)
@@ -37,7 +40,7 @@ RUNS="${RUNS:-3}"
 TOOLS="${TOOLS:-duckdb,polars+schema,pyarrow-stream,datafusion+schema}"
 CODECS="${CODECS:-snappy,zstd}"
 LAKEOPS="${LAKEOPS:-}"
-STEPS="${STEPS:-setup,gen,floors,bench,dirty,rss,report}"
+STEPS="${STEPS:-setup,gen,floors,bench,dirty,rss,s3,report}"
 KEEP_RESULTS="${KEEP_RESULTS:-0}"
 export BENCH_VENV="${BENCH_VENV:-${TMPDIR:-/tmp}/lakeops-bench-venv}"
 
@@ -74,7 +77,7 @@ for c in "${codec_list[@]}"; do
 done
 IFS=, read -r -a step_list <<<"$STEPS"
 for s in "${step_list[@]}"; do
-    case "$s" in setup | gen | floors | bench | dirty | rss | report) ;; *) die "unknown step '$s' (setup,gen,floors,bench,dirty,rss,report)" ;; esac
+    case "$s" in setup | gen | floors | bench | dirty | rss | s3 | report) ;; *) die "unknown step '$s' (setup,gen,floors,bench,dirty,rss,s3,report)" ;; esac
 done
 has_step() { [[ ",$STEPS," == *",$1,"* ]]; }
 
@@ -117,7 +120,7 @@ resolve_lakeops() {
     log "lakeops: $LAKEOPS ($LAKEOPS_VERSION)"
 }
 LAKEOPS_VERSION=""
-if has_step bench || has_step dirty || has_step rss; then
+if has_step bench || has_step dirty || has_step rss || has_step s3; then
     resolve_lakeops
 elif [[ -n "$LAKEOPS" ]] || [[ -x "$REPO/target/release/lakeops" ]]; then
     LAKEOPS="${LAKEOPS:-$REPO/target/release/lakeops}"
@@ -377,6 +380,32 @@ print("\n".join(rows) if rows else "| (nothing measured) | | | |")
 PY
 }
 
+step_s3() {
+    log "S3 -> S3 through moto vs local -> local; resume after a kill at half the inputs"
+    if ! "$PY" -c 'import moto, boto3' 2>/dev/null; then
+        log "installing moto[server] and boto3 for $PY"
+        "$PY" -m pip install --quiet 'moto[server]==5.2.5' boto3
+    fi
+    "$PY" "$BENCH_DIR/convert_s3.py" --lakeops "$LAKEOPS" --data "$OSCAR_DATA" --runs "$RUNS" >"$WORK/s3.json"
+    "$PY" - "$WORK/s3.json" >"$WORK/lakeops_s3.md" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+z = r["resume"]
+print("### lakeops through S3 (moto) vs local files\n")
+print(f"{r['inputs']} inputs, {r['bytes_in'] / 1e6:.0f} MB zstd ({r['bytes_uncompressed'] / 1e6:.0f} MB JSON), "
+      f"-j {r['jobs']}, median of {r['runs']}.\n")
+print("| path | median s | MB/s (uncompressed) |\n|---|---|---|")
+print(f"| local -> local | {r['local_median_s']} | {r['local_mb_per_s']} |")
+print(f"| S3 -> S3 (moto) | {r['s3_median_s']} | {r['s3_mb_per_s']} |")
+print(f"\nS3 overhead: **{r['s3_overhead']}×** the local time.\n")
+print(f"Resume: clean run {z['clean_s']} s; killed (SIGKILL) after {z['killed_after_s']} s with "
+      f"{z['done_at_kill']} of {r['inputs']} inputs done; the rerun skipped {z['rerun_skipped']} and took "
+      f"{z['rerun_s']} s. Total **{z['total_over_clean']}×** a clean run (target ≤ 1.1); output equal to the "
+      f"clean run's (keys and ETags): {z['output_equals_clean_run']}.")
+PY
+    cat "$WORK/lakeops_s3.md" >&2
+}
+
 step_report() {
     local report="$WORK/REPORT.md" version="${LAKEOPS_VERSION:-unknown}" rev corpus
     rev="$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
@@ -393,7 +422,7 @@ step_report() {
         echo
         python3 "$ANCHORS" report --data "$OSCAR_DATA"
         echo
-        for f in lakeops_dirty.md lakeops_rss.md; do
+        for f in lakeops_dirty.md lakeops_rss.md lakeops_s3.md; do
             if [[ -f "$WORK/$f" ]]; then cat "$WORK/$f"; echo; fi
         done
         targets_md
@@ -434,6 +463,7 @@ for step in "${step_list[@]}"; do
             lakeops_dirty_detail
             ;;
         rss) step_rss ;;
+        s3) step_s3 ;;
         report) step_report ;;
     esac
 done
