@@ -72,11 +72,10 @@ try:
         summary = json.loads(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
         return wall, summary
 
-    local_in = os.path.join(a.data, "clean")
     local, remote = [], []
     for _ in range(a.runs):
         shutil.rmtree(os.path.join(work, "local"), ignore_errors=True)
-        local.append(lakeops(local_in, "-o", os.path.join(work, "local"), "--overwrite")[0])
+        local.append(lakeops(*files, "-o", os.path.join(work, "local"), "--overwrite")[0])
         remote.append(lakeops("s3://bench/in/", "-o", "s3://bench/out/", "--overwrite")[0])
     uncompressed = lakeops("s3://bench/in/", "-o", "s3://bench/out/", "--overwrite")[1]["bytes_uncompressed"]
 

@@ -168,15 +168,14 @@ pub struct FileReport {
 impl FileReport {
     fn skipped(input: String) -> Self {
         FileReport {
+            input,
             skipped: true,
-            ..FileReport::unreadable(input, String::new())
+            compression: None,
+            outputs: Vec::new(),
+            rejected_file: None,
+            error: None,
+            counts: Counts::default(),
         }
-        .without_error()
-    }
-
-    fn without_error(mut self) -> Self {
-        self.error = None;
-        self
     }
 
     fn unreadable(input: String, error: String) -> Self {

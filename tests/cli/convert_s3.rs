@@ -601,3 +601,30 @@ fn ctrl_c_aborts_the_upload_and_exits_130() {
     assert_eq!(left["keys"], json!([]), "nothing visible");
     assert_eq!(left["uploads"], 0, "the multipart upload was aborted");
 }
+
+#[test]
+fn uploads_left_by_a_killed_run_are_aborted_and_others_kept() {
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    moto.put("lake", &corpus("in/"));
+    // What a `kill -9` mid-upload leaves behind, for one of this run's keys and for a key that
+    // belongs to somebody else (another shard, another tool).
+    moto.py(
+        r#"
+for key in ["out/big.parquet", "out/not-ours.parquet"]:
+    up = s3.create_multipart_upload(Bucket="lake", Key=key)
+    s3.upload_part(Bucket="lake", Key=key, UploadId=up["UploadId"], PartNumber=1, Body=b"x" * 100)
+out(True)
+"#,
+        &json!({}),
+    );
+    moto.lakeops()
+        .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/"])
+        .assert()
+        .success();
+    let left = moto.py(
+        r#"out(sorted(u["Key"] for u in s3.list_multipart_uploads(Bucket="lake").get("Uploads", [])))"#,
+        &json!({}),
+    );
+    assert_eq!(left, json!(["out/not-ours.parquet"]));
+}
