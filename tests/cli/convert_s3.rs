@@ -568,6 +568,7 @@ fn ctrl_c_aborts_the_upload_and_exits_130() {
         .args(["convert", "-", "-o", "s3://lake/out/stream.parquet", "-q"])
         .args(["--part-size", "5MiB", "--compression", "none"])
         .stdin(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
