@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
             [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL over Parquet, JSON lines and Glue tables (not yet available)')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -448,7 +448,13 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;query' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Register a table: NAME=LOCATION (repeatable)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print the result (--json means ndjson)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the result to this Parquet file instead of printing it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--fail-if-empty', '--fail-if-empty', [CompletionResultType]::ParameterName, 'Exit 1 when the result has no rows ("did last night''s partition land?")')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -479,7 +485,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
             [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL over Parquet, JSON lines and Glue tables (not yet available)')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -32,7 +32,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
-            cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+            cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
             cand generate 'Write shell completions and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -420,7 +420,13 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --version 'Print version'
         }
         &'lakeops;query'= {
+            cand -f 'Read the SQL from this file'
+            cand --file 'Read the SQL from this file'
+            cand --table 'Register a table: NAME=LOCATION (repeatable)'
+            cand --output 'How to print the result (--json means ndjson)'
+            cand --out 'Write the result to this Parquet file instead of printing it'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --fail-if-empty 'Exit 1 when the result has no rows ("did last night''s partition land?")'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
             cand --quiet 'Print nothing but errors (no progress bar, no summary)'
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -449,7 +455,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
-            cand query 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+            cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
             cand generate 'Write shell completions and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -36,7 +36,7 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "convert" -d 'Conver
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
-complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input\'s folder), or a .parquet file (local or S3) when there is one input' -r
@@ -378,9 +378,17 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s v -l verbose -
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s f -l file -d 'Read the SQL from this file' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Register a table: NAME=LOCATION (repeatable)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l output -d 'How to print the result (--json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
+json\t'One JSON array of row objects'
+ndjson\t'One JSON object per row, a line each'
+csv\t'CSV with a header row'"
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Write the result to this Parquet file instead of printing it' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l fail-if-empty -d 'Exit 1 when the result has no rows ("did last night\'s partition land?")'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
@@ -399,7 +407,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_see
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "query" -d 'SQL over Parquet, JSON lines and Glue tables (not yet available)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "query" -d 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'

@@ -99,19 +99,66 @@ pub enum Command {
     /// Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet
     #[command(after_long_help = EMBED_EXIT_CODES)]
     Embed(EmbedArgs),
-    /// SQL over Parquet, JSON lines and Glue tables (not yet available)
-    #[command(after_long_help = "Not yet available in this version of lakeops.")]
-    Query(PendingArgs),
+    /// SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests
+    #[command(after_long_help = QUERY_EXIT_CODES)]
+    Query(QueryArgs),
     /// Write shell completions and man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
 }
 
-/// Subcommands that are announced but not built yet accept anything and say so.
+pub const QUERY_EXIT_CODES: &str = "\
+Tables: --table NAME=LOCATION (a file, a glob or a directory of .parquet, .jsonl/.json/.ndjson or
+.csv files, JSON and CSV optionally .zst or .gz; key=value/ folders become columns), or a path in
+the SQL itself: SELECT * FROM 'data/events.parquet'. Column names keep their case; quote them
+(\"Temp\") when they have capitals or dashes.
+
+Exit status:
+  0    the query ran (and, with --fail-if-empty, returned rows)
+  1    --fail-if-empty and the result has no rows
+  2    usage error, an unreadable table, or SQL that does not parse or plan (with its position)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueryOutput {
+    /// An aligned text table (NULL for nulls)
+    Table,
+    /// One JSON array of row objects
+    Json,
+    /// One JSON object per row, a line each
+    Ndjson,
+    /// CSV with a header row
+    Csv,
+}
+
 #[derive(Debug, Args)]
-pub struct PendingArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    pub args: Vec<String>,
+pub struct QueryArgs {
+    /// The SQL to run (or -f FILE); several statements separated by ; print the last one's result
+    #[arg(
+        value_name = "SQL",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub sql: Option<String>,
+
+    /// Read the SQL from this file
+    #[arg(short, long, value_name = "FILE.sql")]
+    pub file: Option<PathBuf>,
+
+    /// Register a table: NAME=LOCATION (repeatable)
+    #[arg(long = "table", value_name = "NAME=LOCATION")]
+    pub tables: Vec<String>,
+
+    /// How to print the result (--json means ndjson)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output: Option<QueryOutput>,
+
+    /// Write the result to this Parquet file instead of printing it
+    #[arg(long, value_name = "FILE.parquet", conflicts_with = "output")]
+    pub out: Option<PathBuf>,
+
+    /// Exit 1 when the result has no rows ("did last night's partition land?")
+    #[arg(long)]
+    pub fail_if_empty: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod crawl;
 pub mod embed;
 pub mod output;
 pub mod pricing;
+pub mod query;
 pub mod schema;
 pub mod storage;
 
@@ -43,7 +44,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Crawl(args) => commands::crawl::run(args, &printer),
         Command::Cost(args) => commands::cost::run(args, &printer),
         Command::Embed(args) => commands::embed::run(args, &printer, commands::interrupt_flag()),
-        Command::Query(_) => Err(commands::NotYetAvailable("query").into()),
+        Command::Query(args) => commands::query::run(args, &printer),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {
             printer.human(
                 &written
@@ -92,7 +93,6 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         Some(convert::ConvertError::BadLine { .. }) => {
             Some("--on-error skip or --on-error dead-letter converts the other lines and reports the bad ones")
         }
-        _ if e.is::<commands::NotYetAvailable>() => Some("see `lakeops --help` for what this version can do"),
         Some(_) => None,
         None => commands::crawl::hint(e).or_else(|| commands::embed::hint(e)),
     })

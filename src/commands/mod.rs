@@ -6,6 +6,7 @@ pub mod cost;
 pub mod crawl;
 pub mod embed;
 pub mod generate;
+pub mod query;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -23,11 +24,6 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     });
     flag
 }
-
-/// The subcommand exists in the CLI surface but is not built yet.
-#[derive(Debug, thiserror::Error)]
-#[error("`lakeops {0}` is not yet available in this version of lakeops")]
-pub struct NotYetAvailable(pub &'static str);
 
 /// The AWS flags as the library's options.
 pub fn aws_options(args: &crate::cli::AwsArgs) -> crate::aws::AwsOptions {

@@ -12,4 +12,5 @@ mod crawl_glue;
 mod crawl_local;
 mod embed;
 mod moto;
+mod query;
 mod surface;

@@ -29,23 +29,6 @@ fn version_prints_the_crate_version() {
 }
 
 #[test]
-fn a_subcommand_not_built_yet_says_so_with_exit_2() {
-    let sub = "query";
-    let assert = lakeops()
-        .args([sub, "s3://bucket/prefix/", "--database", "db"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(
-        stderr.starts_with(&format!("error: `lakeops {sub}` is not yet available")),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("panicked"));
-    let help = lakeops().args([sub, "--help"]).assert().success();
-    assert!(String::from_utf8_lossy(&help.get_output().stdout).contains("not yet available"));
-}
-
-#[test]
 fn usage_errors_exit_2() {
     lakeops().arg("convert").assert().code(2);
     lakeops().arg("frobnicate").assert().code(2);

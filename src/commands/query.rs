@@ -1,0 +1,172 @@
+//! `lakeops query`.
+
+use std::io::Write;
+
+use anyhow::Context;
+use arrow::array::RecordBatch;
+use arrow::datatypes::DataType;
+use arrow::util::display::{ArrayFormatter, FormatOptions};
+
+use crate::cli::{QueryArgs, QueryOutput};
+use crate::output::{Printer, Table};
+use crate::query::{sources::parse_table_spec, QueryError, QueryResult, Session};
+use crate::storage::{Store, UploadSettings};
+use crate::ExitStatus;
+
+pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let sql = match (&args.sql, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read SQL file {}", path.display()))?,
+        (None, None) => anyhow::bail!("give the SQL, or -f FILE.sql"),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let session = Session::new();
+    let result = runtime.block_on(async {
+        for spec in &args.tables {
+            let (name, location) = parse_table_spec(spec)?;
+            session.register_location(&name, &location).await?;
+        }
+        session.run(&sql).await
+    });
+    let result = match result {
+        Ok(result) => result,
+        Err(QueryError::Sql {
+            message,
+            position: Some((line, column)),
+        }) => {
+            anyhow::bail!("{message}\n{}", caret(&sql, line, column))
+        }
+        Err(err) => return Err(err.into()),
+    };
+    match &args.out {
+        Some(path) => write_parquet(path, &result, &runtime)?,
+        None => {
+            let format = args.output.unwrap_or(if printer.json() {
+                QueryOutput::Ndjson
+            } else {
+                QueryOutput::Table
+            });
+            printer.data(&render(&result, format)?)?;
+        }
+    }
+    Ok(if args.fail_if_empty && result.rows() == 0 {
+        printer.human("the result has no rows (--fail-if-empty)\n");
+        ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// The SQL line an error points at, with a caret under the column.
+fn caret(sql: &str, line: usize, column: usize) -> String {
+    let text = sql.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    format!(
+        "  {text}\n  {}^ line {line}, column {column}",
+        " ".repeat(column.saturating_sub(1))
+    )
+}
+
+fn render(result: &QueryResult, format: QueryOutput) -> anyhow::Result<String> {
+    let batches: Vec<&RecordBatch> = result.batches.iter().collect();
+    let mut out = Vec::new();
+    match format {
+        QueryOutput::Table => return Ok(table(result)?.render()),
+        QueryOutput::Json => {
+            let mut writer = arrow::json::ArrayWriter::new(&mut out);
+            writer.write_batches(&batches)?;
+            writer.finish()?;
+            if batches.iter().all(|b| b.num_rows() == 0) {
+                out = b"[]".to_vec();
+            }
+            out.push(b'\n');
+        }
+        QueryOutput::Ndjson => {
+            let mut writer = arrow::json::LineDelimitedWriter::new(&mut out);
+            writer.write_batches(&batches)?;
+            writer.finish()?;
+        }
+        QueryOutput::Csv => {
+            let mut writer = arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(&mut out);
+            if batches.is_empty() {
+                // A header row even for no rows: consumers read the columns from it.
+                let names: Vec<&str> = result
+                    .schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect();
+                drop(writer);
+                writeln!(out, "{}", names.join(","))?;
+            } else {
+                for batch in &batches {
+                    writer.write(batch)?;
+                }
+            }
+        }
+    }
+    Ok(String::from_utf8(out)?)
+}
+
+fn table(result: &QueryResult) -> anyhow::Result<Table> {
+    let fields = result.schema.fields();
+    let columns: Vec<(&str, bool)> = fields
+        .iter()
+        .map(|f| (f.name().as_str(), is_numeric(f.data_type())))
+        .collect();
+    let mut table = Table::new(&columns);
+    let options = FormatOptions::default().with_null("NULL");
+    for batch in &result.batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|column| ArrayFormatter::try_new(column.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        for row in 0..batch.num_rows() {
+            table.row(
+                formatters
+                    .iter()
+                    .map(|f| f.value(row).to_string())
+                    .collect(),
+            );
+        }
+    }
+    Ok(table)
+}
+
+fn is_numeric(data_type: &DataType) -> bool {
+    data_type.is_numeric()
+}
+
+/// `--out FILE.parquet`: written whole or not at all.
+fn write_parquet(
+    path: &std::path::Path,
+    result: &QueryResult,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .context("--out needs a file name")?
+        .to_string_lossy()
+        .into_owned();
+    let store = Store::local(parent);
+    let object = store.writer(&name, runtime.handle(), UploadSettings::default())?;
+    let mut writer = parquet::arrow::ArrowWriter::try_new(object, result.schema.clone(), None)?;
+    for batch in &result.batches {
+        writer.write(batch)?;
+    }
+    writer
+        .into_inner()?
+        .close()?
+        .publish()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! `query`: SQL over Parquet, JSON lines and CSV with DataFusion.
+//!
+//! Stages: [`sources`] turns `--table NAME=LOCATION` into DataFusion listing tables (format and
+//! compression from the file names, hive-style `key=value/` folders as columns); this module
+//! builds the session, plans and runs the SQL, and turns DataFusion's errors into ones that point
+//! at the SQL. Paths in `FROM '...'` work too (DataFusion's URL tables).
+
+pub mod sources;
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::error::DataFusionError;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("--table {spec}: {message}")]
+    Table { spec: String, message: String },
+    /// The SQL does not parse or plan; `position` is (line, column), 1-based, when DataFusion
+    /// gives one.
+    #[error("{message}")]
+    Sql {
+        message: String,
+        position: Option<(usize, usize)>,
+    },
+    #[error("{0}")]
+    Execution(String),
+}
+
+/// The result of one statement: its schema (even when there are no rows) and its batches.
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl QueryResult {
+    pub fn rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A DataFusion session with lakeops' tables registered.
+pub struct Session {
+    ctx: SessionContext,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let config = SessionConfig::new()
+            .with_information_schema(true)
+            // Column names as written (`warc-record-id`, `Temperature`): lakeops writes them
+            // so, and Athena users quote them anyway.
+            .set_bool("datafusion.sql_parser.enable_ident_normalization", false);
+        Session {
+            ctx: SessionContext::new_with_config(config).enable_url_table(),
+        }
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Runs every statement of `sql` (separated by `;`) and returns the last one's result.
+    pub async fn run(&self, sql: &str) -> Result<QueryResult, QueryError> {
+        let statements = split_statements(sql).map_err(|e| match sql_error(e) {
+            // The parser names no position for a statement that ends too early: point past its
+            // last character.
+            QueryError::Sql {
+                message,
+                position: None,
+            } if message.contains("found: EOF") => QueryError::Sql {
+                position: Some(end_of(sql)),
+                message,
+            },
+            other => other,
+        })?;
+        let mut last = None;
+        for statement in statements {
+            let plan = self
+                .ctx
+                .state()
+                .statement_to_plan(statement)
+                .await
+                .map_err(sql_error)?;
+            let frame = self
+                .ctx
+                .execute_logical_plan(plan)
+                .await
+                .map_err(sql_error)?;
+            let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+            let batches = frame
+                .collect()
+                .await
+                .map_err(|e| QueryError::Execution(describe(&e)))?;
+            last = Some(QueryResult { schema, batches });
+        }
+        last.ok_or_else(|| QueryError::Sql {
+            message: "no SQL statement given".into(),
+            position: None,
+        })
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+/// One statement, or several separated by `;` (a `-f` script).
+fn split_statements(sql: &str) -> Result<Vec<datafusion::sql::parser::Statement>, DataFusionError> {
+    let dialect = datafusion::sql::sqlparser::dialect::GenericDialect {};
+    let statements = datafusion::sql::parser::DFParser::parse_sql_with_dialect(sql, &dialect)?;
+    Ok(statements.into_iter().collect())
+}
+
+/// DataFusion's message without its layer prefixes, and the SQL position when it names one
+/// ("... at Line: 1, Column: 15").
+fn sql_error(err: DataFusionError) -> QueryError {
+    let message = describe(&err);
+    QueryError::Sql {
+        position: position_of(&message),
+        message,
+    }
+}
+
+fn describe(err: &DataFusionError) -> String {
+    let text = err.to_string();
+    let mut text = text.as_str();
+    for prefix in [
+        "SQL error: ",
+        "Error during planning: ",
+        "Schema error: ",
+        "Execution error: ",
+        "ParserError(\"",
+    ] {
+        text = text.strip_prefix(prefix).unwrap_or(text);
+    }
+    text.trim_end_matches("\")").to_owned()
+}
+
+/// (line, column) just after the last character of `sql`, 1-based.
+fn end_of(sql: &str) -> (usize, usize) {
+    let trimmed = sql.trim_end();
+    let line = trimmed.lines().count().max(1);
+    let column = trimmed.lines().last().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+pub fn position_of(message: &str) -> Option<(usize, usize)> {
+    let at = message.find("Line: ")?;
+    let rest = &message[at + "Line: ".len()..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+//! `--table NAME=LOCATION`: a file, a glob or a directory of Parquet, JSON lines (plain, zstd or
+//! gzip) or CSV, registered as a DataFusion listing table. The format and compression come from
+//! the file names (as DataFusion's listing tables need one extension per table); hive-style
+//! `key=value/` folders under a directory become string columns.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::datasource::file_format::csv::CsvFormat;
+use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+
+use super::{QueryError, Session};
+
+/// What the files of a table are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileKind {
+    pub format: Format,
+    pub compression: Compression,
+    /// The name ending every file of the table has, e.g. `.jsonl.zst`.
+    pub extension: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Zstd,
+    Gzip,
+}
+
+impl FileKind {
+    /// From a file name: `x.parquet`, `x.jsonl[.zst|.gz]` (also `.json`, `.ndjson`),
+    /// `x.csv[.zst|.gz]`.
+    pub fn of(name: &str) -> Option<FileKind> {
+        let lower = name.to_ascii_lowercase();
+        let (base, compression, suffix) = if let Some(base) = lower.strip_suffix(".zst") {
+            (base, Compression::Zstd, ".zst")
+        } else if let Some(base) = lower.strip_suffix(".gz") {
+            (base, Compression::Gzip, ".gz")
+        } else {
+            (lower.as_str(), Compression::None, "")
+        };
+        let (format, ext) = [
+            (Format::Parquet, ".parquet"),
+            (Format::Json, ".jsonl"),
+            (Format::Json, ".ndjson"),
+            (Format::Json, ".json"),
+            (Format::Csv, ".csv"),
+        ]
+        .into_iter()
+        .find(|(_, ext)| base.ends_with(ext))?;
+        if format == Format::Parquet && compression != Compression::None {
+            return None;
+        }
+        Some(FileKind {
+            format,
+            compression,
+            extension: format!("{ext}{suffix}"),
+        })
+    }
+
+    fn file_format(&self) -> Arc<dyn FileFormat> {
+        let compression = match self.compression {
+            Compression::None => FileCompressionType::UNCOMPRESSED,
+            Compression::Zstd => FileCompressionType::ZSTD,
+            Compression::Gzip => FileCompressionType::GZIP,
+        };
+        match self.format {
+            Format::Parquet => Arc::new(ParquetFormat::default()),
+            Format::Json => Arc::new(JsonFormat::default().with_file_compression_type(compression)),
+            Format::Csv => Arc::new(
+                CsvFormat::default()
+                    .with_has_header(true)
+                    .with_file_compression_type(compression),
+            ),
+        }
+    }
+}
+
+/// `NAME=LOCATION`.
+pub fn parse_table_spec(spec: &str) -> Result<(String, String), QueryError> {
+    let bad = |message: &str| QueryError::Table {
+        spec: spec.to_owned(),
+        message: message.to_owned(),
+    };
+    let (name, location) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("expected NAME=LOCATION, e.g. events=data/events/"))?;
+    let name = name.trim();
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(bad(
+            "the table name must be letters, digits and _ (not starting with a digit)",
+        ));
+    }
+    if location.is_empty() {
+        return Err(bad("no location after ="));
+    }
+    Ok((name.to_owned(), location.to_owned()))
+}
+
+/// The first data file under a local directory (hidden and `_`-prefixed entries skipped), in
+/// name order: it decides the table's format.
+fn first_data_file(dir: &Path) -> std::io::Result<Option<PathBuf>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(['.', '_']) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            if let Some(found) = first_data_file(&path)? {
+                return Ok(Some(found));
+            }
+        } else if FileKind::of(&name).is_some() {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+impl Session {
+    /// Registers `location` (a file, a glob or a directory) as table `name`.
+    pub async fn register_location(&self, name: &str, location: &str) -> Result<(), QueryError> {
+        let bad = |message: String| QueryError::Table {
+            spec: format!("{name}={location}"),
+            message,
+        };
+        let path = Path::new(location);
+        let (kind, is_dir) = if path.is_dir() {
+            let first = first_data_file(path)
+                .map_err(|e| bad(e.to_string()))?
+                .ok_or_else(|| {
+                    bad("no Parquet, JSON-lines or CSV files in this directory".into())
+                })?;
+            let name = first
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (FileKind::of(&name).expect("found by its kind"), true)
+        } else if path.is_file() || location.contains(['*', '?', '[']) {
+            let kind = FileKind::of(location).ok_or_else(|| {
+                bad(
+                    "not a Parquet (.parquet), JSON-lines (.jsonl/.json/.ndjson, optionally \
+                     .zst/.gz) or CSV (.csv) name"
+                        .into(),
+                )
+            })?;
+            (kind, false)
+        } else {
+            return Err(bad("no such file or directory".into()));
+        };
+        let absolute = std::path::absolute(path).map_err(|e| bad(e.to_string()))?;
+        let mut text = absolute.display().to_string();
+        if is_dir && !text.ends_with('/') {
+            text.push('/');
+        }
+        let url = ListingTableUrl::parse(&text).map_err(|e| bad(super::describe(&e)))?;
+        let state = self.ctx.state();
+        let mut options =
+            ListingOptions::new(kind.file_format()).with_file_extension(&kind.extension);
+        if is_dir {
+            let partitions = options
+                .infer_partitions(&state, &url)
+                .await
+                .map_err(|e| bad(super::describe(&e)))?;
+            options = options.with_table_partition_cols(
+                partitions
+                    .into_iter()
+                    .map(|column| (column, DataType::Utf8))
+                    .collect(),
+            );
+        }
+        let schema = options
+            .infer_schema(&state, &url)
+            .await
+            .map_err(|e| bad(super::describe(&e)))?;
+        let config = ListingTableConfig::new(url)
+            .with_listing_options(options)
+            .with_schema(schema);
+        let table = ListingTable::try_new(config).map_err(|e| bad(super::describe(&e)))?;
+        self.ctx
+            .register_table(name, Arc::new(table))
+            .map_err(|e| bad(super::describe(&e)))?;
+        Ok(())
+    }
+}

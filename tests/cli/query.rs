@@ -1,0 +1,179 @@
+//! `lakeops query` over files `convert` wrote, checked against DuckDB's answers on the same files.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::common::{lakeops, py_json, tmp};
+
+/// OSCAR-like records with a nested language label, converted to Parquet by lakeops.
+fn converted(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("docs.jsonl");
+    let langs = ["en", "fr", "de", "en", "en", "fr"];
+    let text: String = langs
+        .iter()
+        .enumerate()
+        .map(|(i, lang)| {
+            json!({
+                "id": i,
+                "content": format!("document {i}"),
+                "metadata": {"identification": {"label": lang, "prob": 0.5 + i as f64 / 100.0}},
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&input, text).unwrap();
+    let out = dir.join("pq");
+    lakeops()
+        .args(["convert"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+fn stdout(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+#[test]
+fn a_group_by_over_nested_fields_matches_duckdb() {
+    let dir = tmp();
+    let pq = converted(dir.path());
+    let table = format!("docs={}", pq.display());
+    let sql = "select metadata.identification.label as lang, count(*) as n from docs \
+               group by lang order by lang";
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table, "--output", "json"])
+        .assert()
+        .success();
+    let ours: Value = serde_json::from_str(&stdout(&assert)).unwrap();
+    let duckdb = py_json(
+        r#"
+import duckdb, json, sys
+rows = duckdb.sql(f"select metadata.identification.label as lang, count(*) as n from read_parquet('{sys.argv[1]}/*.parquet') group by lang order by lang").fetchall()
+print(json.dumps([{"lang": l, "n": n} for l, n in rows]))
+"#,
+        &[&pq],
+    );
+    assert_eq!(ours, duckdb);
+    assert_eq!(
+        ours,
+        json!([{"lang": "de", "n": 1}, {"lang": "en", "n": 3}, {"lang": "fr", "n": 2}])
+    );
+}
+
+#[test]
+fn outputs_table_ndjson_csv_and_parquet() {
+    let dir = tmp();
+    let pq = converted(dir.path());
+    let table = format!("docs={}", pq.display());
+    let sql = "select id, content from docs where id < 2 order by id";
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table])
+        .assert()
+        .success();
+    let text = stdout(&assert);
+    assert!(text.contains("id  content"), "{text}");
+    assert!(text.contains(" 1  document 1"), "{text}");
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table, "--json"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&assert),
+        "{\"id\":0,\"content\":\"document 0\"}\n{\"id\":1,\"content\":\"document 1\"}\n"
+    );
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table, "--output", "csv"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "id,content\n0,document 0\n1,document 1\n");
+    let empty = "select id from docs where id > 100";
+    let assert = lakeops()
+        .args(["query", empty, "--table", &table, "--output", "csv"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "id\n");
+    let out = dir.path().join("result.parquet");
+    lakeops()
+        .args(["query", sql, "--table", &table, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let read = py_json(
+        "import json, sys, pyarrow.parquet as pq; print(json.dumps(pq.read_table(sys.argv[1]).to_pylist()))",
+        &[&out],
+    );
+    assert_eq!(
+        read,
+        json!([{"id": 0, "content": "document 0"}, {"id": 1, "content": "document 1"}])
+    );
+}
+
+#[test]
+fn fail_if_empty_paths_in_from_and_scripts() {
+    let dir = tmp();
+    let pq = converted(dir.path());
+    let file = pq.join("docs.parquet");
+    let from = format!("select count(*) as n from '{}'", file.display());
+    let assert = lakeops()
+        .args(["query", &from, "--json", "--fail-if-empty"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "{\"n\":6}\n");
+    let none = format!("select * from '{}' where id < 0", file.display());
+    lakeops()
+        .args(["query", &none, "--fail-if-empty", "-q"])
+        .assert()
+        .code(1);
+    let script = dir.path().join("check.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "create view fr as select * from '{}' where metadata.identification.label = 'fr';\n\
+             select count(*) as n from fr;\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let assert = lakeops()
+        .args(["query", "--json", "-f"])
+        .arg(&script)
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "{\"n\":2}\n");
+}
+
+#[test]
+fn sql_and_table_errors_exit_2_and_point_at_the_problem() {
+    let dir = tmp();
+    let pq = converted(dir.path());
+    let table = format!("docs={}", pq.display());
+    let assert = lakeops()
+        .args(["query", "select id,\nfrom docs where", "--table", &table])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("^ line"), "{stderr}");
+    let assert = lakeops()
+        .args(["query", "select nope from docs", "--table", &table])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("nope"), "{stderr}");
+    let assert = lakeops()
+        .args(["query", "select 1", "--table", "docs=/nonexistent/x"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--table docs=/nonexistent/x: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
