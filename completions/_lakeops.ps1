@@ -451,6 +451,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
             [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Register a table: NAME=LOCATION (repeatable)')
+            [CompletionResult]::new('--catalog-file', '--catalog-file', [CompletionResultType]::ParameterName, 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog''s columns, partition keys and formats define them')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print the result (--json means ndjson)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the result to this Parquet file instead of printing it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')

@@ -1434,7 +1434,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__query)
-            opts="-f -q -v -h -V --file --table --output --out --fail-if-empty --quiet --verbose --json --color --help --version"
+            opts="-f -q -v -h -V --file --table --catalog-file --database --output --out --fail-if-empty --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1449,6 +1449,14 @@ _lakeops() {
                     return 0
                     ;;
                 --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

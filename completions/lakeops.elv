@@ -423,6 +423,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -f 'Read the SQL from this file'
             cand --file 'Read the SQL from this file'
             cand --table 'Register a table: NAME=LOCATION (repeatable)'
+            cand --catalog-file 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog''s columns, partition keys and formats define them'
+            cand --database 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)'
             cand --output 'How to print the result (--json means ndjson)'
             cand --out 'Write the result to this Parquet file instead of printing it'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'

@@ -380,6 +380,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s h -l help -d '
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s f -l file -d 'Read the SQL from this file' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Register a table: NAME=LOCATION (repeatable)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l catalog-file -d 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog\'s columns, partition keys and formats define them' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l database -d 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l output -d 'How to print the result (--json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
 json\t'One JSON array of row objects'
 ndjson\t'One JSON object per row, a line each'

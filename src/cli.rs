@@ -148,6 +148,16 @@ pub struct QueryArgs {
     #[arg(long = "table", value_name = "NAME=LOCATION")]
     pub tables: Vec<String>,
 
+    /// Register every table of --database from this local catalog (the file `crawl
+    /// --catalog-file` writes): the catalog's columns, partition keys and formats define them
+    #[arg(long, value_name = "PATH", requires = "database")]
+    pub catalog_file: Option<PathBuf>,
+
+    /// The catalog database whose tables --catalog-file registers; unqualified table names
+    /// resolve in it (others as DATABASE.TABLE)
+    #[arg(long, value_name = "DB", requires = "catalog_file")]
+    pub database: Option<String>,
+
     /// How to print the result (--json means ndjson)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output: Option<QueryOutput>,

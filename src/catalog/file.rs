@@ -131,6 +131,15 @@ impl Catalog for FileCatalog {
             .unwrap_or_default())
     }
 
+    async fn list_tables(&mut self, database: &str) -> Result<Vec<TableDef>, CatalogError> {
+        let path = self.path.display().to_string();
+        let db = self.database(database).ok_or_else(|| CatalogError::File {
+            path,
+            message: format!("no database {database}"),
+        })?;
+        Ok(db.tables.iter().map(|t| t.table.clone()).collect())
+    }
+
     async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
         let db = self.database(database).ok_or_else(|| CatalogError::Glue {
             operation: "CreateTable",

@@ -271,6 +271,22 @@ impl Catalog for GlueCatalog {
         .await
     }
 
+    async fn list_tables(&mut self, database: &str) -> Result<Vec<TableDef>, CatalogError> {
+        let client = &self.client;
+        collect_pages(|token| async move {
+            let page = client
+                .get_tables()
+                .database_name(database)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| glue_error("GetTables", database.to_owned(), e))?;
+            let tables = page.table_list().iter().map(table_from).collect();
+            Ok((tables, page.next_token().map(str::to_owned)))
+        })
+        .await
+    }
+
     async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
         self.client
             .create_table()

@@ -165,6 +165,8 @@ pub trait Catalog {
         database: &str,
         table: &str,
     ) -> Result<Vec<PartitionDef>, CatalogError>;
+    /// Every table of a database, in the catalog's order.
+    async fn list_tables(&mut self, database: &str) -> Result<Vec<TableDef>, CatalogError>;
     async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError>;
     async fn update_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError>;
     async fn delete_table(&mut self, database: &str, name: &str) -> Result<(), CatalogError>;

@@ -7,8 +7,10 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::DataType;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
+use crate::catalog::FileCatalog;
 use crate::cli::{QueryArgs, QueryOutput};
 use crate::output::{Printer, Table};
+use crate::query::catalog::register_database;
 use crate::query::{sources::parse_table_spec, QueryError, QueryResult, Session};
 use crate::storage::{Store, UploadSettings};
 use crate::ExitStatus;
@@ -23,8 +25,22 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let session = Session::new();
+    let session = match &args.database {
+        Some(database) => Session::with_default_schema(database),
+        None => Session::new(),
+    };
     let result = runtime.block_on(async {
+        if let (Some(path), Some(database)) = (&args.catalog_file, &args.database) {
+            if !path.is_file() {
+                return Err(QueryError::Catalog(format!(
+                    "{}: no such catalog file",
+                    path.display()
+                )));
+            }
+            let mut catalog =
+                FileCatalog::open(path).map_err(|e| QueryError::Catalog(e.to_string()))?;
+            register_database(session.context(), &mut catalog, database).await?;
+        }
         for spec in &args.tables {
             let (name, location) = parse_table_spec(spec)?;
             session.register_location(&name, &location).await?;

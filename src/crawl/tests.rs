@@ -84,6 +84,9 @@ impl Catalog for Recording {
         }
         self.inner.get_partitions(database, table).await
     }
+    async fn list_tables(&mut self, database: &str) -> Result<Vec<TableDef>, CatalogError> {
+        self.inner.list_tables(database).await
+    }
     async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
         self.calls.push(("CreateTable", 1));
         self.inner.create_table(database, table).await

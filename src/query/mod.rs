@@ -5,6 +5,7 @@
 //! builds the session, plans and runs the SQL, and turns DataFusion's errors into ones that point
 //! at the SQL. Paths in `FROM '...'` work too (DataFusion's URL tables).
 
+pub mod catalog;
 pub mod sources;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub enum QueryError {
     },
     #[error("{0}")]
     Execution(String),
+    #[error("catalog: {0}")]
+    Catalog(String),
 }
 
 /// The result of one statement: its schema (even when there are no rows) and its batches.
@@ -48,7 +51,13 @@ pub struct Session {
 
 impl Session {
     pub fn new() -> Session {
+        Session::with_default_schema("public")
+    }
+
+    /// A session where unqualified table names are looked up in `schema` (a catalog database).
+    pub fn with_default_schema(schema: &str) -> Session {
         let config = SessionConfig::new()
+            .with_default_catalog_and_schema("datafusion", schema)
             .with_information_schema(true)
             // Column names as written (`warc-record-id`, `Temperature`): lakeops writes them
             // so, and Athena users quote them anyway.

@@ -72,7 +72,7 @@ impl FileKind {
         })
     }
 
-    fn file_format(&self) -> Arc<dyn FileFormat> {
+    pub fn file_format(&self) -> Arc<dyn FileFormat> {
         let compression = match self.compression {
             Compression::None => FileCompressionType::UNCOMPRESSED,
             Compression::Zstd => FileCompressionType::ZSTD,

@@ -177,3 +177,92 @@ fn sql_and_table_errors_exit_2_and_point_at_the_problem() {
     );
     assert!(!stderr.contains("panicked"));
 }
+
+/// One IoT record as the source scenario's sensors write it (camelCase keys).
+fn iot(id: usize, temperature: &str, recommended: Option<&str>) -> String {
+    let mut record = json!({
+        "sensorId": format!("s-{id:03}"),
+        "sensorType": "thermo",
+        "currentTemperature": serde_json::from_str::<Value>(temperature).unwrap(),
+        "status": "OK",
+    });
+    if let Some(date) = recommended {
+        record["serviceRecommendedDate"] = json!(date);
+    }
+    record.to_string()
+}
+
+#[test]
+fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
+    let dir = tmp();
+    let root = dir.path().join("sensorsiotschemaevol");
+    // Generation 1: no serviceRecommendedDate, temperatures as doubles; generation 2 adds the
+    // date and writes integer temperatures; generation 3 keeps the date.
+    let generations = [
+        (
+            "01",
+            (0..4).map(|i| iot(i, "21.5", None)).collect::<Vec<_>>(),
+        ),
+        (
+            "02",
+            (4..7).map(|i| iot(i, "22", Some("2024-03-01"))).collect(),
+        ),
+        (
+            "03",
+            (7..9).map(|i| iot(i, "23", Some("2024-04-01"))).collect(),
+        ),
+    ];
+    for (day, records) in &generations {
+        let folder = root.join(format!("year=2024/month=01/day={day}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("part-00000.json"), records.join("\n") + "\n").unwrap();
+    }
+    let catalog = dir.path().join("catalog.json");
+    lakeops()
+        .arg("crawl")
+        .arg(&root)
+        .args(["--database", "iotdb", "--catalog-file"])
+        .arg(&catalog)
+        .assert()
+        .success();
+    let query = |sql: &str| -> Value {
+        let assert = lakeops()
+            .args([
+                "query",
+                sql,
+                "--output",
+                "json",
+                "--database",
+                "iotdb",
+                "--catalog-file",
+            ])
+            .arg(&catalog)
+            .assert()
+            .success();
+        serde_json::from_str(&stdout(&assert)).unwrap()
+    };
+    let later = query(
+        "select sensorid, servicerecommendeddate, day from sensorsiotschemaevol \
+         where servicerecommendeddate is not null order by sensorid",
+    );
+    let ids: Vec<&str> = later
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sensorid"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["s-004", "s-005", "s-006", "s-007", "s-008"]);
+    assert_eq!(later[0]["servicerecommendeddate"], "2024-03-01");
+    assert_eq!(later[0]["day"], "02");
+    let first = query(
+        "select count(*) as n, min(day) as d from sensorsiotschemaevol \
+         where servicerecommendeddate is null",
+    );
+    assert_eq!(first, json!([{"n": 4, "d": "01"}]));
+    let all =
+        query("select count(*) as n, sum(currenttemperature) as t from iotdb.sensorsiotschemaevol");
+    assert_eq!(
+        all,
+        json!([{"n": 9, "t": 4.0 * 21.5 + 3.0 * 22.0 + 2.0 * 23.0}])
+    );
+}
