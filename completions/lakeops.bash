@@ -1434,7 +1434,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__query)
-            opts="-f -q -v -h -V --file --table --catalog-file --database --output --out --fail-if-empty --quiet --verbose --json --color --help --version"
+            opts="-f -q -v -h -V --file --table --catalog-file --database --glue-database --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,11 +1460,27 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --glue-database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

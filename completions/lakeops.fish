@@ -382,15 +382,20 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s f -l file -d '
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Register a table: NAME=LOCATION (repeatable)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l catalog-file -d 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog\'s columns, partition keys and formats define them' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l database -d 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l glue-database -d 'Register every table of this AWS Glue database (columns, partition keys, locations and formats from the catalog); unqualified table names resolve in it' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l output -d 'How to print the result (--json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
 json\t'One JSON array of row objects'
 ndjson\t'One JSON object per row, a line each'
 csv\t'CSV with a header row'"
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Write the result to this Parquet file instead of printing it' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l fail-if-empty -d 'Exit 1 when the result has no rows ("did last night\'s partition land?")'
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'

@@ -158,6 +158,11 @@ pub struct QueryArgs {
     #[arg(long, value_name = "DB", requires = "catalog_file")]
     pub database: Option<String>,
 
+    /// Register every table of this AWS Glue database (columns, partition keys, locations and
+    /// formats from the catalog); unqualified table names resolve in it
+    #[arg(long, value_name = "DB", conflicts_with_all = ["catalog_file", "database"])]
+    pub glue_database: Option<String>,
+
     /// How to print the result (--json means ndjson)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output: Option<QueryOutput>,
@@ -169,6 +174,9 @@ pub struct QueryArgs {
     /// Exit 1 when the result has no rows ("did last night's partition land?")
     #[arg(long)]
     pub fail_if_empty: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use arrow::array::RecordBatch;
 use arrow::datatypes::DataType;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use crate::catalog::FileCatalog;
+use crate::aws::Aws;
+use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{QueryArgs, QueryOutput};
 use crate::output::{Printer, Table};
 use crate::query::catalog::register_database;
@@ -25,11 +26,33 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let session = match &args.database {
+    let database = args.glue_database.as_ref().or(args.database.as_ref());
+    let mut session = match database {
         Some(database) => Session::with_default_schema(database),
         None => Session::new(),
     };
+    // AWS is loaded only when Glue or S3 is involved: local queries need neither.
+    if args.glue_database.is_some() || args.catalog_file.is_some() {
+        let aws = runtime.block_on(Aws::load(&super::aws_options(&args.aws)));
+        match aws {
+            Ok(aws) => session = session.with_s3(aws.s3()),
+            // A local catalog of local tables needs no region; Glue does.
+            Err(e) if args.glue_database.is_some() => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+    let glue = match &args.glue_database {
+        Some(_) => Some(GlueCatalog::new(
+            runtime
+                .block_on(Aws::load(&super::aws_options(&args.aws)))?
+                .glue(),
+        )),
+        None => None,
+    };
     let result = runtime.block_on(async {
+        if let (Some(mut glue), Some(database)) = (glue, &args.glue_database) {
+            register_database(&session, &mut glue, database).await?;
+        }
         if let (Some(path), Some(database)) = (&args.catalog_file, &args.database) {
             if !path.is_file() {
                 return Err(QueryError::Catalog(format!(
@@ -39,7 +62,7 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             }
             let mut catalog =
                 FileCatalog::open(path).map_err(|e| QueryError::Catalog(e.to_string()))?;
-            register_database(session.context(), &mut catalog, database).await?;
+            register_database(&session, &mut catalog, database).await?;
         }
         for spec in &args.tables {
             let (name, location) = parse_table_spec(spec)?;

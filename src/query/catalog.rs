@@ -17,17 +17,18 @@ use datafusion::datasource::listing::{
 use datafusion::prelude::{col, SessionContext};
 
 use super::sources::{Compression, FileKind, Format};
-use super::{describe, QueryError};
+use super::{describe, QueryError, Session};
 use crate::catalog::{Catalog, TableDef};
 use crate::schema::{parse_hive_type, to_arrow_type};
 
 /// Registers every table of `database` under the SQL schema of the same name (so `db.table`
 /// works; unqualified names work when the session's default schema is `database`).
 pub async fn register_database(
-    ctx: &SessionContext,
+    session: &Session,
     catalog: &mut impl Catalog,
     database: &str,
 ) -> Result<Vec<String>, QueryError> {
+    let ctx = session.context();
     let tables = catalog
         .list_tables(database)
         .await
@@ -42,6 +43,9 @@ pub async fn register_database(
     }
     let mut names = Vec::with_capacity(tables.len());
     for table in tables {
+        session
+            .ensure_store(&table.storage_descriptor.location)
+            .map_err(|e| QueryError::Catalog(format!("{database}.{}: {e}", table.name)))?;
         register_table(ctx, database, &table).await?;
         names.push(table.name);
     }

@@ -6,6 +6,7 @@
 //! at the SQL. Paths in `FROM '...'` work too (DataFusion's URL tables).
 
 pub mod catalog;
+pub mod s3;
 pub mod sources;
 
 use std::sync::Arc;
@@ -47,6 +48,8 @@ impl QueryResult {
 /// A DataFusion session with lakeops' tables registered.
 pub struct Session {
     ctx: SessionContext,
+    /// For s3:// locations; None when the command involves no S3.
+    s3: Option<aws_sdk_s3::Client>,
 }
 
 impl Session {
@@ -64,7 +67,37 @@ impl Session {
             .set_bool("datafusion.sql_parser.enable_ident_normalization", false);
         Session {
             ctx: SessionContext::new_with_config(config).enable_url_table(),
+            s3: None,
         }
+    }
+
+    /// Reads s3:// locations through this client.
+    pub fn with_s3(mut self, client: aws_sdk_s3::Client) -> Session {
+        self.s3 = Some(client);
+        self
+    }
+
+    /// Makes `location`'s bucket readable when it is an s3:// URL (once per bucket).
+    pub fn ensure_store(&self, location: &str) -> Result<(), QueryError> {
+        let Some(rest) = location.strip_prefix("s3://") else {
+            return Ok(());
+        };
+        let bucket = rest.split('/').next().unwrap_or_default();
+        let url =
+            datafusion::execution::object_store::ObjectStoreUrl::parse(format!("s3://{bucket}"))
+                .map_err(|e| QueryError::Catalog(format!("{location}: {}", describe(&e))))?;
+        if self.ctx.runtime_env().object_store(&url).is_ok() {
+            return Ok(());
+        }
+        let client = self
+            .s3
+            .clone()
+            .ok_or_else(|| QueryError::Catalog(format!("{location}: S3 is not configured")))?;
+        self.ctx.register_object_store(
+            url.as_ref(),
+            Arc::new(s3::S3ObjectStore::new(client, bucket)),
+        );
+        Ok(())
     }
 
     pub fn context(&self) -> &SessionContext {

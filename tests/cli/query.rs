@@ -266,3 +266,60 @@ fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
         json!([{"n": 9, "t": 4.0 * 21.5 + 3.0 * 22.0 + 2.0 * 23.0}])
     );
 }
+
+#[test]
+fn glue_tables_on_s3_are_queried_as_the_catalog_defines_them() {
+    use crate::moto::{lines, Moto};
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    let generations = [
+        (
+            "01",
+            (0..4).map(|i| iot(i, "21.5", None)).collect::<Vec<_>>(),
+        ),
+        (
+            "02",
+            (4..7).map(|i| iot(i, "22", Some("2024-03-01"))).collect(),
+        ),
+        (
+            "03",
+            (7..9).map(|i| iot(i, "23", Some("2024-04-01"))).collect(),
+        ),
+    ];
+    let objects: Vec<_> = generations
+        .iter()
+        .map(|(day, records)| {
+            let key = format!("sensorsiotschemaevol/year=2024/month=01/day={day}/part-0.json.gz");
+            lines(&key, "gzip", records)
+        })
+        .collect();
+    moto.put("lake", &objects);
+    moto.lakeops()
+        .args([
+            "crawl",
+            "s3://lake/sensorsiotschemaevol/",
+            "--database",
+            "iotdb",
+        ])
+        .assert()
+        .success();
+    let query = |sql: &str| -> Value {
+        let assert = moto
+            .lakeops()
+            .args(["query", "--glue-database", "iotdb", sql, "--output", "json"])
+            .assert()
+            .success();
+        serde_json::from_str(&stdout(&assert)).unwrap()
+    };
+    let later = query(
+        "select count(*) as n, min(servicerecommendeddate) as d from sensorsiotschemaevol \
+         where servicerecommendeddate is not null",
+    );
+    assert_eq!(later, json!([{"n": 5, "d": "2024-03-01"}]));
+    let first = query(
+        "select count(*) as n from sensorsiotschemaevol where servicerecommendeddate is null",
+    );
+    assert_eq!(first, json!([{"n": 4}]));
+    let all = query("select count(*) as n from sensorsiotschemaevol where year = '2024'");
+    assert_eq!(all, json!([{"n": 9}]));
+}

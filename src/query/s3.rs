@@ -1,0 +1,242 @@
+//! DataFusion reads `s3://` tables through the same AWS SDK client as the rest of lakeops (one
+//! credential chain with SSO and refresh, `--endpoint-url`, the SDK's retries), not through
+//! object_store's own HTTP client: this adapter implements the read half of `ObjectStore`
+//! (ranged GETs, HEAD, listings); queries never write to S3.
+
+use std::fmt;
+use std::ops::Range;
+
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use bytes::Bytes;
+use futures::stream::{self, BoxStream, StreamExt};
+use object_store::path::Path;
+use object_store::{
+    Attributes, CopyOptions, GetOptions, GetResult, GetResultPayload, ListResult, MultipartUpload,
+    ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, Result,
+};
+
+const STORE: &str = "lakeops-s3";
+
+/// One bucket, read through the AWS SDK.
+#[derive(Debug)]
+pub struct S3ObjectStore {
+    client: Client,
+    bucket: String,
+}
+
+impl S3ObjectStore {
+    pub fn new(client: Client, bucket: impl Into<String>) -> S3ObjectStore {
+        S3ObjectStore {
+            client,
+            bucket: bucket.into(),
+        }
+    }
+}
+
+impl fmt::Display for S3ObjectStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "S3ObjectStore(s3://{})", self.bucket)
+    }
+}
+
+fn generic(message: String) -> object_store::Error {
+    object_store::Error::Generic {
+        store: STORE,
+        source: message.into(),
+    }
+}
+
+fn read_only(operation: &str) -> object_store::Error {
+    object_store::Error::NotImplemented {
+        operation: operation.to_owned(),
+        implementer: STORE.to_owned(),
+    }
+}
+
+fn to_time(time: Option<&aws_sdk_s3::primitives::DateTime>) -> chrono::DateTime<chrono::Utc> {
+    time.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
+        .unwrap_or_default()
+}
+
+/// A prefix for ListObjectsV2: `Some("a/b")` lists `a/b/...`.
+fn list_prefix(prefix: Option<&Path>) -> String {
+    match prefix.map(Path::as_ref) {
+        None | Some("") => String::new(),
+        Some(p) => format!("{p}/"),
+    }
+}
+
+impl S3ObjectStore {
+    async fn list_all(&self, prefix: String, delimiter: bool) -> Result<ListResult> {
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .set_delimiter(delimiter.then(|| "/".to_owned()))
+            .into_paginator()
+            .send();
+        let mut result = ListResult {
+            common_prefixes: Vec::new(),
+            objects: Vec::new(),
+        };
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| generic(crate::aws::describe(&e)))?;
+            for common in page.common_prefixes() {
+                if let Some(p) = common.prefix() {
+                    result
+                        .common_prefixes
+                        .push(Path::from(p.trim_end_matches('/')));
+                }
+            }
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                result.objects.push(ObjectMeta {
+                    location: Path::from(key),
+                    last_modified: to_time(object.last_modified()),
+                    size: object.size().unwrap_or_default().max(0) as u64,
+                    e_tag: object.e_tag().map(str::to_owned),
+                    version: None,
+                });
+            }
+        }
+        Ok(result)
+    }
+}
+
+#[async_trait]
+impl ObjectStore for S3ObjectStore {
+    async fn put_opts(&self, _: &Path, _: PutPayload, _: PutOptions) -> Result<PutResult> {
+        Err(read_only("put"))
+    }
+
+    async fn put_multipart_opts(
+        &self,
+        _: &Path,
+        _: PutMultipartOptions,
+    ) -> Result<Box<dyn MultipartUpload>> {
+        Err(read_only("put_multipart"))
+    }
+
+    async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
+        let key = location.as_ref().to_owned();
+        let not_found = |message: String| object_store::Error::NotFound {
+            path: key.clone(),
+            source: message.into(),
+        };
+        if options.head {
+            let head = self
+                .client
+                .head_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|e| match e.as_service_error() {
+                    Some(s) if s.is_not_found() => not_found(crate::aws::describe(&e)),
+                    _ => generic(crate::aws::describe(&e)),
+                })?;
+            let size = head.content_length().unwrap_or_default().max(0) as u64;
+            return Ok(GetResult {
+                payload: GetResultPayload::Stream(stream::empty().boxed()),
+                meta: ObjectMeta {
+                    location: location.clone(),
+                    last_modified: to_time(head.last_modified()),
+                    size,
+                    e_tag: head.e_tag().map(str::to_owned),
+                    version: None,
+                },
+                range: 0..size,
+                attributes: Attributes::default(),
+            });
+        }
+        let output = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .set_range(options.range.as_ref().map(ToString::to_string))
+            .set_if_match(options.if_match.clone())
+            .send()
+            .await
+            .map_err(|e| match e.as_service_error() {
+                Some(s) if s.is_no_such_key() => not_found(crate::aws::describe(&e)),
+                _ => generic(crate::aws::describe(&e)),
+            })?;
+        let length = output.content_length().unwrap_or_default().max(0) as u64;
+        // "bytes START-END/TOTAL" for a ranged GET; the whole object otherwise.
+        let (range, size): (Range<u64>, u64) = match output.content_range() {
+            Some(text) => parse_content_range(text)
+                .ok_or_else(|| generic(format!("unexpected Content-Range {text:?} for {key}")))?,
+            None => (0..length, length),
+        };
+        let meta = ObjectMeta {
+            location: location.clone(),
+            last_modified: to_time(output.last_modified()),
+            size,
+            e_tag: output.e_tag().map(str::to_owned),
+            version: None,
+        };
+        let body = output.body;
+        let chunks = stream::unfold(body, |mut body| async move {
+            body.next()
+                .await
+                .map(|chunk| (chunk.map_err(|e| generic(e.to_string())), body))
+        });
+        Ok(GetResult {
+            payload: GetResultPayload::Stream(chunks.map(|r| r.map(Bytes::from)).boxed()),
+            meta,
+            range,
+            attributes: Attributes::default(),
+        })
+    }
+
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, Result<Path>>,
+    ) -> BoxStream<'static, Result<Path>> {
+        locations.map(|_| Err(read_only("delete"))).boxed()
+    }
+
+    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
+        let store = S3ObjectStore::new(self.client.clone(), self.bucket.clone());
+        let prefix = list_prefix(prefix);
+        stream::once(async move { store.list_all(prefix, false).await })
+            .flat_map(|listed| match listed {
+                Ok(result) => stream::iter(result.objects.into_iter().map(Ok)).boxed(),
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+
+    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> Result<ListResult> {
+        self.list_all(list_prefix(prefix), true).await
+    }
+
+    async fn copy_opts(&self, _: &Path, _: &Path, _: CopyOptions) -> Result<()> {
+        Err(read_only("copy"))
+    }
+}
+
+/// `bytes 100-199/1000` -> (100..200, 1000).
+fn parse_content_range(text: &str) -> Option<(Range<u64>, u64)> {
+    let rest = text.trim().strip_prefix("bytes ")?;
+    let (span, total) = rest.split_once('/')?;
+    let (start, end) = span.split_once('-')?;
+    let start: u64 = start.parse().ok()?;
+    let end: u64 = end.parse().ok()?;
+    Some((start..end + 1, total.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn content_ranges_parse() {
+        assert_eq!(
+            super::parse_content_range("bytes 100-199/1000"),
+            Some((100..200, 1000))
+        );
+        assert_eq!(super::parse_content_range("bytes */1000"), None);
+    }
+}
