@@ -8,7 +8,6 @@ use std::ops::Range;
 
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
-use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
 use object_store::path::Path;
 use object_store::{
@@ -185,7 +184,7 @@ impl ObjectStore for S3ObjectStore {
                 .map(|chunk| (chunk.map_err(|e| generic(e.to_string())), body))
         });
         Ok(GetResult {
-            payload: GetResultPayload::Stream(chunks.map(|r| r.map(Bytes::from)).boxed()),
+            payload: GetResultPayload::Stream(chunks.boxed()),
             meta,
             range,
             attributes: Attributes::default(),
