@@ -32,12 +32,13 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         None => Session::new(),
     };
     // AWS is loaded only when Glue or S3 is involved: local queries need neither.
-    if args.glue_database.is_some() || args.catalog_file.is_some() {
+    let s3_tables = args.tables.iter().any(|t| t.contains("=s3://"));
+    if args.glue_database.is_some() || args.catalog_file.is_some() || s3_tables {
         let aws = runtime.block_on(Aws::load(&super::aws_options(&args.aws)));
         match aws {
             Ok(aws) => session = session.with_s3(aws.s3()),
-            // A local catalog of local tables needs no region; Glue does.
-            Err(e) if args.glue_database.is_some() => return Err(e.into()),
+            // A local catalog of local tables needs no region; Glue and S3 tables do.
+            Err(e) if args.glue_database.is_some() || s3_tables => return Err(e.into()),
             Err(_) => {}
         }
     }

@@ -1,9 +1,11 @@
-//! `--table NAME=LOCATION`: a file, a glob or a directory of Parquet, JSON lines (plain, zstd or
-//! gzip) or CSV, registered as a DataFusion listing table. The format and compression come from
+//! `--table NAME=LOCATION`: a file, a glob, a directory or an s3:// prefix of Parquet, JSON lines
+//! (plain, zstd or gzip) or CSV, registered as a DataFusion listing table. The format and compression come from
 //! the file names (as DataFusion's listing tables need one extension per table); hive-style
 //! `key=value/` folders under a directory become string columns.
 
 use std::path::{Path, PathBuf};
+
+use futures::TryStreamExt;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
@@ -136,42 +138,84 @@ fn first_data_file(dir: &Path) -> std::io::Result<Option<PathBuf>> {
     Ok(None)
 }
 
+const NOT_A_DATA_NAME: &str = "not a Parquet (.parquet), JSON-lines (.jsonl/.json/.ndjson, \
+                               optionally .zst/.gz) or CSV (.csv) name";
+
 impl Session {
-    /// Registers `location` (a file, a glob or a directory) as table `name`.
+    /// A local file, glob or directory: its kind, and whether it is a directory.
+    fn local_location(&self, path: &Path) -> Result<(FileKind, bool), String> {
+        if path.is_dir() {
+            let first = first_data_file(path)
+                .map_err(|e| e.to_string())?
+                .ok_or("no Parquet, JSON-lines or CSV files in this directory")?;
+            let name = first
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((FileKind::of(&name).expect("found by its kind"), true))
+        } else if path.is_file() || path.to_string_lossy().contains(['*', '?', '[']) {
+            let kind = FileKind::of(&path.to_string_lossy()).ok_or(NOT_A_DATA_NAME)?;
+            Ok((kind, false))
+        } else {
+            Err("no such file or directory".into())
+        }
+    }
+
+    /// An s3:// object or prefix: its kind (from the first data object under a prefix), whether
+    /// it is a prefix, and the URL to list.
+    async fn s3_location(&self, location: &str) -> Result<(FileKind, bool, String), String> {
+        self.ensure_store(location).map_err(|e| e.to_string())?;
+        if let Some(kind) = FileKind::of(location) {
+            return Ok((kind, false, location.to_owned()));
+        }
+        let prefix = if location.ends_with('/') {
+            location.to_owned()
+        } else {
+            format!("{location}/")
+        };
+        let url = ListingTableUrl::parse(&prefix).map_err(|e| super::describe(&e))?;
+        let store = self
+            .ctx
+            .runtime_env()
+            .object_store(url.object_store())
+            .map_err(|e| super::describe(&e))?;
+        let key = url.prefix().clone();
+        let listed = store
+            .list(Some(&key))
+            .try_collect::<Vec<_>>()
+            .await
+            .map_err(|e| e.to_string())?;
+        let kind = listed
+            .iter()
+            .filter(|o| {
+                !o.location
+                    .as_ref()
+                    .split('/')
+                    .any(|part| part.starts_with(['.', '_']))
+            })
+            .find_map(|o| FileKind::of(o.location.as_ref()))
+            .ok_or("no Parquet, JSON-lines or CSV objects under this prefix")?;
+        Ok((kind, true, prefix))
+    }
+
+    /// Registers `location` (a file, a glob, a directory, an s3:// object or prefix) as `name`.
     pub async fn register_location(&self, name: &str, location: &str) -> Result<(), QueryError> {
         let bad = |message: String| QueryError::Table {
             spec: format!("{name}={location}"),
             message,
         };
         let path = Path::new(location);
-        let (kind, is_dir) = if path.is_dir() {
-            let first = first_data_file(path)
-                .map_err(|e| bad(e.to_string()))?
-                .ok_or_else(|| {
-                    bad("no Parquet, JSON-lines or CSV files in this directory".into())
-                })?;
-            let name = first
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            (FileKind::of(&name).expect("found by its kind"), true)
-        } else if path.is_file() || location.contains(['*', '?', '[']) {
-            let kind = FileKind::of(location).ok_or_else(|| {
-                bad(
-                    "not a Parquet (.parquet), JSON-lines (.jsonl/.json/.ndjson, optionally \
-                     .zst/.gz) or CSV (.csv) name"
-                        .into(),
-                )
-            })?;
-            (kind, false)
+        let (kind, is_dir, text) = if location.starts_with("s3://") {
+            self.s3_location(location).await.map_err(bad)?
         } else {
-            return Err(bad("no such file or directory".into()));
+            let (kind, is_dir) = self.local_location(path).map_err(bad)?;
+            let absolute = std::path::absolute(path).map_err(|e| bad(e.to_string()))?;
+            let mut text = absolute.display().to_string();
+            if is_dir && !text.ends_with('/') {
+                text.push('/');
+            }
+            (kind, is_dir, text)
         };
-        let absolute = std::path::absolute(path).map_err(|e| bad(e.to_string()))?;
-        let mut text = absolute.display().to_string();
-        if is_dir && !text.ends_with('/') {
-            text.push('/');
-        }
         let url = ListingTableUrl::parse(&text).map_err(|e| bad(super::describe(&e)))?;
         let state = self.ctx.state();
         let mut options =

@@ -323,3 +323,38 @@ fn glue_tables_on_s3_are_queried_as_the_catalog_defines_them() {
     let all = query("select count(*) as n from sensorsiotschemaevol where year = '2024'");
     assert_eq!(all, json!([{"n": 9}]));
 }
+
+#[test]
+fn s3_prefixes_are_tables_too() {
+    use crate::moto::Moto;
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    let dir = tmp();
+    let local = converted(dir.path());
+    moto.lakeops()
+        .args(["convert", "-o", "s3://lake/pq/"])
+        .arg(dir.path().join("docs.jsonl"))
+        .assert()
+        .success();
+    let sql = "select metadata.identification.label as lang, count(*) as n from docs \
+               group by lang order by lang";
+    let on_s3 = moto
+        .lakeops()
+        .args([
+            "query",
+            sql,
+            "--table",
+            "docs=s3://lake/pq/",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .success();
+    let table = format!("docs={}", local.display());
+    let on_disk = lakeops()
+        .args(["query", sql, "--table", &table, "--output", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&on_s3), stdout(&on_disk));
+    assert!(stdout(&on_s3).contains("\"lang\":\"en\",\"n\":3"));
+}
