@@ -11,6 +11,8 @@ use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::catalog::MemorySchemaProvider;
 use datafusion::common::Column;
 use datafusion::common::TableReference;
+use datafusion::datasource::file_format::csv::CsvFormat;
+use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
@@ -147,7 +149,30 @@ async fn register_table(
         location.push('/');
     }
     let url = ListingTableUrl::parse(&location).map_err(|e| bad(describe(&e)))?;
-    let options = ListingOptions::new(kind.file_format())
+    let format = match kind.format {
+        // Header and delimiter as the crawl recorded them (Glue's CSV parameters).
+        Format::Csv => {
+            let header = table
+                .parameters
+                .get("skip.header.line.count")
+                .is_some_and(|n| n.trim() == "1");
+            let delimiter = sd
+                .serde_info
+                .parameters
+                .get("field.delim")
+                .or_else(|| table.parameters.get("delimiter"))
+                .and_then(|d| d.bytes().next())
+                .unwrap_or(b',');
+            Arc::new(
+                CsvFormat::default()
+                    .with_has_header(header)
+                    .with_delimiter(delimiter)
+                    .with_file_compression_type(kind.compression_type()),
+            ) as Arc<dyn FileFormat>
+        }
+        _ => kind.file_format(),
+    };
+    let options = ListingOptions::new(format)
         .with_file_extension(&kind.extension)
         .with_table_partition_cols(partition_cols);
     let config = ListingTableConfig::new(url)

@@ -74,12 +74,17 @@ impl FileKind {
         })
     }
 
-    pub fn file_format(&self) -> Arc<dyn FileFormat> {
-        let compression = match self.compression {
+    pub fn compression_type(&self) -> FileCompressionType {
+        match self.compression {
             Compression::None => FileCompressionType::UNCOMPRESSED,
             Compression::Zstd => FileCompressionType::ZSTD,
             Compression::Gzip => FileCompressionType::GZIP,
-        };
+        }
+    }
+
+    /// DataFusion's reader for these files; CSV with a header row.
+    pub fn file_format(&self) -> Arc<dyn FileFormat> {
+        let compression = self.compression_type();
         match self.format {
             Format::Parquet => Arc::new(ParquetFormat::default()),
             Format::Json => Arc::new(JsonFormat::default().with_file_compression_type(compression)),

@@ -358,3 +358,31 @@ fn s3_prefixes_are_tables_too() {
     assert_eq!(stdout(&on_s3), stdout(&on_disk));
     assert!(stdout(&on_s3).contains("\"lang\":\"en\",\"n\":3"));
 }
+
+#[test]
+fn crawled_csv_tables_keep_their_header_and_delimiter() {
+    let dir = tmp();
+    let root = dir.path().join("people");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("a.csv"), "id;name\n1;ada\n2;grace\n").unwrap();
+    std::fs::write(root.join("b.csv"), "id;name\n3;edsger\n").unwrap();
+    let catalog = dir.path().join("catalog.json");
+    lakeops()
+        .arg("crawl")
+        .arg(&root)
+        .args(["--database", "db", "--catalog-file"])
+        .arg(&catalog)
+        .assert()
+        .success();
+    let assert = lakeops()
+        .args([
+            "query",
+            "select count(*) as n, max(name) as m from people",
+            "--json",
+        ])
+        .args(["--database", "db", "--catalog-file"])
+        .arg(&catalog)
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "{\"n\":3,\"m\":\"grace\"}\n");
+}
