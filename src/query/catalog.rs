@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::catalog::MemorySchemaProvider;
 use datafusion::common::Column;
@@ -16,11 +17,11 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
-use datafusion::prelude::{col, SessionContext};
+use datafusion::prelude::{cast, col, lit, DataFrame, Expr, SessionContext};
 
 use super::sources::{Compression, FileKind, Format};
 use super::{describe, QueryError, Session};
-use crate::catalog::{Catalog, TableDef};
+use crate::catalog::{Catalog, PartitionDef, TableDef};
 use crate::schema::{parse_hive_type, to_arrow_type};
 
 /// Registers every table of `database` under the SQL schema of the same name (so `db.table`
@@ -45,10 +46,22 @@ pub async fn register_database(
     }
     let mut names = Vec::with_capacity(tables.len());
     for table in tables {
-        session
-            .ensure_store(&table.storage_descriptor.location)
-            .map_err(|e| QueryError::Catalog(format!("{database}.{}: {e}", table.name)))?;
-        register_table(ctx, database, &table).await?;
+        let partitions = if table.partition_keys.is_empty() {
+            Vec::new()
+        } else {
+            catalog
+                .get_partitions(database, &table.name)
+                .await
+                .map_err(|e| QueryError::Catalog(e.to_string()))?
+        };
+        let locations = std::iter::once(&table.storage_descriptor.location)
+            .chain(partitions.iter().map(|p| &p.storage_descriptor.location));
+        for location in locations {
+            session
+                .ensure_store(location)
+                .map_err(|e| QueryError::Catalog(format!("{database}.{}: {e}", table.name)))?;
+        }
+        register_table(ctx, database, &table, &partitions).await?;
         names.push(table.name);
     }
     Ok(names)
@@ -113,10 +126,30 @@ fn json_key(table: &TableDef, column: &str) -> String {
         .unwrap_or_else(|| column.to_owned())
 }
 
+/// `location` with one trailing `/`.
+fn as_folder(location: &str) -> String {
+    format!("{}/", location.trim_end_matches('/'))
+}
+
+/// Whether every partition sits at `TABLE/k1=v1/k2=v2/`, the layout a listing finds by itself.
+fn standard_layout(table: &TableDef, partitions: &[PartitionDef]) -> bool {
+    let root = as_folder(&table.storage_descriptor.location);
+    partitions.iter().all(|p| {
+        let path: String = table
+            .partition_keys
+            .iter()
+            .zip(&p.values)
+            .map(|(key, value)| format!("{}={value}/", key.name))
+            .collect();
+        as_folder(&p.storage_descriptor.location) == format!("{root}{path}")
+    })
+}
+
 async fn register_table(
     ctx: &SessionContext,
     database: &str,
     table: &TableDef,
+    partitions: &[PartitionDef],
 ) -> Result<(), QueryError> {
     let bad =
         |message: String| QueryError::Catalog(format!("{database}.{}: {message}", table.name));
@@ -144,11 +177,6 @@ async fn register_table(
     for key in &table.partition_keys {
         partition_cols.push((key.name.clone(), arrow_type(&key.name, &key.type_name)?));
     }
-    let mut location = sd.location.clone();
-    if !location.ends_with('/') {
-        location.push('/');
-    }
-    let url = ListingTableUrl::parse(&location).map_err(|e| bad(describe(&e)))?;
     let format = match kind.format {
         // Header and delimiter as the crawl recorded them (Glue's CSV parameters).
         Format::Csv => {
@@ -172,34 +200,61 @@ async fn register_table(
         }
         _ => kind.file_format(),
     };
-    let options = ListingOptions::new(format)
-        .with_file_extension(&kind.extension)
-        .with_table_partition_cols(partition_cols);
-    let config = ListingTableConfig::new(url)
-        .with_listing_options(options)
-        .with_schema(Arc::new(Schema::new(file_fields.clone())));
-    let listing = ListingTable::try_new(config).map_err(|e| bad(describe(&e)))?;
+    let schema = Arc::new(Schema::new(file_fields.clone()));
+    let listing = |location: &str, partition_cols: Vec<(String, DataType)>| {
+        let url = ListingTableUrl::parse(as_folder(location)).map_err(|e| bad(describe(&e)))?;
+        let options = ListingOptions::new(format.clone())
+            .with_file_extension(&kind.extension)
+            .with_table_partition_cols(partition_cols);
+        let config = ListingTableConfig::new(url)
+            .with_listing_options(options)
+            .with_schema(schema.clone());
+        let table = ListingTable::try_new(config).map_err(|e| bad(describe(&e)))?;
+        ctx.read_table(Arc::new(table))
+            .map_err(|e| bad(describe(&e)))
+    };
     // Catalog names over the files' names, partition columns last (as Athena shows them).
-    let frame = ctx
-        .read_table(Arc::new(listing))
-        .map_err(|e| bad(describe(&e)))?;
-    let mut columns: Vec<_> = sd
-        .columns
-        .iter()
-        .zip(&file_fields)
-        .map(|(column, field)| col(Column::from_name(field.name())).alias(&column.name))
-        .collect();
-    columns.extend(
-        table
-            .partition_keys
+    let data_columns = || -> Vec<Expr> {
+        sd.columns
             .iter()
-            .map(|key| col(Column::from_name(&key.name))),
-    );
-    let view = frame
-        .select(columns)
-        .map_err(|e| bad(describe(&e)))?
-        .into_view();
-    ctx.register_table(TableReference::partial(database, table.name.as_str()), view)
-        .map_err(|e| bad(describe(&e)))?;
+            .zip(&file_fields)
+            .map(|(column, field)| col(Column::from_name(field.name())).alias(&column.name))
+            .collect()
+    };
+    let frame = if standard_layout(table, partitions) {
+        let mut columns = data_columns();
+        columns.extend(
+            table
+                .partition_keys
+                .iter()
+                .map(|key| col(Column::from_name(&key.name))),
+        );
+        listing(&sd.location, partition_cols)?
+            .select(columns)
+            .map_err(|e| bad(describe(&e)))?
+    } else {
+        // Partitions Glue placed elsewhere: each read from its own location, its values
+        // taken from the catalog, all of them one union.
+        let mut union: Option<DataFrame> = None;
+        for partition in partitions {
+            let mut columns = data_columns();
+            for ((name, data_type), value) in partition_cols.iter().zip(&partition.values) {
+                columns.push(cast(lit(value.as_str()), data_type.clone()).alias(name));
+            }
+            let part = listing(&partition.storage_descriptor.location, Vec::new())?
+                .select(columns)
+                .map_err(|e| bad(describe(&e)))?;
+            union = Some(match union {
+                None => part,
+                Some(all) => all.union(part).map_err(|e| bad(describe(&e)))?,
+            });
+        }
+        union.expect("a non-standard layout has partitions")
+    };
+    ctx.register_table(
+        TableReference::partial(database, table.name.as_str()),
+        frame.into_view(),
+    )
+    .map_err(|e| bad(describe(&e)))?;
     Ok(())
 }

@@ -386,3 +386,52 @@ fn crawled_csv_tables_keep_their_header_and_delimiter() {
         .success();
     assert_eq!(stdout(&assert), "{\"n\":3,\"m\":\"grace\"}\n");
 }
+
+#[test]
+fn partitions_at_their_own_locations_are_read_from_there() {
+    let dir = tmp();
+    let root = dir.path().join("events");
+    let elsewhere = dir.path().join("archive/2023-batch");
+    std::fs::create_dir_all(root.join("day=02")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join("a.json"),
+        "{\"id\":1,\"v\":\"old\"}\n{\"id\":2,\"v\":\"old\"}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("day=02/b.json"), "{\"id\":3,\"v\":\"new\"}\n").unwrap();
+    let json_table = |location: &Path| {
+        json!({
+            "Columns": [{"Name": "id", "Type": "bigint"}, {"Name": "v", "Type": "string"}],
+            "Location": format!("{}/", location.display()),
+            "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"},
+        })
+    };
+    let catalog = json!({"Databases": [{"Name": "db", "Tables": [{
+        "Name": "events",
+        "PartitionKeys": [{"Name": "day", "Type": "int"}],
+        "Parameters": {"classification": "json", "compressionType": "none"},
+        "StorageDescriptor": json_table(&root),
+        "Partitions": [
+            {"Values": ["1"], "StorageDescriptor": json_table(&elsewhere)},
+            {"Values": ["2"], "StorageDescriptor": json_table(&root.join("day=02"))},
+        ],
+    }]}]});
+    let path = dir.path().join("catalog.json");
+    std::fs::write(&path, catalog.to_string()).unwrap();
+    let assert = lakeops()
+        .args([
+            "query",
+            "select day, count(*) as n from events group by day order by day",
+        ])
+        .args(["--json", "--database", "db", "--catalog-file"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&assert),
+        "{\"day\":1,\"n\":2}\n{\"day\":2,\"n\":1}\n"
+    );
+}
