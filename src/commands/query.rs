@@ -33,23 +33,21 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     // AWS is loaded only when Glue or S3 is involved: local queries need neither.
     let s3_tables = args.tables.iter().any(|t| t.contains("=s3://"));
+    let mut glue = None;
     if args.glue_database.is_some() || args.catalog_file.is_some() || s3_tables {
-        let aws = runtime.block_on(Aws::load(&super::aws_options(&args.aws)));
-        match aws {
-            Ok(aws) => session = session.with_s3(aws.s3()),
+        match runtime.block_on(Aws::load(&super::aws_options(&args.aws))) {
+            Ok(aws) => {
+                session = session.with_s3(aws.s3());
+                glue = args
+                    .glue_database
+                    .is_some()
+                    .then(|| GlueCatalog::new(aws.glue()));
+            }
             // A local catalog of local tables needs no region; Glue and S3 tables do.
             Err(e) if args.glue_database.is_some() || s3_tables => return Err(e.into()),
             Err(_) => {}
         }
     }
-    let glue = match &args.glue_database {
-        Some(_) => Some(GlueCatalog::new(
-            runtime
-                .block_on(Aws::load(&super::aws_options(&args.aws)))?
-                .glue(),
-        )),
-        None => None,
-    };
     let result = runtime.block_on(async {
         if let (Some(mut glue), Some(database)) = (glue, &args.glue_database) {
             register_database(&session, &mut glue, database).await?;
