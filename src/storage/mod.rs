@@ -173,7 +173,8 @@ impl Store {
     }
 
     /// A GetObject from `offset` on, as a stream; with `etag`, only of that version of the object
-    /// (a changed object fails instead of splicing two versions together).
+    /// (a changed object fails instead of splicing two versions together). Returns the body, the
+    /// ETag and the object's size.
     async fn get_stream(
         &self,
         key: &str,
@@ -187,6 +188,24 @@ impl Store {
         ),
         StorageError,
     > {
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let range = (offset > 0).then(|| format!("bytes={offset}-"));
+        let output = self.get_object(key, range, etag).await?;
+        let etag = output.e_tag().map(str::to_owned);
+        let total = output
+            .content_length()
+            .and_then(|len| u64::try_from(len).ok())
+            .map(|len| offset + len);
+        Ok((output.body, etag, total))
+    }
+
+    /// The one place a GetObject request is built.
+    async fn get_object(
+        &self,
+        key: &str,
+        range: Option<String>,
+        etag: Option<&str>,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, StorageError> {
         let Backend::S3 {
             client,
             bucket,
@@ -195,22 +214,15 @@ impl Store {
         else {
             unreachable!("only called for S3 stores")
         };
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let output = client
+        client
             .get_object()
             .bucket(bucket)
             .key(format!("{prefix}{key}"))
-            .set_range((offset > 0).then(|| format!("bytes={offset}-")))
+            .set_range(range)
             .set_if_match(etag.map(str::to_owned))
             .send()
             .await
-            .map_err(|e| self.s3_error("GetObject", key, e))?;
-        let etag = output.e_tag().map(str::to_owned);
-        let total = output
-            .content_length()
-            .and_then(|len| u64::try_from(len).ok())
-            .map(|len| offset + len);
-        Ok((output.body, etag, total))
+            .map_err(|e| self.s3_error("GetObject", key, e))
     }
 
     /// Whether an object exists (HeadObject on S3).
@@ -400,24 +412,9 @@ impl Store {
     }
 
     async fn get_s3(&self, key: &str, range: String) -> Result<Vec<u8>, StorageError> {
-        let Backend::S3 {
-            client,
-            bucket,
-            prefix,
-        } = &self.backend
-        else {
-            unreachable!("only called for S3 stores")
-        };
         let mut retries = 0;
         loop {
-            let output = client
-                .get_object()
-                .bucket(bucket)
-                .key(format!("{prefix}{key}"))
-                .range(range.clone())
-                .send()
-                .await
-                .map_err(|e| self.s3_error("GetObject", key, e))?;
+            let output = self.get_object(key, Some(range.clone()), None).await?;
             match output.body.collect().await {
                 Ok(body) => return Ok(body.into_bytes().to_vec()),
                 Err(e) if retries < BODY_RETRIES => {

@@ -244,28 +244,19 @@ fn dry_run_include_exclude_and_a_rerun_that_skips() {
         .filter(|r| r["type"] == "plan")
         .all(|r| r["action"] == "skip"));
     // A rerun converts nothing; --overwrite converts everything again.
-    let rerun = moto
-        .lakeops()
-        .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/", "--json"])
-        .assert()
-        .success();
-    let summary = summary_of(&rerun.get_output().stdout);
-    assert_eq!(
-        (summary["skipped_inputs"].clone(), summary["rows"].clone()),
-        (json!(3), json!(0))
-    );
+    let skipped_and_rows = || {
+        let run = moto
+            .lakeops()
+            .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/", "--json"])
+            .assert()
+            .success();
+        let summary = summary_of(&run.get_output().stdout);
+        (summary["skipped_inputs"].clone(), summary["rows"].clone())
+    };
+    assert_eq!(skipped_and_rows(), (json!(3), json!(0)));
     // A changed input is converted again; the others are still skipped.
     moto.put("lake", &[lines("in/a.jsonl", "none", &records(0, 6, 40))]);
-    let changed = moto
-        .lakeops()
-        .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/", "--json"])
-        .assert()
-        .success();
-    let summary = summary_of(&changed.get_output().stdout);
-    assert_eq!(
-        (summary["skipped_inputs"].clone(), summary["rows"].clone()),
-        (json!(2), json!(6))
-    );
+    assert_eq!(skipped_and_rows(), (json!(2), json!(6)));
     let overwrite = moto
         .lakeops()
         .args([

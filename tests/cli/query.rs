@@ -192,17 +192,11 @@ fn iot(id: usize, temperature: &str, recommended: Option<&str>) -> String {
     record.to_string()
 }
 
-#[test]
-fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
-    let dir = tmp();
-    let root = dir.path().join("sensorsiotschemaevol");
-    // Generation 1: no serviceRecommendedDate, temperatures as doubles; generation 2 adds the
-    // date and writes integer temperatures; generation 3 keeps the date.
-    let generations = [
-        (
-            "01",
-            (0..4).map(|i| iot(i, "21.5", None)).collect::<Vec<_>>(),
-        ),
+/// Generation 1 (day 01): no serviceRecommendedDate, temperatures as doubles; generation 2 adds
+/// the date and writes integer temperatures; generation 3 keeps the date.
+fn iot_generations() -> [(&'static str, Vec<String>); 3] {
+    [
+        ("01", (0..4).map(|i| iot(i, "21.5", None)).collect()),
         (
             "02",
             (4..7).map(|i| iot(i, "22", Some("2024-03-01"))).collect(),
@@ -211,7 +205,14 @@ fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
             "03",
             (7..9).map(|i| iot(i, "23", Some("2024-04-01"))).collect(),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
+    let dir = tmp();
+    let root = dir.path().join("sensorsiotschemaevol");
+    let generations = iot_generations();
     for (day, records) in &generations {
         let folder = root.join(format!("year=2024/month=01/day={day}"));
         std::fs::create_dir_all(&folder).unwrap();
@@ -272,20 +273,7 @@ fn glue_tables_on_s3_are_queried_as_the_catalog_defines_them() {
     use crate::moto::{lines, Moto};
     let moto = Moto::start();
     moto.create_bucket("lake");
-    let generations = [
-        (
-            "01",
-            (0..4).map(|i| iot(i, "21.5", None)).collect::<Vec<_>>(),
-        ),
-        (
-            "02",
-            (4..7).map(|i| iot(i, "22", Some("2024-03-01"))).collect(),
-        ),
-        (
-            "03",
-            (7..9).map(|i| iot(i, "23", Some("2024-04-01"))).collect(),
-        ),
-    ];
+    let generations = iot_generations();
     let objects: Vec<_> = generations
         .iter()
         .map(|(day, records)| {
