@@ -36,6 +36,8 @@ p.add_argument("--dtype", default="f32", choices=["f32", "f16", "bf16"])
 p.add_argument("--chunks", type=int, default=200)
 p.add_argument("--batch", type=int, default=None)
 p.add_argument("--out", default=None)
+p.add_argument("--also-generic", action="store_true",
+               help="also time lakeops with LAKEOPS_EMBED_KERNELS=generic (candle's ops) on the same chunks")
 a = p.parse_args()
 out = a.out or tempfile.mkdtemp(prefix="embed-bench-")
 os.makedirs(out, exist_ok=True)
@@ -89,13 +91,14 @@ with open(warm, "w") as f:
         f.write(json.dumps({"id": i, "text": t}) + "\n")
 
 
-def lakeops(inp, outdir, extra=()):
+def lakeops(inp, outdir, extra=(), kernels=None):
+    env = dict(os.environ, **({"LAKEOPS_EMBED_KERNELS": kernels} if kernels else {}))
     cmd = [a.lakeops, "embed", inp, "-o", outdir, "--text-column", "text", "--id-column", "id",
            "--model", model_dir, "--device", a.device, "--dtype", a.dtype, "--overwrite", "--json",
            *(["--batch-size", str(a.batch)] if a.batch and "--batch-size" not in extra else []),
            *extra]
     t = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t
     if r.returncode != 0:
         sys.exit(f"lakeops failed ({r.returncode}): {r.stderr}")
@@ -137,13 +140,29 @@ b = np.array(pq.read_table(os.path.join(out, "batched", "sub.parquet")).column("
 s = np.array(pq.read_table(os.path.join(out, "single", "sub.parquet")).column("embedding").to_pylist())
 pad_cos = (b * s).sum(1) / (np.linalg.norm(b, axis=1) * np.linalg.norm(s, axis=1))
 
+generic = {}
+if a.also_generic:
+    g_wall, g_summary = lakeops(corpus, os.path.join(out, "generic-out"), kernels="generic")
+    g = np.array(pq.read_table(os.path.join(out, "generic-out", "docs.parquet")).column("embedding").to_pylist(), dtype=np.float32)
+    g_cos = (g * theirs).sum(1) / (np.linalg.norm(g, axis=1) * np.linalg.norm(theirs, axis=1))
+    generic = {
+        "generic_kernels": g_summary.get("kernels"),
+        "generic_wall_s": round(g_wall, 3),
+        "generic_chunks_per_s": round(n / g_wall, 1),
+        "generic_cos_vs_st_min": float(g_cos.min()),
+        "lakeops_vs_generic": round(g_wall / wall, 2),
+    }
+
 tokens = summary["tokens"]
 result = {
     "device": torch.cuda.get_device_name(0) if st_device == "cuda" else f"cpu x{os.cpu_count()}",
     "model": os.path.basename(model_dir.rstrip("/")),
     "dtype": a.dtype, "batch": batch, "chunks": n, "tokens": tokens,
     "mean_tokens_per_chunk": round(tokens / n, 1),
+    "kernels": summary.get("kernels"),
     "lakeops_warmup_s": round(warm_wall, 3),
+    "stage_s": {k: round(summary.get(k, 0.0), 3) for k in
+                ["read_seconds", "tokenize_seconds", "encoder_seconds", "write_seconds"]},
     "lakeops_wall_s": round(wall, 3), "lakeops_encoder_s": round(summary["encoder_seconds"], 3),
     "lakeops_chunks_per_s": round(n / wall, 1), "lakeops_tokens_per_s": round(tokens / wall),
     "st_encode_s": round(st_secs, 3),
@@ -153,5 +172,6 @@ result = {
     "max_abs_diff_vs_st": max_abs,
     "padded_vs_single_cos_min": float(pad_cos.min()),
     "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+    **generic,
 }
 print(json.dumps(result, indent=1))

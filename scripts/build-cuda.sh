@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the CUDA lakeops (`--features cuda`) on a machine without a GPU or a CUDA install, with
 # NVIDIA's CUDA 13.0 compiler and libraries from PyPI (recipe verified on the lent H100/H200:
-# specs/embed.md §2.2). Writes dist/cuda/lakeops and dist/cuda/lakeops.xz.
+# specs/embed.md §2.2). Writes dist/cuda/lakeops(.xz), the fused kernels' GPU check
+# dist/cuda/kernel_check(.xz) (bench/gpu/run.sh runs both), and dist/cuda/ptxas.txt: registers,
+# shared memory and spills of every fused kernel, read without a GPU.
 #
 #   scripts/build-cuda.sh            # CUDA_COMPUTE_CAP=90 (H100/H200); set it for other GPUs
 #
@@ -38,9 +40,14 @@ grep -hoE '^\s+fn (cu[A-Za-z0-9_]+)\(' "$cudarc/src/driver/sys/mod.rs" \
 gcc -shared -fPIC -Wl,-soname,libcuda.so.1 -o "$cuda/lib/stubs/libcuda.so" "$cuda/lib/stubs/cuda_stub.c"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$scratch/target}"
-cargo build --locked --release --features cuda --bin lakeops
+cargo build --locked --release --features cuda --bin lakeops --example kernel_check
 mkdir -p dist/cuda
 cp "$CARGO_TARGET_DIR/release/lakeops" dist/cuda/lakeops
-strip dist/cuda/lakeops
+cp "$CARGO_TARGET_DIR/release/examples/kernel_check" dist/cuda/kernel_check
+strip dist/cuda/lakeops dist/cuda/kernel_check
 xz -9 -T2 -k -f dist/cuda/lakeops
+xz -9 -T2 -k -f dist/cuda/kernel_check
+ptx="$(ls -t "$CARGO_TARGET_DIR"/release/build/lakeops-*/out/kernels.ptx | head -1)"
+ptxas -arch="sm_$CUDA_COMPUTE_CAP" -v "$ptx" -o /dev/null 2> dist/cuda/ptxas.txt
+grep -E 'Compiling entry|registers|spill' dist/cuda/ptxas.txt
 ls -l dist/cuda

@@ -10,6 +10,7 @@
 use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::{Embedding, VarBuilder};
 
+use super::fused::{self, Act, Choice, Kernels};
 use super::model::{Architecture, ModelDir, Pooling};
 use super::ops::{self, AddNorm};
 
@@ -97,6 +98,8 @@ pub struct Encoder {
     fold_bias: bool,
     dtype: DType,
     device: Device,
+    /// The fused GPU path, when it runs this model (see [`fused`]).
+    fused: Option<Box<dyn fused::Forward>>,
 }
 
 /// A projection's weight and bias.
@@ -133,7 +136,108 @@ fn add_norm(
 
 impl Encoder {
     pub fn load(model: &ModelDir, dtype: DType, device: &Device) -> candle_core::Result<Encoder> {
-        Self::load_with(model, dtype, device, fold_bias(device, dtype))
+        let choice = fused::Choice::from_env().map_err(candle_core::Error::msg)?;
+        let c = &model.config;
+        let fused_act = match choice {
+            Choice::Fused(act)
+                if !device.is_cpu()
+                    && matches!(dtype, DType::BF16 | DType::F16)
+                    && fused::supports(c.hidden_size, c.intermediate_size, model.max_seq_length) =>
+            {
+                Some(act)
+            }
+            _ => None,
+        };
+        let fold = fused_act.is_none() && fold_bias(device, dtype);
+        #[allow(unused_mut)]
+        let mut encoder = Self::load_with(model, dtype, device, fold)?;
+        #[cfg(feature = "cuda")]
+        if let Some(act) = fused_act {
+            encoder.fused = Some(fused::cuda::bind(&encoder, act)?);
+        }
+        Ok(encoder)
+    }
+
+    /// Which kernels run the forward pass: `fused` or `generic`.
+    pub fn kernels(&self) -> &'static str {
+        if self.fused.is_some() {
+            "fused"
+        } else {
+            "generic"
+        }
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// This encoder's weights on `kernels`, for the fused path. Needs separate biases (loaded
+    /// with `fold = false`).
+    pub fn fused_weights<K: Kernels>(
+        &self,
+        kernels: &K,
+        gelu: Act,
+    ) -> candle_core::Result<fused::Weights<K::Half, K::Float>> {
+        let half = |t: &Tensor| kernels.half_weight(t);
+        let norm = |weight: &Tensor, bias: &Tensor, eps: f32| -> candle_core::Result<_> {
+            Ok(fused::Norm {
+                weight: kernels.float_weight(weight)?,
+                bias: kernels.float_weight(bias)?,
+                eps,
+            })
+        };
+        let bias = |b: &Option<Tensor>| match b {
+            Some(b) => half(b),
+            None => candle_core::bail!("the fused encoder needs unfolded biases"),
+        };
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for l in &self.layers {
+            layers.push(fused::Layer {
+                qkv: half(&l.qkv)?,
+                qkv_bias: bias(&l.qkv_bias)?,
+                attn_out: half(&l.attn_out)?,
+                attn_out_bias: bias(&l.attn_norm.bias)?,
+                attn_norm: norm(&l.attn_norm.weight, &l.attn_norm.beta, l.attn_norm.eps)?,
+                up: half(&l.up)?,
+                up_bias: bias(&l.up_bias)?,
+                down: half(&l.down)?,
+                down_bias: bias(&l.out_norm.bias)?,
+                out_norm: norm(&l.out_norm.weight, &l.out_norm.beta, l.out_norm.eps)?,
+            });
+        }
+        let word = self.word.embeddings();
+        let hidden = self.heads * self.head_dim;
+        Ok(fused::Weights {
+            architecture: self.architecture,
+            embeddings: fused::Embeddings {
+                word: half(word)?,
+                vocab: word.dim(0)?,
+                position: half(&self.position)?,
+                positions: self.position.dim(0)?,
+                token_type: self.token_type.as_ref().map(half).transpose()?,
+            },
+            embed_norm: norm(
+                &self.embed_norm.weight,
+                &self.embed_norm.bias,
+                self.embed_norm.eps,
+            )?,
+            intermediate: self.layers.first().map_or(0, |l| l.up.dim(0).unwrap_or(0)),
+            layers,
+            relative: match &self.relative {
+                Some(r) => Some(r.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?),
+                None => None,
+            },
+            hidden,
+            heads: self.heads,
+            pad_id: self.pad_id,
+            pooling: self.pooling,
+            normalize: self.normalize,
+            gelu,
+        })
     }
 
     pub(super) fn load_with(
@@ -251,12 +355,16 @@ impl Encoder {
             fold_bias: fold,
             dtype,
             device: device.clone(),
+            fused: None,
         })
     }
 
     /// Embeds a batch of token-id sequences (each already truncated, special tokens included);
     /// returns one vector per sequence, in order.
     pub fn embed(&self, batch: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        if let Some(fused) = &self.fused {
+            return fused.forward(batch);
+        }
         let rows = batch.len();
         let len = batch.iter().map(|s| s.len()).max().unwrap_or(0);
         if rows == 0 || len == 0 {

@@ -12,6 +12,7 @@ pub mod encoder;
 mod hub;
 pub mod input;
 pub mod model;
+pub mod fused;
 mod ops;
 pub mod sink;
 
@@ -152,6 +153,8 @@ pub struct EmbedReport {
     pub dimension: usize,
     pub device: String,
     pub dtype: &'static str,
+    /// The encoder's kernels: `fused` (the GPU path) or `generic`.
+    pub kernels: &'static str,
     pub inputs: Vec<InputReport>,
     pub documents: u64,
     /// Documents whose text was null, empty or only whitespace: they have no chunks.
@@ -163,6 +166,18 @@ pub struct EmbedReport {
     pub tokens_per_second: f64,
     /// Time spent in the encoder (the device), so users can see what bounds the run.
     pub encoder_seconds: f64,
+    /// The other stages, each on its own thread beside the encoder: reading and chunking,
+    /// tokenising (both on the reader thread, so their sum bounds it), writing Parquet.
+    pub read_seconds: f64,
+    pub tokenize_seconds: f64,
+    pub write_seconds: f64,
+}
+
+/// Busy time of the reader thread, by stage.
+#[derive(Debug, Default, Clone, Copy)]
+struct ReadTimes {
+    read: f64,
+    tokenize: f64,
 }
 
 /// The resolved device and the precision it runs in.
@@ -464,7 +479,7 @@ pub fn run(
     let mut empty_documents = 0u64;
     let mut encoder_seconds = 0f64;
     let window = (embedder.batch_size * 8).max(1024);
-    std::thread::scope(|scope| -> Result<(), EmbedError> {
+    let (read_times, write_seconds) = std::thread::scope(|scope| -> Result<_, EmbedError> {
         let (read_tx, read_rx) = mpsc::sync_channel::<ReadMsg>(2);
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
         let reader = scope.spawn(|| {
@@ -527,10 +542,11 @@ pub fn run(
         if errors.iter().any(Option::is_some) {
             return Err(EmbedError::Interrupted);
         }
-        for (i, bytes) in written? {
+        let (written, write_seconds) = written?;
+        for (i, bytes) in written {
             reports[i].bytes = bytes;
         }
-        Ok(())
+        Ok((read?, write_seconds))
     })?;
     progress.finish();
     let sum = |f: fn(&InputReport) -> u64| reports.iter().map(f).sum::<u64>();
@@ -547,6 +563,7 @@ pub fn run(
         dimension: embedder.model.dim(),
         device: embedder.device_name.clone(),
         dtype: embedder.precision.name(),
+        kernels: embedder.encoder.kernels(),
         documents: sum(|r| r.documents),
         empty_documents,
         chunks: sum(|r| r.chunks),
@@ -556,6 +573,9 @@ pub fn run(
         inputs: reports,
         seconds,
         encoder_seconds,
+        read_seconds: read_times.read,
+        tokenize_seconds: read_times.tokenize,
+        write_seconds,
     })
 }
 
@@ -575,7 +595,11 @@ fn read_all(
     runtime: &tokio::runtime::Handle,
     cancel: &AtomicBool,
     tx: mpsc::SyncSender<ReadMsg>,
-) -> Result<(), EmbedError> {
+) -> Result<ReadTimes, EmbedError> {
+    let mut times = ReadTimes::default();
+    // Time blocked on a full channel: the encoder is behind, the reader is not busy.
+    let mut waiting = 0f64;
+    let started = Instant::now();
     let token_length;
     let length: &dyn Length = match options.chunk_unit {
         ChunkUnit::Chars => &Chars,
@@ -602,13 +626,21 @@ fn read_all(
         send(&tx, ReadMsg::Start(i))?;
         let mut pending: Vec<Pending> = Vec::new();
         let (mut documents, mut empty) = (0u64, 0u64);
-        let flush = |pending: &mut Vec<Pending>| -> Result<(), EmbedError> {
+        let flush = |pending: &mut Vec<Pending>,
+                     times: &mut ReadTimes,
+                     waiting: &mut f64|
+         -> Result<(), EmbedError> {
+            let t = Instant::now();
             let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
             let ids = embedder.tokenize(&texts)?;
             for (p, ids) in pending.iter_mut().zip(ids) {
                 p.ids = ids;
             }
-            send(&tx, ReadMsg::Window(i, std::mem::take(pending)))
+            times.tokenize += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
+            *waiting += t.elapsed().as_secs_f64();
+            Ok(())
         };
         input::read_documents(input, runtime, &columns, &mut |docs: Vec<Document>| {
             if cancel.load(Ordering::Relaxed) {
@@ -631,17 +663,18 @@ fn read_all(
                     });
                 }
                 if pending.len() >= window {
-                    flush(&mut pending)?;
+                    flush(&mut pending, &mut times, &mut waiting)?;
                 }
             }
             Ok(())
         })?;
         if !pending.is_empty() {
-            flush(&mut pending)?;
+            flush(&mut pending, &mut times, &mut waiting)?;
         }
         send(&tx, ReadMsg::End(i, documents, empty))?;
     }
-    Ok(())
+    times.read = (started.elapsed().as_secs_f64() - times.tokenize - waiting).max(0.0);
+    Ok(times)
 }
 
 /// The writer thread: one file per input, moved into place when the input ends. Returns the
@@ -651,10 +684,12 @@ fn write_all(
     options: &EmbedOptions,
     embedder: &Embedder,
     rx: mpsc::Receiver<WriteMsg>,
-) -> Result<Vec<(usize, u64)>, EmbedError> {
+) -> Result<(Vec<(usize, u64)>, f64), EmbedError> {
     let mut written = Vec::new();
     let mut open: Option<EmbeddingSink> = None;
+    let mut busy = 0f64;
     for msg in rx {
+        let t = Instant::now();
         match msg {
             WriteMsg::Start(i) => {
                 let input = &inputs[i];
@@ -670,6 +705,7 @@ fn write_all(
                 written.push((i, bytes));
             }
         }
+        busy += t.elapsed().as_secs_f64();
     }
-    Ok(written)
+    Ok((written, busy))
 }

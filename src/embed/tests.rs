@@ -110,7 +110,7 @@ fn relative_position_buckets_follow_the_mpnet_thresholds() {
 /// The random-weight MPNet behind reference-tiny-mpnet.jsonl. No weights are tracked in git:
 /// scripts/fetch-models.sh copies it into $LAKEOPS_TEST_MODELS (./.ci/run does); without that
 /// variable, the team's shared fixtures next to the repository are used.
-fn tiny_model() -> String {
+pub(super) fn tiny_model() -> String {
     let dir = match std::env::var_os("LAKEOPS_TEST_MODELS") {
         Some(models) => PathBuf::from(models).join("tiny-mpnet"),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/embed/tiny-mpnet"),
