@@ -230,7 +230,7 @@ pub struct ConvertArgs {
 
     /// Inputs converted at the same time; each holds a row group in memory (--row-group-size)
     /// and, for S3 output, up to (--part-concurrency + 1) parts
-    #[arg(short, long, default_value_t = crate::convert::DEFAULT_JOBS, value_name = "N")]
+    #[arg(short, long, default_value_t = crate::convert::DEFAULT_JOBS, value_parser = parse_count, value_name = "N")]
     pub jobs: usize,
 
     /// S3 multipart upload part size (at least 5MiB)
@@ -238,7 +238,7 @@ pub struct ConvertArgs {
     pub part_size: u64,
 
     /// Parts of one output object uploaded at the same time
-    #[arg(long, default_value_t = 4, value_name = "N", help_heading = "AWS")]
+    #[arg(long, default_value_t = 4, value_parser = parse_count, value_name = "N", help_heading = "AWS")]
     pub part_concurrency: usize,
 
     /// Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4,
@@ -253,7 +253,7 @@ pub struct ConvertArgs {
     pub row_group_size: RowGroupSize,
 
     /// Split each input's output into numbered parts of at most this many rows
-    #[arg(long, value_name = "ROWS")]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), value_name = "ROWS")]
     pub max_rows_per_file: Option<u64>,
 
     /// Split each input's output into numbered parts of about this size (a part is closed after
@@ -262,7 +262,7 @@ pub struct ConvertArgs {
     pub max_file_size: Option<u64>,
 
     /// Worker threads for parsing (default: all cores)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_parser = parse_count, value_name = "N")]
     pub threads: Option<usize>,
 
     /// Use this schema (as printed by --print-schema) instead of inferring one; values that do
@@ -342,7 +342,7 @@ pub struct EmbedArgs {
     pub model: String,
 
     /// Chunk size, in --chunk-unit
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = 1000, value_parser = parse_count, value_name = "N")]
     pub chunk_size: usize,
 
     /// Overlap between consecutive chunks, in --chunk-unit
@@ -362,15 +362,15 @@ pub struct EmbedArgs {
     pub dtype: Option<PrecisionArg>,
 
     /// Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_parser = parse_count, value_name = "N")]
     pub batch_size: Option<usize>,
 
     /// Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_parser = parse_count, value_name = "N")]
     pub batch_tokens: Option<usize>,
 
     /// Truncate chunks to this many tokens (default: the model's, from sentence_bert_config.json)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_parser = parse_count, value_name = "N")]
     pub max_seq_length: Option<usize>,
 
     /// Embed every input again, even those whose output is complete with the same parameters
@@ -454,7 +454,7 @@ pub struct CrawlArgs {
     pub sample_bytes: u64,
 
     /// Most records sampled from each text object
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..), value_name = "N")]
     pub sample_records: u64,
 
     /// Force a column's type, e.g. --type price=decimal(10,2); resolves E_TYPE_CONFLICT
@@ -715,10 +715,10 @@ pub enum CostOutput {
 #[derive(Debug, Args)]
 pub struct FlinkArgs {
     /// Application parallelism (default 1, or sized from --throughput-mbps)
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), value_name = "P")]
     pub parallelism: Option<u32>,
     /// Parallel tasks per KPU, 1..8
-    #[arg(long, default_value_t = 1, value_name = "K")]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8), value_name = "K")]
     pub parallelism_per_kpu: u32,
     /// A Studio notebook (+2 KPUs instead of +1)
     #[arg(long)]
@@ -786,7 +786,7 @@ pub struct ServerlessArgs {
     #[arg(long)]
     pub no_redundancy: bool,
     /// Distinct KMS keys (one minimum OCU set each)
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
     pub kms_keys: u32,
     /// Managed storage, GB
     #[arg(long, value_parser = parse_decimal, default_value = "0", value_name = "GB")]
@@ -987,6 +987,16 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         return Err(format!("size {text:?} out of range"));
     }
     Ok(bytes as u64)
+}
+
+/// A count that must be at least 1 (threads, jobs, batch and chunk sizes): 0 would mean no work
+/// at all, or work without end.
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
 }
 
 fn parse_row_group_size(text: &str) -> Result<RowGroupSize, String> {

@@ -8,11 +8,28 @@ use serde::{Deserialize, Serialize};
 
 use super::{Catalog, CatalogError, EntryError, PartitionDef, TableDef};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// The marker that makes a JSON file recognisably a lakeops catalog, written first in every file.
+pub const FORMAT: &str = "lakeops-catalog/1";
+
+/// Unknown top-level keys are refused: a `--catalog-file` pointing at some other JSON file (a
+/// `package.json`) must fail, never be rewritten as a catalog.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 struct Document {
+    /// [`FORMAT`]; absent only in files written before the marker existed, which must then hold
+    /// `Databases`.
     #[serde(default)]
+    format: Option<String>,
     databases: Vec<Database>,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document {
+            format: Some(FORMAT.to_owned()),
+            databases: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,16 +53,67 @@ pub struct FileCatalog {
     path: PathBuf,
     document: Document,
     dirty: bool,
+    /// Held from open to drop by a catalog opened for update (see [`FileCatalog::open_for_update`]).
+    _lock: Option<std::fs::File>,
 }
 
 impl FileCatalog {
-    /// Opens `path`; a missing file is an empty catalog.
+    /// Opens `path` to read; a missing file is an empty catalog.
     pub fn open(path: &Path) -> Result<FileCatalog, CatalogError> {
+        Self::read(path, None)
+    }
+
+    /// Opens `path` to change it: an exclusive advisory lock on `PATH.lock` (beside it, never
+    /// removed) is held until the catalog is dropped, so concurrent crawls into one file run one
+    /// after the other and none loses another's tables. Readers need no lock: saves are atomic
+    /// renames.
+    pub fn open_for_update(path: &Path) -> Result<FileCatalog, CatalogError> {
+        let error = |what: &Path, e: std::io::Error| CatalogError::File {
+            path: what.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut lock_name = path.as_os_str().to_owned();
+        lock_name.push(".lock");
+        let lock_path = PathBuf::from(lock_name);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| error(&lock_path, e))?;
+        use std::os::fd::AsRawFd;
+        loop {
+            // SAFETY: flock on a descriptor this function owns.
+            if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error(&lock_path, e));
+            }
+        }
+        Self::read(path, Some(lock))
+    }
+
+    fn read(path: &Path, lock: Option<std::fs::File>) -> Result<FileCatalog, CatalogError> {
+        let not_a_catalog = |message: String| CatalogError::File {
+            path: path.display().to_string(),
+            message: format!(
+                "not a lakeops catalog file ({message}); lakeops reads and writes only files it \
+                 made (\"Format\": \"{FORMAT}\"), and never writes over another file"
+            ),
+        };
         let document = match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| CatalogError::File {
-                path: path.display().to_string(),
-                message: format!("not a lakeops catalog file: {e}"),
-            })?,
+            Ok(bytes) => {
+                let document: Document = serde_json::from_slice(&bytes)
+                    .map_err(|e| not_a_catalog(e.to_string()))?;
+                match document.format.as_deref() {
+                    None | Some(FORMAT) => document,
+                    Some(other) => {
+                        return Err(not_a_catalog(format!("format {other:?}")));
+                    }
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Document::default(),
             Err(e) => {
                 return Err(CatalogError::File {
@@ -58,6 +126,7 @@ impl FileCatalog {
             path: path.to_owned(),
             document,
             dirty: false,
+            _lock: lock,
         })
     }
 
@@ -75,16 +144,19 @@ impl FileCatalog {
             })
     }
 
-    fn save(&self) -> Result<(), CatalogError> {
+    fn save(&mut self) -> Result<(), CatalogError> {
         let error = |e: std::io::Error| CatalogError::File {
             path: self.path.display().to_string(),
             message: e.to_string(),
         };
-        let mut text = serde_json::to_string_pretty(&self.document).expect("catalog serialises");
+        let document = Document {
+            format: Some(FORMAT.to_owned()),
+            databases: std::mem::take(&mut self.document.databases),
+        };
+        let mut text = serde_json::to_string_pretty(&document).expect("catalog serialises");
+        self.document = document;
         text.push('\n');
-        let temp = self.path.with_extension("lakeops-tmp");
-        std::fs::write(&temp, text).map_err(error)?;
-        std::fs::rename(&temp, &self.path).map_err(error)
+        crate::storage::write::write_atomically(&self.path, text.as_bytes()).map_err(error)
     }
 }
 

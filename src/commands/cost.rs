@@ -673,10 +673,8 @@ fn refresh_prices(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let temp = path.with_extension("lakeops-tmp");
-    std::fs::write(&temp, prices.to_csv())
-        .with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::storage::write::write_atomically(&path, prices.to_csv().as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let mut text = table.render();
     text.push_str(&format!(
         "wrote {}; use it with --price-file\n",

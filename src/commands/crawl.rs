@@ -143,7 +143,7 @@ async fn crawl_with(
     let what = format!("cannot crawl {}", store.root_url());
     match &args.catalog_file {
         Some(path) => {
-            let mut catalog = FileCatalog::open(path)?;
+            let mut catalog = FileCatalog::open_for_update(path)?;
             Ok(crawl::crawl(&store, &mut catalog, options, &progress)
                 .await
                 .context(what)?)

@@ -51,10 +51,14 @@ pub fn run(
     } else {
         None
     };
-    let inputs = input::outside_of(
-        runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?,
-        &args.output,
-    );
+    let (inputs, refused) = runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?;
+    for (url, reason) in &refused {
+        tracing::error!("{url}: {reason}");
+    }
+    let inputs = input::outside_of(inputs, &args.output);
+    if inputs.is_empty() && !refused.is_empty() {
+        return Ok(ExitStatus::Rejects);
+    }
     if inputs.is_empty() {
         anyhow::bail!(
             "every input is inside the output directory {}: nothing to embed",
@@ -75,7 +79,11 @@ pub fn run(
         &cancel,
     )?;
     print_report(printer, &report)?;
-    Ok(ExitStatus::Success)
+    Ok(if refused.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Rejects
+    })
 }
 
 fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> {

@@ -269,6 +269,8 @@ fn total_input_bytes(inputs: &[Input]) -> Option<u64> {
 /// What a run will do, decided before anything is written.
 pub struct Prepared {
     pub plan: Vec<PlannedInput>,
+    /// Inputs whose output name would be unsafe (see `plan::Refused`): failed, not converted.
+    pub refused: Vec<plan::Refused>,
     /// Per planned input: converted already, per the manifest.
     pub done: Vec<bool>,
     fields: Vec<Field>,
@@ -298,6 +300,12 @@ impl Prepared {
                 output: output.store.display(&planned.target.first_key()),
                 action: if done { "skip" } else { "convert" },
             })
+            .chain(self.refused.iter().map(|r| PlanRow {
+                input: r.input.clone(),
+                size: None,
+                output: r.reason.clone(),
+                action: "refuse",
+            }))
             .collect()
     }
 }
@@ -317,7 +325,8 @@ pub fn prepare(
         .map(|c: &Conflict| c.path.clone())
         .collect();
     let selected = options.selection.apply(options.inputs.clone());
-    let plan = plan_outputs(&selected, &options.output, options.writer.splits())?;
+    let (plan, refused) = plan_outputs(&selected, &options.output, options.writer.splits())?;
+    plan::refuse_overwriting_inputs(&options.inputs, &plan, &options.output)?;
     let schema_text =
         serde_json::to_string(&crate::schema::SchemaFile::from_fields(&sampled.fields))
             .map_err(|e| ConvertError::Options(e.to_string()))?;
@@ -347,6 +356,7 @@ pub fn prepare(
     };
     Ok(Prepared {
         plan,
+        refused,
         done,
         fields: sampled.fields,
         stdin: sampled.stdin,
@@ -363,6 +373,7 @@ pub fn run(
     let threads = options.threads.max(1);
     let Prepared {
         plan,
+        refused,
         done,
         fields,
         stdin,
@@ -448,7 +459,11 @@ pub fn run(
     });
     progress.finish();
 
-    let mut files = Vec::with_capacity(plan.len());
+    let mut files = Vec::with_capacity(plan.len() + refused.len());
+    for r in refused {
+        tracing::error!("{}: {}", r.input, r.reason);
+        files.push(FileReport::unreadable(r.input, r.reason));
+    }
     let mut interrupted = false;
     let mut first_error = None;
     for ((planned, outcome), done) in plan

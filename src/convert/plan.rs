@@ -242,7 +242,7 @@ pub fn plan_outputs(
     inputs: &[ResolvedInput],
     output: &OutputRoot,
     splits: bool,
-) -> Result<Vec<PlannedInput>, ConvertError> {
+) -> Result<(Vec<PlannedInput>, Vec<Refused>), ConvertError> {
     if let (Some(file), [input]) = (&output.file, inputs) {
         let stem = file
             .strip_suffix(".parquet")
@@ -257,17 +257,32 @@ pub fn plan_outputs(
         } else {
             Target::File(file.clone())
         };
-        return Ok(vec![PlannedInput {
-            input: input.input.clone(),
-            target,
-            dead_letter: format!("_rejected/{stem}.jsonl"),
-        }]);
+        return Ok((
+            vec![PlannedInput {
+                input: input.input.clone(),
+                target,
+                dead_letter: format!("_rejected/{stem}.jsonl"),
+            }],
+            Vec::new(),
+        ));
     }
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut planned = Vec::with_capacity(inputs.len());
+    let mut refused = Vec::new();
     for resolved in inputs {
         let stem = resolved.input.stem();
-        let dir = resolved.rel_dir.clone();
+        // The output mirrors the input's key from its normal components only (an S3 key is any
+        // string): `a//b` and `/a` stay inside the output root, `..` is refused for this input.
+        let dir = match storage::normal_key(&resolved.relative_key()) {
+            Ok(key) => key.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_owned()),
+            Err(e) => {
+                refused.push(Refused {
+                    input: resolved.input.display_name(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
         let target = if splits {
             Target::Parts {
                 dir: dir.clone(),
@@ -292,7 +307,47 @@ pub fn plan_outputs(
             dead_letter: join(&join("_rejected", &dir), &format!("{stem}.jsonl")),
         });
     }
-    Ok(planned)
+    Ok((planned, refused))
+}
+
+/// An input whose output name would be unsafe: it fails alone (exit 1), the others run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub input: String,
+    pub reason: String,
+}
+
+/// Refuses a plan that would write over one of the inputs (the same file through any name, or
+/// the same S3 object): the data being converted, and the rejected lines, would be lost.
+pub fn refuse_overwriting_inputs(
+    inputs: &[ResolvedInput],
+    plan: &[PlannedInput],
+    output: &OutputRoot,
+) -> Result<(), ConvertError> {
+    let identities: HashMap<storage::Identity, String> = inputs
+        .iter()
+        .filter_map(|resolved| {
+            let identity = match &resolved.input {
+                Input::Path(path) => storage::file_identity(path),
+                Input::Object(object) => object.found.store.identity(&object.found.key),
+                Input::Stdin => None,
+            }?;
+            Some((identity, resolved.input.display_name()))
+        })
+        .collect();
+    for planned in plan {
+        for key in [planned.target.first_key(), planned.dead_letter.clone()] {
+            let Some(input) = output.store.identity(&key).and_then(|id| identities.get(&id)) else {
+                continue;
+            };
+            return Err(ConvertError::Options(format!(
+                "{} is also an input ({input}): writing it would replace the data being \
+                 converted; choose another output",
+                output.store.display(&key)
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -324,14 +379,45 @@ mod tests {
     fn one_input_and_a_parquet_name_is_a_file_target() {
         let inputs = vec![local("in.jsonl")];
         let output = OutputRoot::open("/nonexistent/out.parquet", true, None).unwrap();
-        let plan = plan_outputs(&inputs, &output, false).unwrap();
+        let plan = plan_outputs(&inputs, &output, false).unwrap().0;
         assert_eq!(plan[0].target, Target::File("out.parquet".into()));
         assert_eq!(
             output.store.display("out.parquet"),
             "/nonexistent/out.parquet"
         );
-        let plan = plan_outputs(&inputs, &output, true).unwrap();
+        let plan = plan_outputs(&inputs, &output, true).unwrap().0;
         assert_eq!(plan[0].target.first_key(), "out-00001.parquet");
+    }
+
+    /// BUG-1 of the hostile probe: keys with `/` at the start or `//` inside wrote outside `-o`.
+    #[test]
+    fn path_traversal_keys_stay_inside_the_output_root_or_are_refused() {
+        let input = |rel_dir: &str, name: &str| ResolvedInput {
+            input: Input::Path(format!("/data/{name}").into()),
+            rel_dir: rel_dir.into(),
+        };
+        let inputs = vec![
+            input("/abs/victim", "x.jsonl"),
+            input("a//b", "y.jsonl"),
+            input("a/./c", "z.jsonl"),
+            input("a/../..", "evil.jsonl"),
+            input("..", "evil2.jsonl"),
+            input("ctl\u{1b}[31m", "w.jsonl"),
+        ];
+        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let (plan, refused) = plan_outputs(&inputs, &output, false).unwrap();
+        let keys: Vec<String> = plan.iter().map(|p| p.target.first_key()).collect();
+        assert_eq!(
+            keys,
+            ["abs/victim/x.parquet", "a/b/y.parquet", "a/c/z.parquet", "ctl\u{1b}[31m/w.parquet"]
+        );
+        for p in &plan {
+            let path = crate::storage::contained_path(Path::new("/nonexistent/out"), &p.target.first_key()).unwrap();
+            assert!(path.starts_with("/nonexistent/out"));
+            assert!(!p.dead_letter.contains(".."));
+        }
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(refused[0].reason.contains("`..`"), "{refused:?}");
     }
 
     #[test]
@@ -352,12 +438,12 @@ mod tests {
             rel_dir: "en/2024".into(),
         }];
         let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
-        let plan = plan_outputs(&inputs, &output, false).unwrap();
+        let plan = plan_outputs(&inputs, &output, false).unwrap().0;
         assert_eq!(plan[0].target.first_key(), "en/2024/part-1.parquet");
         assert_eq!(plan[0].dead_letter, "_rejected/en/2024/part-1.jsonl");
         let top = vec![local("/data/x.jsonl")];
         assert_eq!(
-            plan_outputs(&top, &output, false).unwrap()[0].dead_letter,
+            plan_outputs(&top, &output, false).unwrap().0[0].dead_letter,
             "_rejected/x.jsonl"
         );
     }

@@ -151,8 +151,6 @@ impl Recorder {
             source,
         };
         let bytes = serde_json::to_vec(&self.file).expect("state serialises");
-        let temp = path.with_extension("lakeops-tmp");
-        std::fs::write(&temp, bytes).map_err(error)?;
-        std::fs::rename(&temp, path).map_err(error)
+        crate::storage::write::write_atomically(path, &bytes).map_err(error)
     }
 }

@@ -360,16 +360,19 @@ fn strip_extensions(name: &str) -> &str {
 
 /// Expands the command-line inputs: local files, directories (recursively) and globs, s3://
 /// objects and prefixes. `s3` is needed only when an s3:// input is given.
+/// Inputs whose output name would be unsafe (see `storage::normal_key`) come back apart, with
+/// the reason: they fail alone (exit 1) and the others run.
 pub async fn discover(
     args: &[String],
     s3: Option<&aws_sdk_s3::Client>,
-) -> Result<Vec<InputFile>, EmbedError> {
+) -> Result<(Vec<InputFile>, Vec<(String, String)>), EmbedError> {
     let accept = Accept {
         is_input: &|key| Format::of(key).is_some(),
         description: "inputs (*.parquet, or JSON lines: *.jsonl, *.json, *.ndjson, optionally \
                       .zst or .gz)",
     };
     let mut inputs = Vec::new();
+    let mut refused = Vec::new();
     for arg in args {
         let found = storage::discover(arg, s3, &accept)
             .await
@@ -384,8 +387,17 @@ pub async fn discover(
                           *.json, *.ndjson, optionally .zst or .gz)"
                     .into(),
             })?;
+            // The output mirrors the key from its normal components only: an S3 key is any
+            // string, and `/x` or `a//b` must not name a file outside the output directory.
+            let output_stem = match crate::storage::normal_key(strip_extensions(&found.key)) {
+                Ok(stem) => stem,
+                Err(e) => {
+                    refused.push((found.url(), e.to_string()));
+                    continue;
+                }
+            };
             inputs.push(InputFile {
-                output_stem: strip_extensions(&found.key).to_owned(),
+                output_stem,
                 store: found.store,
                 key: found.key,
                 size: found.size,
@@ -405,7 +417,7 @@ pub async fn discover(
             )));
         }
     }
-    Ok(inputs)
+    Ok((inputs, refused))
 }
 
 /// Drops inputs under the output directory: with the output inside an input directory, a rerun

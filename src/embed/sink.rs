@@ -20,7 +20,7 @@ use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
 
 use super::EmbedError;
-use crate::storage::write::temp_path;
+use crate::storage::write::{remove_stale_temps, temp_path};
 
 /// The metadata key holding the run key (input identity + every parameter that shapes output).
 pub const RUN_KEY: &str = "lakeops.embed.run";
@@ -75,6 +75,7 @@ impl EmbeddingSink {
     ) -> Result<EmbeddingSink, EmbedError> {
         if let Some(dir) = final_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+            remove_stale_temps(dir);
         }
         let temp = temp_path(&final_path);
         let file = File::create(&temp).map_err(|e| write_error(&temp, e))?;

@@ -123,23 +123,38 @@ impl Printer {
     }
 }
 
-/// Control characters in file names, keys or input lines cannot reach the terminal raw.
-pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+/// Characters that change how a terminal shows what follows: C0 and C1 controls, DEL, and the
+/// Unicode bidi overrides and isolates (which can make `txt.exe` read as `exe.txt`).
+fn unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_where(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| unsafe_for_terminal(c) && !keep(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if unsafe_for_terminal(c) && !keep(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Control characters in file names, keys or input lines cannot reach the terminal raw. Text we
+/// lay out ourselves keeps its newlines and tabs; values from the data never do (see
+/// [`escape_cell`]).
+pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |c| c == '\n' || c == '\t')
+}
+
+/// A value from the data (a name, a key, a cell) for a person: everything that could move the
+/// cursor, break the line or reorder text is escaped, so a name can never fake an `error:` line.
+pub fn escape_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |_| false)
 }
 
 /// `tracing` to stderr: warnings by default, errors only with `-q`, more with `-v`; `RUST_LOG`
@@ -241,6 +256,9 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
         assert_eq!(sanitize("plain\n"), "plain\n");
+        assert_eq!(sanitize("c1\u{9b}2J"), "c1\\u{9b}2J");
+        assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(escape_cell("two\nlines\t"), "two\\nlines\\t");
     }
 
     #[test]

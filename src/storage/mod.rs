@@ -32,6 +32,8 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{key:?}: refused as an output name: {reason}")]
+    UnsafeKey { key: String, reason: &'static str },
     #[error("{operation} {url}: {message}")]
     S3 {
         operation: &'static str,
@@ -121,7 +123,76 @@ struct Counters {
     requests: AtomicU64,
 }
 
+/// A key from its normal components only: empty and `.` components are dropped, so `a//b`,
+/// `a/./b` and `/a/b` are all `a/b`. A `..` component, a NUL, or a key with nothing left is
+/// refused. Every output name derived from an input's key goes through here: an S3 key is any
+/// string, and whoever can write into the bucket must not be able to name a file outside the
+/// output directory.
+pub fn normal_key(key: &str) -> Result<String, StorageError> {
+    let refuse = |reason| StorageError::UnsafeKey {
+        key: key.to_owned(),
+        reason,
+    };
+    let mut parts = Vec::new();
+    for part in key.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err(refuse("it has a `..` component, which would leave the output root")),
+            p if p.contains('\0') => return Err(refuse("it holds a NUL character")),
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err(refuse("it has no name in it"));
+    }
+    Ok(parts.join("/"))
+}
+
+/// The local file for `key` under `root`, built from the key's normal components, and checked
+/// to be inside `root` after joining.
+pub fn contained_path(root: &Path, key: &str) -> Result<PathBuf, StorageError> {
+    let normal = normal_key(key)?;
+    let path = root.join(&normal);
+    if !path.starts_with(root) || path.components().count() != root.components().count() + normal.split('/').count() {
+        return Err(StorageError::UnsafeKey {
+            key: key.to_owned(),
+            reason: "it would leave the output root",
+        });
+    }
+    Ok(path)
+}
+
+/// What a name refers to, to tell when two names are one object: device and inode of a local
+/// file (so links and `./x` vs `x` are seen through), bucket and exact key on S3 (where `a//b`
+/// and `a/b` are two objects).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Identity {
+    File { device: u64, inode: u64 },
+    Object { bucket: String, key: String },
+}
+
+/// The identity of an existing local file (`None` when there is no file).
+pub fn file_identity(path: &Path) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Identity::File {
+        device: meta.dev(),
+        inode: meta.ino(),
+    })
+}
+
 impl Store {
+    /// The identity of `key` in this store (`None` for a local file that does not exist).
+    pub fn identity(&self, key: &str) -> Option<Identity> {
+        match &self.backend {
+            Backend::Local { root } => file_identity(&root.join(key)),
+            Backend::S3 { bucket, prefix, .. } => Some(Identity::Object {
+                bucket: bucket.clone(),
+                key: format!("{prefix}{key}"),
+            }),
+        }
+    }
+
     pub fn local(root: impl Into<PathBuf>) -> Store {
         Store {
             backend: Backend::Local { root: root.into() },

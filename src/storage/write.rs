@@ -37,13 +37,80 @@ impl Default for UploadSettings {
     }
 }
 
-/// The hidden name a local file is written under until it is complete.
+/// Every temporary file lakeops writes starts with this, then `PID.N`.
+pub const TEMP_PREFIX: &str = ".lakeops-tmp.";
+
+/// The hidden name a local file is written under until it is complete, beside it. Short and
+/// independent of the final name, so a final name near the file-system limit (255 bytes) still
+/// has a temporary one; the process id in it lets a later run tell a dead process's leftovers
+/// apart (see [`remove_stale_temps`]).
 pub fn temp_path(final_path: &Path) -> PathBuf {
-    let name = final_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    final_path.with_file_name(format!(".{name}.{}.lakeops-tmp", std::process::id()))
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    final_path.with_file_name(format!("{TEMP_PREFIX}{}.{n}", std::process::id()))
+}
+
+/// Whether process `pid` still runs (on this machine).
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Removes the temporary files in `dir` that lakeops processes which no longer run left behind
+/// (kill -9, a lost machine, a full disk). Done once per directory and process, before the first
+/// file is written there. Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path) -> usize {
+    static CLEANED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut cleaned = CLEANED.lock().unwrap_or_else(|e| e.into_inner());
+        if cleaned.iter().any(|d| d == dir) {
+            return 0;
+        }
+        cleaned.push(dir.to_owned());
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<i32>) else {
+            continue;
+        };
+        if pid > 0 && !alive(pid) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            "removed {removed} temporary file(s) left in {} by processes that no longer run",
+            dir.display()
+        );
+    }
+    removed
+}
+
+/// Writes a whole small file so that readers see the old content or the new, never a part:
+/// a temporary file beside it, flushed, then renamed over it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        remove_stale_temps(dir);
+    }
+    let temp = temp_path(path);
+    let written = (|| {
+        let mut file = File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// An object being written (`std::io::Write`); `close` it, then `publish` what it returns.
@@ -97,12 +164,13 @@ impl Store {
         let url = self.url(key);
         let inner = match &self.backend {
             Backend::Local { root } => {
-                let path = root.join(key);
+                let path = super::contained_path(root, key)?;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     fs::create_dir_all(dir).map_err(|source| StorageError::Local {
                         path: dir.to_owned(),
                         source,
                     })?;
+                    remove_stale_temps(dir);
                 }
                 let temp = temp_path(&path);
                 let file = File::create(&temp).map_err(|source| StorageError::Local {

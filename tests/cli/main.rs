@@ -11,6 +11,7 @@ mod cost;
 mod crawl_glue;
 mod crawl_local;
 mod embed;
+mod hardening;
 mod moto;
 mod query;
 mod surface;
