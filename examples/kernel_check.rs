@@ -45,7 +45,10 @@ impl Report {
             scale = scale.max(e.abs());
         }
         let ok = finite && diff <= tolerance * scale.max(1.0);
-        self.line(ok, &format!("{name} max_abs_diff={diff:.3e} max_ref={scale:.3e}"));
+        self.line(
+            ok,
+            &format!("{name} max_abs_diff={diff:.3e} max_ref={scale:.3e}"),
+        );
     }
 
     fn line(&mut self, ok: bool, text: &str) {
@@ -160,13 +163,20 @@ where
             let gpu_scores = self.k.to_host(&scores).unwrap();
             for with_table in [false, true] {
                 let (mut probs, _) = self.half(&gpu_scores);
-                let mut probs_d = self.k.half_weight(
-                    &Tensor::from_slice(&gpu_scores, gpu_scores.len(), self.device).unwrap(),
-                )
-                .unwrap();
+                let mut probs_d = self
+                    .k
+                    .half_weight(
+                        &Tensor::from_slice(&gpu_scores, gpu_scores.len(), self.device).unwrap(),
+                    )
+                    .unwrap();
                 let t = with_table.then_some(&table_d);
                 self.k.softmax(shape, &mut probs_d, t, &lengths_d).unwrap();
-                reference::softmax(shape, &mut probs, with_table.then_some(&table[..]), &lengths);
+                reference::softmax(
+                    shape,
+                    &mut probs,
+                    with_table.then_some(&table[..]),
+                    &lengths,
+                );
                 report.compare(
                     &format!("softmax {label} table={with_table}"),
                     &unpitch(&self.k.to_host(&probs_d).unwrap()),
@@ -331,7 +341,10 @@ fn check_model(dir: &str, device: &Device, report: &mut Report) {
                 .fold(1.0, f32::min);
             report.line(
                 worst >= min_cos,
-                &format!("encoder {} {dtype:?} {choice} vs generic: min cosine {worst:.6}", model.name),
+                &format!(
+                    "encoder {} {dtype:?} {choice} vs generic: min cosine {worst:.6}",
+                    model.name
+                ),
             );
             let alone = refs
                 .iter()
@@ -340,7 +353,10 @@ fn check_model(dir: &str, device: &Device, report: &mut Report) {
                 .fold(1.0, f32::min);
             report.line(
                 alone >= 0.9999,
-                &format!("encoder {} {dtype:?} {choice} padded vs alone: min cosine {alone:.6}", model.name),
+                &format!(
+                    "encoder {} {dtype:?} {choice} padded vs alone: min cosine {alone:.6}",
+                    model.name
+                ),
             );
         }
     }

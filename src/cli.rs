@@ -223,10 +223,15 @@ pub struct ConvertArgs {
     #[arg(long, help_heading = "Selection")]
     pub dry_run: bool,
 
-    /// Convert every input again, even those the output's manifest (_lakeops/manifest/) records
-    /// as converted with the same settings
+    /// Convert every input again, even those the resume manifest records as converted with the
+    /// same settings and whose outputs are unchanged
     #[arg(long, help_heading = "Selection")]
     pub overwrite: bool,
+
+    /// Where the resume manifest lives, a directory or s3:// prefix (default: beside the output,
+    /// OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)
+    #[arg(long, value_name = "DIR|s3://...", help_heading = "Selection")]
+    pub state: Option<String>,
 
     /// Inputs converted at the same time; each holds a row group in memory (--row-group-size)
     /// and, for S3 output, up to (--part-concurrency + 1) parts
@@ -730,10 +735,10 @@ pub struct FlinkArgs {
     #[arg(long, value_parser = parse_decimal, value_name = "MBPS", conflicts_with = "parallelism")]
     pub throughput_mbps: Option<Decimal>,
     /// Observed CPU utilisation (%), for right-sizing advice
-    #[arg(long, value_parser = parse_decimal, value_name = "PCT")]
+    #[arg(long, value_parser = parse_percent, value_name = "PCT")]
     pub cpu_utilization: Option<Decimal>,
     /// Observed memory utilisation (%), for right-sizing advice
-    #[arg(long, value_parser = parse_decimal, value_name = "PCT")]
+    #[arg(long, value_parser = parse_percent, value_name = "PCT")]
     pub memory_utilization: Option<Decimal>,
     /// Batch-style application: starts a month (each billed at least 10 minutes)
     #[arg(long, value_parser = parse_decimal, value_name = "N", requires = "minutes_per_run")]
@@ -874,10 +879,26 @@ pub enum ArchArg {
     Arm64,
 }
 
+/// Every cost quantity (hours, days, GB, throughput, counts) and price is a non-negative
+/// number: a negative one would silently lower a total.
 fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    text.trim()
+    let value = text
+        .trim()
         .parse::<Decimal>()
-        .map_err(|_| format!("expected a number, got {text:?}"))
+        .map_err(|_| format!("expected a number, got {text:?}"))?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("must not be negative, got {text:?}"));
+    }
+    Ok(value)
+}
+
+/// A percentage, 0 to 100.
+fn parse_percent(text: &str) -> Result<Decimal, String> {
+    let value = parse_decimal(text)?;
+    if value > Decimal::ONE_HUNDRED {
+        return Err(format!("a percentage is at most 100, got {text:?}"));
+    }
+    Ok(value)
 }
 
 fn parse_price(text: &str) -> Result<(String, Decimal), String> {

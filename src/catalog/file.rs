@@ -105,8 +105,8 @@ impl FileCatalog {
         };
         let document = match std::fs::read(path) {
             Ok(bytes) => {
-                let document: Document = serde_json::from_slice(&bytes)
-                    .map_err(|e| not_a_catalog(e.to_string()))?;
+                let document: Document =
+                    serde_json::from_slice(&bytes).map_err(|e| not_a_catalog(e.to_string()))?;
                 match document.format.as_deref() {
                     None | Some(FORMAT) => document,
                     Some(other) => {
@@ -219,11 +219,11 @@ impl Catalog for FileCatalog {
             message: "EntityNotFoundException: database not found".into(),
         })?;
         if db.tables.iter().any(|t| t.table.name == table.name) {
-            return Err(CatalogError::Glue {
-                operation: "CreateTable",
-                target: format!("{database}.{}", table.name),
-                message: "AlreadyExistsException: table already exists".into(),
-            });
+            // As Glue's AlreadyExists: the crawl re-reads the table and plans an update.
+            return Err(CatalogError::ConcurrentModification(format!(
+                "{database}.{}",
+                table.name
+            )));
         }
         let mut table = table.clone();
         table.version_id = Some("1".into());

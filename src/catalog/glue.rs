@@ -208,13 +208,24 @@ impl Catalog for GlueCatalog {
             .name(database)
             .build()
             .expect("a database always has a name");
-        self.client
+        match self
+            .client
             .create_database()
             .database_input(input)
             .send()
             .await
-            .map_err(|e| glue_error("CreateDatabase", database.to_owned(), e))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            // Another crawl (a shard finishing at the same moment) created it first: the
+            // database this crawl wanted exists.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_already_exists_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(glue_error("CreateDatabase", database.to_owned(), e)),
+        }
     }
 
     async fn get_table(
@@ -288,14 +299,26 @@ impl Catalog for GlueCatalog {
     }
 
     async fn create_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {
-        self.client
+        let target = format!("{database}.{}", table.name);
+        match self
+            .client
             .create_table()
             .database_name(database)
             .table_input(table_to(table))
             .send()
             .await
-            .map_err(|e| glue_error("CreateTable", format!("{database}.{}", table.name), e))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            // Another crawl created the table between our read and this write: like a
+            // concurrent update, the crawl re-reads the table and plans again (an update now).
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_already_exists_exception()) =>
+            {
+                Err(CatalogError::ConcurrentModification(target))
+            }
+            Err(e) => Err(glue_error("CreateTable", target, e)),
+        }
     }
 
     async fn update_table(&mut self, database: &str, table: &TableDef) -> Result<(), CatalogError> {

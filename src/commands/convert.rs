@@ -72,7 +72,12 @@ pub fn run(
     }
     let options = ConvertOptions {
         selection: Selection::new(&args.include, &args.exclude, args.shard)?,
-        output: OutputRoot::open(&output, inputs.len() == 1, s3.as_ref())?,
+        output: OutputRoot::open(
+            &output,
+            inputs.len() == 1,
+            args.state.as_deref(),
+            s3.as_ref(),
+        )?,
         inputs,
         runtime: runtime.handle().clone(),
         upload: UploadSettings {

@@ -1,7 +1,6 @@
 //! `lakeops cost`: one workload priced in one or more regions, or the price table.
 
 use anyhow::{bail, Context};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
@@ -220,8 +219,18 @@ fn quantity(q: Decimal) -> String {
     }
 }
 
+/// A decimal as a JSON number with the same digits: integers as integers (`4`, not `4.0`), other
+/// values from their decimal text, rounded to 10 decimal places (a ten-billionth of a dollar or
+/// unit), so that the shortest float that reads back as the value prints exactly those digits
+/// (`0.0184184`, not the `0.018418399999999998` of arithmetic through binary floats).
 fn number(d: Decimal) -> Value {
-    json!(d.to_f64().unwrap_or(f64::NAN))
+    let d = d.round_dp(10).normalize();
+    if d.scale() == 0 {
+        if let Ok(n) = i64::try_from(d.mantissa()) {
+            return json!(n);
+        }
+    }
+    json!(d.to_string().parse::<f64>().unwrap_or(f64::NAN))
 }
 
 fn estimate_json(e: &Estimate, explain: bool) -> Value {
@@ -537,7 +546,30 @@ fn run_diff(
             });
             printer.data(&format!("{value}\n"))?;
         }
-        CostOutput::Csv | CostOutput::Table => {
+        CostOutput::Csv => {
+            // Exact decimals, no currency formatting: a machine format, like `plan --output csv`.
+            let exact =
+                |v: Option<Decimal>| v.map(|d| d.normalize().to_string()).unwrap_or_default();
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["workload", "old_usd", "new_usd", "change_usd"])?;
+            for c in &diff.changes {
+                let change = c.new_usd.unwrap_or_default() - c.old_usd.unwrap_or_default();
+                writer.write_record([
+                    c.name.as_str(),
+                    &exact(c.old_usd),
+                    &exact(c.new_usd),
+                    &exact(Some(change)),
+                ])?;
+            }
+            writer.write_record([
+                "total",
+                &exact(Some(diff.old_total_usd)),
+                &exact(Some(diff.new_total_usd)),
+                &exact(Some(diff.new_total_usd - diff.old_total_usd)),
+            ])?;
+            printer.data_for_terminal(&String::from_utf8(writer.into_inner()?)?)?;
+        }
+        CostOutput::Table => {
             let mut table = Table::new(&[
                 ("workload", false),
                 ("old", true),

@@ -178,16 +178,31 @@ pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     }
 }
 
+/// A name or value from the data (a folder, a key, a partition value) in text for people: it
+/// cannot break its line or drive the terminal (a folder `dt=%1b[31mX` or `%0A`).
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::output::escape_cell(text)
+}
+
+fn cells(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| cell(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A new table's columns and partition keys, under its plan line.
 fn push_shape(text: &mut String, columns: &[ColumnOut], partition_keys: &[String]) {
     for column in columns {
-        text.push_str(&format!("      {} {}\n", column.name, column.type_name));
+        text.push_str(&format!(
+            "      {} {}\n",
+            cell(&column.name),
+            column.type_name
+        ));
     }
     if !partition_keys.is_empty() {
-        text.push_str(&format!(
-            "      partitioned by {}\n",
-            partition_keys.join(", ")
-        ));
+        text.push_str(&format!("      partitioned by {}\n", cells(partition_keys)));
     }
 }
 
@@ -206,12 +221,16 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
     if report.changes.is_empty() {
         text.push_str(&format!(
             "{}.{}: no changes ({})\n",
-            report.database, report.table, report.location
+            cell(&report.database),
+            cell(&report.table),
+            cell(&report.location)
         ));
     } else {
         text.push_str(&format!(
             "{}.{} ({}): {verb}\n",
-            report.database, report.table, report.location
+            cell(&report.database),
+            cell(&report.table),
+            cell(&report.location)
         ));
     }
     let mut partition_lines = 0;
@@ -250,16 +269,26 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
             } => {
                 text.push_str(&format!("  ~ update table {table}\n"));
                 for column in added_columns {
-                    text.push_str(&format!("      + {} {}\n", column.name, column.type_name));
+                    text.push_str(&format!(
+                        "      + {} {}\n",
+                        cell(&column.name),
+                        column.type_name
+                    ));
                 }
                 for column in changed_columns {
                     text.push_str(&format!(
                         "      ~ {} {} -> {}\n",
-                        column.name, column.from, column.to
+                        cell(&column.name),
+                        column.from,
+                        column.to
                     ));
                 }
                 for column in removed_columns {
-                    text.push_str(&format!("      - {} {}\n", column.name, column.type_name));
+                    text.push_str(&format!(
+                        "      - {} {}\n",
+                        cell(&column.name),
+                        column.type_name
+                    ));
                 }
                 if !changed_parameters.is_empty() {
                     text.push_str(&format!(
@@ -290,13 +319,13 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
                 }
                 let line = match partition {
                     Change::AddPartition { values, location } => {
-                        format!("  + partition ({}) {location}\n", values.join(", "))
+                        format!("  + partition ({}) {}\n", cells(values), cell(location))
                     }
                     Change::UpdatePartition { values, location } => {
-                        format!("  ~ partition ({}) {location}\n", values.join(", "))
+                        format!("  ~ partition ({}) {}\n", cells(values), cell(location))
                     }
                     Change::DeletePartition { values } => {
-                        format!("  - partition ({})\n", values.join(", "))
+                        format!("  - partition ({})\n", cells(values))
                     }
                     _ => unreachable!("table changes are matched above"),
                 };
@@ -314,15 +343,24 @@ fn print_report(printer: &Printer, report: &CrawlReport) -> std::io::Result<()> 
 
     let mut summary = String::new();
     for warning in &report.warnings {
-        summary.push_str(&format!("warning: {}: {}\n", warning.code, warning.message));
+        summary.push_str(&format!(
+            "warning: {}: {}\n",
+            warning.code,
+            cell(&warning.message)
+        ));
     }
     for rejected in &report.rejected {
         match rejected.line {
             Some(line) => summary.push_str(&format!(
                 "rejected: {}:{line}: {}\n",
-                rejected.url, rejected.error
+                cell(&rejected.url),
+                cell(&rejected.error)
             )),
-            None => summary.push_str(&format!("rejected: {}: {}\n", rejected.url, rejected.error)),
+            None => summary.push_str(&format!(
+                "rejected: {}: {}\n",
+                cell(&rejected.url),
+                cell(&rejected.error)
+            )),
         }
     }
     summary.push_str(&format!(

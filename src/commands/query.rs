@@ -87,7 +87,12 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             } else {
                 QueryOutput::Table
             });
-            printer.data(&render(&result, format)?)?;
+            let text = render(&result, format)?;
+            match format {
+                // JSON escapes control characters by its own rules; tables escape every cell.
+                QueryOutput::Csv => printer.data_for_terminal(&text)?,
+                _ => printer.data(&text)?,
+            }
         }
     }
     Ok(if args.fail_if_empty && result.rows() == 0 {

@@ -1,11 +1,15 @@
-//! The resume manifest: `_lakeops/manifest/<id>.json` in the output, one small object per
-//! converted input, written right after the input's outputs were published. One object per
-//! input (rather than one appended file) because S3 cannot append, and because any number of
-//! `--shard` processes writing into the same prefix then never touch the same object: their
+//! The resume state: `manifest/<id>.json` in the state location, one small object per
+//! converted input, written right after the input's outputs were published. The state lives
+//! outside the data prefix (by default beside it, `OUTPUT.lakeops-state/`; `--state` moves it),
+//! so readers of the output (awswrangler, polars, Athena) see nothing but data files. One object
+//! per input (rather than one appended file) because S3 cannot append, and because any number
+//! of `--shard` processes writing into the same prefix then never touch the same object: their
 //! manifests merge by construction.
 //!
-//! A rerun skips an input whose entry has the same size, ETag (or modification time) and
-//! settings fingerprint and whose outputs all still exist; everything else is converted again.
+//! A rerun skips an input only when its entry has the same size, ETag (or modification time)
+//! and settings fingerprint, and every output it recorded is still there with the size and
+//! ETag (or modification time) it had when this run published it: an output rewritten by
+//! another input of the same name, or truncated, is converted again.
 
 use std::collections::HashMap;
 
@@ -16,7 +20,15 @@ use super::plan::PlannedInput;
 use super::ConvertError;
 use crate::storage::{StorageError, Store};
 
-pub const MANIFEST_PREFIX: &str = "_lakeops/manifest/";
+pub const MANIFEST_PREFIX: &str = "manifest/";
+
+/// An output as published: its key relative to the output root, size and tag.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Published {
+    pub key: String,
+    pub size: u64,
+    pub tag: Option<String>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
@@ -25,10 +37,8 @@ pub struct Entry {
     pub tag: Option<String>,
     /// Schema and writer settings the outputs were written with (see [`fingerprint`]).
     pub fingerprint: String,
-    /// Keys relative to the output root.
-    pub outputs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejected_file: Option<String>,
+    /// The Parquet outputs, and the rejected lines' file when there is one.
+    pub outputs: Vec<Published>,
     pub lines: u64,
     pub rows: u64,
     pub rejects: u64,
@@ -54,7 +64,7 @@ pub fn fingerprint(parts: &[&str]) -> String {
     hex16(parts.join("\u{1f}").as_bytes())
 }
 
-/// Every entry under the output root, by input URL. Unreadable entries are ignored (the input is
+/// Every entry in the state location, by input URL. Unreadable entries are ignored (the input is
 /// converted again), with a warning.
 pub async fn load(store: &Store) -> Result<HashMap<String, Entry>, ConvertError> {
     let storage = |e: StorageError| ConvertError::Options(format!("reading the manifest: {e}"));
@@ -99,9 +109,10 @@ pub async fn load(store: &Store) -> Result<HashMap<String, Entry>, ConvertError>
     Ok(entries)
 }
 
-/// Whether `planned` was already converted with the same settings and its outputs are all there.
+/// Whether `planned` was already converted with the same settings and its outputs are all there,
+/// unchanged since they were published.
 pub async fn is_done(
-    store: &Store,
+    output: &Store,
     entries: &HashMap<String, Entry>,
     planned: &PlannedInput,
     fingerprint: &str,
@@ -115,12 +126,12 @@ pub async fn is_done(
     if entry.size != size || entry.tag != tag || entry.fingerprint != fingerprint {
         return Ok(false);
     }
-    for key in &entry.outputs {
-        let exists = store
-            .exists(key)
+    for published in &entry.outputs {
+        let now = output
+            .stat(&published.key)
             .await
             .map_err(|e| ConvertError::Options(format!("checking earlier outputs: {e}")))?;
-        if !exists {
+        if now != Some((published.size, published.tag.clone())) {
             return Ok(false);
         }
     }

@@ -340,19 +340,18 @@ pub fn prepare(
         &format!("{:?}", options.on_error),
     ]);
     let store = &options.output.store;
-    // A single named output file (`-o x.parquet`) is simply rewritten: resuming is for
-    // directories and prefixes of many outputs.
-    let done = if options.overwrite || options.output.file.is_some() {
-        vec![false; plan.len()]
-    } else {
-        options.runtime.block_on(async {
-            let entries = manifest::load(store).await?;
+    // A single named output file (`-o x.parquet`) has no state and is simply rewritten:
+    // resuming is for directories and prefixes of many outputs.
+    let done = match &options.output.state {
+        Some(state) if !options.overwrite => options.runtime.block_on(async {
+            let entries = manifest::load(state).await?;
             let mut done = Vec::with_capacity(plan.len());
             for planned in &plan {
                 done.push(manifest::is_done(store, &entries, planned, &fingerprint).await?);
             }
             Ok::<_, ConvertError>(done)
-        })?
+        })?,
+        _ => vec![false; plan.len()],
     };
     Ok(Prepared {
         plan,
@@ -387,7 +386,7 @@ pub fn run(
         upload: options.upload,
     };
     abort_stale_uploads(&destination, &plan)?;
-    let keeps_manifest = options.output.file.is_none();
+    let state = options.output.state.clone();
 
     let todo: Vec<usize> = (0..plan.len()).filter(|&i| !done[i]).collect();
     progress.start(
@@ -432,8 +431,8 @@ pub fn run(
                             progress,
                         )
                         .and_then(|report| {
-                            if keeps_manifest {
-                                record_done(&destination, planned, &report, &fingerprint)?;
+                            if let Some(state) = &state {
+                                record_done(state, &destination, planned, &report, &fingerprint)?;
                             }
                             Ok(report)
                         });
@@ -536,6 +535,7 @@ fn abort_stale_uploads(
 
 /// Writes the input's manifest entry, after its outputs were published.
 fn record_done(
+    state: &crate::storage::Store,
     destination: &Destination,
     planned: &PlannedInput,
     report: &FileReport,
@@ -544,16 +544,31 @@ fn record_done(
     let Some((size, tag)) = planned.input.identity() else {
         return Ok(());
     };
+    let keys = report.outputs.iter().map(|o| o.key.clone()).chain(
+        report
+            .rejected_file
+            .as_ref()
+            .map(|_| planned.dead_letter.clone()),
+    );
+    let mut outputs = Vec::new();
+    for key in keys {
+        // What was just published, as the store sees it now: a rerun compares with this.
+        let stat = destination
+            .runtime
+            .block_on(destination.store.stat(&key))
+            .map_err(|e| ConvertError::Write {
+                path: destination.store.display(&key).into(),
+                source: Box::new(e),
+            })?;
+        let Some((size, tag)) = stat else { continue };
+        outputs.push(manifest::Published { key, size, tag });
+    }
     let entry = manifest::Entry {
         input: planned.input.display_name(),
         size,
         tag,
         fingerprint: fingerprint.to_owned(),
-        outputs: report.outputs.iter().map(|o| o.key.clone()).collect(),
-        rejected_file: report
-            .rejected_file
-            .as_ref()
-            .map(|_| planned.dead_letter.clone()),
+        outputs,
         lines: report.counts.lines,
         rows: report.counts.rows,
         rejects: report.counts.rejects,
@@ -563,11 +578,10 @@ fn record_done(
     };
     let key = manifest::entry_key(&entry.input);
     let body = serde_json::to_vec(&entry).map_err(|e| ConvertError::Options(e.to_string()))?;
-    destination
-        .store
+    state
         .put(&key, &destination.runtime, &body)
         .map_err(|e| ConvertError::Write {
-            path: destination.store.display(&key).into(),
+            path: state.display(&key).into(),
             source: Box::new(e),
         })
 }

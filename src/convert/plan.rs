@@ -159,10 +159,87 @@ pub fn shard_of(relative_key: &str, shards: u64) -> u64 {
 pub struct OutputRoot {
     pub store: Arc<Store>,
     pub file: Option<String>,
+    /// Where the resume manifest lives (`None` for a single named file, which is simply
+    /// rewritten): `--state`, else beside the output, never inside it.
+    pub state: Option<Arc<Store>>,
+}
+
+/// The default state location of an output directory or prefix: a sibling named after it,
+/// `out/` -> `out.lakeops-state/`, so that the data prefix holds data files only. At a bucket's
+/// root, which has no sibling, it is `.lakeops-state/` (a hidden name, which readers skip).
+pub fn default_state(output: &Location) -> Location {
+    match output {
+        Location::Local(path) => {
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match path.parent() {
+                Some(parent) if !name.is_empty() => {
+                    Location::Local(parent.join(format!("{name}.lakeops-state")))
+                }
+                _ => Location::Local(path.join(".lakeops-state")),
+            }
+        }
+        Location::S3 { bucket, prefix } => {
+            let trimmed = prefix.trim_end_matches('/');
+            Location::S3 {
+                bucket: bucket.clone(),
+                prefix: if trimmed.is_empty() {
+                    ".lakeops-state/".to_owned()
+                } else {
+                    format!("{trimmed}.lakeops-state/")
+                },
+            }
+        }
+    }
+}
+
+fn store_at(
+    location: Location,
+    s3: Option<&aws_sdk_s3::Client>,
+    what: &str,
+) -> Result<Store, ConvertError> {
+    Ok(match location {
+        Location::Local(path) => Store::local(path),
+        Location::S3 { bucket, prefix } => {
+            let client =
+                s3.ok_or_else(|| ConvertError::Options(format!("{what}: S3 is not configured")))?;
+            let prefix = if prefix.is_empty() || prefix.ends_with('/') {
+                prefix
+            } else {
+                format!("{prefix}/")
+            };
+            Store::s3(client.clone(), bucket, prefix)
+        }
+    })
 }
 
 impl OutputRoot {
+    /// `state`: `--state`, a local directory or s3:// prefix for the resume manifest.
     pub fn open(
+        output: &str,
+        single_input: bool,
+        state: Option<&str>,
+        s3: Option<&aws_sdk_s3::Client>,
+    ) -> Result<OutputRoot, ConvertError> {
+        let mut root = Self::open_data(output, single_input, s3)?;
+        if root.file.is_none() {
+            let location = match state {
+                Some(state) => {
+                    Location::parse(state).map_err(|e| ConvertError::Options(e.to_string()))?
+                }
+                None => default_state(
+                    &Location::parse(output).map_err(|e| ConvertError::Options(e.to_string()))?,
+                ),
+            };
+            root.state = Some(Arc::new(store_at(location, s3, state.unwrap_or(output))?));
+        }
+        Ok(root)
+    }
+
+    fn open_data(
         output: &str,
         single_input: bool,
         s3: Option<&aws_sdk_s3::Client>,
@@ -182,6 +259,7 @@ impl OutputRoot {
                     return Ok(OutputRoot {
                         store: Arc::new(Store::local(parent)),
                         file: Some(name),
+                        state: None,
                     });
                 }
                 if path.exists() && !path.is_dir() {
@@ -194,6 +272,7 @@ impl OutputRoot {
                 Ok(OutputRoot {
                     store: Arc::new(Store::local(path)),
                     file: None,
+                    state: None,
                 })
             }
             Location::S3 { bucket, prefix } => {
@@ -212,6 +291,7 @@ impl OutputRoot {
                 Ok(OutputRoot {
                     store: Arc::new(Store::s3(client.clone(), bucket, prefix)),
                     file,
+                    state: None,
                 })
             }
         }
@@ -274,7 +354,9 @@ pub fn plan_outputs(
         // The output mirrors the input's key from its normal components only (an S3 key is any
         // string): `a//b` and `/a` stay inside the output root, `..` is refused for this input.
         let dir = match storage::normal_key(&resolved.relative_key()) {
-            Ok(key) => key.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_owned()),
+            Ok(key) => key
+                .rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| dir.to_owned()),
             Err(e) => {
                 refused.push(Refused {
                     input: resolved.input.display_name(),
@@ -337,7 +419,11 @@ pub fn refuse_overwriting_inputs(
         .collect();
     for planned in plan {
         for key in [planned.target.first_key(), planned.dead_letter.clone()] {
-            let Some(input) = output.store.identity(&key).and_then(|id| identities.get(&id)) else {
+            let Some(input) = output
+                .store
+                .identity(&key)
+                .and_then(|id| identities.get(&id))
+            else {
                 continue;
             };
             return Err(ConvertError::Options(format!(
@@ -378,7 +464,7 @@ mod tests {
     #[test]
     fn one_input_and_a_parquet_name_is_a_file_target() {
         let inputs = vec![local("in.jsonl")];
-        let output = OutputRoot::open("/nonexistent/out.parquet", true, None).unwrap();
+        let output = OutputRoot::open("/nonexistent/out.parquet", true, None, None).unwrap();
         let plan = plan_outputs(&inputs, &output, false).unwrap().0;
         assert_eq!(plan[0].target, Target::File("out.parquet".into()));
         assert_eq!(
@@ -404,15 +490,24 @@ mod tests {
             input("..", "evil2.jsonl"),
             input("ctl\u{1b}[31m", "w.jsonl"),
         ];
-        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let output = OutputRoot::open("/nonexistent/out", false, None, None).unwrap();
         let (plan, refused) = plan_outputs(&inputs, &output, false).unwrap();
         let keys: Vec<String> = plan.iter().map(|p| p.target.first_key()).collect();
         assert_eq!(
             keys,
-            ["abs/victim/x.parquet", "a/b/y.parquet", "a/c/z.parquet", "ctl\u{1b}[31m/w.parquet"]
+            [
+                "abs/victim/x.parquet",
+                "a/b/y.parquet",
+                "a/c/z.parquet",
+                "ctl\u{1b}[31m/w.parquet"
+            ]
         );
         for p in &plan {
-            let path = crate::storage::contained_path(Path::new("/nonexistent/out"), &p.target.first_key()).unwrap();
+            let path = crate::storage::contained_path(
+                Path::new("/nonexistent/out"),
+                &p.target.first_key(),
+            )
+            .unwrap();
             assert!(path.starts_with("/nonexistent/out"));
             assert!(!p.dead_letter.contains(".."));
         }
@@ -423,7 +518,7 @@ mod tests {
     #[test]
     fn clashing_output_names_are_refused() {
         let inputs = vec![local("a/x.jsonl"), local("b/x.jsonl.zst")];
-        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let output = OutputRoot::open("/nonexistent/out", false, None, None).unwrap();
         let err = plan_outputs(&inputs, &output, false).unwrap_err();
         assert!(
             err.to_string().contains("a/x.jsonl and b/x.jsonl.zst"),
@@ -437,7 +532,7 @@ mod tests {
             input: Input::Path("/data/en/part-1.jsonl.zst".into()),
             rel_dir: "en/2024".into(),
         }];
-        let output = OutputRoot::open("/nonexistent/out", false, None).unwrap();
+        let output = OutputRoot::open("/nonexistent/out", false, None, None).unwrap();
         let plan = plan_outputs(&inputs, &output, false).unwrap().0;
         assert_eq!(plan[0].target.first_key(), "en/2024/part-1.parquet");
         assert_eq!(plan[0].dead_letter, "_rejected/en/2024/part-1.jsonl");

@@ -259,7 +259,9 @@ impl ParquetSink {
 
     fn close_part(&mut self) -> Result<(), ConvertError> {
         if let Some(part) = self.open.take() {
-            let row_groups = part.writer.flushed_row_groups().len();
+            // The row group still being filled is written by `into_inner` below: count it too.
+            let row_groups = part.writer.flushed_row_groups().len()
+                + usize::from(part.writer.in_progress_rows() > 0);
             let path = self.display(&part.key);
             let object = part
                 .writer

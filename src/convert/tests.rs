@@ -63,7 +63,7 @@ fn convert_file(
             rel_dir: Default::default(),
         }],
         selection: Selection::default(),
-        output: OutputRoot::open(output.to_str().unwrap(), true, None).unwrap(),
+        output: OutputRoot::open(output.to_str().unwrap(), true, None, None).unwrap(),
         runtime: runtime.handle().clone(),
         upload: Default::default(),
         jobs: DEFAULT_JOBS,

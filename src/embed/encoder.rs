@@ -142,7 +142,11 @@ impl Encoder {
             Choice::Fused(act)
                 if !device.is_cpu()
                     && matches!(dtype, DType::BF16 | DType::F16)
-                    && fused::supports(c.hidden_size, c.intermediate_size, model.max_seq_length) =>
+                    && fused::supports(
+                        c.hidden_size,
+                        c.intermediate_size,
+                        model.max_seq_length,
+                    ) =>
             {
                 Some(act)
             }

@@ -9,10 +9,10 @@
 
 pub mod chunk;
 pub mod encoder;
+pub mod fused;
 mod hub;
 pub mod input;
 pub mod model;
-pub mod fused;
 mod ops;
 pub mod sink;
 

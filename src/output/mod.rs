@@ -74,6 +74,17 @@ impl Printer {
         out.flush()
     }
 
+    /// Data for stdout that a person may be reading (CSV): exact into a pipe or a file, with
+    /// control characters and bidi overrides escaped on a terminal, where a value from the data
+    /// must not drive the operator's terminal.
+    pub fn data_for_terminal(&self, text: &str) -> io::Result<()> {
+        if io::stdout().is_terminal() {
+            self.data(&sanitize(text))
+        } else {
+            self.data(text)
+        }
+    }
+
     /// Human-readable text for stderr, unless `--quiet`.
     pub fn human(&self, text: &str) {
         if !self.quiet {
@@ -126,7 +137,8 @@ impl Printer {
 /// Characters that change how a terminal shows what follows: C0 and C1 controls, DEL, and the
 /// Unicode bidi overrides and isolates (which can make `txt.exe` read as `exe.txt`).
 fn unsafe_for_terminal(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn escape_where(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {

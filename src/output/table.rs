@@ -18,7 +18,10 @@ impl Table {
     /// `columns`: (header, right-aligned).
     pub fn new(columns: &[(&str, bool)]) -> Self {
         Table {
-            headers: columns.iter().map(|c| escape_cell(c.0).into_owned()).collect(),
+            headers: columns
+                .iter()
+                .map(|c| escape_cell(c.0).into_owned())
+                .collect(),
             right: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
@@ -95,6 +98,9 @@ mod tests {
         let text = table.render();
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains('\x1b') && !text.contains('\u{202e}') && !text.contains('\u{9b}'));
-        assert!(text.contains("\\u{1b}[31mX\\nerror: fake\\u{202e}txt.exe\\u{9b}"), "{text}");
+        assert!(
+            text.contains("\\u{1b}[31mX\\nerror: fake\\u{202e}txt.exe\\u{9b}"),
+            "{text}"
+        );
     }
 }

@@ -51,7 +51,7 @@ pub struct Accept<'a> {
 }
 
 /// Files and folders whose name starts with `.` or `_` are never inputs: temporary files, Spark's
-/// `_SUCCESS`, our own `_lakeops/` and `_rejected/`.
+/// `_SUCCESS`, our own `_rejected/`, and `.lakeops-state/` at a bucket's root.
 pub fn hidden(key: &str) -> bool {
     key.split('/').any(|part| part.starts_with(['.', '_']))
 }

@@ -137,7 +137,11 @@ pub fn normal_key(key: &str) -> Result<String, StorageError> {
     for part in key.split('/') {
         match part {
             "" | "." => {}
-            ".." => return Err(refuse("it has a `..` component, which would leave the output root")),
+            ".." => {
+                return Err(refuse(
+                    "it has a `..` component, which would leave the output root",
+                ))
+            }
             p if p.contains('\0') => return Err(refuse("it holds a NUL character")),
             p => parts.push(p),
         }
@@ -153,7 +157,9 @@ pub fn normal_key(key: &str) -> Result<String, StorageError> {
 pub fn contained_path(root: &Path, key: &str) -> Result<PathBuf, StorageError> {
     let normal = normal_key(key)?;
     let path = root.join(&normal);
-    if !path.starts_with(root) || path.components().count() != root.components().count() + normal.split('/').count() {
+    if !path.starts_with(root)
+        || path.components().count() != root.components().count() + normal.split('/').count()
+    {
         return Err(StorageError::UnsafeKey {
             key: key.to_owned(),
             reason: "it would leave the output root",
@@ -298,8 +304,22 @@ impl Store {
 
     /// Whether an object exists (HeadObject on S3).
     pub async fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        Ok(self.stat(key).await?.is_some())
+    }
+
+    /// An object's size and tag (ETag on S3, modification time locally), `None` when it does
+    /// not exist: what tells the object this run wrote from another one under the same name.
+    pub async fn stat(&self, key: &str) -> Result<Option<(u64, Option<String>)>, StorageError> {
         match &self.backend {
-            Backend::Local { root } => Ok(root.join(key).is_file()),
+            Backend::Local { root } => match std::fs::metadata(root.join(key)) {
+                Ok(meta) if meta.is_file() => Ok(Some((meta.len(), local_tag(&meta)))),
+                Ok(_) => Ok(None),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(StorageError::Local {
+                    path: root.join(key),
+                    source,
+                }),
+            },
             Backend::S3 {
                 client,
                 bucket,
@@ -313,8 +333,11 @@ impl Store {
                     .send()
                     .await
                 {
-                    Ok(_) => Ok(true),
-                    Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
+                    Ok(head) => Ok(Some((
+                        head.content_length().unwrap_or(0).max(0) as u64,
+                        head.e_tag().map(str::to_owned),
+                    ))),
+                    Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
                     Err(e) => Err(self.s3_error("HeadObject", key, e)),
                 }
             }

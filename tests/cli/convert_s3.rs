@@ -171,8 +171,19 @@ fn s3_in_and_out_equal_a_local_run_across_part_boundaries() {
         !etags["a.parquet"].as_str().unwrap().contains('-'),
         "single PutObject: {etags}"
     );
-    // The manifest has one entry per input.
-    assert_eq!(moto.list("lake", "out/_lakeops/manifest/").keys().len(), 3);
+    // The manifest has one entry per input, beside the output prefix, not in it: the prefix
+    // holds data files only.
+    assert_eq!(
+        moto.list("lake", "out.lakeops-state/manifest/")
+            .keys()
+            .len(),
+        3
+    );
+    assert!(moto
+        .list("lake", "out/")
+        .keys()
+        .iter()
+        .all(|k| k.ends_with(".parquet")));
 
     // S3 -> local and local -> S3.
     let from_s3 = dir.path().join("from-s3");
@@ -311,7 +322,10 @@ fn a_killed_run_resumes_without_duplicates_or_gaps() {
     loop {
         // A raw ListObjectsV2 (moto takes it unsigned): polling through boto3 is too slow.
         let (_, listing) = moto
-            .http("GET", "/lake?list-type=2&prefix=out/_lakeops/manifest/")
+            .http(
+                "GET",
+                "/lake?list-type=2&prefix=out.lakeops-state/manifest/",
+            )
             .unwrap();
         let done = String::from_utf8_lossy(&listing).matches("<Key>").count();
         if done >= 4 {

@@ -343,6 +343,12 @@ fn plans_in_toml_and_yaml_and_their_diff() {
     assert!(table.contains("(69.3%)"), "{table}");
     let (code, _, _) = cost(&["plan", &old, "--fail-above", "900"]);
     assert_eq!(code, 1);
+    // `diff --output csv` is CSV with exact decimals, not the text table.
+    let (code, csv, stderr) = cost(&["diff", &old, &new, "--output", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "workload,old_usd,new_usd,change_usd", "{csv}");
+    assert_eq!(lines.last().unwrap(), &"total,997.5,1689.1,691.6", "{csv}");
 }
 
 #[test]

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use candle_core::cuda_backend::cudarc::cublas::{result as blas, sys as blas_sys, CudaBlas};
 use candle_core::cuda_backend::cudarc::cublaslt::{Activation, CudaBlasLT, Matmul, MatmulConfig};
 use candle_core::cuda_backend::cudarc::driver::{
-    CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, DeviceRepr, LaunchArgs, LaunchConfig,
-    PushKernelArg, ValidAsZeroBits,
+    CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, DeviceRepr, LaunchArgs,
+    LaunchConfig, PushKernelArg, ValidAsZeroBits,
 };
 use candle_core::cuda_backend::CudaDType;
 use candle_core::{DType, Result, Storage, Tensor};
@@ -179,11 +179,15 @@ where
     }
 
     fn ids(&self, host: &[u32]) -> Result<CudaSlice<u32>> {
-        self.stream.clone_htod(host).map_err(wrap("copy to the GPU"))
+        self.stream
+            .clone_htod(host)
+            .map_err(wrap("copy to the GPU"))
     }
 
     fn floats(&self, host: &[f32]) -> Result<CudaSlice<f32>> {
-        self.stream.clone_htod(host).map_err(wrap("copy to the GPU"))
+        self.stream
+            .clone_htod(host)
+            .map_err(wrap("copy to the GPU"))
     }
 
     fn half_weight(&self, t: &Tensor) -> Result<CudaSlice<T>> {
@@ -224,8 +228,11 @@ where
         let epilogue = (act == Act::GeluTanh).then_some(Activation::Gelu);
         // SAFETY: the plan's m, n, k and leading dimensions match the buffers' sizes
         // (`plan::linear` of the forward pass's own shapes).
-        unsafe { self.lt.matmul(cfg, weight, x, out, Some(bias), epilogue.as_ref()) }
-            .map_err(wrap("cuBLASLt matmul"))?;
+        unsafe {
+            self.lt
+                .matmul(cfg, weight, x, out, Some(bias), epilogue.as_ref())
+        }
+        .map_err(wrap("cuBLASLt matmul"))?;
         if act == Act::GeluErf {
             let pairs = g.m * g.n / 2;
             let cfg = LaunchConfig {
@@ -240,7 +247,13 @@ where
         Ok(())
     }
 
-    fn gemm(&self, g: &Gemm, a: &CudaSlice<T>, b: &CudaSlice<T>, c: &mut CudaSlice<T>) -> Result<()> {
+    fn gemm(
+        &self,
+        g: &Gemm,
+        a: &CudaSlice<T>,
+        b: &CudaSlice<T>,
+        c: &mut CudaSlice<T>,
+    ) -> Result<()> {
         let size = std::mem::size_of::<T>() as u64;
         let (alpha, beta) = (g.alpha, 0f32);
         let (a_ptr, _a) = a.device_ptr(&self.stream);
@@ -356,7 +369,12 @@ where
         launch(b, warp_rows(rows))
     }
 
-    fn pool(&self, shape: &Pool, x: &CudaSlice<T>, lengths: &CudaSlice<u32>) -> Result<Vec<Vec<f32>>> {
+    fn pool(
+        &self,
+        shape: &Pool,
+        x: &CudaSlice<T>,
+        lengths: &CudaSlice<u32>,
+    ) -> Result<Vec<Vec<f32>>> {
         let mut out = self
             .stream
             .alloc_zeros::<f32>(shape.rows * shape.width)
@@ -366,7 +384,8 @@ where
             Pooling::Cls => 1,
             Pooling::Max => 2,
         };
-        let (len, width, normalize) = (shape.len as i32, shape.width as i32, shape.normalize as i32);
+        let (len, width, normalize) =
+            (shape.len as i32, shape.width as i32, shape.normalize as i32);
         let cfg = LaunchConfig {
             grid_dim: (shape.rows as u32, 1, 1),
             block_dim: (256, 1, 1),
@@ -381,7 +400,10 @@ where
             .arg(&mode)
             .arg(&normalize);
         launch(b, cfg)?;
-        let host = self.stream.clone_dtoh(&out).map_err(wrap("copy from the GPU"))?;
+        let host = self
+            .stream
+            .clone_dtoh(&out)
+            .map_err(wrap("copy from the GPU"))?;
         Ok(host.chunks(shape.width).map(<[f32]>::to_vec).collect())
     }
 }

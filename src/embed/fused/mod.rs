@@ -78,8 +78,13 @@ pub trait Kernels {
     ) -> Result<()>;
 
     /// A strided-batched GEMM, `beta = 0`.
-    fn gemm(&self, g: &plan::Gemm, a: &Self::Half, b: &Self::Half, c: &mut Self::Half)
-        -> Result<()>;
+    fn gemm(
+        &self,
+        g: &plan::Gemm,
+        a: &Self::Half,
+        b: &Self::Half,
+        c: &mut Self::Half,
+    ) -> Result<()>;
 
     /// In place over the `[rows, heads, len, pitch]` scores: add the relative bias (when there
     /// is a table), mask keys at or past each row's length, softmax in f32; query rows at or past
@@ -233,7 +238,14 @@ pub fn forward<K: Kernels>(
     let alpha = 1.0 / (attention.head_dim as f32).sqrt();
 
     let mut x = k.scratch(tokens * hidden)?;
-    k.embed_norm(hidden, &ids, &positions, &w.embeddings, &w.embed_norm, &mut x)?;
+    k.embed_norm(
+        hidden,
+        &ids,
+        &positions,
+        &w.embeddings,
+        &w.embed_norm,
+        &mut x,
+    )?;
     let mut qkv = k.scratch(tokens * 3 * hidden)?;
     let mut scores = k.scratch(attention.scores_len())?;
     let mut context = k.scratch(tokens * hidden)?;
@@ -251,12 +263,26 @@ pub fn forward<K: Kernels>(
             k.gemm(&attention.context(head), &qkv, &scores, &mut context)?;
         }
         let g = plan::linear(tokens, hidden, hidden);
-        k.linear(&g, &layer.attn_out, &context, &layer.attn_out_bias, Act::None, &mut projected)?;
+        k.linear(
+            &g,
+            &layer.attn_out,
+            &context,
+            &layer.attn_out_bias,
+            Act::None,
+            &mut projected,
+        )?;
         k.add_norm(hidden, &projected, &x, &layer.attn_norm, &mut h)?;
         let g = plan::linear(tokens, hidden, w.intermediate);
         k.linear(&g, &layer.up, &h, &layer.up_bias, w.gelu, &mut up)?;
         let g = plan::linear(tokens, w.intermediate, hidden);
-        k.linear(&g, &layer.down, &up, &layer.down_bias, Act::None, &mut projected)?;
+        k.linear(
+            &g,
+            &layer.down,
+            &up,
+            &layer.down_bias,
+            Act::None,
+            &mut projected,
+        )?;
         k.add_norm(hidden, &projected, &h, &layer.out_norm, &mut x)?;
     }
     let pool = Pool {

@@ -150,13 +150,7 @@ pub fn layer_norm_row(row: &mut [f32], weight: &[f32], bias: &[f32], eps: f32) {
     }
 }
 
-pub fn add_norm(
-    width: usize,
-    x: &[f32],
-    residual: &[f32],
-    norm: &Norm<Vec<f32>>,
-    out: &mut [f32],
-) {
+pub fn add_norm(width: usize, x: &[f32], residual: &[f32], norm: &Norm<Vec<f32>>, out: &mut [f32]) {
     for ((out, x), r) in out
         .chunks_mut(width)
         .zip(x.chunks(width))
