@@ -221,10 +221,12 @@ fn quantity(q: Decimal) -> String {
 
 /// A decimal as a JSON number with the same digits: integers as integers (`4`, not `4.0`), other
 /// values from their decimal text, rounded to 10 decimal places (a ten-billionth of a dollar or
-/// unit), so that the shortest float that reads back as the value prints exactly those digits
-/// (`0.0184184`, not the `0.018418399999999998` of arithmetic through binary floats).
+/// unit) and 15 significant digits (the most a double holds exactly), so that the number printed
+/// is exactly that decimal (`0.0184184`, not the `0.018418399999999998` of arithmetic through
+/// binary floats). CSV output carries every digit.
 fn number(d: Decimal) -> Value {
-    let d = d.round_dp(10).normalize();
+    let d = d.round_dp(10);
+    let d = d.round_sf(15).unwrap_or(d).normalize();
     if d.scale() == 0 {
         if let Ok(n) = i64::try_from(d.mantissa()) {
             return json!(n);

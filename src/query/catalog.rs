@@ -218,7 +218,17 @@ async fn register_table(
         sd.columns
             .iter()
             .zip(&file_fields)
-            .map(|(column, field)| col(Column::from_name(field.name())).alias(&column.name))
+            .map(|(column, field)| {
+                let file_column = col(Column::from_name(field.name()));
+                // An alias to the same name would leave DataFusion both a qualified and an
+                // unqualified `s`, which it calls ambiguous as soon as a struct field `s.a` is
+                // projected: alias only the JSON keys the catalog lowered.
+                if field.name() == &column.name {
+                    file_column
+                } else {
+                    file_column.alias(&column.name)
+                }
+            })
             .collect()
     };
     let frame = if standard_layout(table, partitions) {

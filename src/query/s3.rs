@@ -74,6 +74,7 @@ impl S3ObjectStore {
             .bucket(&self.bucket)
             .prefix(prefix)
             .set_delimiter(delimiter.then(|| "/".to_owned()))
+            .encoding_type(aws_sdk_s3::types::EncodingType::Url)
             .into_paginator()
             .send();
         let mut result = ListResult {
@@ -83,16 +84,18 @@ impl S3ObjectStore {
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| generic(crate::aws::describe(&e)))?;
             for common in page.common_prefixes() {
-                if let Some(p) = common.prefix() {
+                if let Some(p) = common.prefix().map(crate::storage::listed_key) {
                     result
                         .common_prefixes
                         .push(Path::from(p.trim_end_matches('/')));
                 }
             }
             for object in page.contents() {
-                let Some(key) = object.key() else { continue };
+                let Some(key) = object.key().map(crate::storage::listed_key) else {
+                    continue;
+                };
                 result.objects.push(ObjectMeta {
-                    location: Path::from(key),
+                    location: Path::from(key.as_str()),
                     last_modified: to_time(object.last_modified()),
                     size: object.size().unwrap_or_default().max(0) as u64,
                     e_tag: object.e_tag().map(str::to_owned),

@@ -441,14 +441,17 @@ impl Store {
                     .bucket(bucket)
                     .prefix(format!("{root}{prefix}"))
                     .delimiter("/")
+                    .encoding_type(aws_sdk_s3::types::EncodingType::Url)
                     .into_paginator()
                     .send();
                 while let Some(page) = pages.next().await {
                     self.counters.requests.fetch_add(1, Ordering::Relaxed);
                     let page = page.map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;
                     for object in page.contents() {
-                        let Some(key) = object.key().and_then(|k| k.strip_prefix(root.as_str()))
-                        else {
+                        let Some(key) = object.key().map(listed_key) else {
+                            continue;
+                        };
+                        let Some(key) = key.strip_prefix(root.as_str()) else {
                             continue;
                         };
                         level.objects.push(ObjectMeta {
@@ -458,8 +461,10 @@ impl Store {
                         });
                     }
                     for common in page.common_prefixes() {
-                        if let Some(p) = common.prefix().and_then(|p| p.strip_prefix(root.as_str()))
-                        {
+                        let Some(p) = common.prefix().map(listed_key) else {
+                            continue;
+                        };
+                        if let Some(p) = p.strip_prefix(root.as_str()) {
                             level.prefixes.push(p.to_owned());
                         }
                     }
@@ -567,6 +572,17 @@ fn list_local(root: &Path, prefix: &str) -> Result<Level, StorageError> {
         }
     }
     Ok(level)
+}
+
+/// A key from a ListObjectsV2 response made with `encoding-type=url`. Listings are asked for
+/// URL-encoded because XML 1.0 cannot carry some characters a key may hold (most C0 controls):
+/// S3 then fails the whole listing, which the SDK reports as an opaque "HTTP 200" error. S3
+/// encodes like a form (a space is `+`, a `+` is `%2B`).
+pub fn listed_key(encoded: &str) -> String {
+    let spaced = encoded.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// What stands in for an ETag locally: the modification time.
