@@ -11,22 +11,9 @@ use candle_core::{DType, Device, Tensor};
 use lakeops::embed::encoder::Encoder;
 use lakeops::embed::fused::cuda::{CudaKernels, HalfType};
 use lakeops::embed::fused::plan::{self, Attention};
-use lakeops::embed::fused::{reference, Act, Choice, Embeddings, Kernels, Norm, Pool};
+use lakeops::embed::fused::reference::{self, cosine, sample_values};
+use lakeops::embed::fused::{Act, Choice, Embeddings, Kernels, Norm, Pool};
 use lakeops::embed::model::{ModelDir, Pooling};
-
-fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-        })
-        .collect()
-}
 
 struct Report {
     failures: usize,
@@ -87,9 +74,9 @@ where
         let name = self.name;
         // Projections: bias, bias + tanh GELU epilogue, bias + exact GELU pass.
         for &(tokens, inputs, outputs) in &[(1, 768, 2304), (300, 768, 3072), (77, 384, 1536)] {
-            let (x, xd) = self.half(&values(tokens * inputs, 1, 1.0));
-            let (w, wd) = self.half(&values(outputs * inputs, 2, 0.05));
-            let (b, bd) = self.half(&values(outputs, 3, 0.5));
+            let (x, xd) = self.half(&sample_values(tokens * inputs, 1, 1.0));
+            let (w, wd) = self.half(&sample_values(outputs * inputs, 2, 0.05));
+            let (b, bd) = self.half(&sample_values(outputs, 3, 0.5));
             let g = plan::linear(tokens, inputs, outputs);
             for act in [Act::None, Act::GeluTanh, Act::GeluErf] {
                 let mut out = self.k.scratch(tokens * outputs).unwrap();
@@ -128,7 +115,7 @@ where
                 shape.head_dim
             );
             let hidden = shape.hidden();
-            let (qkv, qkvd) = self.half(&values(rows * len * 3 * hidden, seed as u64, 1.0));
+            let (qkv, qkvd) = self.half(&sample_values(rows * len * 3 * hidden, seed as u64, 1.0));
             let alpha = 1.0 / (shape.head_dim as f32).sqrt();
             let mut scores = self.k.scratch(shape.scores_len()).unwrap();
             let mut expected = vec![0f32; shape.scores_len()];
@@ -157,7 +144,7 @@ where
                 })
                 .collect();
             let lengths_d = self.k.ids(&lengths).unwrap();
-            let relative = values(32 * heads, seed as u64 + 5, 2.0);
+            let relative = sample_values(32 * heads, seed as u64 + 5, 2.0);
             let table = plan::relative_table(&relative, heads, len);
             let table_d = self.k.floats(&table).unwrap();
             let gpu_scores = self.k.to_host(&scores).unwrap();
@@ -206,11 +193,11 @@ where
         for (seed, &width) in [32usize, 384, 768, 1024].iter().enumerate() {
             let rows = 333;
             let norm_host = Norm {
-                weight: values(width, seed as u64, 0.5)
+                weight: sample_values(width, seed as u64, 0.5)
                     .iter()
                     .map(|w| 1.0 + w)
                     .collect::<Vec<_>>(),
-                bias: values(width, seed as u64 + 1, 0.5),
+                bias: sample_values(width, seed as u64 + 1, 0.5),
                 eps: 1e-5,
             };
             let norm = Norm {
@@ -218,8 +205,8 @@ where
                 bias: self.k.floats(&norm_host.bias).unwrap(),
                 eps: 1e-5,
             };
-            let (x, xd) = self.half(&values(rows * width, seed as u64 + 2, 3.0));
-            let (r, rd) = self.half(&values(rows * width, seed as u64 + 3, 3.0));
+            let (x, xd) = self.half(&sample_values(rows * width, seed as u64 + 2, 3.0));
+            let (r, rd) = self.half(&sample_values(rows * width, seed as u64 + 3, 3.0));
             let mut out = self.k.scratch(rows * width).unwrap();
             self.k.add_norm(width, &xd, &rd, &norm, &mut out).unwrap();
             let mut expected = vec![0f32; rows * width];
@@ -231,9 +218,9 @@ where
                 self.tolerance,
             );
             let (vocab, positions) = (1000, 514);
-            let (word, word_d) = self.half(&values(vocab * width, seed as u64 + 4, 1.0));
-            let (pos, pos_d) = self.half(&values(positions * width, seed as u64 + 5, 1.0));
-            let (tt, tt_d) = self.half(&values(width, seed as u64 + 6, 1.0));
+            let (word, word_d) = self.half(&sample_values(vocab * width, seed as u64 + 4, 1.0));
+            let (pos, pos_d) = self.half(&sample_values(positions * width, seed as u64 + 5, 1.0));
+            let (tt, tt_d) = self.half(&sample_values(width, seed as u64 + 6, 1.0));
             let ids: Vec<u32> = (0..rows).map(|i| ((i * 7919) % vocab) as u32).collect();
             let at: Vec<u32> = (0..rows).map(|i| (i % positions) as u32).collect();
             for with_type in [false, true] {
@@ -268,7 +255,7 @@ where
         }
         // Pooling.
         for &(rows, len, width) in &[(1, 1, 768), (5, 37, 768), (64, 256, 384), (3, 512, 1024)] {
-            let (x, xd) = self.half(&values(rows * len * width, 9, 2.0));
+            let (x, xd) = self.half(&sample_values(rows * len * width, 9, 2.0));
             let lengths: Vec<u32> = (0..rows).map(|r| (1 + (r * 131) % len) as u32).collect();
             let lengths_d = self.k.ids(&lengths).unwrap();
             for pooling in [Pooling::Mean, Pooling::Cls, Pooling::Max] {
@@ -295,12 +282,6 @@ where
     }
 }
 
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    dot / (norm(a) * norm(b)).max(1e-30)
-}
-
 /// The whole fused pass against candle's generic path on the same GPU, and padded against alone.
 fn check_model(dir: &str, device: &Device, report: &mut Report) {
     let model = ModelDir::open(dir, None).unwrap();
@@ -314,7 +295,7 @@ fn check_model(dir: &str, device: &Device, report: &mut Report) {
         .iter()
         .enumerate()
         .map(|(s, &n)| {
-            values(n, s as u64 + 70, 1.0)
+            sample_values(n, s as u64 + 70, 1.0)
                 .iter()
                 .map(|v| ((v + 1.0) / 2.0 * (vocab - 1) as f32) as u32)
                 .collect()

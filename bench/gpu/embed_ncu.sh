@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Per-kernel GPU time of one MPNet bf16 batch of `lakeops embed`, with Nsight Compute (the GPU
-# machine has ncu, not nsys). Carry dist/cuda/lakeops.xz as for embed_bench.sh.
+# machine has ncu, not nsys). Carry dist/cuda/lakeops.xz as for run.sh, which calls this.
 #
 #   KERNELS=fused|generic   which encoder path to profile (default fused)
 #   MODEL=DIR DOCS=FILE     reuse a model folder and corpus made by embed_bench.py (bench/gpu/run.sh

@@ -15,6 +15,38 @@ pub fn lakeops() -> Command {
     cmd
 }
 
+/// `lakeops convert - -o OUT ARGS` fed JSON lines on stdin without end, sent `signal` (`INT`,
+/// `TERM`) after 800 ms; returns its exit code.
+pub fn convert_stdin_until_signalled(signal: &str, out: &Path, args: &[&str]) -> Option<i32> {
+    use std::io::Write;
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("lakeops"))
+        .args(["convert", "-", "-o"])
+        .arg(out)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk: String = (0..2000)
+            .map(|i| {
+                format!("{{\"id\":{i},\"text\":\"record {i} – ünïcode\",\"tags\":[\"a\",null]}}\n")
+            })
+            .collect();
+        // Feeds until lakeops stops reading.
+        while stdin.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let status = Process::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    writer.join().unwrap();
+    code
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -351,32 +351,10 @@ fn global_flags_work_after_the_subcommand() {
 fn interrupt_exits_130_and_leaves_nothing_that_looks_complete() {
     let dir = tmp();
     let out = dir.path().join("out.parquet");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
-        .args(["convert", "-", "-o"])
-        .arg(&out)
-        .args(["-q", "--schema"])
-        .arg({
-            let schema = dir.path().join("schema.json");
-            std::fs::write(&schema, r#"{"fields":[{"name":"id","type":"bigint"},{"name":"text","type":"string"},{"name":"tags","type":"array","element":{"type":"string"}}]}"#).unwrap();
-            schema
-        })
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let chunk = records(2000);
-        // Feeds until lakeops stops reading.
-        while stdin.write_all(chunk.as_bytes()).is_ok() {}
-    });
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let code = child.wait().unwrap().code();
-    writer.join().unwrap();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, r#"{"fields":[{"name":"id","type":"bigint"},{"name":"text","type":"string"},{"name":"tags","type":"array","element":{"type":"string"}}]}"#).unwrap();
+    let code =
+        convert_stdin_until_signalled("INT", &out, &["-q", "--schema", schema.to_str().unwrap()]);
     assert_eq!(code, Some(130));
     assert!(
         walk(dir.path())

@@ -1,7 +1,6 @@
 //! Regression tests for the defects of ../shared/reports/hostile-probe-2026-12.md, each named
 //! after its bug. Outputs are read back by pyarrow or as plain files, never by lakeops.
 
-use std::io::Write;
 use std::process::Stdio;
 
 use serde_json::json;
@@ -71,6 +70,23 @@ fn bug_1_s3_keys_cannot_write_outside_the_output_directory() {
         expected.sort();
         assert_eq!(written, expected, "{command}");
     }
+}
+
+/// `lakeops crawl ROOT --database DB --catalog-file CATALOG`, with an AWS endpoint that refuses
+/// connections: a local crawl must not need AWS.
+fn crawl_into_file(
+    root: impl AsRef<std::path::Path>,
+    database: &str,
+    catalog: impl AsRef<std::path::Path>,
+) -> assert_cmd::Command {
+    let mut cmd = lakeops();
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("crawl")
+        .arg(root.as_ref())
+        .args(["--database", database, "--catalog-file"])
+        .arg(catalog.as_ref());
+    cmd
 }
 
 fn tiny_model() -> Option<std::path::PathBuf> {
@@ -152,15 +168,7 @@ fn bug_7_catalog_file_refuses_unrelated_json() {
     ] {
         let catalog = dir.path().join("package.json");
         std::fs::write(&catalog, content).unwrap();
-        let output = lakeops()
-            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .arg("crawl")
-            .arg(&root)
-            .args(["--database", "db", "--catalog-file"])
-            .arg(&catalog)
-            .output()
-            .unwrap();
+        let output = crawl_into_file(&root, "db", &catalog).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{content}: {stderr}");
         assert!(stderr.contains("not a lakeops catalog file"), "{stderr}");
@@ -169,15 +177,7 @@ fn bug_7_catalog_file_refuses_unrelated_json() {
     // A new file gets the format marker; a file without it but with only Databases (written by
     // an earlier lakeops) is still read.
     let catalog = dir.path().join("catalog.json");
-    lakeops()
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .arg("crawl")
-        .arg(&root)
-        .args(["--database", "db", "--catalog-file"])
-        .arg(&catalog)
-        .assert()
-        .success();
+    crawl_into_file(&root, "db", &catalog).assert().success();
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&catalog).unwrap()).unwrap();
     assert_eq!(written["Format"], "lakeops-catalog/1");
@@ -243,28 +243,7 @@ fn stale_temporary_files_of_dead_processes_are_removed() {
 fn sigterm_exits_130_and_leaves_no_temporary_file() {
     let dir = tmp();
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
-        .args(["convert", "-", "-o"])
-        .arg(&out)
-        .arg("-q")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let chunk: String = (0..2000)
-            .map(|i| format!("{{\"id\":{i},\"text\":\"record {i}\"}}\n"))
-            .collect();
-        while stdin.write_all(chunk.as_bytes()).is_ok() {}
-    });
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let code = child.wait().unwrap().code();
-    writer.join().unwrap();
+    let code = convert_stdin_until_signalled("TERM", &out, &["-q"]);
     assert_eq!(code, Some(130));
     assert!(walk(dir.path()).is_empty(), "{:?}", walk(dir.path()));
 }
@@ -539,13 +518,7 @@ fn bug_14_crawl_plans_escape_names_from_the_data() {
         std::fs::create_dir_all(&part).unwrap();
         std::fs::write(part.join("a.jsonl"), "{\"x\":1}\n").unwrap();
     }
-    let output = lakeops()
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .arg("crawl")
-        .arg(dir.path().join("lake/t"))
-        .args(["--database", "db", "--catalog-file"])
-        .arg(dir.path().join("c.json"))
+    let output = crawl_into_file(dir.path().join("lake/t"), "db", dir.path().join("c.json"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -700,15 +673,7 @@ fn struct_fields_of_catalog_tables_can_be_queried() {
     )
     .unwrap();
     let catalog = dir.path().join("cat.json");
-    lakeops()
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .arg("crawl")
-        .arg(&root)
-        .args(["--database", "d", "--catalog-file"])
-        .arg(&catalog)
-        .assert()
-        .success();
+    crawl_into_file(&root, "d", &catalog).assert().success();
     for sql in [
         "SELECT s.a AS a FROM t ORDER BY id",
         "SELECT s['a'] AS a FROM t ORDER BY id",

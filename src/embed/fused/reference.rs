@@ -218,6 +218,29 @@ pub fn pool(shape: &Pool, x: &[f32], lengths: &[u32]) -> Vec<Vec<f32>> {
         .collect()
 }
 
+/// Deterministic inputs in [-scale, scale) for the kernel checks (CPU tests and the GPU check
+/// share them, so a failure on either names the same data).
+pub fn sample_values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..n)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+        })
+        .collect()
+}
+
+/// The cosine of two vectors (0 for a zero vector).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (norm(a) * norm(b)).max(1e-30)
+}
+
 /// [`Kernels`] on the CPU in f32, for running [`super::forward`] without a GPU.
 pub struct Reference;
 

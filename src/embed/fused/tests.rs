@@ -5,25 +5,10 @@
 use candle_core::{DType, Device, Tensor};
 
 use super::plan::{self, Attention};
-use super::reference::{self, Reference};
+use super::reference::{self, cosine, sample_values, Reference};
 use super::{forward, Act, Embeddings, Norm, Pool};
 use crate::embed::encoder::{relative_buckets, Encoder};
 use crate::embed::model::{ModelDir, Pooling};
-
-/// Deterministic values in [-scale, scale).
-fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-        })
-        .collect()
-}
 
 fn tensor(data: &[f32], shape: &[usize]) -> Tensor {
     Tensor::from_slice(data, shape, &Device::Cpu).unwrap()
@@ -68,7 +53,7 @@ fn attention_gemm_parameters_match_split_head_matmuls() {
             head_dim,
         };
         let hidden = shape.hidden();
-        let qkv = values(rows * len * 3 * hidden, seed as u64, 1.0);
+        let qkv = sample_values(rows * len * 3 * hidden, seed as u64, 1.0);
         let alpha = 1.0 / (head_dim as f32).sqrt();
         let mut scores = vec![f32::NAN; shape.scores_len()];
         for h in 0..heads {
@@ -97,7 +82,7 @@ fn attention_gemm_parameters_match_split_head_matmuls() {
         );
 
         // Context from probabilities in the pitched score buffer.
-        let probs = values(rows * heads * len * len, seed as u64 + 99, 1.0);
+        let probs = sample_values(rows * heads * len * len, seed as u64 + 99, 1.0);
         let mut pitched = vec![f32::NAN; shape.scores_len()];
         for (r, row) in pitched.chunks_mut(pitch).enumerate() {
             row[..len].copy_from_slice(&probs[r * len..][..len]);
@@ -126,9 +111,9 @@ fn attention_gemm_parameters_match_split_head_matmuls() {
 #[test]
 fn linear_gemm_parameters_match_candle() {
     let (tokens, inputs, outputs) = (13, 24, 40);
-    let x = values(tokens * inputs, 1, 1.0);
-    let w = values(outputs * inputs, 2, 1.0);
-    let b = values(outputs, 3, 1.0);
+    let x = sample_values(tokens * inputs, 1, 1.0);
+    let w = sample_values(outputs * inputs, 2, 1.0);
+    let b = sample_values(outputs, 3, 1.0);
     let expected = tensor(&x, &[tokens, inputs])
         .matmul(&tensor(&w, &[outputs, inputs]).t().unwrap())
         .unwrap()
@@ -174,7 +159,7 @@ fn libm_erf(x: f64) -> f64 {
 #[test]
 fn relative_table_reproduces_the_full_bias() {
     let (buckets, heads) = (32, 3);
-    let relative = values(buckets * heads, 7, 2.0);
+    let relative = sample_values(buckets * heads, 7, 2.0);
     for len in [1, 2, 7, 31, 129, 512] {
         let table = plan::relative_table(&relative, heads, len);
         let full = relative_buckets(len);
@@ -239,8 +224,8 @@ fn softmax_reference_matches_candle_with_bias_and_masks() {
         };
         // One row full, one with a single real token, one half padded.
         let lengths = [len as u32, 1, len.div_ceil(2) as u32];
-        let scores = values(rows * heads * len * len, seed as u64, 4.0);
-        let relative = values(32 * heads, seed as u64 + 1, 2.0);
+        let scores = sample_values(rows * heads * len * len, seed as u64, 4.0);
+        let relative = sample_values(32 * heads, seed as u64 + 1, 2.0);
         let table = plan::relative_table(&relative, heads, len);
         let full: Vec<f32> = (0..heads)
             .flat_map(|h| {
@@ -297,8 +282,11 @@ fn softmax_reference_matches_candle_with_bias_and_masks() {
 
 fn norm(width: usize, seed: u64) -> Norm<Vec<f32>> {
     Norm {
-        weight: values(width, seed, 1.0).iter().map(|w| 1.0 + w).collect(),
-        bias: values(width, seed + 1, 0.5),
+        weight: sample_values(width, seed, 1.0)
+            .iter()
+            .map(|w| 1.0 + w)
+            .collect(),
+        bias: sample_values(width, seed + 1, 0.5),
         eps: 1e-5,
     }
 }
@@ -329,8 +317,8 @@ fn add_norm_reference_matches_candle() {
     for (seed, width) in [2usize, 32, 384, 768, 1024].into_iter().enumerate() {
         let rows = 5;
         let n = norm(width, seed as u64);
-        let x = values(rows * width, seed as u64 + 10, 3.0);
-        let residual = values(rows * width, seed as u64 + 20, 3.0);
+        let x = sample_values(rows * width, seed as u64 + 10, 3.0);
+        let residual = sample_values(rows * width, seed as u64 + 20, 3.0);
         for dtype in [DType::F32, DType::BF16] {
             let (x, residual) = if dtype == DType::F32 {
                 (x.clone(), residual.clone())
@@ -360,11 +348,11 @@ fn add_norm_reference_matches_candle() {
 fn embed_norm_reference_matches_candle() {
     let (vocab, positions, width) = (50, 20, 64);
     let tables = Embeddings {
-        word: values(vocab * width, 1, 1.0),
+        word: sample_values(vocab * width, 1, 1.0),
         vocab,
-        position: values(positions * width, 2, 1.0),
+        position: sample_values(positions * width, 2, 1.0),
         positions,
-        token_type: Some(values(width, 3, 1.0)),
+        token_type: Some(sample_values(width, 3, 1.0)),
     };
     let n = norm(width, 4);
     let ids = [0u32, 49, 7, 7, 1];
@@ -393,7 +381,7 @@ fn embed_norm_reference_matches_candle() {
 fn pool_reference_matches_masked_candle_pooling() {
     let (rows, len, width) = (3, 5, 8);
     let lengths = [5u32, 1, 3];
-    let x = values(rows * len * width, 5, 2.0);
+    let x = sample_values(rows * len * width, 5, 2.0);
     let t = tensor(&x, &[rows, len, width]);
     let mask: Vec<f32> = lengths
         .iter()
@@ -448,18 +436,12 @@ fn batch(vocab: u32, lens: &[usize]) -> Vec<Vec<u32>> {
     lens.iter()
         .enumerate()
         .map(|(s, &n)| {
-            values(n, s as u64 + 50, 1.0)
+            sample_values(n, s as u64 + 50, 1.0)
                 .iter()
                 .map(|v| ((v + 1.0) / 2.0 * (vocab - 1) as f32) as u32)
                 .collect()
         })
         .collect()
-}
-
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    dot / (norm(a) * norm(b))
 }
 
 /// The whole fused pass, run on the CPU reference kernels, against the encoder's own path: with
@@ -531,7 +513,7 @@ fn sequences_longer_than_the_kernels_hold_are_refused() {
 }
 
 #[test]
-fn the_kernel_choice_names_its_values() {
+fn the_kernel_choice_names_its_sample_values() {
     use super::Choice;
     assert_eq!(Choice::parse(Some("generic")), Ok(Choice::Generic));
     assert_eq!(
