@@ -43,6 +43,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output 
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` crosses folders)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l shard -d 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l state -d 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s j -l jobs -d 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-size -d 'S3 multipart upload part size (at least 5MiB)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-concurrency -d 'Parts of one output object uploaded at the same time' -r
@@ -63,7 +64,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l dry-run -d 'Print each input with its output and whether it would be converted or skipped; write nothing'
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l overwrite -d 'Convert every input again, even those the output\'s manifest (_lakeops/manifest/) records as converted with the same settings'
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l overwrite -d 'Convert every input again, even those the resume manifest records as converted with the same settings and whose outputs are unchanged'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l print-schema -d 'Print the inferred schema as JSON on stdout and exit without converting'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'

@@ -37,17 +37,43 @@ impl Default for UploadSettings {
     }
 }
 
-/// Every temporary file lakeops writes starts with this, then `PID.N`.
+/// Every temporary file lakeops writes starts with this, then `PID.N.HOST`.
 pub const TEMP_PREFIX: &str = ".lakeops-tmp.";
+
+/// This machine's name as temporary names carry it: at most 16 of its letters, digits and `-`.
+/// On a file system shared by several machines (NFS, EFS), a process id means something only
+/// on the machine that wrote it.
+pub fn temp_host() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let mut buf = [0u8; 256];
+        // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer it is given.
+        let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        let name = if rc == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            String::from_utf8_lossy(&buf[..end]).into_owned()
+        } else {
+            String::new()
+        };
+        name.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(16)
+            .collect()
+    })
+}
 
 /// The hidden name a local file is written under until it is complete, beside it. Short and
 /// independent of the final name, so a final name near the file-system limit (255 bytes) still
-/// has a temporary one; the process id in it lets a later run tell a dead process's leftovers
-/// apart (see [`remove_stale_temps`]).
+/// has a temporary one; the process id and host in it let a later run tell a dead process's
+/// leftovers apart (see [`remove_stale_temps`]).
 pub fn temp_path(final_path: &Path) -> PathBuf {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    final_path.with_file_name(format!("{TEMP_PREFIX}{}.{n}", std::process::id()))
+    final_path.with_file_name(format!(
+        "{TEMP_PREFIX}{}.{n}.{}",
+        std::process::id(),
+        temp_host()
+    ))
 }
 
 /// Whether process `pid` still runs (on this machine).
@@ -57,9 +83,10 @@ fn alive(pid: i32) -> bool {
     rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-/// Removes the temporary files in `dir` that lakeops processes which no longer run left behind
-/// (kill -9, a lost machine, a full disk). Done once per directory and process, before the first
-/// file is written there. Returns how many were removed.
+/// Removes the temporary files in `dir` that lakeops processes of this machine which no longer
+/// run left behind (kill -9, a full disk). Another machine's are left alone: their process ids
+/// cannot be checked from here. Done once per directory and process, before the first file is
+/// written there. Returns how many were removed.
 pub fn remove_stale_temps(dir: &Path) -> usize {
     static CLEANED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
     {
@@ -78,9 +105,17 @@ pub fn remove_stale_temps(dir: &Path) -> usize {
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
             continue;
         };
-        let Some(Ok(pid)) = rest.split('.').next().map(str::parse::<i32>) else {
+        let mut fields = rest.splitn(3, '.');
+        let (Some(Ok(pid)), Some(_), Some(host)) = (
+            fields.next().map(str::parse::<i32>),
+            fields.next(),
+            fields.next(),
+        ) else {
             continue;
         };
+        if host != temp_host() {
+            continue;
+        }
         if pid > 0 && !alive(pid) && fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }

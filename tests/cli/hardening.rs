@@ -219,11 +219,22 @@ fn stale_temporary_files_of_dead_processes_are_removed() {
     let dir = tmp();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
+    // This machine's name as lakeops puts it in temporary names.
+    let host: String = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(16)
+        .collect();
     // PIDs above the kernel's pid_max never run.
-    let dead = out.join(".lakeops-tmp.2147483000.7");
-    let alive = out.join(format!(".lakeops-tmp.{}.0", std::process::id()));
-    std::fs::write(&dead, "partial").unwrap();
-    std::fs::write(&alive, "in progress").unwrap();
+    let dead = out.join(format!(".lakeops-tmp.2147483000.7.{host}"));
+    let alive = out.join(format!(".lakeops-tmp.{}.0.{host}", std::process::id()));
+    // Another machine's leftover (a shared file system): its process id means nothing here.
+    let elsewhere = out.join(".lakeops-tmp.2147483000.3.other-machine");
+    for (path, text) in [(&dead, "partial"), (&alive, "in progress"), (&elsewhere, "theirs")] {
+        std::fs::write(path, text).unwrap();
+    }
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, "{\"a\":1}\n").unwrap();
     lakeops()
@@ -235,6 +246,7 @@ fn stale_temporary_files_of_dead_processes_are_removed() {
         .success();
     assert!(!dead.exists());
     assert!(alive.exists());
+    assert!(elsewhere.exists());
 }
 
 /// SIGTERM (what Kubernetes and AWS Batch send) stops a run like Ctrl-C: exit 130, no
