@@ -486,10 +486,9 @@ fn fused_pass_on_the_cpu_matches_the_encoder_for_mpnet() {
 /// relative table.
 #[test]
 fn fused_pass_on_the_cpu_matches_the_encoder_for_bert() {
-    let Some(models) = std::env::var_os("LAKEOPS_TEST_MODELS") else {
-        eprintln!("LAKEOPS_TEST_MODELS unset: the BERT check needs all-MiniLM-L6-v2");
-        return;
-    };
+    let models = std::env::var_os("LAKEOPS_TEST_MODELS").expect(
+        "LAKEOPS_TEST_MODELS is unset: run scripts/fetch-models.sh DIR and set it (./.ci/run does)",
+    );
     let dir = std::path::PathBuf::from(models).join("all-MiniLM-L6-v2");
     assert!(
         dir.join("model.safetensors").is_file(),
