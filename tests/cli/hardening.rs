@@ -232,7 +232,11 @@ fn stale_temporary_files_of_dead_processes_are_removed() {
     let alive = out.join(format!(".lakeops-tmp.{}.0.{host}", std::process::id()));
     // Another machine's leftover (a shared file system): its process id means nothing here.
     let elsewhere = out.join(".lakeops-tmp.2147483000.3.other-machine");
-    for (path, text) in [(&dead, "partial"), (&alive, "in progress"), (&elsewhere, "theirs")] {
+    for (path, text) in [
+        (&dead, "partial"),
+        (&alive, "in progress"),
+        (&elsewhere, "theirs"),
+    ] {
         std::fs::write(path, text).unwrap();
     }
     let input = dir.path().join("in.jsonl");
