@@ -428,6 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--chunk-unit', '--chunk-unit', [CompletionResultType]::ParameterName, 'Measure chunks in characters or in model tokens')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N')
             [CompletionResult]::new('--dtype', '--dtype', [CompletionResultType]::ParameterName, 'Compute precision (default: f32 on the CPU, bf16 on a GPU)')
+            [CompletionResult]::new('--kernels', '--kernels', [CompletionResultType]::ParameterName, 'Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)')
             [CompletionResult]::new('--batch-tokens', '--batch-tokens', [CompletionResultType]::ParameterName, 'Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)')
             [CompletionResult]::new('--max-seq-length', '--max-seq-length', [CompletionResultType]::ParameterName, 'Truncate chunks to this many tokens (default: the model''s, from sentence_bert_config.json)')

@@ -1096,7 +1096,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__embed)
-            opts="-o -q -v -h -V --output --text-column --id-column --model --chunk-size --chunk-overlap --chunk-unit --device --dtype --batch-size --batch-tokens --max-seq-length --overwrite --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-o -q -v -h -V --output --text-column --id-column --model --chunk-size --chunk-overlap --chunk-unit --device --dtype --kernels --batch-size --batch-tokens --max-seq-length --overwrite --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,6 +1140,10 @@ _lakeops() {
                     ;;
                 --dtype)
                     COMPREPLY=($(compgen -W "f32 f16 bf16" -- "${cur}"))
+                    return 0
+                    ;;
+                --kernels)
+                    COMPREPLY=($(compgen -W "fused fused-erf generic" -- "${cur}"))
                     return 0
                     ;;
                 --batch-size)

@@ -401,6 +401,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --chunk-unit 'Measure chunks in characters or in model tokens'
             cand --device 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N'
             cand --dtype 'Compute precision (default: f32 on the CPU, bf16 on a GPU)'
+            cand --kernels 'Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)'
             cand --batch-size 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)'
             cand --batch-tokens 'Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)'
             cand --max-seq-length 'Truncate chunks to this many tokens (default: the model''s, from sentence_bert_config.json)'

@@ -363,6 +363,9 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l device -d 'aut
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l dtype -d 'Compute precision (default: f32 on the CPU, bf16 on a GPU)' -r -f -a "f32\t''
 f16\t''
 bf16\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l kernels -d 'Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)' -r -f -a "fused\t'The fused encoder (cuBLASLt epilogues, own softmax/LayerNorm/pooling kernels)'
+fused-erf\t'The fused encoder with the exact (erf) GELU in its own pass'
+generic\t'candle\'s generic ops: the reference path'"
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l batch-size -d 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l batch-tokens -d 'Most padded tokens per encoder batch (default: 8192 on the CPU, 131072 on a GPU)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l max-seq-length -d 'Truncate chunks to this many tokens (default: the model\'s, from sentence_bert_config.json)' -r

@@ -303,16 +303,11 @@ fn check_model(dir: &str, device: &Device, report: &mut Report) {
         .collect();
     let refs: Vec<&[u32]> = seqs.iter().map(Vec::as_slice).collect();
     for (dtype, min_cos) in [(DType::BF16, 0.999f32), (DType::F16, 0.999)] {
-        let load = |choice: &str| {
-            std::env::set_var(Choice::VARIABLE, choice);
-            let encoder = Encoder::load(&model, dtype, device).unwrap();
-            std::env::remove_var(Choice::VARIABLE);
-            encoder
-        };
-        let generic = load("generic");
+        let load = |choice: Choice| Encoder::load(&model, dtype, device, choice).unwrap();
+        let generic = load(Choice::Generic);
         let oracle = generic.embed(&refs).unwrap();
-        for choice in ["fused", "fused-erf"] {
-            let fused = load(choice);
+        for (choice, gelu) in [("fused", Act::GeluTanh), ("fused-erf", Act::GeluErf)] {
+            let fused = load(Choice::Fused(gelu));
             assert_eq!(fused.kernels(), "fused");
             let got = fused.embed(&refs).unwrap();
             let worst = got

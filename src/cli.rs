@@ -318,6 +318,16 @@ pub enum PrecisionArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KernelsArg {
+    /// The fused encoder (cuBLASLt epilogues, own softmax/LayerNorm/pooling kernels)
+    Fused,
+    /// The fused encoder with the exact (erf) GELU in its own pass
+    FusedErf,
+    /// candle's generic ops: the reference path
+    Generic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChunkUnitArg {
     Chars,
     Tokens,
@@ -365,6 +375,16 @@ pub struct EmbedArgs {
     /// Compute precision (default: f32 on the CPU, bf16 on a GPU)
     #[arg(long, value_enum, value_name = "DTYPE")]
     pub dtype: Option<PrecisionArg>,
+
+    /// Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)
+    #[arg(
+        long,
+        value_enum,
+        default_value = "fused",
+        env = "LAKEOPS_EMBED_KERNELS",
+        value_name = "KERNELS"
+    )]
+    pub kernels: KernelsArg,
 
     /// Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)
     #[arg(long, value_parser = parse_count, value_name = "N")]

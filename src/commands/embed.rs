@@ -4,7 +4,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::aws::Aws;
-use crate::cli::{ChunkUnitArg, EmbedArgs, PrecisionArg};
+use crate::cli::{ChunkUnitArg, EmbedArgs, KernelsArg, PrecisionArg};
+use crate::embed::fused::{Act, Choice};
 use crate::embed::input;
 use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, EmbedReport, Embedder, Precision};
 use crate::output::{megabytes, thousands, Printer, Table};
@@ -36,6 +37,11 @@ pub fn run(
         max_seq_length: args.max_seq_length,
         output: args.output.clone(),
         overwrite: args.overwrite,
+        kernels: match args.kernels {
+            KernelsArg::Fused => Choice::Fused(Act::GeluTanh),
+            KernelsArg::FusedErf => Choice::Fused(Act::GeluErf),
+            KernelsArg::Generic => Choice::Generic,
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -135,8 +135,13 @@ fn add_norm(
 }
 
 impl Encoder {
-    pub fn load(model: &ModelDir, dtype: DType, device: &Device) -> candle_core::Result<Encoder> {
-        let choice = fused::Choice::from_env().map_err(candle_core::Error::msg)?;
+    /// `choice`: the kernels for a GPU in bf16/f16; anything else runs the generic path.
+    pub fn load(
+        model: &ModelDir,
+        dtype: DType,
+        device: &Device,
+        choice: Choice,
+    ) -> candle_core::Result<Encoder> {
         let c = &model.config;
         let fused_act = match choice {
             Choice::Fused(act)

@@ -132,6 +132,8 @@ pub struct EmbedOptions {
     pub output: PathBuf,
     /// Re-embed inputs whose output is already complete with the same run key.
     pub overwrite: bool,
+    /// The encoder's kernels on a GPU (see [`fused::Choice`]).
+    pub kernels: fused::Choice,
 }
 
 /// What happened to one input.
@@ -277,13 +279,15 @@ impl Embedder {
             ));
         }
         let encoder =
-            Encoder::load(&model, precision.dtype(), &device).map_err(|e| EmbedError::Model {
-                model: options.model.clone(),
-                message: format!(
-                    "{}: {}",
-                    model.weights.display(),
-                    e.to_string().lines().next().unwrap_or_default()
-                ),
+            Encoder::load(&model, precision.dtype(), &device, options.kernels).map_err(|e| {
+                EmbedError::Model {
+                    model: options.model.clone(),
+                    message: format!(
+                        "{}: {}",
+                        model.weights.display(),
+                        e.to_string().lines().next().unwrap_or_default()
+                    ),
+                }
             })?;
         let batch_size = options
             .batch_size

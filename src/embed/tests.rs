@@ -125,6 +125,7 @@ pub(super) fn tiny_model() -> String {
 
 fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
     EmbedOptions {
+        kernels: super::fused::Choice::Fused(super::fused::Act::GeluTanh),
         model: model.to_owned(),
         text_column: "text".into(),
         id_column: None,

@@ -12,7 +12,7 @@
 //! it on the CPU with kernels written to follow the CUDA ones, so the orchestration (offsets,
 //! strides, the table, masks) is tested without a GPU against the generic candle path;
 //! `cuda` runs it on the GPU. The generic path stays selectable at run time
-//! (`LAKEOPS_EMBED_KERNELS=generic`): it is the oracle on the GPU and the A/B baseline.
+//! (`embed --kernels generic`): it is the oracle on the GPU and the A/B baseline.
 
 pub mod plan;
 pub mod reference;
@@ -317,31 +317,11 @@ where
     }
 }
 
-/// Which kernels the encoder runs on a GPU (`LAKEOPS_EMBED_KERNELS`): `fused` (the default),
-/// `fused-erf` (the exact GELU in its own pass instead of cuBLASLt's tanh form), or `generic`
-/// (candle's ops: the oracle and the A/B baseline).
+/// Which kernels the encoder runs on a GPU (`embed --kernels`, or `LAKEOPS_EMBED_KERNELS`):
+/// the fused path with cuBLASLt's tanh GELU (the default), the fused path with the exact GELU in
+/// its own pass, or candle's generic ops (the oracle on the GPU and the A/B baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     Generic,
     Fused(Act),
-}
-
-impl Choice {
-    pub const VARIABLE: &'static str = "LAKEOPS_EMBED_KERNELS";
-
-    pub fn from_env() -> std::result::Result<Choice, String> {
-        Self::parse(std::env::var(Self::VARIABLE).ok().as_deref())
-    }
-
-    pub fn parse(value: Option<&str>) -> std::result::Result<Choice, String> {
-        match value {
-            None | Some("") | Some("fused") => Ok(Choice::Fused(Act::GeluTanh)),
-            Some("fused-erf") => Ok(Choice::Fused(Act::GeluErf)),
-            Some("generic") => Ok(Choice::Generic),
-            Some(other) => Err(format!(
-                "{}={other}: expected fused, fused-erf or generic",
-                Self::VARIABLE
-            )),
-        }
-    }
 }

@@ -510,18 +510,3 @@ fn sequences_longer_than_the_kernels_hold_are_refused() {
     let err = forward(&Reference, &weights, &[&outside]).unwrap_err();
     assert!(err.to_string().contains("vocabulary"), "{err}");
 }
-
-#[test]
-fn the_kernel_choice_names_its_sample_values() {
-    use super::Choice;
-    assert_eq!(Choice::parse(Some("generic")), Ok(Choice::Generic));
-    assert_eq!(
-        Choice::parse(Some("fused-erf")),
-        Ok(Choice::Fused(Act::GeluErf))
-    );
-    assert!(Choice::parse(Some("fast"))
-        .unwrap_err()
-        .contains("fused, fused-erf or generic"));
-    assert_eq!(Choice::parse(None), Ok(Choice::Fused(Act::GeluTanh)));
-    assert_eq!(Choice::parse(Some("")), Ok(Choice::Fused(Act::GeluTanh)));
-}
