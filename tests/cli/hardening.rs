@@ -433,6 +433,27 @@ fn resume_state_does_not_break_readers_of_the_output() {
     assert_eq!(read, json!([1, 2, 3]));
 }
 
+/// Starts every command at once and checks that each one succeeds.
+fn succeed_together(commands: Vec<std::process::Command>, what: &str) {
+    let children: Vec<_> = commands
+        .into_iter()
+        .map(|mut cmd| {
+            cmd.stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
 /// BUG-4: two crawls into one `--catalog-file` at once both exited 0, but one table was lost.
 #[test]
 fn bug_4_concurrent_crawls_into_one_catalog_file_keep_both_tables() {
@@ -446,30 +467,23 @@ fn bug_4_concurrent_crawls_into_one_catalog_file_keep_both_tables() {
     }
     for round in 0..3 {
         let catalog = dir.path().join(format!("race{round}.json"));
-        let children: Vec<_> = ["ta", "tb"]
-            .iter()
-            .map(|table| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
-                    .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-                    .env("AWS_EC2_METADATA_DISABLED", "true")
-                    .arg("crawl")
-                    .arg(dir.path().join("lake").join(table))
-                    .args(["--database", "db", "--catalog-file"])
-                    .arg(&catalog)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for child in children {
-            let output = child.wait_with_output().unwrap();
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        succeed_together(
+            ["ta", "tb"]
+                .iter()
+                .map(|table| {
+                    let mut cmd =
+                        std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"));
+                    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+                        .env("AWS_EC2_METADATA_DISABLED", "true")
+                        .arg("crawl")
+                        .arg(dir.path().join("lake").join(table))
+                        .args(["--database", "db", "--catalog-file"])
+                        .arg(&catalog);
+                    cmd
+                })
+                .collect(),
+            &format!("round {round}"),
+        );
         let written: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&catalog).unwrap()).unwrap();
         let mut tables: Vec<String> = written["Databases"][0]["Tables"]
@@ -501,24 +515,16 @@ fn bug_15_concurrent_crawls_of_a_new_glue_table_both_succeed() {
     moto.put("crawlb", &objects);
     for round in 0..3 {
         let database = format!("gconc{round}");
-        let children: Vec<_> = (0..2)
-            .map(|_| {
-                moto.process()
-                    .args(["crawl", "s3://crawlb/t/", "--database", &database])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for child in children {
-            let output = child.wait_with_output().unwrap();
-            assert!(
-                output.status.success(),
-                "round {round}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        succeed_together(
+            (0..2)
+                .map(|_| {
+                    let mut cmd = moto.process();
+                    cmd.args(["crawl", "s3://crawlb/t/", "--database", &database]);
+                    cmd
+                })
+                .collect(),
+            &format!("round {round}"),
+        );
         let glue = moto.glue(&database, "t");
         assert_eq!(glue.partition_values().len(), 20);
     }
