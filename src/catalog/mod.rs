@@ -8,6 +8,7 @@
 
 mod file;
 mod glue;
+pub mod hive_path;
 
 use std::collections::BTreeMap;
 

@@ -31,23 +31,16 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Some(database) => Session::with_default_schema(database),
         None => Session::new(),
     };
-    // AWS is loaded only when Glue or S3 is involved: local queries need neither.
-    let s3_tables = args.tables.iter().any(|t| t.contains("=s3://"));
+    // AWS is loaded for Glue now, and for S3 at the first s3:// location: a query of local
+    // files through a local catalog resolves no AWS configuration at all.
+    let aws_options = super::aws_options(&args.aws);
     let mut glue = None;
-    if args.glue_database.is_some() || args.catalog_file.is_some() || s3_tables {
-        match runtime.block_on(Aws::load(&super::aws_options(&args.aws))) {
-            Ok(aws) => {
-                session = session.with_s3(aws.s3());
-                glue = args
-                    .glue_database
-                    .is_some()
-                    .then(|| GlueCatalog::new(aws.glue()));
-            }
-            // A local catalog of local tables needs no region; Glue and S3 tables do.
-            Err(e) if args.glue_database.is_some() || s3_tables => return Err(e.into()),
-            Err(_) => {}
-        }
+    if args.glue_database.is_some() {
+        let aws = runtime.block_on(Aws::load(&aws_options))?;
+        session = session.with_s3(aws.s3());
+        glue = Some(GlueCatalog::new(aws.glue()));
     }
+    session = session.with_aws(aws_options);
     let result = runtime.block_on(async {
         if let (Some(mut glue), Some(database)) = (glue, &args.glue_database) {
             register_database(&session, &mut glue, database).await?;

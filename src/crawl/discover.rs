@@ -8,6 +8,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::catalog::hive_path;
 use crate::storage::{ObjectMeta, StorageError, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -158,52 +159,13 @@ pub struct Layout {
     pub skipped: Vec<(String, String)>,
 }
 
-/// The Hive placeholder for an empty partition value (P2).
-pub const HIVE_DEFAULT_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
-
-/// P2: `k=v` gives `(lower(k), decode(v))`; anything else is the level's `partition_<i>`.
-fn component_partition(component: &str, level: usize) -> (String, String) {
-    match component.split_once('=') {
-        Some((key, value)) if !key.is_empty() => {
-            let value = percent_decode(value);
-            let value = if value.is_empty() {
-                HIVE_DEFAULT_PARTITION.to_owned()
-            } else {
-                value
-            };
-            (key.to_lowercase(), value)
-        }
-        _ => (format!("partition_{level}"), component.to_owned()),
-    }
-}
-
-/// Hive escapes `%XX`; an invalid escape stays as written.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
 fn parse_path(key: &str) -> (Vec<String>, PartitionPath) {
     let components: Vec<&str> = key.split('/').collect();
     let dirs = &components[..components.len() - 1];
     let mut keys = Vec::with_capacity(dirs.len());
     let mut values = Vec::with_capacity(dirs.len());
     for (level, component) in dirs.iter().enumerate() {
-        let (k, v) = component_partition(component, level);
+        let (k, v) = hive_path::parse_component(component, level);
         keys.push(k);
         values.push(v);
     }
@@ -386,10 +348,8 @@ mod tests {
         let l = layout_of(&["k=/a.json"]).unwrap();
         assert_eq!(
             l.partitions.keys().next().unwrap(),
-            &[HIVE_DEFAULT_PARTITION]
+            &[hive_path::DEFAULT_PARTITION]
         );
-        assert_eq!(percent_decode("a%2Fb%"), "a/b%");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 
     #[test]

@@ -614,7 +614,7 @@ fn partition_key_columns(
                 }
                 _ => true,
             };
-            if !fits && value != discover::HIVE_DEFAULT_PARTITION {
+            if !fits && value != crate::catalog::hive_path::DEFAULT_PARTITION {
                 return Err(CrawlError::PartitionType {
                     key: key.clone(),
                     message: format!("value {value:?} of {} is not {ty}", path.prefix),

@@ -14,14 +14,12 @@ use datafusion::common::Column;
 use datafusion::common::TableReference;
 use datafusion::datasource::file_format::csv::CsvFormat;
 use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::listing::{
-    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
-};
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig};
 use datafusion::prelude::{cast, col, lit, DataFrame, Expr, SessionContext};
 
 use super::sources::{Compression, FileKind, Format};
-use super::{describe, QueryError, Session};
-use crate::catalog::{Catalog, PartitionDef, TableDef};
+use super::{describe, listing_url, QueryError, Session};
+use crate::catalog::{hive_path, Catalog, PartitionDef, TableDef};
 use crate::schema::{parse_hive_type, to_arrow_type};
 
 /// Registers every table of `database` under the SQL schema of the same name (so `db.table`
@@ -57,9 +55,10 @@ pub async fn register_database(
         let locations = std::iter::once(&table.storage_descriptor.location)
             .chain(partitions.iter().map(|p| &p.storage_descriptor.location));
         for location in locations {
-            session
-                .ensure_store(location)
-                .map_err(|e| QueryError::Catalog(format!("{database}.{}: {e}", table.name)))?;
+            session.ensure_store(location).await.map_err(|e| match e {
+                QueryError::Aws { .. } => e,
+                e => QueryError::Catalog(format!("{database}.{}: {e}", table.name)),
+            })?;
         }
         register_table(ctx, database, &table, &partitions).await?;
         names.push(table.name);
@@ -131,17 +130,25 @@ fn as_folder(location: &str) -> String {
     format!("{}/", location.trim_end_matches('/'))
 }
 
-/// Whether every partition sits at `TABLE/k1=v1/k2=v2/`, the layout a listing finds by itself.
+/// Whether every partition sits at `TABLE/k1=v1/k2=v2/`, the layout a listing finds by itself
+/// (values Hive-escaped in the folder names, however their writer escaped them).
 fn standard_layout(table: &TableDef, partitions: &[PartitionDef]) -> bool {
     let root = as_folder(&table.storage_descriptor.location);
     partitions.iter().all(|p| {
-        let path: String = table
-            .partition_keys
-            .iter()
-            .zip(&p.values)
-            .map(|(key, value)| format!("{}={value}/", key.name))
-            .collect();
-        as_folder(&p.storage_descriptor.location) == format!("{root}{path}")
+        let location = as_folder(&p.storage_descriptor.location);
+        let Some(path) = location.strip_prefix(&root) else {
+            return false;
+        };
+        let components: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        components.len() == table.partition_keys.len()
+            && p.values.len() == components.len()
+            && components
+                .iter()
+                .zip(&table.partition_keys)
+                .zip(&p.values)
+                .all(|((component, key), value)| {
+                    hive_path::is_component(component, &key.name, value)
+                })
     })
 }
 
@@ -202,7 +209,7 @@ async fn register_table(
     };
     let schema = Arc::new(Schema::new(file_fields.clone()));
     let listing = |location: &str, partition_cols: Vec<(String, DataType)>| {
-        let url = ListingTableUrl::parse(as_folder(location)).map_err(|e| bad(describe(&e)))?;
+        let url = listing_url(&as_folder(location)).map_err(|e| bad(describe(&e)))?;
         let options = ListingOptions::new(format.clone())
             .with_file_extension(&kind.extension)
             .with_table_partition_cols(partition_cols);

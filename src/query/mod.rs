@@ -31,6 +31,12 @@ pub enum QueryError {
     Execution(String),
     #[error("catalog: {0}")]
     Catalog(String),
+    #[error("{location}: cannot load the AWS configuration")]
+    Aws {
+        location: String,
+        #[source]
+        source: crate::aws::AwsError,
+    },
 }
 
 /// The result of one statement: its schema (even when there are no rows) and its batches.
@@ -45,11 +51,50 @@ impl QueryResult {
     }
 }
 
+/// A location as lakeops, Glue and the S3 API write it (`s3://bucket/key` or `file:///path`, where
+/// `%`, `#`, `?` and spaces are part of the name, as in a Hive folder `ts=00%3A00`) as the URL
+/// DataFusion lists, which decodes `%XX` once. A location with no scheme is a local path (globs
+/// allowed).
+pub(crate) fn listing_url(
+    location: &str,
+) -> Result<datafusion::datasource::listing::ListingTableUrl, DataFusionError> {
+    use datafusion::datasource::listing::ListingTableUrl;
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    // What a URL parser would treat as syntax, or rewrite, rather than keep as a path character.
+    const NOT_LITERAL: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return ListingTableUrl::parse(location);
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    ListingTableUrl::parse(format!(
+        "{scheme}://{authority}{}",
+        utf8_percent_encode(path, NOT_LITERAL)
+    ))
+}
+
 /// A DataFusion session with lakeops' tables registered.
 pub struct Session {
     ctx: SessionContext,
-    /// For s3:// locations; None when the command involves no S3.
-    s3: Option<aws_sdk_s3::Client>,
+    /// How to reach S3, for s3:// locations; None when the command involves no S3.
+    aws: Option<crate::aws::AwsOptions>,
+    /// Built on the first s3:// location, so a query of local files and a local catalog
+    /// resolves no AWS configuration (no profile files, no instance metadata requests).
+    s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
 }
 
 impl Session {
@@ -67,18 +112,26 @@ impl Session {
             .set_bool("datafusion.sql_parser.enable_ident_normalization", false);
         Session {
             ctx: SessionContext::new_with_config(config).enable_url_table(),
-            s3: None,
+            aws: None,
+            s3: tokio::sync::OnceCell::new(),
         }
     }
 
+    /// Reads s3:// locations with this AWS configuration, loaded when the first one is met.
+    pub fn with_aws(mut self, options: crate::aws::AwsOptions) -> Session {
+        self.aws = Some(options);
+        self
+    }
+
     /// Reads s3:// locations through this client.
-    pub fn with_s3(mut self, client: aws_sdk_s3::Client) -> Session {
-        self.s3 = Some(client);
+    pub fn with_s3(self, client: aws_sdk_s3::Client) -> Session {
+        // A fresh cell cannot be set already.
+        let _ = self.s3.set(client);
         self
     }
 
     /// Makes `location`'s bucket readable when it is an s3:// URL (once per bucket).
-    pub fn ensure_store(&self, location: &str) -> Result<(), QueryError> {
+    pub async fn ensure_store(&self, location: &str) -> Result<(), QueryError> {
         let Some(rest) = location.strip_prefix("s3://") else {
             return Ok(());
         };
@@ -91,8 +144,22 @@ impl Session {
         }
         let client = self
             .s3
-            .clone()
-            .ok_or_else(|| QueryError::Catalog(format!("{location}: S3 is not configured")))?;
+            .get_or_try_init(|| async {
+                let Some(options) = &self.aws else {
+                    return Err(QueryError::Catalog(format!(
+                        "{location}: S3 is not configured"
+                    )));
+                };
+                crate::aws::Aws::load(options)
+                    .await
+                    .map(|aws| aws.s3())
+                    .map_err(|source| QueryError::Aws {
+                        location: location.to_owned(),
+                        source,
+                    })
+            })
+            .await?
+            .clone();
         self.ctx.register_object_store(
             url.as_ref(),
             Arc::new(s3::S3ObjectStore::new(client, bucket)),

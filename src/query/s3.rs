@@ -67,6 +67,17 @@ fn list_prefix(prefix: Option<&Path>) -> String {
 }
 
 impl S3ObjectStore {
+    /// The key as object_store's path, written as is: `Path::from` would escape a `%` in it
+    /// (so `ts=a%2Fb/` would be fetched as `ts=a%252Fb/`, and its partition value read wrong).
+    fn path(&self, key: &str) -> Result<Path> {
+        Path::parse(key).map_err(|e| {
+            generic(format!(
+                "s3://{}/{key}: the query engine cannot name this key ({e})",
+                self.bucket
+            ))
+        })
+    }
+
     async fn list_all(&self, prefix: String, delimiter: bool) -> Result<ListResult> {
         let mut pages = self
             .client
@@ -87,7 +98,7 @@ impl S3ObjectStore {
                 if let Some(p) = common.prefix().map(crate::storage::listed_key) {
                     result
                         .common_prefixes
-                        .push(Path::from(p.trim_end_matches('/')));
+                        .push(self.path(p.trim_end_matches('/'))?);
                 }
             }
             for object in page.contents() {
@@ -95,7 +106,7 @@ impl S3ObjectStore {
                     continue;
                 };
                 result.objects.push(ObjectMeta {
-                    location: Path::from(key.as_str()),
+                    location: self.path(&key)?,
                     last_modified: to_time(object.last_modified()),
                     size: object.size().unwrap_or_default().max(0) as u64,
                     e_tag: object.e_tag().map(str::to_owned),

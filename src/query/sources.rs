@@ -169,7 +169,9 @@ impl Session {
     /// An s3:// object or prefix: its kind (from the first data object under a prefix), whether
     /// it is a prefix, and the URL to list.
     async fn s3_location(&self, location: &str) -> Result<(FileKind, bool, String), String> {
-        self.ensure_store(location).map_err(|e| e.to_string())?;
+        self.ensure_store(location)
+            .await
+            .map_err(|e| e.to_string())?;
         if let Some(kind) = FileKind::of(location) {
             return Ok((kind, false, location.to_owned()));
         }
@@ -178,7 +180,7 @@ impl Session {
         } else {
             format!("{location}/")
         };
-        let url = ListingTableUrl::parse(&prefix).map_err(|e| super::describe(&e))?;
+        let url = super::listing_url(&prefix).map_err(|e| super::describe(&e))?;
         let store = self
             .ctx
             .runtime_env()
@@ -211,6 +213,8 @@ impl Session {
         };
         let path = Path::new(location);
         let (kind, is_dir, text) = if location.starts_with("s3://") {
+            // Unflattened, so that a missing region keeps its hint.
+            self.ensure_store(location).await?;
             self.s3_location(location).await.map_err(bad)?
         } else {
             let (kind, is_dir) = self.local_location(path).map_err(bad)?;
@@ -221,7 +225,12 @@ impl Session {
             }
             (kind, is_dir, text)
         };
-        let url = ListingTableUrl::parse(&text).map_err(|e| bad(super::describe(&e)))?;
+        let url = if location.starts_with("s3://") {
+            super::listing_url(&text)
+        } else {
+            ListingTableUrl::parse(&text)
+        }
+        .map_err(|e| bad(super::describe(&e)))?;
         let state = self.ctx.state();
         let mut options =
             ListingOptions::new(kind.file_format()).with_file_extension(&kind.extension);

@@ -713,3 +713,118 @@ fn struct_fields_of_catalog_tables_can_be_queried() {
         assert_eq!(rows, json!([{"a": "x"}, {"a": "y"}]), "{sql}");
     }
 }
+
+/// `ts, count(*)` grouped, as JSON rows, through `query ARGS`.
+fn groups_by_ts(mut cmd: assert_cmd::Command) -> serde_json::Value {
+    let output = cmd
+        .args([
+            "SELECT ts, count(*) AS c FROM hive GROUP BY ts ORDER BY ts",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// BUG-3: after a crawl of `ts=2024-01-01 00%3A00%3A00/`, `ts=a%2Fb/` and `ts=plain/`, a query
+/// through the catalog returned only `plain` (exit 0): the catalog holds decoded values and raw
+/// locations, and the escaped folders were read through a URL parser that decoded them.
+#[test]
+fn bug_3_hive_escaped_partitions_round_trip_through_catalogs() {
+    let folders = ["ts=2024-01-01 00%3A00%3A00", "ts=a%2Fb", "ts=plain"];
+    let expected = json!([
+        {"ts": "2024-01-01 00:00:00", "c": 2},
+        {"ts": "a/b", "c": 2},
+        {"ts": "plain", "c": 2},
+    ]);
+    let rows = [json!({"id": 1}).to_string(), json!({"id": 2}).to_string()];
+
+    let dir = tmp();
+    let root = dir.path().join("hive");
+    for folder in folders {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(root.join(folder).join("d.jsonl"), rows.join("\n")).unwrap();
+    }
+    let catalog = dir.path().join("cat.json");
+    crawl_into_file(&root, "db", &catalog).assert().success();
+    let mut query = lakeops();
+    query
+        .args(["query", "--database", "db", "--catalog-file"])
+        .arg(&catalog);
+    assert_eq!(groups_by_ts(query), expected, "local catalog");
+
+    let moto = Moto::start();
+    moto.create_bucket("hivesc");
+    let objects: Vec<_> = folders
+        .iter()
+        .map(|f| lines(&format!("hive/{f}/d.jsonl"), "none", &rows))
+        .collect();
+    moto.put("hivesc", &objects);
+    moto.lakeops()
+        .args(["crawl", "s3://hivesc/hive/", "--database", "gdb"])
+        .assert()
+        .success();
+    let mut values = moto.glue("gdb", "hive").partition_values();
+    values.sort();
+    assert_eq!(
+        values,
+        [["2024-01-01 00:00:00"], ["a/b"], ["plain"]].map(|v| v.map(str::to_owned).to_vec())
+    );
+    let mut query = moto.lakeops();
+    query.args(["query", "--glue-database", "gdb"]);
+    assert_eq!(groups_by_ts(query), expected, "Glue");
+    // A table's own listing decodes the folders the same way, on S3 as on disk.
+    let mut query = moto.lakeops();
+    query.args(["query", "--table", "hive=s3://hivesc/hive/"]);
+    assert_eq!(groups_by_ts(query), expected, "--table on S3");
+}
+
+/// S13: a query of local files through a local catalog resolved the AWS configuration, printed
+/// three IMDS warnings and tried the instance metadata address. Now AWS is loaded at the first
+/// s3:// location only: here no metadata request arrives and stderr stays empty.
+#[test]
+fn a_local_catalog_query_loads_no_aws_configuration() {
+    let dir = tmp();
+    let root = dir.path().join("t");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("a.jsonl"), "{\"id\":1}\n").unwrap();
+    let catalog = dir.path().join("cat.json");
+    crawl_into_file(&root, "d", &catalog).assert().success();
+    let metadata = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    metadata.set_nonblocking(true).unwrap();
+    let output = lakeops()
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_CONFIG_FILE", dir.path().join("no-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-credentials"),
+        )
+        .env(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            format!("http://{}", metadata.local_addr().unwrap()),
+        )
+        .args(["query", "SELECT count(*) AS n FROM t", "--output", "json"])
+        .args(["--database", "d", "--catalog-file"])
+        .arg(&catalog)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "a local query printed to stderr"
+    );
+    assert!(output.status.success());
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
+        json!([{"n": 1}])
+    );
+    assert!(
+        metadata.accept().is_err(),
+        "a local query connected to the instance metadata service"
+    );
+}
