@@ -10,7 +10,7 @@ use crate::cli::ConvertArgs;
 use crate::convert::{
     self, ConvertOptions, ConvertReport, NoProgress, OutputRoot, PlanRow, SchemaSource, Selection,
 };
-use crate::output::{megabytes, thousands, Printer, Table};
+use crate::output::{megabytes, plural, thousands, Printer, Table};
 use crate::schema::SchemaFile;
 use crate::storage::write::MIN_PART_SIZE;
 use crate::storage::UploadSettings;
@@ -176,7 +176,8 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
         ("MB in", true),
         ("MB out", true),
     ]);
-    for file in &report.files {
+    let converted: Vec<_> = report.files.iter().filter(|f| !f.skipped).collect();
+    for file in &converted {
         table.row(vec![
             file.input.clone(),
             thousands(file.counts.lines),
@@ -186,8 +187,10 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
             megabytes(file.counts.bytes_out),
         ]);
     }
-    let mut text = table.render();
-    text.push_str(&format!(
+    let mut text = String::new();
+    if !converted.is_empty() || report.skipped_inputs == 0 {
+        text.push_str(&table.render());
+        text.push_str(&format!(
         "{} lines: {} rows written, {} rejected, {} blank; {} MB in ({} MB uncompressed), {} MB out, {:.2} s, {:.1} MB/s\n",
         thousands(report.totals.lines),
         thousands(report.totals.rows),
@@ -199,6 +202,13 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
         report.wall_seconds,
         report.throughput_bytes_per_second / 1e6,
     ));
+    }
+    if report.skipped_inputs > 0 {
+        text.push_str(&format!(
+            "{} skipped (up to date: converted by an earlier run with the same settings)\n",
+            plural(report.skipped_inputs, "input", "inputs"),
+        ));
+    }
     for file in report.files.iter().filter(|f| f.rejected_file.is_some()) {
         text.push_str(&format!(
             "rejected lines of {}: {}\n",
@@ -215,7 +225,7 @@ fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()
     if report
         .files
         .iter()
-        .any(|f| f.outputs.is_empty() && f.error.is_none())
+        .any(|f| f.outputs.is_empty() && f.error.is_none() && !f.skipped)
     {
         text.push_str("inputs without records and without a --schema get no Parquet file (there are no columns to write)\n");
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use arrow::array::builder::NullBufferBuilder;
 use arrow::array::{
     ArrayBuilder, ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder,
-    Int64Builder, ListArray, RecordBatch, StringBuilder, StructArray,
+    Int64Builder, ListArray, RecordBatch, RecordBatchOptions, StringBuilder, StructArray,
 };
 use arrow::buffer::{OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{FieldRef, Fields, SchemaRef};
@@ -44,6 +44,17 @@ pub struct ParsedChunk {
 pub struct BatchContext {
     pub fields: Vec<Field>,
     pub arrow_schema: SchemaRef,
+    /// What a key the schema does not name (with a non-null value) does to its line.
+    pub unknown_keys: UnknownKeys,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownKeys {
+    /// convert: the schema is the output's, so a value it cannot hold is a reject, never lost.
+    Reject,
+    /// query: the table (or the query's projection) names the columns it reads, and a record's
+    /// other keys are not part of the answer, as with Athena's JSON SerDes.
+    Ignore,
 }
 
 impl BatchContext {
@@ -52,7 +63,13 @@ impl BatchContext {
         BatchContext {
             fields,
             arrow_schema,
+            unknown_keys: UnknownKeys::Reject,
         }
+    }
+
+    pub fn ignoring_unknown_keys(mut self) -> Self {
+        self.unknown_keys = UnknownKeys::Ignore;
+        self
     }
 }
 
@@ -71,7 +88,7 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
         out.lines += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;
-        } else if let Err(reason) = append_line(&mut builder, &ctx.fields, line) {
+        } else if let Err(reason) = append_line(&mut builder, ctx, line) {
             let reason = if !terminated {
                 format!("last line has no newline (truncated input?): {reason}")
             } else if line_no == 1 && matches!(line.trim_ascii(), b"{" | b"[") {
@@ -95,7 +112,7 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
     out
 }
 
-fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Result<(), String> {
+fn append_line(builder: &mut RecordBuilder, ctx: &BatchContext, line: &[u8]) -> Result<(), String> {
     let record = line_text(line)
         .and_then(parse_line)
         .map_err(|e| e.to_string())?;
@@ -103,7 +120,7 @@ fn append_line(builder: &mut RecordBuilder, fields: &[Field], line: &[u8]) -> Re
         unreachable!("parse_line returns objects")
     };
     let mut path = String::new();
-    check_entries(fields, entries, &mut path).map_err(|m| m.to_string())?;
+    check_entries(&ctx.fields, entries, &mut path, ctx.unknown_keys).map_err(|m| m.to_string())?;
     builder.append(entries);
     Ok(())
 }
@@ -131,7 +148,12 @@ fn misfit(path: &str, expected: &DataType, found: &'static str) -> Misfit {
     }
 }
 
-fn check(ty: &DataType, value: &JsonValue<'_>, path: &mut String) -> Result<(), Misfit> {
+fn check(
+    ty: &DataType,
+    value: &JsonValue<'_>,
+    path: &mut String,
+    unknown_keys: UnknownKeys,
+) -> Result<(), Misfit> {
     match (ty, value) {
         (_, JsonValue::Null) | (DataType::String, _) | (DataType::Boolean, JsonValue::Bool(_)) => {
             Ok(())
@@ -146,12 +168,14 @@ fn check(ty: &DataType, value: &JsonValue<'_>, path: &mut String) -> Result<(), 
         }
         (DataType::Array(element), JsonValue::Array(items)) => {
             path.push_str("[]");
-            let result = items.iter().try_for_each(|item| check(element, item, path));
+            let result = items
+                .iter()
+                .try_for_each(|item| check(element, item, path, unknown_keys));
             path.truncate(path.len() - 2);
             result
         }
         (DataType::Struct(fields), JsonValue::Object(entries)) => {
-            check_entries(fields, entries, path)
+            check_entries(fields, entries, path, unknown_keys)
         }
         (DataType::Int | DataType::Bigint, JsonValue::I64(_) | JsonValue::U64(_)) => {
             Err(misfit(path, ty, "an integer out of its range"))
@@ -164,13 +188,14 @@ fn check_entries(
     fields: &[Field],
     entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
     path: &mut String,
+    unknown_keys: UnknownKeys,
 ) -> Result<(), Misfit> {
     for (position, (key, value)) in entries.iter().enumerate() {
         let len = path.len();
         schema::push_path(path, key);
         let result = match schema::find_field(fields, key, position) {
-            Some(index) => check(&fields[index].data_type, value, path),
-            None if value == &JsonValue::Null => Ok(()),
+            Some(index) => check(&fields[index].data_type, value, path, unknown_keys),
+            None if value == &JsonValue::Null || unknown_keys == UnknownKeys::Ignore => Ok(()),
             None => Err(Misfit::NewField {
                 path: path.clone(),
                 found: value.kind_name(),
@@ -215,7 +240,9 @@ impl RecordBuilder {
 
     fn finish(self, schema: &SchemaRef) -> RecordBatch {
         let columns: Vec<ArrayRef> = self.columns.into_iter().map(Column::finish).collect();
-        RecordBatch::try_new(schema.clone(), columns)
+        // The row count too: a projection of no columns (`count(*)`) still has rows.
+        let options = RecordBatchOptions::new().with_row_count(Some(self.rows));
+        RecordBatch::try_new_with_options(schema.clone(), columns, &options)
             .expect("columns are built from the same schema")
     }
 }
@@ -232,7 +259,8 @@ fn append_entries(
             Some(name) if name == key => Some(position),
             _ => names.iter().position(|n| n == key),
         };
-        // `check` let unknown keys through only when their value is null.
+        // `check` let unknown keys through only when their value is null, or when the
+        // context ignores them.
         if let Some(index) = index {
             children[index].append(value);
         }

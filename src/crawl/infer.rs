@@ -27,6 +27,14 @@ pub enum InferError {
         second_type: String,
         second: String,
     },
+    #[error("E_TYPE_CONFLICT: Parquet columns {spellings} of {url} are one column {column} in Glue and Athena (names ignore case), but their types {types} do not merge (rename one, or pin the type with --type {column}=TYPE)")]
+    CaseConflict {
+        spellings: String,
+        column: String,
+        url: String,
+        /// `int and string`.
+        types: String,
+    },
     #[error("E_INCOMPATIBLE: CSV delimiter {first_delimiter:?} in {first} but {second_delimiter:?} in {second}")]
     MixedDelimiter {
         first: String,
@@ -50,6 +58,9 @@ pub struct Merger {
     format: Option<(Format, String)>,
     json: Option<JsonSchema>,
     parquet: Vec<ParquetColumn>,
+    /// R6 for Parquet: names within one file that differ only in case (`"a" and "A"`, with
+    /// the column they became), reported once each.
+    parquet_collisions: BTreeSet<(String, String)>,
     csv: Option<(CsvSample, String)>,
     pub compressions: BTreeSet<&'static str>,
     pub records: f64,
@@ -121,8 +132,37 @@ impl Merger {
             }
             ObjectSchema::Parquet(fields) => {
                 let mut lowered = Vec::new();
-                let mut ignored = Vec::new();
-                lowercase_fields(&fields, &mut lowered, &mut |_, _| {}, &mut ignored, true);
+                let mut collisions = Vec::new();
+                let mut conflict = None;
+                lowercase_fields(
+                    &fields,
+                    &mut lowered,
+                    &mut |spellings, name| collisions.push((spellings, name.to_owned())),
+                    &mut |name, first, second| {
+                        conflict.get_or_insert((name.to_owned(), first.clone(), second.clone()));
+                    },
+                    &mut Vec::new(),
+                    true,
+                );
+                // Glue and Athena name columns in lower case, so `a` and `A` are one column:
+                // of one type, or an error, never one silently dropped (BUG-8).
+                if let Some((column, first, second)) = conflict {
+                    if !overrides.contains_key(&column) {
+                        let spellings = collisions
+                            .iter()
+                            .rev()
+                            .find(|(_, name)| *name == column)
+                            .map(|(spellings, _)| spellings.clone())
+                            .unwrap_or_else(|| column.clone());
+                        return Err(InferError::CaseConflict {
+                            spellings,
+                            column,
+                            url: url.to_owned(),
+                            types: format!("{first} and {second}"),
+                        });
+                    }
+                }
+                self.parquet_collisions.extend(collisions);
                 for field in lowered {
                     self.add_parquet_column(url, field, overrides)?;
                 }
@@ -253,12 +293,21 @@ impl Merger {
                             format!("{spellings} map to one column {name}"),
                         ))
                     },
+                    &mut |_, _, _| {},
                     &mut Vec::new(),
                     false,
                 );
                 lowered
             }
-            Format::Parquet => self.parquet.into_iter().map(|c| c.field).collect(),
+            Format::Parquet => {
+                for (spellings, name) in &self.parquet_collisions {
+                    warnings.push(Warning::new(
+                        "W_CASE_COLLISION",
+                        format!("Parquet columns {spellings} map to one column {name}"),
+                    ));
+                }
+                self.parquet.into_iter().map(|c| c.field).collect()
+            }
             Format::Csv => {
                 let (csv, _) = self.csv?;
                 let names: Vec<String> = (0..csv.types.len())
@@ -341,18 +390,20 @@ pub fn sanitize_name(name: &str) -> String {
 }
 
 /// R6: lowercases names at every level, merging fields that collide. `strict` merges with R5
-/// (Parquet; a collision that cannot merge keeps the first field and is reported); otherwise R2.
+/// (Parquet; a collision that cannot merge keeps the first field and goes to `on_conflict` with
+/// the lowered path and both types); otherwise R2.
 fn lowercase_fields(
     fields: &[Field],
     out: &mut Vec<Field>,
     on_collision: &mut dyn FnMut(String, &str),
+    on_conflict: &mut dyn FnMut(&str, &DataType, &DataType),
     spellings: &mut Vec<(String, String)>,
     strict: bool,
 ) {
     for field in fields {
         let name = field.name.to_lowercase();
         let mut data_type = field.data_type.clone();
-        lowercase_type(&mut data_type, on_collision, strict);
+        lowercase_type(&mut data_type, on_collision, on_conflict, strict);
         match out.iter_mut().find(|f| f.name == name) {
             Some(existing) => {
                 let first = spellings
@@ -362,8 +413,9 @@ fn lowercase_fields(
                     .unwrap_or_else(|| name.clone());
                 on_collision(format!("{first:?} and {:?}", field.name), &name);
                 if strict {
-                    if let Ok(merged) = existing.data_type.merge_strict(&data_type) {
-                        existing.data_type = merged;
+                    match existing.data_type.merge_strict(&data_type) {
+                        Ok(merged) => existing.data_type = merged,
+                        Err(_) => on_conflict(&name, &existing.data_type, &data_type),
                     }
                 } else {
                     existing.data_type.widen(&data_type, &mut |_| {});
@@ -377,17 +429,29 @@ fn lowercase_fields(
     }
 }
 
-fn lowercase_type(ty: &mut DataType, on_collision: &mut dyn FnMut(String, &str), strict: bool) {
+fn lowercase_type(
+    ty: &mut DataType,
+    on_collision: &mut dyn FnMut(String, &str),
+    on_conflict: &mut dyn FnMut(&str, &DataType, &DataType),
+    strict: bool,
+) {
     match ty {
         DataType::Struct(fields) => {
             let mut lowered = Vec::with_capacity(fields.len());
-            lowercase_fields(fields, &mut lowered, on_collision, &mut Vec::new(), strict);
+            lowercase_fields(
+                fields,
+                &mut lowered,
+                on_collision,
+                on_conflict,
+                &mut Vec::new(),
+                strict,
+            );
             *fields = lowered;
         }
-        DataType::Array(element) => lowercase_type(element, on_collision, strict),
+        DataType::Array(element) => lowercase_type(element, on_collision, on_conflict, strict),
         DataType::Map(key, value) => {
-            lowercase_type(key, on_collision, strict);
-            lowercase_type(value, on_collision, strict);
+            lowercase_type(key, on_collision, on_conflict, strict);
+            lowercase_type(value, on_collision, on_conflict, strict);
         }
         _ => {}
     }

@@ -243,6 +243,11 @@ pub fn thousands(n: u64) -> String {
     group_digits(&n.to_string())
 }
 
+/// `1 input`, `1,234 inputs`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Commas every three digits of a run of digits: `"1234567"` -> `"1,234,567"`.
 pub fn group_digits(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

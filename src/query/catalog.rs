@@ -13,6 +13,7 @@ use datafusion::catalog::MemorySchemaProvider;
 use datafusion::common::Column;
 use datafusion::common::TableReference;
 use datafusion::datasource::file_format::csv::CsvFormat;
+use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig};
 use datafusion::prelude::{cast, col, lit, DataFrame, Expr, SessionContext};
@@ -204,6 +205,12 @@ async fn register_table(
                     .with_delimiter(delimiter)
                     .with_file_compression_type(kind.compression_type()),
             ) as Arc<dyn FileFormat>
+        }
+        // A JSON table with a type the lattice does not build (a hand-made `timestamp` column):
+        // DataFusion's own reader, which parses such text.
+        Format::Json if !super::json::readable(&Schema::new(file_fields.clone())) => {
+            Arc::new(JsonFormat::default().with_file_compression_type(kind.compression_type()))
+                as Arc<dyn FileFormat>
         }
         _ => kind.file_format(),
     };

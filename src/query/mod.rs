@@ -6,6 +6,7 @@
 //! at the SQL. Paths in `FROM '...'` work too (DataFusion's URL tables).
 
 pub mod catalog;
+pub mod json;
 pub mod s3;
 pub mod sources;
 
@@ -110,8 +111,15 @@ impl Session {
             // Column names as written (`warc-record-id`, `Temperature`): lakeops writes them
             // so, and Athena users quote them anyway.
             .set_bool("datafusion.sql_parser.enable_ident_normalization", false);
+        let ctx = SessionContext::new_with_config(config).enable_url_table();
+        for factory in json::LatticeJsonFactory::all() {
+            ctx.state_ref()
+                .write()
+                .register_file_format(factory, true)
+                .expect("replacing a file format cannot fail");
+        }
         Session {
-            ctx: SessionContext::new_with_config(config).enable_url_table(),
+            ctx,
             aws: None,
             s3: tokio::sync::OnceCell::new(),
         }

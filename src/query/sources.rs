@@ -11,7 +11,6 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::datasource::file_format::csv::CsvFormat;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
-use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
@@ -87,7 +86,7 @@ impl FileKind {
         let compression = self.compression_type();
         match self.format {
             Format::Parquet => Arc::new(ParquetFormat::default()),
-            Format::Json => Arc::new(JsonFormat::default().with_file_compression_type(compression)),
+            Format::Json => Arc::new(super::json::LatticeJsonFormat::new(compression)),
             Format::Csv => Arc::new(
                 CsvFormat::default()
                     .with_has_header(true)

@@ -33,7 +33,14 @@ pub enum LineError {
     NotAnObject(&'static str),
     #[error("invalid UTF-8 at byte {0} of the line")]
     InvalidUtf8(usize),
+    #[error("nested {depth} levels deep; Parquet readers fail on deep nesting (pyarrow from about 50 list levels, Arrow's IPC schema at 64), so lines are limited to {MAX_DEPTH}")]
+    TooDeep { depth: usize },
 }
+
+/// The deepest nesting of objects and arrays inside a record that lakeops takes (the record's
+/// own object not counted): every Parquet writer and reader we meet handles it, with room to
+/// spare (BUG-9: pyarrow failed from about 50 levels of lists, lakeops' own query from 64).
+pub const MAX_DEPTH: usize = 32;
 
 /// The line as text. Validation runs on every byte of the input, so it uses the SIMD validator;
 /// only a failing line pays for finding where the bad byte is.
@@ -47,14 +54,19 @@ pub fn line_text(line: &[u8]) -> Result<&str, LineError> {
     })
 }
 
-/// Parses one line (without its line terminator) into a top-level object.
-/// serde_json's recursion limit (128 levels) turns deep nesting into an error, not a stack overflow.
+/// Parses one line (without its line terminator) into a top-level object of at most
+/// [`MAX_DEPTH`] nested levels. serde_json's recursion limit (128 levels) bounds the parse
+/// itself, so deeper input is an error, not a stack overflow.
 pub fn parse_line(line: &str) -> Result<JsonValue<'_>, LineError> {
     let value: JsonValue<'_> = serde_json::from_str(line).map_err(describe)?;
-    match value {
-        JsonValue::Object(_) => Ok(value),
-        other => Err(LineError::NotAnObject(other.kind_name())),
+    let JsonValue::Object(entries) = &value else {
+        return Err(LineError::NotAnObject(value.kind_name()));
+    };
+    let depth = entries.iter().map(|(_, v)| v.depth()).max().unwrap_or(0);
+    if depth > MAX_DEPTH {
+        return Err(LineError::TooDeep { depth });
     }
+    Ok(value)
 }
 
 fn describe(err: serde_json::Error) -> LineError {
@@ -71,6 +83,17 @@ fn describe(err: serde_json::Error) -> LineError {
 }
 
 impl JsonValue<'_> {
+    /// Levels of objects and arrays: 0 for a scalar, 1 for `[1]` or `{}`.
+    pub fn depth(&self) -> usize {
+        match self {
+            JsonValue::Array(items) => 1 + items.iter().map(JsonValue::depth).max().unwrap_or(0),
+            JsonValue::Object(entries) => {
+                1 + entries.iter().map(|(_, v)| v.depth()).max().unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self {
             JsonValue::Null => "null",

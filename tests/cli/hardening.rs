@@ -828,3 +828,216 @@ fn a_local_catalog_query_loads_no_aws_configuration() {
         "a local query connected to the instance metadata service"
     );
 }
+
+/// BUG-13: crawl typed `{"t":1.5}` + `{"t":"hot"}` as `string`, as the lattice says, and query
+/// then failed with "expected string got 1.5" (also with `--table`). Query now reads JSON by the
+/// same lattice as convert: a number, or an object, in a string column is its JSON text.
+#[test]
+fn bug_13_query_reads_mixed_json_types_by_the_lattice() {
+    let dir = tmp();
+    let root = dir.path().join("w");
+    std::fs::create_dir_all(&root).unwrap();
+    let text = "{\"t\":1.5,\"n\":1}\n{\"t\":\"hot\",\"n\":2}\n{\"t\":{\"a\":[1,2]},\"n\":3.5}\n";
+    std::fs::write(root.join("d.jsonl"), text).unwrap();
+    std::fs::write(dir.path().join("d.jsonl.zst"), zstd(text.as_bytes())).unwrap();
+    let catalog = dir.path().join("cat.json");
+    crawl_into_file(&root, "db", &catalog).assert().success();
+    let expected = json!([
+        {"t": "1.5", "n": 1.0},
+        {"t": "hot", "n": 2.0},
+        {"t": "{\"a\":[1,2]}", "n": 3.5},
+    ]);
+    let zst = dir.path().join("d.jsonl.zst");
+    let from_path = format!("SELECT t, n FROM '{}' ORDER BY n", zst.display());
+    let runs: [(&str, Vec<std::ffi::OsString>); 3] = [
+        (
+            "catalog",
+            vec![
+                "SELECT t, n FROM w ORDER BY n".into(),
+                "--database".into(),
+                "db".into(),
+                "--catalog-file".into(),
+                catalog.clone().into(),
+            ],
+        ),
+        (
+            "--table",
+            vec![
+                "SELECT t, n FROM w ORDER BY n".into(),
+                "--table".into(),
+                format!("w={}", root.display()).into(),
+            ],
+        ),
+        ("FROM path", vec![from_path.into()]),
+    ];
+    for (how, args) in runs {
+        let output = lakeops()
+            .arg("query")
+            .args(args)
+            .args(["--output", "json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{how}: {stderr}");
+        let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(rows, expected, "{how}");
+    }
+    // A projection of no columns still counts every row.
+    let output = lakeops()
+        .arg("query")
+        .arg(format!("SELECT count(*) AS c FROM '{}'", zst.display()))
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
+        json!([{"c": 3}])
+    );
+    // A line the table's types cannot hold names its file and line, and fails the query.
+    std::fs::write(root.join("e.jsonl"), "{\"t\":\"x\",\"n\":1}\nnot json\n").unwrap();
+    let output = lakeops()
+        .arg("query")
+        .args(["SELECT count(*) FROM w", "--table"])
+        .arg(format!("w={}", root.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: line 2: invalid JSON",
+            root.join("e.jsonl").display()
+        )),
+        "{stderr}"
+    );
+}
+
+/// BUG-17: a rerun of a finished convert said "0 lines … inputs without records and without a
+/// --schema get no Parquet file" instead of saying that the input was skipped as up to date.
+#[test]
+fn bug_17_a_rerun_says_its_inputs_are_up_to_date() {
+    let dir = tmp();
+    let input = dir.path().join("good.jsonl");
+    std::fs::write(&input, "{\"a\":1}\n").unwrap();
+    let out = dir.path().join("out/");
+    let run = || {
+        let output = lakeops()
+            .arg("convert")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        // The report is for a person: on stderr, stdout stays for data.
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let first = run();
+    assert!(first.contains("1 lines: 1 rows written"), "{first}");
+    let second = run();
+    assert_eq!(
+        second,
+        "1 input skipped (up to date: converted by an earlier run with the same settings)\n"
+    );
+}
+
+/// BUG-8: crawl merged Parquet columns `a` (int) and `A` (string) into one `a int`, silently.
+/// Columns differing only in case are one column in Glue and Athena: now a type conflict is an
+/// E_TYPE_CONFLICT naming both spellings, and a merge that works is a W_CASE_COLLISION.
+#[test]
+fn bug_8_parquet_columns_differing_in_case_are_reported() {
+    let dir = tmp();
+    let conflict = dir.path().join("conflict");
+    let same = dir.path().join("same");
+    std::fs::create_dir_all(&conflict).unwrap();
+    std::fs::create_dir_all(&same).unwrap();
+    // Written by pyarrow, so that the files are not lakeops' own.
+    py_json(
+        r#"
+import json, sys, pyarrow as pa, pyarrow.parquet as pq
+pq.write_table(pa.table({"a": pa.array([1, 2], pa.int32()), "A": ["x", "y"]}), sys.argv[1] + "/d.parquet")
+pq.write_table(pa.table({"a": pa.array([1], pa.int32()), "A": pa.array([2], pa.int32())}), sys.argv[2] + "/d.parquet")
+print("{}")
+"#,
+        &[&conflict, &same],
+    );
+    let catalog = dir.path().join("cat.json");
+    let output = crawl_into_file(&conflict, "db", &catalog).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("E_TYPE_CONFLICT: Parquet columns \"a\" and \"A\""),
+        "{stderr}"
+    );
+    assert!(!catalog.exists(), "a failed crawl wrote the catalog");
+
+    let output = crawl_into_file(&same, "db", &catalog)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let summary = summary(&output.stdout);
+    assert_eq!(summary["columns"], json!([{"name": "a", "type": "int"}]));
+    assert_eq!(summary["warnings"][0]["code"], "W_CASE_COLLISION");
+}
+
+/// BUG-9: convert accepted lines nested up to 127 levels and wrote Parquet that pyarrow (from
+/// about 50 list levels) and lakeops' own query (from 64) could not open. Lines nested deeper
+/// than 32 levels are now rejected with their reason, like any line that cannot be a row.
+#[test]
+fn bug_9_nesting_beyond_what_readers_open_is_rejected() {
+    let dir = tmp();
+    let nested = |depth: usize| format!("{{\"e\":{}1{}}}", "[".repeat(depth), "]".repeat(depth));
+    let input = dir.path().join("deep.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}\n{{\"e\":{}}}\n",
+            nested(32),
+            nested(33),
+            nested(40).replace("\"e\"", "\"f\"")
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = lakeops()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--on-error", "dead-letter", "--json"])
+        .output()
+        .unwrap();
+    // Exit 1: some lines were rejected.
+    assert_eq!(output.status.code(), Some(1));
+    let summary = summary(&output.stdout);
+    assert_eq!(summary["rows"], 1, "{summary}");
+    assert_eq!(summary["rejects"], 2, "{summary}");
+    let rejected = std::fs::read_to_string(out.join("_rejected/deep.jsonl")).unwrap();
+    let reasons: Vec<String> = rejected
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["reason"].to_string())
+        .collect();
+    assert_eq!(reasons.len(), 2);
+    assert!(reasons[0].contains("nested 33 levels deep"), "{reasons:?}");
+    assert!(reasons[1].contains("nested 41 levels deep"), "{reasons:?}");
+    // The row that was written opens in pyarrow and in lakeops' query.
+    let parquet = out.join("deep.parquet");
+    assert_eq!(pyarrow_read(&parquet)["rows"], 1);
+    let output = lakeops()
+        .arg("query")
+        .arg(format!("SELECT count(*) AS n FROM '{}'", parquet.display()))
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
+        json!([{"n": 1}])
+    );
+}
