@@ -170,7 +170,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__convert)
-            opts="-o -j -q -v -h -V --output --include --exclude --shard --dry-run --overwrite --state --jobs --part-size --part-concurrency --compression --row-group-size --max-rows-per-file --max-file-size --threads --schema --sample-rows --print-schema --on-error --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-o -j -q -v -h -V --output --include --exclude --shard --dry-run --overwrite --state --jobs --part-size --part-concurrency --compression --row-group-size --max-rows-per-file --max-file-size --threads --schema --sample-rows --print-schema --on-error --max-line-bytes --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +246,10 @@ _lakeops() {
                     ;;
                 --on-error)
                     COMPREPLY=($(compgen -W "fail skip dead-letter" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)

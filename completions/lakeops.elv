@@ -55,6 +55,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --schema 'Use this schema (as printed by --print-schema) instead of inferring one; values that do not fit it are rejected'
             cand --sample-rows 'Records read from the start of each input to infer the schema, or "all" for a full pass first. Later records that do not fit are rejected, never silently changed'
             cand --on-error 'What to do with a line that cannot become a row'
+            cand --max-line-bytes 'Longest line taken; a longer one is rejected like any line that cannot become a row (its dead-letter record keeps its first KiB), so memory stays bounded on newline-free input'
             cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
             cand --region 'AWS region (default: AWS_REGION, else the profile''s)'
             cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing'

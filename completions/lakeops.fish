@@ -57,6 +57,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l sample-rows 
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l on-error -d 'What to do with a line that cannot become a row' -r -f -a "fail\t'Stop at the first bad line with FILE:LINE and exit 2; the output in progress is removed'
 skip\t'Count bad lines, convert the rest, exit 1'
 dead-letter\t'Write bad lines to OUTPUT/_rejected/<input>.jsonl with the reason, exit 1'"
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-line-bytes -d 'Longest line taken; a longer one is rejected like any line that cannot become a row (its dead-letter record keeps its first KiB), so memory stays bounded on newline-free input' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r

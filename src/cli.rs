@@ -288,6 +288,11 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, default_value_t = OnErrorArg::Fail, value_name = "MODE")]
     pub on_error: OnErrorArg,
 
+    /// Longest line taken; a longer one is rejected like any line that cannot become a row
+    /// (its dead-letter record keeps its first KiB), so memory stays bounded on newline-free input
+    #[arg(long, default_value = "64MiB", value_parser = parse_size, value_name = "SIZE")]
+    pub max_line_bytes: u64,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 }

@@ -60,7 +60,9 @@ pub fn run(
 
     if args.print_schema {
         let plain: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
-        let sampled = convert::resolve_schema(&plain, &schema, threads, &cancel, &NoProgress)?;
+        let max_line = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
+        let sampled =
+            convert::resolve_schema(&plain, &schema, threads, max_line, &cancel, &NoProgress)?;
         let text = serde_json::to_string_pretty(&SchemaFile::from_fields(&sampled.fields))?;
         printer.data(&format!("{text}\n"))?;
         return Ok(ExitStatus::Success);
@@ -96,6 +98,7 @@ pub fn run(
         },
         threads,
         chunk_bytes: convert::DEFAULT_CHUNK_BYTES,
+        max_line_bytes: usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX),
         cancel,
     };
     if args.dry_run {

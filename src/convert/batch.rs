@@ -46,6 +46,8 @@ pub struct BatchContext {
     pub arrow_schema: SchemaRef,
     /// What a key the schema does not name (with a non-null value) does to its line.
     pub unknown_keys: UnknownKeys,
+    /// Longer lines are rejected (the splitter reads past those longer than a chunk).
+    pub max_line_bytes: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +66,13 @@ impl BatchContext {
             fields,
             arrow_schema,
             unknown_keys: UnknownKeys::Reject,
+            max_line_bytes: usize::MAX,
         }
+    }
+
+    pub fn max_line_bytes(mut self, max: usize) -> Self {
+        self.max_line_bytes = max;
+        self
     }
 
     pub fn ignoring_unknown_keys(mut self) -> Self {
@@ -88,6 +96,13 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
         out.lines += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;
+        } else if line.len() > ctx.max_line_bytes {
+            out.rejects.push(Reject {
+                line: line_no,
+                byte_offset: chunk.byte_offset + start as u64,
+                reason: source::overlong_reason(line.len() as u64, ctx.max_line_bytes),
+                raw: line[..source::OVERLONG_HEAD.min(line.len())].to_vec(),
+            });
         } else if let Err(reason) = append_line(&mut builder, ctx, line) {
             let reason = if !terminated {
                 format!("last line has no newline (truncated input?): {reason}")

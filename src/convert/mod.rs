@@ -113,6 +113,8 @@ pub struct ConvertOptions {
     pub threads: usize,
     /// Decompressed bytes per parse job.
     pub chunk_bytes: usize,
+    /// Longest line taken (C11: a newline-free input must not be held whole in memory).
+    pub max_line_bytes: usize,
     /// Set by the caller (Ctrl-C) to stop; temporary files are removed.
     pub cancel: Arc<AtomicBool>,
 }
@@ -224,6 +226,7 @@ pub fn resolve_schema(
     inputs: &[Input],
     schema: &SchemaSource,
     threads: usize,
+    max_line_bytes: usize,
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> Result<sample::Sampled, ConvertError> {
@@ -241,7 +244,7 @@ pub fn resolve_schema(
                 }
                 progress.start("inferring schema", total_input_bytes(inputs));
             }
-            let sampled = sample::infer(inputs, *rows, threads, cancel, progress)?;
+            let sampled = sample::infer(inputs, *rows, threads, max_line_bytes, cancel, progress)?;
             for conflict in &sampled.conflicts {
                 tracing::warn!(
                     "W_KIND_CONFLICT {}: objects, arrays and scalars met; the column holds JSON text",
@@ -318,7 +321,14 @@ pub fn prepare(
 ) -> Result<Prepared, ConvertError> {
     let threads = options.threads.max(1);
     let inputs: Vec<Input> = options.inputs.iter().map(|i| i.input.clone()).collect();
-    let sampled = resolve_schema(&inputs, &options.schema, threads, &options.cancel, progress)?;
+    let sampled = resolve_schema(
+        &inputs,
+        &options.schema,
+        threads,
+        options.max_line_bytes,
+        &options.cancel,
+        progress,
+    )?;
     let kind_conflicts: Vec<String> = sampled
         .conflicts
         .iter()
@@ -379,7 +389,7 @@ pub fn run(
         kind_conflicts,
         fingerprint,
     } = prepare(&options, progress)?;
-    let context = Arc::new(BatchContext::new(fields));
+    let context = Arc::new(BatchContext::new(fields).max_line_bytes(options.max_line_bytes));
     let destination = Destination {
         store: options.output.store.clone(),
         runtime: options.runtime.clone(),
@@ -633,6 +643,11 @@ enum Pending {
         error: std::io::Error,
         partial: Chunk,
     },
+    Overlong {
+        line: Chunk,
+        length: u64,
+        terminated: bool,
+    },
 }
 
 fn parse_worker(jobs: &Mutex<Receiver<Job>>, cancel: &AtomicBool, stop: &AtomicBool) {
@@ -716,7 +731,10 @@ fn convert_input(
         let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<u8>>(threads + 2);
         scope.spawn(move || {
             let mut reported = 0;
-            for piece in Splitter::new(reader, options.chunk_bytes).recycling(recycle_rx) {
+            let splitter = Splitter::new(reader, options.chunk_bytes)
+                .max_line(options.max_line_bytes)
+                .recycling(recycle_rx);
+            for piece in splitter {
                 if options.cancel.load(Ordering::Relaxed)
                     || stop.load(Ordering::Relaxed)
                     || input_stop.load(Ordering::Relaxed)
@@ -744,6 +762,15 @@ fn convert_input(
                         }
                     }
                     Piece::Broken { error, partial } => Pending::Broken { error, partial },
+                    Piece::Overlong {
+                        line,
+                        length,
+                        terminated,
+                    } => Pending::Overlong {
+                        line,
+                        length,
+                        terminated,
+                    },
                 };
                 if order_tx.send(pending).is_err() {
                     return;
@@ -768,6 +795,23 @@ fn convert_input(
                             .ok()
                             .flatten()
                             .ok_or(ConvertError::Interrupted)?
+                    }
+                    Pending::Overlong {
+                        line,
+                        length,
+                        terminated,
+                    } => {
+                        report.counts.bytes_uncompressed += length + u64::from(terminated);
+                        ParsedChunk {
+                            lines: 1,
+                            rejects: vec![Reject {
+                                line: line.first_line,
+                                byte_offset: line.byte_offset,
+                                reason: source::overlong_reason(length, options.max_line_bytes),
+                                raw: line.data,
+                            }],
+                            ..ParsedChunk::default()
+                        }
                     }
                     Pending::Broken { error, partial } => {
                         report.counts.bytes_uncompressed += partial.data.len() as u64;

@@ -50,6 +50,7 @@ pub fn infer(
     inputs: &[Input],
     sample: SampleRows,
     threads: usize,
+    max_line_bytes: usize,
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> Result<Sampled, ConvertError> {
@@ -64,7 +65,8 @@ pub fn infer(
                 let Some(input) = inputs.get(index) else {
                     break;
                 };
-                let (inferrer, rest) = sample_one(input, sample.limit(), cancel, progress);
+                let (inferrer, rest) =
+                    sample_one(input, sample.limit(), max_line_bytes, cancel, progress);
                 if let Some(rest) = rest {
                     *stdin_rest.lock().expect("no panics while held") = Some(rest);
                 }
@@ -92,6 +94,7 @@ pub fn infer(
 fn sample_one(
     input: &Input,
     limit: u64,
+    max_line_bytes: usize,
     cancel: &AtomicBool,
     progress: &dyn Progress,
 ) -> (Inferrer, Option<Opened>) {
@@ -114,12 +117,21 @@ fn sample_one(
     while inferrer.records() < limit && !cancel.load(Ordering::Relaxed) {
         line.clear();
         // A broken stream ends the sample; the conversion pass reports it as a reject.
-        match reader.read_until(b'\n', &mut line) {
+        // At most one byte over the limit is read, so an overlong line is never held whole.
+        let bound = u64::try_from(max_line_bytes)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        match (&mut reader).take(bound).read_until(b'\n', &mut line) {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
         if keep {
             consumed.extend_from_slice(&line);
+        }
+        // An overlong line ends the sample; the conversion pass rejects it. (Stdin's replay
+        // holds at most its first `max_line_bytes`.)
+        if line.len() > max_line_bytes && !line.ends_with(b"\n") {
+            break;
         }
         let text = source::line_content(line.strip_suffix(b"\n").unwrap_or(&line), at_start);
         at_start = false;

@@ -247,12 +247,36 @@ pub enum Piece {
         error: io::Error,
         partial: Chunk,
     },
+    /// A line longer than the splitter's maximum, read past without being held: `line` has its
+    /// number, offset and first [`OVERLONG_HEAD`] bytes; `length` counts all of its bytes (not
+    /// its newline).
+    Overlong {
+        line: Chunk,
+        length: u64,
+        terminated: bool,
+    },
+}
+
+/// The longest line any reader of JSON lines takes by default (`convert --max-line-bytes`):
+/// far above real records (OSCAR's longest documents are a few MB), far below a newline-free
+/// file that would otherwise be held whole.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
+
+/// What a rejected overlong line keeps of itself (for the dead-letter record).
+pub const OVERLONG_HEAD: usize = 1024;
+
+/// The reject reason for a line of `length` bytes over `max`, the same from every stage.
+pub fn overlong_reason(length: u64, max: usize) -> String {
+    format!(
+        "line of {length} bytes is longer than --max-line-bytes ({max}); its first {OVERLONG_HEAD} bytes are kept"
+    )
 }
 
 /// Cuts a decompressed stream into chunks of about `target` bytes, always at a line end.
 pub struct Splitter<R> {
     reader: R,
     target: usize,
+    max_line: usize,
     /// Buffers of parsed chunks, handed back so that memory is reused instead of freed and
     /// faulted in again for every chunk.
     recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
@@ -268,12 +292,70 @@ impl<R: Read> Splitter<R> {
         Splitter {
             reader,
             target: target.max(1),
+            max_line: usize::MAX,
             recycled: None,
             carry: Vec::new(),
             next_line: 1,
             next_offset: 0,
             done: false,
             pending: None,
+        }
+    }
+
+    /// Lines longer than `max` bytes are read past, not held, and handed on as
+    /// [`Piece::Overlong`] (a shorter one inside a chunk is the parser's to reject).
+    pub fn max_line(mut self, max: usize) -> Self {
+        self.max_line = max.max(1);
+        self
+    }
+
+    /// Reads past the rest of an overlong line that starts at `buf[0]` (no newline in `buf`).
+    fn skip_overlong(&mut self, mut buf: Vec<u8>) -> Piece {
+        let mut head = Chunk {
+            data: buf[..OVERLONG_HEAD.min(buf.len())].to_vec(),
+            first_line: self.next_line,
+            byte_offset: self.next_offset,
+        };
+        let mut length = buf.len() as u64;
+        let mut terminated = false;
+        buf.resize(READ_BUFFER, 0);
+        loop {
+            match self.reader.read(&mut buf) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) => match memchr::memchr(b'\n', &buf[..n]) {
+                    Some(pos) => {
+                        let room = OVERLONG_HEAD.saturating_sub(head.data.len());
+                        head.data.extend_from_slice(&buf[..pos.min(room)]);
+                        length += pos as u64;
+                        terminated = true;
+                        self.carry.extend_from_slice(&buf[pos + 1..n]);
+                        break;
+                    }
+                    None => {
+                        // The head does not depend on how many bytes each read returned.
+                        let room = OVERLONG_HEAD.saturating_sub(head.data.len());
+                        head.data.extend_from_slice(&buf[..n.min(room)]);
+                        length += n as u64;
+                    }
+                },
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // The line is rejected either way; what broke after it cannot be told apart
+                // from its own end, so the input ends here.
+                Err(_) => {
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        self.next_line += 1;
+        self.next_offset += length + u64::from(terminated);
+        Piece::Overlong {
+            line: head,
+            length,
+            terminated,
         }
     }
 
@@ -337,6 +419,10 @@ impl<R: Read> Iterator for Splitter<R> {
                     buf.truncate(cut);
                     return Some(Piece::Chunk(self.emit(buf)));
                 }
+                // No line end anywhere: one line from buf[0], and too long to hold.
+                if buf.len() > self.max_line {
+                    return Some(self.skip_overlong(buf));
+                }
                 scanned = buf.len();
             }
             let len = buf.len();
@@ -394,8 +480,54 @@ mod tests {
             .map(|piece| match piece {
                 Piece::Chunk(chunk) => (chunk.first_line, chunk.data),
                 Piece::Broken { error, .. } => panic!("{error}"),
+                Piece::Overlong { line, .. } => panic!("line {} is overlong", line.first_line),
             })
             .collect()
+    }
+
+    /// C11: a line longer than the maximum is read past in pieces, never held whole, and what
+    /// follows it is split as if it had been a normal line, whatever the read sizes.
+    #[test]
+    fn overlong_lines_are_read_past() {
+        let mut text = b"{\"a\":1}\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 5000));
+        text.extend_from_slice(b"\n{\"a\":2}\n");
+        text.extend(std::iter::repeat_n(b'y', 3000));
+        for step in [1, 3] {
+            let pieces: Vec<Piece> = Splitter::new(Trickle { data: &text, step }, 100)
+                .max_line(1000)
+                .collect();
+            let summary: Vec<(u64, u64, String)> = pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Chunk(c) => (
+                        c.first_line,
+                        c.byte_offset,
+                        String::from_utf8_lossy(&c.data).into_owned(),
+                    ),
+                    Piece::Overlong {
+                        line,
+                        length,
+                        terminated,
+                    } => (
+                        line.first_line,
+                        line.byte_offset,
+                        format!("overlong {length} {terminated} head {}", line.data.len()),
+                    ),
+                    Piece::Broken { error, .. } => panic!("{error}"),
+                })
+                .collect();
+            assert_eq!(
+                summary,
+                [
+                    (1, 0, "{\"a\":1}\n".to_owned()),
+                    (2, 8, "overlong 5000 true head 1024".to_owned()),
+                    (3, 5009, "{\"a\":2}\n".to_owned()),
+                    (4, 5017, "overlong 3000 false head 1024".to_owned()),
+                ],
+                "step {step}"
+            );
+        }
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn convert_file(
         writer: WriterSettings::default(),
         threads,
         chunk_bytes: 64,
+        max_line_bytes: source::DEFAULT_MAX_LINE_BYTES,
         cancel: Arc::new(AtomicBool::new(false)),
     };
     run(options, &NoProgress).expect("conversion succeeds")

@@ -13,7 +13,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
 use super::EmbedError;
-use crate::convert::source::{line_content, open_reader};
+use crate::convert::source::{line_content, open_reader, DEFAULT_MAX_LINE_BYTES};
 use crate::storage::discover::Accept;
 use crate::storage::{self, Store};
 
@@ -272,13 +272,24 @@ fn read_json_lines(
     let mut seen_text = false;
     loop {
         line.clear();
-        let n = reader
+        // At most one byte over the limit is read: a newline-free file is never held whole.
+        let bound = DEFAULT_MAX_LINE_BYTES as u64 + 1;
+        let n = (&mut reader)
+            .take(bound)
             .read_until(b'\n', &mut line)
             .map_err(|e| at(number + 1, e.to_string()))?;
         if n == 0 {
             break;
         }
         number += 1;
+        if line.len() > DEFAULT_MAX_LINE_BYTES && !line.ends_with(b"\n") {
+            return Err(at(
+                number,
+                format!(
+                    "longer than {DEFAULT_MAX_LINE_BYTES} bytes (the longest line lakeops reads)"
+                ),
+            ));
+        }
         let content = line_content(line.strip_suffix(b"\n").unwrap_or(&line), number == 1);
         if content.iter().all(u8::is_ascii_whitespace) {
             continue;

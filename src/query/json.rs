@@ -32,7 +32,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 
 use crate::convert::batch::{parse_chunk, BatchContext};
-use crate::convert::source::Chunk;
+use crate::convert::source::{overlong_reason, Chunk, DEFAULT_MAX_LINE_BYTES};
 use crate::schema::{self, line_text, parse_line, Inferrer};
 
 /// Records read to infer a table's schema when nothing else defines it (DataFusion reads 1,000;
@@ -182,7 +182,11 @@ impl FileSource for LatticeJsonSource {
         let projected = file_schema.project(&self.projection.file_indices)?;
         let fields = lattice_fields(&projected)?;
         let opener = Arc::new(LatticeJsonOpener {
-            context: Arc::new(BatchContext::new(fields).ignoring_unknown_keys()),
+            context: Arc::new(
+                BatchContext::new(fields)
+                    .ignoring_unknown_keys()
+                    .max_line_bytes(DEFAULT_MAX_LINE_BYTES),
+            ),
             compression: base_config.file_compression_type,
             store: object_store,
             store_url: base_config.object_store_url.to_string(),
@@ -317,6 +321,16 @@ impl FileOpener for LatticeJsonOpener {
                         } else {
                             match memchr::memrchr(b'\n', &reading.pending) {
                                 Some(newline) => newline + 1,
+                                None if reading.pending.len() > DEFAULT_MAX_LINE_BYTES => {
+                                    return Err(DataFusionError::Execution(format!(
+                                        "{name}: line {}: {}",
+                                        reading.line,
+                                        overlong_reason(
+                                            reading.pending.len() as u64,
+                                            DEFAULT_MAX_LINE_BYTES
+                                        )
+                                    )));
+                                }
                                 // One line longer than a chunk: read on until it ends.
                                 None => {
                                     match reading.stream.next().await.transpose()? {

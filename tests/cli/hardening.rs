@@ -1041,3 +1041,74 @@ fn bug_9_nesting_beyond_what_readers_open_is_rejected() {
         json!([{"n": 1}])
     );
 }
+
+/// C11: there was no bound on line length, and a newline-free input of N bytes cost about 2N of
+/// memory. `--max-line-bytes` (default 64 MiB) rejects longer lines, counted like any reject,
+/// whether the line sits inside a chunk, spans chunks (read past, never held) or comes first on
+/// stdin while the schema is sampled.
+#[test]
+fn overlong_lines_are_rejected_not_held() {
+    let dir = tmp();
+    let long_inside = format!("{{\"a\":\"{}\"}}", "x".repeat(10_000));
+    let long_spanning = "y".repeat(5 << 20);
+    let text = format!("{{\"a\":\"one\"}}\n{long_inside}\n{{\"a\":\"two\"}}\n{long_spanning}\n{{\"a\":\"three\"}}\n");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, &text).unwrap();
+    for (how, stdin) in [("file", false), ("stdin", true)] {
+        let out = dir.path().join(how);
+        let mut cmd = lakeops();
+        cmd.arg("convert");
+        if stdin {
+            cmd.arg("-").write_stdin(text.clone());
+        } else {
+            cmd.arg(&input);
+        }
+        let output = cmd
+            .arg("-o")
+            .arg(format!("{}/", out.display()))
+            .args([
+                "--max-line-bytes",
+                "4KiB",
+                "--on-error",
+                "dead-letter",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{how}");
+        let summary = summary(&output.stdout);
+        assert_eq!(
+            (&summary["lines"], &summary["rows"], &summary["rejects"]),
+            (&json!(5), &json!(3), &json!(2)),
+            "{how}: {summary}"
+        );
+        assert_eq!(summary["bytes_uncompressed"], text.len(), "{how}");
+        let parquet = parquet_files(&out);
+        assert_eq!(parquet.len(), 1, "{how}");
+        let read = pyarrow_read(&parquet[0]);
+        assert_eq!(
+            read["data"],
+            json!([{"a": "one"}, {"a": "two"}, {"a": "three"}]),
+            "{how}"
+        );
+        let rejected = walk(&out.join("_rejected"));
+        let records: Vec<serde_json::Value> = std::fs::read_to_string(&rejected[0])
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records[0]["line"], 2, "{how}");
+        assert_eq!(records[1]["line"], 4, "{how}");
+        assert!(records[1]["reason"].as_str().unwrap().starts_with(&format!(
+            "line of {} bytes is longer than --max-line-bytes (4096)",
+            5 << 20
+        )));
+        assert_eq!(records[1]["raw"].as_str().unwrap().len(), 1024);
+    }
+    lakeops()
+        .arg("convert")
+        .arg(&input)
+        .args(["-o", "x/", "--max-line-bytes", "0"])
+        .assert()
+        .code(2);
+}
