@@ -227,7 +227,7 @@ pub fn resolve_schema(
     schema: &SchemaSource,
     threads: usize,
     max_line_bytes: usize,
-    cancel: &AtomicBool,
+    cancel: &Arc<AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<sample::Sampled, ConvertError> {
     match schema {
@@ -683,10 +683,19 @@ fn convert_input(
     let name = planned.input.display_name();
     let opened = match opened {
         Some(opened) => opened,
-        None => source::open(&planned.input).map_err(|source| ConvertError::Read {
-            path: name.clone().into(),
-            source,
-        })?,
+        None => {
+            source::open(&planned.input, &options.cancel).map_err(|source| {
+                // A read given up because of Ctrl-C is the interrupt, not a bad input.
+                if options.cancel.load(Ordering::Relaxed) {
+                    ConvertError::Interrupted
+                } else {
+                    ConvertError::Read {
+                        path: name.clone().into(),
+                        source,
+                    }
+                }
+            })?
+        }
     };
     let Opened {
         reader,

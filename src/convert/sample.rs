@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::schema::{line_text, parse_line, Conflict, Field, Inferrer};
 
@@ -51,7 +51,7 @@ pub fn infer(
     sample: SampleRows,
     threads: usize,
     max_line_bytes: usize,
-    cancel: &AtomicBool,
+    cancel: &Arc<AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Sampled, ConvertError> {
     let next = AtomicUsize::new(0);
@@ -95,11 +95,11 @@ fn sample_one(
     input: &Input,
     limit: u64,
     max_line_bytes: usize,
-    cancel: &AtomicBool,
+    cancel: &Arc<AtomicBool>,
     progress: &dyn Progress,
 ) -> (Inferrer, Option<Opened>) {
     // An unreadable input is reported by the conversion pass, which knows what --on-error says.
-    let Ok(opened) = source::open(input) else {
+    let Ok(opened) = source::open(input, cancel) else {
         return (Inferrer::new(), None);
     };
     let Opened {

@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::storage::Found;
@@ -176,10 +176,12 @@ pub struct Opened {
 const ZSTD_WINDOW_LOG_MAX: u32 = 31;
 const READ_BUFFER: usize = 1 << 20;
 
-pub fn open(input: &Input) -> io::Result<Opened> {
+/// Opens `input`; `cancel` ends a read of stdin that is waiting for data (C32: a pipe or
+/// terminal with nothing to say held off Ctrl-C and SIGTERM for as long as it stayed silent).
+pub fn open(input: &Input, cancel: &Arc<AtomicBool>) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match input {
         Input::Path(path) => Box::new(File::open(path)?),
-        Input::Stdin => Box::new(io::stdin()),
+        Input::Stdin => Box::new(CancellableStdin::new(cancel.clone())),
         Input::Object(object) => object
             .found
             .store
@@ -187,6 +189,70 @@ pub fn open(input: &Input) -> io::Result<Opened> {
             .map_err(io::Error::other)?,
     };
     open_reader(raw)
+}
+
+/// Stdin read on a thread of its own, so that the reader can give up when `cancel` is set while
+/// the read itself still waits (a blocked read cannot be interrupted portably). The thread is
+/// left blocked; the process exits soon after.
+struct CancellableStdin {
+    pieces: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    current: io::Cursor<Vec<u8>>,
+    cancel: Arc<AtomicBool>,
+    ended: bool,
+}
+
+impl CancellableStdin {
+    fn new(cancel: Arc<AtomicBool>) -> Self {
+        let (sender, pieces) = std::sync::mpsc::sync_channel(4);
+        std::thread::spawn(move || {
+            let mut stdin = io::stdin().lock();
+            loop {
+                let mut buf = vec![0; 1 << 16];
+                let piece = match stdin.read(&mut buf) {
+                    Ok(n) => {
+                        buf.truncate(n);
+                        Ok(buf)
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Err(e),
+                };
+                let last = !matches!(&piece, Ok(buf) if !buf.is_empty());
+                if sender.send(piece).is_err() || last {
+                    return;
+                }
+            }
+        });
+        CancellableStdin {
+            pieces,
+            current: io::Cursor::new(Vec::new()),
+            cancel,
+            ended: false,
+        }
+    }
+}
+
+impl Read for CancellableStdin {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || self.ended || buf.is_empty() {
+                return Ok(n);
+            }
+            if self.cancel.load(Ordering::Relaxed) {
+                return Err(io::Error::other("interrupted while waiting for stdin"));
+            }
+            match self
+                .pieces
+                .recv_timeout(std::time::Duration::from_millis(50))
+            {
+                Ok(Ok(piece)) if piece.is_empty() => self.ended = true,
+                Ok(Ok(piece)) => self.current = io::Cursor::new(piece),
+                Ok(Err(e)) => return Err(e),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => self.ended = true,
+            }
+        }
+    }
 }
 
 pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {

@@ -1112,3 +1112,50 @@ fn overlong_lines_are_rejected_not_held() {
         .assert()
         .code(2);
 }
+
+/// C32: Ctrl-C (and SIGTERM) were ignored while convert waited on a stdin that sent nothing,
+/// first while sampling the schema, then while converting (a pinned schema skips the sample).
+#[test]
+fn a_signal_stops_convert_waiting_on_a_silent_stdin() {
+    let dir = tmp();
+    let schema = dir.path().join("schema.json");
+    std::fs::write(&schema, r#"{"fields":[{"name":"id","type":"int"}]}"#).unwrap();
+    let pinned = ["--schema", schema.to_str().unwrap()];
+    for (signal, args) in [("INT", &[][..]), ("TERM", &[][..]), ("INT", &pinned[..])] {
+        let out = dir.path().join(format!("out-{signal}-{}", args.len()));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+            .args(["convert", "-", "-o"])
+            .arg(format!("{}/", out.display()))
+            .args(args)
+            .env("LAKEOPS_NO_PROGRESS", "1")
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Held open and silent, as a terminal or an idle pipe is.
+        let _stdin = child.stdin.take().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let started = std::time::Instant::now();
+        let code = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status.code();
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                child.kill().unwrap();
+                panic!("SIG{signal} {args:?}: still waiting on stdin after 10 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(code, Some(130), "SIG{signal} {args:?}");
+        assert!(
+            walk(&out).is_empty(),
+            "SIG{signal} {args:?}: left {:?}",
+            walk(&out)
+        );
+    }
+}
