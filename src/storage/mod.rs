@@ -559,9 +559,25 @@ fn list_local(root: &Path, prefix: &str) -> Result<Level, StorageError> {
     for entry in std::fs::read_dir(&dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        // Follow symlinks: a lake assembled from links is still the lake.
-        let meta = std::fs::metadata(entry.path()).map_err(io)?;
-        if meta.is_dir() {
+        let linked = entry.file_type().map_err(io)?.is_symlink();
+        let meta = match std::fs::metadata(entry.path()) {
+            Ok(meta) => meta,
+            // C43: a dangling link is listed as an empty object, so that whoever reads it
+            // names it in a per-input error, instead of the whole listing failing.
+            Err(_) if linked => {
+                level.objects.push(ObjectMeta {
+                    key: format!("{prefix}{name}"),
+                    size: 0,
+                    tag: None,
+                });
+                continue;
+            }
+            Err(source) => return Err(io(source)),
+        };
+        // Links to files are followed: a lake assembled from links is still the lake. Links to
+        // directories are not (as with fd and ripgrep): one inside the root lists its data
+        // twice, one outside it escapes the root, and one to an ancestor never ends.
+        if meta.is_dir() && !linked {
             level.prefixes.push(format!("{prefix}{name}/"));
         } else if meta.is_file() {
             level.objects.push(ObjectMeta {

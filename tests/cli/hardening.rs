@@ -1159,3 +1159,64 @@ fn a_signal_stops_convert_waiting_on_a_silent_stdin() {
         );
     }
 }
+
+/// C43: a dangling symlink aborted a local run with a message naming its directory, and
+/// directory symlinks were followed outside the root (and a link to an ancestor never ended).
+/// Now links to files are followed, links to directories are not, and a dangling link is an
+/// input that fails by its own name.
+#[test]
+fn symlinks_under_a_local_root() {
+    use std::os::unix::fs::symlink;
+    let dir = tmp();
+    let root = dir.path().join("lake/t");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(root.join("real.jsonl"), "{\"a\":1}\n").unwrap();
+    std::fs::write(outside.join("o.jsonl"), "{\"a\":2}\n").unwrap();
+    symlink(&outside, root.join("escape")).unwrap();
+    symlink("..", root.join("loop")).unwrap();
+    symlink(outside.join("o.jsonl"), root.join("linked.jsonl")).unwrap();
+    let out = dir.path().join("out");
+    lakeops()
+        .arg("convert")
+        .arg(&root)
+        .arg("-o")
+        .arg(format!("{}/", out.display()))
+        .assert()
+        .success();
+    let mut written: Vec<_> = walk(&out)
+        .iter()
+        .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["linked.parquet", "real.parquet"]);
+
+    symlink(dir.path().join("nowhere"), root.join("dangling.jsonl")).unwrap();
+    let output = lakeops()
+        .arg("convert")
+        .arg(&root)
+        .arg("-o")
+        .arg(format!("{}/", dir.path().join("out2").display()))
+        .args(["--on-error", "skip"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "not converted: cannot read {}",
+            root.join("dangling.jsonl").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(parquet_files(&dir.path().join("out2")).len(), 2);
+
+    let catalog = dir.path().join("cat.json");
+    let output = crawl_into_file(&root, "d", &catalog)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(summary(&output.stdout)["objects_sampled"], 2);
+}
