@@ -3,6 +3,7 @@
 use anyhow::{bail, Context};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use std::io::Read;
 
 use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, PlanCommon};
 use crate::cost::plan::{self, PlanEstimate};
@@ -412,7 +413,13 @@ fn estimate_plan(
     common: &PlanCommon,
     prices: &Prices,
 ) -> anyhow::Result<PlanEstimate> {
-    let text = std::fs::read_to_string(file)
+    // One byte over the limit is enough for the parser to refuse it by size.
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| {
+            f.take(plan::MAX_PLAN_BYTES as u64 + 1)
+                .read_to_string(&mut text)
+        })
         .with_context(|| format!("cannot read plan {}", file.display()))?;
     let parsed = plan::parse(&file.display().to_string(), &text)?;
     Ok(plan::estimate(&parsed, common.region.as_deref(), prices)?)

@@ -45,17 +45,42 @@ fn plan_error(file: &str, message: impl Into<String>) -> CostError {
     }
 }
 
+/// The largest plan taken, the same in either format (K05/K06: TOML took 50 s for 100,000
+/// workloads while YAML refused about 22,000, at its parser's node budget). Far above any real
+/// plan; the bounds keep a generated or hostile file from costing minutes.
+pub const MAX_PLAN_BYTES: usize = 16 << 20;
+pub const MAX_WORKLOADS: usize = 20_000;
+
+/// YAML's node budget, raised so that [`MAX_WORKLOADS`] workloads of many keys fit; its alias
+/// limits (billion laughs) stay as they are.
+fn yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: 4_000_000,
+        },
+    };
+    serde_saphyr::from_str_with_options(text, options)
+}
+
 /// Parses a plan; YAML or TOML by the file name's extension, else TOML then YAML. Syntax errors
 /// carry the parser's line and column.
 pub fn parse(file: &str, text: &str) -> Result<Plan, CostError> {
+    if text.len() > MAX_PLAN_BYTES {
+        return Err(plan_error(
+            file,
+            format!(
+                "larger than {MAX_PLAN_BYTES} bytes; plans are limited to {MAX_PLAN_BYTES} bytes and {MAX_WORKLOADS} workloads"
+            ),
+        ));
+    }
     let lower = file.to_ascii_lowercase();
     let value: Value = if lower.ends_with(".toml") {
         toml::from_str(text).map_err(|e| plan_error(file, e.to_string()))?
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        serde_saphyr::from_str(text).map_err(|e| plan_error(file, e.to_string()))?
+        yaml(text).map_err(|e| plan_error(file, e.to_string()))?
     } else {
         toml::from_str(text)
-            .or_else(|_| serde_saphyr::from_str(text))
+            .or_else(|_| yaml(text))
             .map_err(|e: serde_saphyr::Error| {
                 plan_error(file, format!("neither TOML nor YAML: {e}"))
             })?
@@ -70,12 +95,22 @@ pub fn parse(file: &str, text: &str) -> Result<Plan, CostError> {
         Some(Value::Array(list)) if !list.is_empty() => list,
         _ => return Err(plan_error(file, "expected a non-empty `workloads` list")),
     };
+    if workloads.len() > MAX_WORKLOADS {
+        return Err(plan_error(
+            file,
+            format!(
+                "{} workloads; plans are limited to {MAX_WORKLOADS} (split it, or estimate the parts)",
+                workloads.len()
+            ),
+        ));
+    }
     let default_region = take_string(&mut top, "region", file)?;
     let default_schedule = take_schedule(&mut top, file, "the plan")?;
     if let Some(key) = top.keys().next() {
         return Err(plan_error(file, format!("unknown setting {key:?} (region, hours_per_day, days_per_month, hours_per_month, workloads)")));
     }
     let mut planned = Vec::with_capacity(workloads.len());
+    let mut names = std::collections::HashSet::with_capacity(workloads.len());
     for (index, entry) in workloads.into_iter().enumerate() {
         let Value::Object(mut fields) = entry else {
             return Err(plan_error(
@@ -86,7 +121,7 @@ pub fn parse(file: &str, text: &str) -> Result<Plan, CostError> {
         let name = take_string(&mut fields, "name", file)?.ok_or_else(|| {
             plan_error(file, format!("workload {}: `name` is required", index + 1))
         })?;
-        if planned.iter().any(|p: &PlannedWorkload| p.name == name) {
+        if !names.insert(name.clone()) {
             return Err(plan_error(file, format!("workload {name:?} appears twice")));
         }
         let region = take_string(&mut fields, "region", file)?.or_else(|| default_region.clone());

@@ -1220,3 +1220,54 @@ fn symlinks_under_a_local_root() {
     assert!(output.status.success());
     assert_eq!(summary(&output.stdout)["objects_sampled"], 2);
 }
+
+/// K05/K06: the plan size limit differed by format: TOML parsing was quadratic (100,000 workloads
+/// took 50 s) while YAML refused about 22,000 at its node budget. Now both take 20,000 workloads
+/// and refuse 20,001 with the same message, and a file over 16 MiB is refused unread.
+#[test]
+fn cost_plans_have_one_size_limit_in_every_format() {
+    let dir = tmp();
+    let workload = |i: usize, yaml: bool| {
+        if yaml {
+            format!("  - name: w{i}\n    service: flink\n    parallelism: 8\n    parallelism_per_kpu: 2\n    hours_per_day: 12\n    days_per_month: 20\n")
+        } else {
+            format!("[[workloads]]\nname = \"w{i}\"\nservice = \"flink\"\nparallelism = 8\nparallelism_per_kpu = 2\nhours_per_day = 12\ndays_per_month = 20\n")
+        }
+    };
+    for yaml in [true, false] {
+        for n in [20_000, 20_001] {
+            let mut text = String::from(if yaml {
+                "region: us-east-1\nworkloads:\n"
+            } else {
+                "region = \"us-east-1\"\n"
+            });
+            for i in 0..n {
+                text.push_str(&workload(i, yaml));
+            }
+            let file = dir
+                .path()
+                .join(format!("p{n}.{}", if yaml { "yaml" } else { "toml" }));
+            std::fs::write(&file, text).unwrap();
+            let output = lakeops()
+                .args(["cost", "plan", "--json"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if n == 20_000 {
+                assert!(output.status.success(), "{}: {stderr}", file.display());
+            } else {
+                assert_eq!(output.status.code(), Some(2));
+                assert!(
+                    stderr.contains("20001 workloads; plans are limited to 20000"),
+                    "{stderr}"
+                );
+            }
+        }
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "#".repeat((16 << 20) + 10)).unwrap();
+    let output = lakeops().args(["cost", "plan"]).arg(&big).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("larger than 16777216 bytes"));
+}
