@@ -220,6 +220,21 @@ impl Moto {
         run_python(cmd, &format!("{PY_PRELUDE}{PY_BOTO}{script}"), input)
     }
 
+    /// Runs `script` with awswrangler, a client nobody here wrote, from its own venv
+    /// (`LAKEOPS_TEST_WRANGLER_PYTHON`, which ./.ci/run makes), reaching this server through
+    /// `AWS_ENDPOINT_URL` as any boto3 client does.
+    pub fn wrangler(&self, script: &str, input: &Value) -> Value {
+        let python = std::env::var("LAKEOPS_TEST_WRANGLER_PYTHON").unwrap_or_else(|_| {
+            panic!(
+                "LAKEOPS_TEST_WRANGLER_PYTHON is unset: run ./.ci/run, or point it at a venv \
+                 with tests/requirements-awswrangler.txt"
+            )
+        });
+        let mut cmd = Process::new(python);
+        self.aws_env(&mut cmd);
+        run_python(cmd, &format!("{PY_PRELUDE}{script}"), input)
+    }
+
     pub fn create_bucket(&self, bucket: &str) {
         self.py(
             "s3.create_bucket(Bucket=inp['bucket']); out(True)",
