@@ -822,6 +822,23 @@ fn convert_input(
                             ..ParsedChunk::default()
                         }
                     }
+                    // C05: a compressed stream vouches for its text only at its checksum (a
+                    // gzip member's CRC, a zstd frame's), so what was decoded before a break
+                    // may be garbage that parsed: the input fails whole and publishes nothing
+                    // (per input under skip and dead-letter, the run under fail).
+                    Pending::Broken { error, partial } if compression != Compression::None => {
+                        return Err(ConvertError::Read {
+                            path: name.clone().into(),
+                            source: std::io::Error::new(
+                                error.kind(),
+                                format!(
+                                    "corrupt or truncated {} stream at line {} of its text ({error}); none of its rows are kept, as the checksum that vouches for them failed",
+                                    compression.name(),
+                                    partial.first_line
+                                ),
+                            ),
+                        });
+                    }
                     Pending::Broken { error, partial } => {
                         report.counts.bytes_uncompressed += partial.data.len() as u64;
                         ParsedChunk {
@@ -829,13 +846,9 @@ fn convert_input(
                             rejects: vec![Reject {
                                 line: partial.first_line,
                                 byte_offset: partial.byte_offset,
-                                reason: match compression {
-                                    Compression::None => format!("read error, the rest of the input cannot be read: {error}"),
-                                    _ => format!(
-                                        "corrupt or truncated {} stream, the rest of the input cannot be read: {error}",
-                                        compression.name()
-                                    ),
-                                },
+                                reason: format!(
+                                    "read error, the rest of the input cannot be read: {error}"
+                                ),
                                 raw: partial.data,
                             }],
                             ..ParsedChunk::default()

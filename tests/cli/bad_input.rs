@@ -243,37 +243,71 @@ fn a_truncated_last_line_is_named_as_such() {
     assert_eq!(pyarrow_read(&dir.path().join("nonl.parquet"))["rows"], 2);
 }
 
+/// C05: what a compressed stream decoded before it broke is vouched for by no checksum (gzip
+/// checks a member's CRC only at its end, so a flipped byte decodes to text that may parse), so
+/// the input fails whole and publishes nothing, naming where the stream broke; the other inputs
+/// are converted (exit 1). This used to keep the rows decoded before the break.
 #[test]
-fn a_corrupt_zstd_frame_keeps_what_came_before_and_rejects_the_rest() {
+fn a_corrupt_compressed_stream_fails_its_input_whole() {
     let dir = tmp();
     let good: String = (0..20_000)
         .map(|i| format!("{{\"id\":{i},\"text\":\"line {i} with some words to compress\"}}\n"))
         .collect();
-    // A good frame, then a frame whose header is valid and whose blocks are garbage.
+    // zstd: a good frame, then a frame whose header is valid and whose blocks are garbage.
     let mut frames = zstd(good.as_bytes());
     frames.extend([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58]);
     frames.extend((0u8..200).map(|i| i.wrapping_mul(37)));
-    let input = write(dir.path(), "corrupt.jsonl.zst", &frames);
-    let (code, summary, rejects) = dead_letter(&input, &dir.path().join("out"));
-    assert_eq!(code, 1);
-    assert_eq!(rejects.len(), 1);
-    let reason = rejects[0]["reason"].as_str().unwrap();
-    assert!(
-        reason
-            .starts_with("corrupt or truncated zstd stream, the rest of the input cannot be read"),
-        "{reason}"
-    );
-    assert_eq!(
-        summary["rows"].as_u64().unwrap() + 1,
-        summary["lines"].as_u64().unwrap(),
-        "rows + rejects = lines"
-    );
-    assert_eq!(
-        rejects[0]["line"], 20_001,
-        "the break comes after the first frame's 20,000 lines"
-    );
-    let read = pyarrow_read(&dir.path().join("out/corrupt.parquet"));
-    assert_eq!(read["rows"], summary["rows"]);
+    // gzip: a good member, then one with a byte flipped inside its deflate data.
+    let gzip = |data: &[u8]| {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    };
+    let mut members = gzip(good.as_bytes());
+    let mut second = gzip(good.as_bytes());
+    let middle = second.len() / 2;
+    second[middle] ^= 0x55;
+    members.extend(second);
+    for (name, bytes, codec) in [
+        ("corrupt.jsonl.zst", frames, "zstd"),
+        ("corrupt.jsonl.gz", members, "gzip"),
+    ] {
+        let inputs = dir.path().join(codec);
+        std::fs::create_dir_all(&inputs).unwrap();
+        write(&inputs, name, &bytes);
+        write(&inputs, "good.jsonl", format!("{GOOD}\n").as_bytes());
+        let out = dir.path().join(format!("out-{codec}"));
+        let output = lakeops()
+            .arg("convert")
+            .arg(&inputs)
+            .arg("-o")
+            .arg(format!("{}/", out.display()))
+            .args(["--on-error", "dead-letter", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{codec}");
+        let reports: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let corrupt = reports
+            .iter()
+            .find(|r| r["input"].as_str().is_some_and(|i| i.ends_with(name)))
+            .unwrap();
+        let error = corrupt["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!("corrupt or truncated {codec} stream at line ")),
+            "{error}"
+        );
+        assert!(error.contains("none of its rows are kept"), "{error}");
+        let written: Vec<_> = walk(&out)
+            .iter()
+            .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+            .collect();
+        assert_eq!(written, ["good.parquet"], "{codec}");
+        assert_eq!(summary(&output.stdout)["failed_inputs"], 1);
+    }
 
     // Truncated file (the frame's end is missing) is the same kind of error.
     let whole = zstd(good.as_bytes());
