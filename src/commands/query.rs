@@ -1,10 +1,8 @@
 //! `lakeops query`.
 
-use std::io::Write;
-
 use anyhow::Context;
 use arrow::array::RecordBatch;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, SchemaRef};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use crate::aws::Aws;
@@ -12,7 +10,7 @@ use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{QueryArgs, QueryOutput};
 use crate::output::{Printer, Table};
 use crate::query::catalog::register_database;
-use crate::query::{sources::parse_table_spec, QueryError, QueryResult, Session};
+use crate::query::{sources::parse_table_spec, QueryError, QueryStream, Session};
 use crate::storage::{Store, UploadSettings};
 use crate::ExitStatus;
 
@@ -60,7 +58,7 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             let (name, location) = parse_table_spec(spec)?;
             session.register_location(&name, &location).await?;
         }
-        session.run(&sql).await
+        session.stream(&sql).await
     });
     let result = match result {
         Ok(result) => result,
@@ -72,28 +70,79 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
         Err(err) => return Err(err.into()),
     };
-    match &args.out {
-        Some(path) => write_parquet(path, &result, &runtime)?,
+    let schema = result.schema.clone();
+    let mut next = batches_of(result, &runtime);
+    let rows = match &args.out {
+        Some(path) => write_parquet(path, schema, &mut next, &runtime)?,
         None => {
             let format = args.output.unwrap_or(if printer.json() {
                 QueryOutput::Ndjson
             } else {
                 QueryOutput::Table
             });
-            let text = render(&result, format)?;
-            match format {
-                // JSON escapes control characters by its own rules; tables escape every cell.
-                QueryOutput::Csv => printer.data_for_terminal(&text)?,
-                _ => printer.data(&text)?,
-            }
+            write_output(printer, format, &schema, &mut next)?
         }
-    }
-    Ok(if args.fail_if_empty && result.rows() == 0 {
+    };
+    Ok(if args.fail_if_empty && rows == 0 {
         printer.human("the result has no rows (--fail-if-empty)\n");
         ExitStatus::Rejects
     } else {
         ExitStatus::Success
     })
+}
+
+/// The result's batches, one per call, as they are computed.
+fn batches_of<'a>(
+    mut stream: QueryStream,
+    runtime: &'a tokio::runtime::Runtime,
+) -> impl FnMut() -> anyhow::Result<Option<RecordBatch>> + 'a {
+    move || Ok(runtime.block_on(stream.next_batch())?)
+}
+
+/// Prints the result in `format`, batch by batch except for the aligned table (which needs every
+/// row for its widths); returns the number of rows.
+fn write_output(
+    printer: &Printer,
+    format: QueryOutput,
+    schema: &SchemaRef,
+    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
+) -> anyhow::Result<u64> {
+    let mut rows = 0u64;
+    if format == QueryOutput::Table {
+        let mut batches = Vec::new();
+        while let Some(batch) = next()? {
+            rows += batch.num_rows() as u64;
+            batches.push(batch);
+        }
+        printer.data(&table(schema, &batches)?.render())?;
+        return Ok(rows);
+    }
+    let mut first = true;
+    while let Some(batch) = next()? {
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        let text = render(&batch, format, first)?;
+        first = false;
+        rows += batch.num_rows() as u64;
+        match format {
+            // JSON escapes control characters by its own rules; tables escape every cell.
+            QueryOutput::Csv => printer.data_for_terminal(&text)?,
+            _ => printer.data(&text)?,
+        }
+    }
+    // What an empty result still prints, and what closes a JSON array.
+    match (format, first) {
+        (QueryOutput::Json, true) => printer.data("[]\n")?,
+        (QueryOutput::Json, false) => printer.data("]\n")?,
+        (QueryOutput::Csv, true) => {
+            // A header row even for no rows: consumers read the columns from it.
+            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            printer.data_for_terminal(&format!("{}\n", names.join(",")))?;
+        }
+        _ => {}
+    }
+    Ok(rows)
 }
 
 /// The SQL line an error points at, with a caret under the column.
@@ -105,58 +154,48 @@ fn caret(sql: &str, line: usize, column: usize) -> String {
     )
 }
 
-fn render(result: &QueryResult, format: QueryOutput) -> anyhow::Result<String> {
-    let batches: Vec<&RecordBatch> = result.batches.iter().collect();
+/// One batch in `format`; `first` says whether it opens the output (CSV's header, JSON's `[`).
+/// JSON is an array of the same rows as ndjson, comma-separated, built one batch at a time.
+fn render(batch: &RecordBatch, format: QueryOutput, first: bool) -> anyhow::Result<String> {
     let mut out = Vec::new();
     match format {
-        QueryOutput::Table => return Ok(table(result)?.render()),
+        QueryOutput::Table => unreachable!("tables are rendered whole"),
         QueryOutput::Json => {
-            let mut writer = arrow::json::ArrayWriter::new(&mut out);
-            writer.write_batches(&batches)?;
+            let mut lines = Vec::new();
+            let mut writer = arrow::json::LineDelimitedWriter::new(&mut lines);
+            writer.write(batch)?;
             writer.finish()?;
-            if batches.iter().all(|b| b.num_rows() == 0) {
-                out = b"[]".to_vec();
-            }
-            out.push(b'\n');
+            out.push(if first { b'[' } else { b',' });
+            let rows: Vec<&[u8]> = lines
+                .split(|b| *b == b'\n')
+                .filter(|row| !row.is_empty())
+                .collect();
+            out.extend(rows.join(&b',').iter());
         }
         QueryOutput::Ndjson => {
             let mut writer = arrow::json::LineDelimitedWriter::new(&mut out);
-            writer.write_batches(&batches)?;
+            writer.write(batch)?;
             writer.finish()?;
         }
         QueryOutput::Csv => {
             let mut writer = arrow::csv::WriterBuilder::new()
-                .with_header(true)
+                .with_header(first)
                 .build(&mut out);
-            if batches.is_empty() {
-                // A header row even for no rows: consumers read the columns from it.
-                let names: Vec<&str> = result
-                    .schema
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect();
-                drop(writer);
-                writeln!(out, "{}", names.join(","))?;
-            } else {
-                for batch in &batches {
-                    writer.write(batch)?;
-                }
-            }
+            writer.write(batch)?;
         }
     }
     Ok(String::from_utf8(out)?)
 }
 
-fn table(result: &QueryResult) -> anyhow::Result<Table> {
-    let fields = result.schema.fields();
+fn table(schema: &SchemaRef, batches: &[RecordBatch]) -> anyhow::Result<Table> {
+    let fields = schema.fields();
     let columns: Vec<(&str, bool)> = fields
         .iter()
         .map(|f| (f.name().as_str(), is_numeric(f.data_type())))
         .collect();
     let mut table = Table::new(&columns);
     let options = FormatOptions::default().with_null("NULL");
-    for batch in &result.batches {
+    for batch in batches {
         let formatters = batch
             .columns()
             .iter()
@@ -178,12 +217,14 @@ fn is_numeric(data_type: &DataType) -> bool {
     data_type.is_numeric()
 }
 
-/// `--out FILE.parquet`: written whole or not at all.
+/// `--out FILE.parquet`: written batch by batch, published whole or not at all; returns the
+/// number of rows.
 fn write_parquet(
     path: &std::path::Path,
-    result: &QueryResult,
+    schema: SchemaRef,
+    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
     runtime: &tokio::runtime::Runtime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u64> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -195,14 +236,16 @@ fn write_parquet(
         .into_owned();
     let store = Store::local(parent);
     let object = store.writer(&name, runtime.handle(), UploadSettings::default())?;
-    let mut writer = parquet::arrow::ArrowWriter::try_new(object, result.schema.clone(), None)?;
-    for batch in &result.batches {
-        writer.write(batch)?;
+    let mut writer = parquet::arrow::ArrowWriter::try_new(object, schema, None)?;
+    let mut rows = 0u64;
+    while let Some(batch) = next()? {
+        rows += batch.num_rows() as u64;
+        writer.write(&batch)?;
     }
     writer
         .into_inner()?
         .close()?
         .publish()
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    Ok(rows)
 }

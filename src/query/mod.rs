@@ -40,6 +40,26 @@ pub enum QueryError {
     },
 }
 
+/// The result of one statement as it is computed: its schema, and its batches one at a time
+/// (Q02: `--output ndjson|csv|json` and `--out` write each as it comes, so a large result is
+/// never held whole).
+pub struct QueryStream {
+    pub schema: SchemaRef,
+    batches: datafusion::execution::SendableRecordBatchStream,
+}
+
+impl QueryStream {
+    /// The next batch, or None at the end; an error met while computing it ends the result.
+    pub async fn next_batch(&mut self) -> Result<Option<RecordBatch>, QueryError> {
+        use futures::StreamExt;
+        self.batches
+            .next()
+            .await
+            .transpose()
+            .map_err(|e| QueryError::Execution(describe(&e)))
+    }
+}
+
 /// The result of one statement: its schema (even when there are no rows) and its batches.
 pub struct QueryResult {
     pub schema: SchemaRef,
@@ -181,6 +201,18 @@ impl Session {
 
     /// Runs every statement of `sql` (separated by `;`) and returns the last one's result.
     pub async fn run(&self, sql: &str) -> Result<QueryResult, QueryError> {
+        use futures::TryStreamExt;
+        let QueryStream { schema, batches } = self.stream(sql).await?;
+        let batches = batches
+            .try_collect()
+            .await
+            .map_err(|e| QueryError::Execution(describe(&e)))?;
+        Ok(QueryResult { schema, batches })
+    }
+
+    /// Runs every statement of `sql` but the last to completion, and returns the last one's
+    /// result as a stream.
+    pub async fn stream(&self, sql: &str) -> Result<QueryStream, QueryError> {
         let statements = split_statements(sql).map_err(|e| match sql_error(e) {
             // The parser names no position for a statement that ends too early: point past its
             // last character.
@@ -194,7 +226,8 @@ impl Session {
             other => other,
         })?;
         let mut last = None;
-        for statement in statements {
+        let count = statements.len();
+        for (index, statement) in statements.into_iter().enumerate() {
             let plan = self
                 .ctx
                 .state()
@@ -207,11 +240,18 @@ impl Session {
                 .await
                 .map_err(sql_error)?;
             let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+            if index + 1 < count {
+                frame
+                    .collect()
+                    .await
+                    .map_err(|e| QueryError::Execution(describe(&e)))?;
+                continue;
+            }
             let batches = frame
-                .collect()
+                .execute_stream()
                 .await
                 .map_err(|e| QueryError::Execution(describe(&e)))?;
-            last = Some(QueryResult { schema, batches });
+            last = Some(QueryStream { schema, batches });
         }
         last.ok_or_else(|| QueryError::Sql {
             message: "no SQL statement given".into(),

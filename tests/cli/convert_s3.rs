@@ -587,8 +587,9 @@ fn ctrl_c_aborts_the_upload_and_exits_130() {
         if String::from_utf8_lossy(&uploads).contains("<UploadId>") {
             break;
         }
+        // Generous: on two loaded cores the first part takes a while to fill.
         assert!(
-            started.elapsed() < Duration::from_secs(60),
+            started.elapsed() < Duration::from_secs(240),
             "no upload started"
         );
         std::thread::sleep(Duration::from_millis(20));

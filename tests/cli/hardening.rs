@@ -1321,3 +1321,42 @@ os._exit(0)
     );
     assert_eq!(read, json!([1, 2, 3, 4, 5]));
 }
+
+/// Q02: query held its whole result in memory, even for `--output ndjson|csv`. Now rows are
+/// written as they are computed: the first rows of a result that never ends (10^15 rows) arrive
+/// while the query still runs, in every streamed format.
+#[test]
+fn query_output_streams_while_the_query_runs() {
+    use std::io::Read;
+    for (format, expected) in [
+        ("ndjson", "{\"value\":0}\n{\"value\":1}\n"),
+        ("csv", "value\n0\n1\n2\n"),
+        ("json", "[{\"value\":0},{\"value\":1},"),
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+            .args([
+                "query",
+                "SELECT value FROM range(1000000000000000)",
+                "--output",
+                format,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let (sender, received) = std::sync::mpsc::channel();
+        let length = expected.len();
+        std::thread::spawn(move || {
+            let mut first = vec![0; length];
+            let _ = sender.send(stdout.read_exact(&mut first).map(|_| first));
+        });
+        let first = received.recv_timeout(std::time::Duration::from_secs(60));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let first = first
+            .unwrap_or_else(|_| panic!("{format}: no rows within 60 s"))
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&first), expected, "{format}");
+    }
+}
