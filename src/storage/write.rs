@@ -332,12 +332,16 @@ impl ObjectWriter {
         let (url, bytes) = (self.url.clone(), self.bytes);
         let state = match self.inner.take().expect("closed once") {
             Inner::Local { file, temp, path } => {
-                let local = |source| StorageError::Local {
-                    path: temp.clone(),
-                    source,
-                };
-                let file = file.into_inner().map_err(|e| local(e.into_error()))?;
-                file.sync_all().map_err(local)?;
+                let stored = file
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|file| file.sync_all());
+                // The temp file left `self` with `inner`, so Drop can no longer remove it (a
+                // full disk failing the last flush left it behind).
+                if let Err(source) = stored {
+                    let _ = fs::remove_file(&temp);
+                    return Err(StorageError::Local { path: temp, source });
+                }
                 Closed::Local { temp, path }
             }
             Inner::S3(mut upload) => {

@@ -1360,3 +1360,46 @@ fn query_output_streams_while_the_query_runs() {
         assert_eq!(String::from_utf8_lossy(&first), expected, "{format}");
     }
 }
+
+/// A full disk failing the last flush of a local output left its `.lakeops-tmp` file behind
+/// (the temp had already left the writer that removes it on drop). Probed on a 1 MiB tmpfs,
+/// mounted in a private user and mount namespace (`unshare -rm`), so no privilege is needed.
+#[test]
+fn a_full_disk_leaves_no_temporary_file() {
+    let dir = tmp();
+    let input = dir.path().join("big.jsonl");
+    // Text that does not compress, so that the Parquet file outgrows the disk.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let text: String = (0..20_000)
+        .map(|_| {
+            let cell: String = (0..50)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    format!("{:08x}", state as u32)
+                })
+                .collect();
+            format!("{{\"text\":\"{cell}\"}}\n")
+        })
+        .collect();
+    std::fs::write(&input, text).unwrap();
+    let small = dir.path().join("small");
+    std::fs::create_dir_all(&small).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=1M tmpfs {small} && {{ {lakeops} convert {input} -o {small}/o/ -q; echo \"rc=$?\"; ls -A {small}/o; }}",
+        small = small.display(),
+        lakeops = assert_cmd::cargo::cargo_bin("lakeops").display(),
+        input = input.display(),
+    );
+    let output = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .env("LAKEOPS_NO_PROGRESS", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "unshare: {stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(stdout, "rc=2\n", "files left on the full disk: {stdout}");
+}
