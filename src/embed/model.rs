@@ -336,7 +336,12 @@ fn load_tokenizer(path: &Path, max_len: usize, spec: &str) -> Result<Tokenizer, 
         model: spec.to_owned(),
         message: format!("{}: {message}", path.display()),
     };
-    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| bad(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    // tokenizers panics on a JSON syntax error inside some sections (a truncated `decoder`,
+    // found by fuzzing): a file that is not JSON at all is refused here, with serde's position.
+    serde_json::from_str::<serde::de::IgnoredAny>(&text)
+        .map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    let mut tokenizer = text.parse::<Tokenizer>().map_err(|e| bad(e.to_string()))?;
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {

@@ -338,6 +338,22 @@ fn model_folder_errors_name_what_is_missing_or_unsupported() {
     assert!(open_error(&tmp.path().join("nope")).contains("no such folder"));
 }
 
+/// Fuzzing (model_config): a JSON syntax error inside tokenizer.json's `decoder` made the
+/// tokenizers crate panic (`expect("Helper")`); it is now an error naming the file.
+#[test]
+fn fuzz_model_config_a_broken_tokenizer_json_is_an_error_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("a", r#"{"decoder":{"type":"WordPiece",}}"#),
+        ("b", r#"{"decoder":{"type":"WordPiece","prefix":"x"#),
+    ] {
+        let dir = model_copy(&tmp.path().join(name));
+        std::fs::write(dir.join("tokenizer.json"), text).unwrap();
+        let error = open_error(&dir);
+        assert!(error.contains("tokenizer.json: not valid JSON"), "{error}");
+    }
+}
+
 #[test]
 fn sentence_transformers_6_folders_load() {
     // Version 6 writes `"pooling_mode": "mean"` and keeps max_seq_length in the tokenizer config.
