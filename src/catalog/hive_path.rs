@@ -84,10 +84,10 @@ pub fn parse_component(component: &str, level: usize) -> (String, String) {
 /// Whether the folder name `component` is partition `key` with value `value`, however its writer
 /// escaped it (some escape more than Hive does, e.g. a space as `%20`).
 pub fn is_component(component: &str, key: &str, value: &str) -> bool {
-    match component.split_once('=') {
-        Some((k, v)) => k.eq_ignore_ascii_case(key) && unescape(v) == value,
-        None => false,
-    }
+    // By the same rules as `parse_component` (found by fuzzing: `Ä=1` is key `ä`, and `k=` is
+    // the Hive default partition).
+    component.contains('=')
+        && parse_component(component, 0) == (key.to_lowercase(), value.to_owned())
 }
 
 #[cfg(test)]
@@ -137,5 +137,8 @@ mod tests {
         assert!(is_component("ts=a%2Fb", "ts", "a/b"));
         assert!(is_component("ts=a%20b", "ts", "a b"));
         assert!(!is_component("ts=a%2Fb", "ts", "a%2Fb"));
+        assert!(is_component("Ä=1", "ä", "1"));
+        assert!(is_component("k=", "k", DEFAULT_PARTITION));
+        assert!(!is_component("k", "partition_0", "k"));
     }
 }
