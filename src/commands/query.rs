@@ -235,17 +235,21 @@ fn write_parquet(
         .to_string_lossy()
         .into_owned();
     let store = Store::local(parent);
+    let cannot_write = || format!("cannot write {}", path.display());
     let object = store.writer(&name, runtime.handle(), UploadSettings::default())?;
     let mut writer = parquet::arrow::ArrowWriter::try_new(object, schema, None)?;
     let mut rows = 0u64;
     while let Some(batch) = next()? {
         rows += batch.num_rows() as u64;
-        writer.write(&batch)?;
+        // A full disk shows here first: name the file (the writer's own error says "External").
+        writer.write(&batch).with_context(cannot_write)?;
     }
     writer
-        .into_inner()?
-        .close()?
+        .into_inner()
+        .with_context(cannot_write)?
+        .close()
+        .with_context(cannot_write)?
         .publish()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(cannot_write)?;
     Ok(rows)
 }

@@ -1362,7 +1362,8 @@ fn query_output_streams_while_the_query_runs() {
 }
 
 /// A full disk failing the last flush of a local output left its `.lakeops-tmp` file behind
-/// (the temp had already left the writer that removes it on drop). Probed on a 1 MiB tmpfs,
+/// (the temp had already left the writer that removes it on drop), and `query --out` said only
+/// "External: No space left on device". Probed on a 1 MiB tmpfs,
 /// mounted in a private user and mount namespace (`unshare -rm`), so no privilege is needed.
 #[test]
 fn a_full_disk_leaves_no_temporary_file() {
@@ -1387,7 +1388,7 @@ fn a_full_disk_leaves_no_temporary_file() {
     let small = dir.path().join("small");
     std::fs::create_dir_all(&small).unwrap();
     let script = format!(
-        "mount -t tmpfs -o size=1M tmpfs {small} && {{ {lakeops} convert {input} -o {small}/o/ -q; echo \"rc=$?\"; ls -A {small}/o; }}",
+        "mount -t tmpfs -o size=1M tmpfs {small} && {{ {lakeops} convert {input} -o {small}/o/ -q; echo \"rc=$?\"; ls -A {small}/o; {lakeops} query 'SELECT * FROM range(10000000)' --out {small}/q.parquet; echo \"rc=$?\"; ls -A {small}; }}",
         small = small.display(),
         lakeops = assert_cmd::cargo::cargo_bin("lakeops").display(),
         input = input.display(),
@@ -1401,5 +1402,13 @@ fn a_full_disk_leaves_no_temporary_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "unshare: {stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
-    assert_eq!(stdout, "rc=2\n", "files left on the full disk: {stdout}");
+    assert!(
+        stderr.contains(&format!("cannot write {}/q.parquet", small.display())),
+        "{stderr}"
+    );
+    // convert's output folder is empty; the query left nothing beside it.
+    assert_eq!(
+        stdout, "rc=2\nrc=2\no\n",
+        "files left on the full disk: {stdout}"
+    );
 }
