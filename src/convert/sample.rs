@@ -1,7 +1,7 @@
 //! Schema inference before conversion: the first `--sample-rows` records of every input (or all of
 //! them), merged in input order. Bad lines are skipped here; the conversion pass reports them.
 
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -115,22 +115,17 @@ fn sample_one(
     let mut reported = 0;
     let mut at_start = true;
     while inferrer.records() < limit && !cancel.load(Ordering::Relaxed) {
-        line.clear();
         // A broken stream ends the sample; the conversion pass reports it as a reject.
-        // At most one byte over the limit is read, so an overlong line is never held whole.
-        let bound = u64::try_from(max_line_bytes)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1);
-        match (&mut reader).take(bound).read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
+        let overlong = match source::read_line_bounded(&mut reader, &mut line, max_line_bytes) {
+            Ok((0, _)) | Err(_) => break,
+            Ok((_, overlong)) => overlong,
+        };
         if keep {
             consumed.extend_from_slice(&line);
         }
         // An overlong line ends the sample; the conversion pass rejects it. (Stdin's replay
         // holds at most its first `max_line_bytes`.)
-        if line.len() > max_line_bytes && !line.ends_with(b"\n") {
+        if overlong {
             break;
         }
         let text = source::line_content(line.strip_suffix(b"\n").unwrap_or(&line), at_start);

@@ -328,6 +328,20 @@ pub enum Piece {
 /// file that would otherwise be held whole.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
 
+/// One line read into `line` (cleared first), newline included, holding at most `max + 1` of its
+/// bytes, so a newline-free input is never held whole. Returns the bytes read (0 at the end) and
+/// whether the line is longer than `max` (then `line` has only its start, the rest is unread).
+pub fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    line.clear();
+    let bound = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    let n = reader.take(bound).read_until(b'\n', line)?;
+    Ok((n, line.len() > max && !line.ends_with(b"\n")))
+}
+
 /// What a rejected overlong line keeps of itself (for the dead-letter record).
 pub const OVERLONG_HEAD: usize = 1024;
 

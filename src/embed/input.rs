@@ -2,7 +2,7 @@
 //! each one's documents — an id and a text, from Parquet columns or JSON-lines fields, nested
 //! names addressed as `metadata.title`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,7 +13,9 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
 use super::EmbedError;
-use crate::convert::source::{line_content, open_reader, DEFAULT_MAX_LINE_BYTES};
+use crate::convert::source::{
+    line_content, open_reader, read_line_bounded, DEFAULT_MAX_LINE_BYTES,
+};
 use crate::storage::discover::Accept;
 use crate::storage::{self, Store};
 
@@ -271,18 +273,13 @@ fn read_json_lines(
     let mut docs = Vec::with_capacity(BATCH_ROWS);
     let mut seen_text = false;
     loop {
-        line.clear();
-        // At most one byte over the limit is read: a newline-free file is never held whole.
-        let bound = DEFAULT_MAX_LINE_BYTES as u64 + 1;
-        let n = (&mut reader)
-            .take(bound)
-            .read_until(b'\n', &mut line)
+        let (n, overlong) = read_line_bounded(&mut reader, &mut line, DEFAULT_MAX_LINE_BYTES)
             .map_err(|e| at(number + 1, e.to_string()))?;
         if n == 0 {
             break;
         }
         number += 1;
-        if line.len() > DEFAULT_MAX_LINE_BYTES && !line.ends_with(b"\n") {
+        if overlong {
             return Err(at(
                 number,
                 format!(
