@@ -332,11 +332,25 @@ impl fmt::Display for DataType {
                     if i > 0 {
                         f.write_str(",")?;
                     }
-                    write!(f, "{}:{}", field.name, field.data_type)?;
+                    write_field_name(f, &field.name)?;
+                    write!(f, ":{}", field.data_type)?;
                 }
                 f.write_str(">")
             }
         }
+    }
+}
+
+/// A struct field name as Glue shows it: bare, as Glue's own crawler writes `detail-type`, unless
+/// the bare name would not parse back (empty, outer spaces, or one of `:,<>` and the backquote).
+/// Such names are backquoted, an inner backquote doubled, as Hive DDL and Spark's type parser
+/// read them. Athena's parser takes neither form for those names, so nothing readable is lost.
+fn write_field_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    let bare = !name.is_empty() && name.trim() == name && !name.contains([':', ',', '<', '>', '`']);
+    if bare {
+        f.write_str(name)
+    } else {
+        write!(f, "`{}`", name.replace('`', "``"))
     }
 }
 
