@@ -39,8 +39,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;convert'= {
             cand -o 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input'
             cand --output 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input'
-            cand --include 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` crosses folders)'
-            cand --exclude 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable)'
+            cand --include 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)'
+            cand --exclude 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)'
             cand --shard 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
             cand --state 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)'
             cand -j 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts'

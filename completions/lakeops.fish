@@ -40,8 +40,8 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL (Dat
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input\'s folder), or a .parquet file (local or S3) when there is one input' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` crosses folders)' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l shard -d 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l state -d 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s j -l jobs -d 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts' -r

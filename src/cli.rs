@@ -205,11 +205,12 @@ pub struct ConvertArgs {
     pub output: Option<String>,
 
     /// Convert only inputs whose path below their INPUT argument matches this glob (repeatable;
-    /// `*` crosses folders)
+    /// `*` stays within a folder, `**` crosses folders, as in Glue)
     #[arg(long, value_name = "GLOB", help_heading = "Selection")]
     pub include: Vec<String>,
 
-    /// Leave out inputs whose path below their INPUT argument matches this glob (repeatable)
+    /// Leave out inputs whose path below their INPUT argument matches this glob (repeatable;
+    /// wins over --include)
     #[arg(long, value_name = "GLOB", help_heading = "Selection")]
     pub exclude: Vec<String>,
 

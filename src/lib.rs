@@ -16,9 +16,11 @@ pub mod crawl;
 pub mod embed;
 pub mod output;
 pub mod pricing;
+pub mod progress;
 pub mod query;
 pub mod schema;
 pub mod storage;
+pub mod text;
 
 use cli::{Cli, Command};
 use output::Printer;

@@ -8,9 +8,10 @@ use anyhow::Context;
 use crate::aws::Aws;
 use crate::cli::ConvertArgs;
 use crate::convert::{
-    self, ConvertOptions, ConvertReport, NoProgress, OutputRoot, PlanRow, SchemaSource, Selection,
+    self, ConvertOptions, ConvertReport, OutputRoot, PlanRow, SchemaSource, Selection,
 };
 use crate::output::{megabytes, plural, thousands, Printer, Table};
+use crate::progress::NoProgress;
 use crate::schema::SchemaFile;
 use crate::storage::write::MIN_PART_SIZE;
 use crate::storage::UploadSettings;

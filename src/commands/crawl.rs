@@ -10,10 +10,11 @@ use crate::cli::{
     CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
 };
 use crate::crawl::{
-    self, csv::Header, Change, ColumnOut, CrawlOptions, CrawlReport, DeleteBehavior, Format,
-    FormatChoice, Mode, PartitionSchema, SampleLimits, UpdateBehavior,
+    self, csv::Header, Change, ColumnOut, CrawlOptions, CrawlReport, DeleteBehavior, FormatChoice,
+    Mode, PartitionSchema, SampleLimits, UpdateBehavior,
 };
 use crate::output::{megabytes, thousands, Printer};
+use crate::storage::kind::Format;
 use crate::storage::{Location, Store};
 use crate::ExitStatus;
 

@@ -17,7 +17,7 @@ use arrow::datatypes::{FieldRef, Fields, SchemaRef};
 
 use crate::schema::{self, line_text, parse_line, DataType, Field, JsonValue};
 
-use super::source::{self, Chunk};
+use crate::text::lines::{self, Chunk};
 
 /// One input line that did not become a row.
 #[derive(Debug, Clone)]
@@ -92,7 +92,7 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
             Some(i) => (start + i, start + i + 1, true),
             None => (data.len(), data.len(), false),
         };
-        let line = source::line_content(&data[start..end], chunk.byte_offset == 0 && start == 0);
+        let line = lines::line_content(&data[start..end], chunk.byte_offset == 0 && start == 0);
         out.lines += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             out.blank_lines += 1;
@@ -100,8 +100,8 @@ pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
             out.rejects.push(Reject {
                 line: line_no,
                 byte_offset: chunk.byte_offset + start as u64,
-                reason: source::overlong_reason(line.len() as u64, ctx.max_line_bytes),
-                raw: line[..source::OVERLONG_HEAD.min(line.len())].to_vec(),
+                reason: lines::overlong_reason(line.len() as u64, ctx.max_line_bytes),
+                raw: line[..lines::OVERLONG_HEAD.min(line.len())].to_vec(),
             });
         } else if let Err(reason) = append_line(&mut builder, ctx, line) {
             let reason = if !terminated {

@@ -25,18 +25,23 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::progress::Progress;
 use crate::schema::{Conflict, Field};
+use crate::text::codec::{Compression, Opened};
+use crate::text::lines::{Chunk, Piece, Splitter};
 use batch::{BatchContext, ParsedChunk, Reject};
 pub use plan::{plan_outputs, resolve_inputs, OutputRoot, PlannedInput, ResolvedInput, Selection};
 pub use sample::SampleRows;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
 use sink::{DeadLetter, ParquetSink};
-use source::{Chunk, Compression, Input, Opened, Piece, Splitter};
+use source::Input;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
     #[error("{0}")]
     Options(String),
+    #[error(transparent)]
+    Pattern(#[from] crate::storage::discover::PatternError),
     #[error("cannot read {path}")]
     Read {
         path: PathBuf,
@@ -75,23 +80,6 @@ pub enum OnError {
 pub enum SchemaSource {
     Infer(SampleRows),
     Pinned(Vec<Field>),
-}
-
-/// Library-side progress reporting; the CLI renders it (or not).
-pub trait Progress: Send + Sync {
-    fn start(&self, phase: &'static str, total_bytes: Option<u64>);
-    /// Compressed input bytes consumed since the last call.
-    fn advance(&self, bytes: u64);
-    fn finish(&self);
-}
-
-/// For callers that want no progress.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&self, _: &'static str, _: Option<u64>) {}
-    fn advance(&self, _: u64) {}
-    fn finish(&self) {}
 }
 
 pub struct ConvertOptions {
@@ -515,26 +503,11 @@ fn abort_stale_uploads(
     destination: &Destination,
     plan: &[PlannedInput],
 ) -> Result<(), ConvertError> {
-    use std::collections::HashSet;
-    let mut exact: HashSet<String> = HashSet::new();
-    let mut parts: Vec<String> = Vec::new();
-    for planned in plan {
-        exact.insert(planned.dead_letter.clone());
-        match &planned.target {
-            sink::Target::File(key) => {
-                exact.insert(key.clone());
-            }
-            target @ sink::Target::Parts { .. } => {
-                let first = target.first_key();
-                parts.push(first.trim_end_matches("00001.parquet").to_owned());
-            }
-        }
-    }
     let aborted = destination
         .runtime
         .block_on(destination.store.abort_uploads(|key| {
-            exact.contains(key)
-                || (key.ends_with(".parquet") && parts.iter().any(|p| key.starts_with(p.as_str())))
+            plan.iter()
+                .any(|planned| planned.dead_letter == key || planned.target.owns(key))
         }))
         .map_err(|e| ConvertError::Options(format!("cleaning up earlier uploads: {e}")))?;
     if aborted > 0 {
@@ -816,7 +789,10 @@ fn convert_input(
                             rejects: vec![Reject {
                                 line: line.first_line,
                                 byte_offset: line.byte_offset,
-                                reason: source::overlong_reason(length, options.max_line_bytes),
+                                reason: crate::text::lines::overlong_reason(
+                                    length,
+                                    options.max_line_bytes,
+                                ),
                                 raw: line.data,
                             }],
                             ..ParsedChunk::default()

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use sha2::{Digest, Sha256};
 
 use super::sink::Target;
-use super::source::{is_data_file, Input, Object};
+use super::source::{Input, Object};
 use super::ConvertError;
-use crate::storage::discover::Accept;
+use crate::storage::discover::{Accept, KeyFilter};
+use crate::storage::kind::{FileKind, Format};
 use crate::storage::{self, Location, Store};
 
 /// An input and the folder (relative to the output root, `/`-separated, `""` for none) its
@@ -53,7 +53,7 @@ pub fn resolve_inputs(
     runtime: &tokio::runtime::Handle,
 ) -> Result<Vec<ResolvedInput>, ConvertError> {
     let accept = Accept {
-        is_input: &|key| is_data_file(Path::new(key)),
+        is_input: &|key| FileKind::of(key).is_some_and(|kind| kind.format == Format::Json),
         description: DATA_FILES,
     };
     let mut inputs = Vec::new();
@@ -94,8 +94,7 @@ pub fn resolve_inputs(
 /// Which of the resolved inputs this process converts.
 #[derive(Debug, Default)]
 pub struct Selection {
-    pub include: Option<GlobSet>,
-    pub exclude: Option<GlobSet>,
+    pub filter: KeyFilter,
     /// `(k, n)`: this process is shard k of n (0-based).
     pub shard: Option<(u64, u64)>,
 }
@@ -106,39 +105,19 @@ impl Selection {
         exclude: &[String],
         shard: Option<(u64, u64)>,
     ) -> Result<Selection, ConvertError> {
-        let set = |patterns: &[String], flag: &str| -> Result<Option<GlobSet>, ConvertError> {
-            if patterns.is_empty() {
-                return Ok(None);
-            }
-            let mut builder = GlobSetBuilder::new();
-            for pattern in patterns {
-                builder.add(
-                    Glob::new(pattern)
-                        .map_err(|e| ConvertError::Options(format!("{flag} {pattern:?}: {e}")))?,
-                );
-            }
-            builder
-                .build()
-                .map(Some)
-                .map_err(|e| ConvertError::Options(format!("{flag}: {e}")))
-        };
         Ok(Selection {
-            include: set(include, "--include")?,
-            exclude: set(exclude, "--exclude")?,
+            filter: KeyFilter::new(include, exclude)?,
             shard,
         })
     }
 
-    /// Keeps inputs matching an `--include` pattern (when any is given) and no `--exclude`
-    /// pattern, then this shard's share.
+    /// Keeps inputs the `--include`/`--exclude` filter admits, then this shard's share.
     pub fn apply(&self, inputs: Vec<ResolvedInput>) -> Vec<ResolvedInput> {
         inputs
             .into_iter()
             .filter(|input| {
                 let key = input.relative_key();
-                self.include.as_ref().is_none_or(|set| set.is_match(&key))
-                    && !self.exclude.as_ref().is_some_and(|set| set.is_match(&key))
-                    && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
+                self.filter.admits(&key) && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
             })
             .collect()
     }
@@ -441,18 +420,6 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::convert::source::stem_of;
-
-    #[test]
-    fn stems_drop_data_and_compression_extensions() {
-        assert_eq!(
-            stem_of(Path::new("a/en_meta_part_1.jsonl.zst")),
-            "en_meta_part_1"
-        );
-        assert_eq!(stem_of(Path::new("x.ndjson.gz")), "x");
-        assert_eq!(stem_of(Path::new("x.json")), "x");
-        assert_eq!(stem_of(Path::new("notes.txt")), "notes.txt");
-    }
 
     fn local(path: &str) -> ResolvedInput {
         ResolvedInput {
@@ -558,11 +525,12 @@ mod tests {
             seen.iter().all(|&n| n == 1),
             "every input in exactly one shard"
         );
-        // Stable across releases and machines: a fixed value, not std's hasher.
-        assert_eq!(
-            shard_of("en/part-0.jsonl.zst", 1000),
-            shard_of("en/part-0.jsonl.zst", 1000)
-        );
+        // Stable across releases and machines: SHA-256's first 8 bytes, big-endian, mod N
+        // (values computed with Python's hashlib), not std's hasher.
+        assert_eq!(shard_of("en/part-0.jsonl.zst", 1000), 554);
+        assert_eq!(shard_of("events.jsonl", 4), 3);
+        assert_eq!(shard_of("events-eu.jsonl", 4), 1);
+        assert_eq!(shard_of("a", 7), 4);
         let sizes: Vec<usize> = (0..4)
             .map(|k| keys.iter().filter(|key| shard_of(key, 4) == k).count())
             .collect();
@@ -594,8 +562,11 @@ mod tests {
         };
         let only_en = Selection::new(&["en/*".into()], &[], None).unwrap();
         assert_eq!(names(only_en), ["en/a.jsonl", "en/c.jsonl.gz"]);
-        let no_gz = Selection::new(&[], &["*.gz".into()], None).unwrap();
+        let no_gz = Selection::new(&[], &["**/*.gz".into()], None).unwrap();
         assert_eq!(names(no_gz), ["en/a.jsonl", "fr/b.jsonl"]);
+        // Glue's meaning (a breaking change): `*` no longer crosses folders.
+        let top_gz = Selection::new(&[], &["*.gz".into()], None).unwrap();
+        assert_eq!(names(top_gz).len(), 3);
         let all: usize = (0..3)
             .map(|k| names(Selection::new(&[], &[], Some((k, 3))).unwrap()).len())
             .sum();

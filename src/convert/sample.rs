@@ -7,8 +7,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::schema::{line_text, parse_line, Conflict, Field, Inferrer};
 
-use super::source::{self, Input, Opened};
-use super::{ConvertError, Progress};
+use super::source::{self, Input};
+use super::ConvertError;
+use crate::progress::Progress;
+use crate::text::codec::Opened;
+use crate::text::lines;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SampleRows {
@@ -116,7 +119,7 @@ fn sample_one(
     let mut at_start = true;
     while inferrer.records() < limit && !cancel.load(Ordering::Relaxed) {
         // A broken stream ends the sample; the conversion pass reports it as a reject.
-        let overlong = match source::read_line_bounded(&mut reader, &mut line, max_line_bytes) {
+        let overlong = match lines::read_line_bounded(&mut reader, &mut line, max_line_bytes) {
             Ok((0, _)) | Err(_) => break,
             Ok((_, overlong)) => overlong,
         };
@@ -128,7 +131,7 @@ fn sample_one(
         if overlong {
             break;
         }
-        let text = source::line_content(line.strip_suffix(b"\n").unwrap_or(&line), at_start);
+        let text = lines::line_content(line.strip_suffix(b"\n").unwrap_or(&line), at_start);
         at_start = false;
         if let Ok(record) = line_text(text).and_then(parse_line) {
             inferrer.add(&record);

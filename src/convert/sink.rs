@@ -152,6 +152,19 @@ impl Target {
             Target::Parts { dir, stem } => format!("{dir}/{stem}-{part:05}.parquet"),
         }
     }
+
+    /// Whether `key` is one this target writes: its file, or one of its numbered parts (and not
+    /// another stem's that merely starts the same, as `events-eu-00001.parquet` does `events-`).
+    pub fn owns(&self, key: &str) -> bool {
+        match self {
+            Target::File(file) => key == file,
+            Target::Parts { .. } => key
+                .strip_suffix(".parquet")
+                .and_then(|rest| rest.rsplit_once('-'))
+                .and_then(|(_, number)| number.parse::<u32>().ok())
+                .is_some_and(|n| n >= 1 && self.key(n) == key),
+        }
+    }
 }
 
 /// One finished Parquet file.

@@ -73,10 +73,10 @@ fn convert_file(
         writer: WriterSettings::default(),
         threads,
         chunk_bytes: 64,
-        max_line_bytes: source::DEFAULT_MAX_LINE_BYTES,
+        max_line_bytes: crate::text::lines::DEFAULT_MAX_LINE_BYTES,
         cancel: Arc::new(AtomicBool::new(false)),
     };
-    run(options, &NoProgress).expect("conversion succeeds")
+    run(options, &crate::progress::NoProgress).expect("conversion succeeds")
 }
 
 /// Reads every row back as JSON, independently of how the writer built the columns.
@@ -259,7 +259,7 @@ proptest! {
             inferrer.finish().0
         };
         let context = batch::BatchContext::new(fields);
-        let chunk = source::Chunk { data, first_line: 1, byte_offset: 0 };
+        let chunk = crate::text::lines::Chunk { data, first_line: 1, byte_offset: 0 };
         let parsed = batch::parse_chunk(&context, &chunk);
         let rows = parsed.batch.as_ref().map_or(0, |b| b.num_rows() as u64);
         prop_assert_eq!(parsed.lines, lines.len() as u64);
@@ -267,7 +267,30 @@ proptest! {
         for reject in &parsed.rejects {
             let index = reject.line as usize - 1;
             // The raw line is the line without its terminator (a CRLF's \r included).
-            prop_assert_eq!(&reject.raw[..], source::line_content(&lines[index], index == 0));
+            prop_assert_eq!(&reject.raw[..], crate::text::lines::line_content(&lines[index], index == 0));
         }
     }
+}
+
+#[test]
+fn targets_own_their_numbered_parts_only() {
+    let events = sink::Target::Parts {
+        dir: "d".into(),
+        stem: "events".into(),
+    };
+    assert!(events.owns("d/events-00001.parquet"));
+    assert!(events.owns("d/events-123456.parquet"), "past 99,999 parts");
+    for other in [
+        "d/events-eu-00001.parquet",
+        "d/events-00000.parquet",
+        "d/events-1.parquet",
+        "d/events-+0001.parquet",
+        "events-00001.parquet",
+        "d/x/events-00001.parquet",
+        "d/events-00001.parquet.tmp",
+    ] {
+        assert!(!events.owns(other), "{other}");
+    }
+    let file = sink::Target::File("out.parquet".into());
+    assert!(file.owns("out.parquet") && !file.owns("out-00001.parquet"));
 }

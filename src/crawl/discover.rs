@@ -4,19 +4,18 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use globset::{GlobSet, GlobSetBuilder};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::catalog::hive_path;
-use crate::storage::{ObjectMeta, StorageError, Store};
+use crate::storage::{discover, ObjectMeta, StorageError, Store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("invalid glob {pattern:?}: {message}")]
-    Glob { pattern: String, message: String },
+    #[error(transparent)]
+    Pattern(#[from] discover::PatternError),
     #[error("E_PARTITION_LAYOUT: {first} and {second} have different partition layouts ({first_layout} vs {second_layout})")]
     Layout {
         first: String,
@@ -32,59 +31,10 @@ pub enum DiscoverError {
     },
 }
 
-/// `--include` / `--exclude` globs, relative to the root; exclude wins.
-#[derive(Debug, Default)]
-pub struct Filter {
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
-}
-
-impl Filter {
-    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, DiscoverError> {
-        Ok(Filter {
-            include: glob_set(include)?,
-            exclude: glob_set(exclude)?,
-        })
-    }
-
-    fn admits(&self, key: &str) -> bool {
-        self.include.as_ref().is_none_or(|set| set.is_match(key))
-            && !self.exclude.as_ref().is_some_and(|set| set.is_match(key))
-    }
-}
-
-fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, DiscoverError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| DiscoverError::Glob {
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
-        builder.add(glob);
-    }
-    let set = builder.build().map_err(|e| DiscoverError::Glob {
-        pattern: patterns.join(" "),
-        message: e.to_string(),
-    })?;
-    Ok(Some(set))
-}
-
-/// P5: a component that marks a job's scratch or metadata space.
-fn hidden_component(name: &str) -> bool {
-    name.starts_with('_') || name.starts_with('.')
-}
-
+/// P5: hidden names and folder markers are never data (the rule every command shares); nor,
+/// for a crawl, is an empty object, which has no schema to sample.
 fn ignored_object(object: &ObjectMeta) -> bool {
-    object.size == 0
-        || object.key.ends_with('/')
-        || object.key.ends_with("_$folder$")
-        || object.key.split('/').any(hidden_component)
+    object.size == 0 || discover::never_data(&object.key)
 }
 
 #[derive(Debug, Default)]
@@ -99,7 +49,7 @@ pub struct Listing {
 /// (`_temporary/`, `.hive-staging/`) are never descended into.
 pub async fn list(
     store: &Store,
-    filter: &Filter,
+    filter: &discover::KeyFilter,
     concurrency: usize,
 ) -> Result<Listing, DiscoverError> {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
@@ -133,7 +83,7 @@ pub async fn list(
                 .rsplit('/')
                 .next()
                 .unwrap_or_default();
-            if !hidden_component(name) {
+            if !discover::hidden_component(name) {
                 spawn(&mut tasks, prefix);
             }
         }
@@ -373,23 +323,5 @@ mod tests {
         assert_eq!(l.keys, ["year"]);
         assert_eq!(l.skipped.len(), 1);
         assert!(l.skipped[0].0.ends_with("/a.json"));
-    }
-
-    #[test]
-    fn globs_follow_glue_semantics() {
-        let f = Filter::new(
-            &[],
-            &["*.tmp".into(), "**/skip/**".into(), "{a,b}.json".into()],
-        )
-        .unwrap();
-        assert!(!f.admits("x.tmp"));
-        assert!(f.admits("year=1/x.tmp"), "`*` stays within one component");
-        assert!(!f.admits("year=1/skip/x.json"));
-        assert!(!f.admits("a.json"));
-        assert!(f.admits("c.json"));
-        let only = Filter::new(&["**/*.json".into()], &[]).unwrap();
-        assert!(only.admits("y=1/a.json"));
-        assert!(!only.admits("y=1/a.csv"));
-        assert!(Filter::new(&["[".into()], &[]).is_err());
     }
 }

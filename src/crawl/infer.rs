@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::schema::{DataType, Field};
 
 use super::csv::CsvSample;
-use super::sample::{Format, JsonSchema, ObjectSample, ObjectSchema};
+use super::sample::{JsonSchema, ObjectSample, ObjectSchema};
 use super::Warning;
+use crate::storage::kind::Format;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InferError {
@@ -89,15 +90,6 @@ pub struct Inferred {
     pub average_record_size: u64,
 }
 
-/// Glue's spelling of a compression in `compressionType`.
-pub fn compression_name(compression: crate::convert::source::Compression) -> &'static str {
-    match compression {
-        crate::convert::source::Compression::None => "none",
-        crate::convert::source::Compression::Gzip => "gzip",
-        crate::convert::source::Compression::Zstd => "zstd",
-    }
-}
-
 impl Merger {
     /// Adds one object's sample; calls must come in key order.
     pub fn add(
@@ -118,8 +110,7 @@ impl Merger {
             Some(_) => {}
             None => self.format = Some((sample.format, url.to_owned())),
         }
-        self.compressions
-            .insert(compression_name(sample.compression));
+        self.compressions.insert(sample.compression.glue_name());
         self.add_stats(&sample);
         match sample.schema {
             ObjectSchema::Json(schema) => {

@@ -22,15 +22,17 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, CatalogError, Column, PartitionDef, TableDef};
-use crate::convert::Progress;
+use crate::progress::Progress;
 use crate::schema::DataType;
 use crate::storage::{ObjectMeta, Store};
 
+use crate::storage::discover::KeyFilter;
+use crate::storage::kind::Format;
 pub use apply::Applied;
-pub use discover::{DiscoverError, Filter};
+pub use discover::DiscoverError;
 pub use infer::{sanitize_name, InferError};
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
-pub use sample::{Format, FormatChoice, SampleError, SampleLimits};
+pub use sample::{FormatChoice, SampleError, SampleLimits};
 
 /// A finding worth telling the user that does not stop the crawl (`W_*` codes of the spec).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -386,7 +388,7 @@ async fn scan(
     options: &CrawlOptions,
     progress: &dyn Progress,
 ) -> Result<Scan, CrawlError> {
-    let filter = Filter::new(&options.include, &options.exclude)?;
+    let filter = KeyFilter::new(&options.include, &options.exclude).map_err(DiscoverError::from)?;
     let listing = discover::list(store, &filter, options.concurrency).await?;
     tracing::info!(
         "listed {} objects under {} ({} ignored)",

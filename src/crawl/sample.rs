@@ -5,31 +5,12 @@
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
-use crate::convert::source::{self, Compression};
 use crate::schema::{self, Field, Inferrer, JsonValue};
+use crate::storage::kind::{Compression, FileKind, Format};
 use crate::storage::{ObjectMeta, StorageError, Store};
+use crate::text::{codec, lines};
 
 use super::csv::{self as csv_sample, CsvSample};
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Json,
-    Parquet,
-    Csv,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Parquet => "parquet",
-            Format::Csv => "csv",
-        }
-    }
-}
 
 /// What `--format` allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,8 +169,7 @@ pub async fn sample_object(
 }
 
 fn is_parquet_name(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    lower.ends_with(".parquet") || lower.ends_with(".parq") || lower.ends_with(".pqt")
+    FileKind::of(key).is_some_and(|kind| kind.format == Format::Parquet)
 }
 
 /// Decompresses what was fetched. A prefix of a compressed stream ends in a truncated frame: the
@@ -199,7 +179,7 @@ fn decompress(
     complete: bool,
     url: &str,
 ) -> Result<(Vec<u8>, Compression), SampleError> {
-    let opened = source::open_reader(Box::new(Cursor::new(fetched.to_vec()))).map_err(|e| {
+    let opened = codec::open_reader(Box::new(Cursor::new(fetched.to_vec()))).map_err(|e| {
         SampleError::Unreadable {
             url: url.to_owned(),
             message: e.to_string(),
@@ -221,12 +201,7 @@ fn decompress(
 /// JSON lines start with `{` (or `[`, which R9 refuses); anything else is read as CSV unless the
 /// name says otherwise.
 fn sniff_text(key: &str, text: &[u8]) -> Format {
-    let lower = key.to_ascii_lowercase();
-    let name = lower
-        .strip_suffix(".gz")
-        .or_else(|| lower.strip_suffix(".zst"))
-        .unwrap_or(&lower);
-    if name.ends_with(".csv") || name.ends_with(".tsv") {
+    if FileKind::of(key).is_some_and(|kind| kind.format == Format::Csv) {
         return Format::Csv;
     }
     let start = text
@@ -280,7 +255,7 @@ fn sample_json(
         }
         line_number += 1;
         rest = next;
-        let content = source::line_content(line, line_number == 1);
+        let content = lines::line_content(line, line_number == 1);
         if content.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::sample::{Format, ObjectSample, ObjectSchema};
-use crate::convert::source::Compression;
+use super::sample::{ObjectSample, ObjectSchema};
+use crate::storage::kind::Compression;
+use crate::storage::kind::Format;
 use crate::storage::ObjectMeta;
 
 const VERSION: u32 = 1;

@@ -5,7 +5,7 @@
 use crate::catalog::{Column, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef};
 
 use super::infer::Inferred;
-use super::sample::Format;
+use crate::storage::kind::Format;
 
 /// The crawler name lakeops writes as `UPDATED_BY_CRAWLER` and `lakeops.owner` (S5).
 pub const OWNER: &str = "lakeops";

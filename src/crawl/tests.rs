@@ -13,7 +13,7 @@ use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, 
 
 use super::*;
 use crate::catalog::{EntryError, FileCatalog, Parameters};
-use crate::convert::NoProgress;
+use crate::progress::NoProgress;
 
 fn options() -> CrawlOptions {
     CrawlOptions {

@@ -13,11 +13,10 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
 use super::EmbedError;
-use crate::convert::source::{
-    line_content, open_reader, read_line_bounded, DEFAULT_MAX_LINE_BYTES,
-};
 use crate::storage::discover::Accept;
 use crate::storage::{self, Store};
+use crate::text::codec::open_reader;
+use crate::text::lines::{line_content, read_line_bounded, DEFAULT_MAX_LINE_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -28,7 +28,7 @@ use candle_core::{DType, Device};
 use serde::Serialize;
 use tokenizers::Tokenizer;
 
-use crate::convert::Progress;
+use crate::progress::Progress;
 use chunk::{Chars, Length, Splitter};
 use encoder::Encoder;
 use input::{Columns, Document, InputFile};

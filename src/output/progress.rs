@@ -1,8 +1,8 @@
-//! The CLI's side of `convert::Progress`: an indicatif bar on stderr, or nothing.
+//! The CLI's side of `progress::Progress`: an indicatif bar on stderr, or nothing.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::convert::Progress;
+use crate::progress::Progress;
 
 pub struct BarProgress {
     bar: Option<ProgressBar>,

@@ -18,10 +18,11 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig};
 use datafusion::prelude::{cast, col, lit, DataFrame, Expr, SessionContext};
 
-use super::sources::{Compression, FileKind, Format};
+use super::sources::{compression_type, file_format};
 use super::{describe, listing_url, QueryError, Session};
 use crate::catalog::{hive_path, Catalog, PartitionDef, TableDef};
 use crate::schema::{parse_hive_type, to_arrow_type};
+use crate::storage::kind::{Compression, FileKind, Format};
 
 /// Registers every table of `database` under the SQL schema of the same name (so `db.table`
 /// works; unqualified names work when the session's default schema is `database`).
@@ -84,27 +85,20 @@ fn kind_of(table: &TableDef) -> Result<FileKind, String> {
             sd.serde_info.serialization_library, sd.input_format
         ));
     };
-    let compression = match table
+    let compression = table
         .parameters
         .get("compressionType")
-        .map(|c| c.to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("zstd") => Compression::Zstd,
-        Some("gzip") => Compression::Gzip,
-        _ => Compression::None,
-    };
-    let extension = match (format, compression) {
-        (Format::Parquet, _) => ".parquet",
-        (_, Compression::Zstd) => ".zst",
-        (_, Compression::Gzip) => ".gz",
+        .map_or(Compression::None, |c| Compression::from_glue(c));
+    let extension = match format {
+        Format::Parquet => ".parquet",
         // Plain JSON or CSV files may be named anything; hidden and `_` files are skipped.
-        _ => "",
+        _ => compression.extension(),
     };
     Ok(FileKind {
         format,
         compression,
         extension: extension.to_owned(),
+        stem: String::new(),
     })
 }
 
@@ -203,16 +197,16 @@ async fn register_table(
                 CsvFormat::default()
                     .with_has_header(header)
                     .with_delimiter(delimiter)
-                    .with_file_compression_type(kind.compression_type()),
+                    .with_file_compression_type(compression_type(&kind)),
             ) as Arc<dyn FileFormat>
         }
         // A JSON table with a type the lattice does not build (a hand-made `timestamp` column):
         // DataFusion's own reader, which parses such text.
         Format::Json if !super::json::readable(&Schema::new(file_fields.clone())) => {
-            Arc::new(JsonFormat::default().with_file_compression_type(kind.compression_type()))
+            Arc::new(JsonFormat::default().with_file_compression_type(compression_type(&kind)))
                 as Arc<dyn FileFormat>
         }
-        _ => kind.file_format(),
+        _ => file_format(&kind),
     };
     let schema = Arc::new(Schema::new(file_fields.clone()));
     let listing = |location: &str, partition_cols: Vec<(String, DataType)>| {

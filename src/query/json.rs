@@ -32,8 +32,8 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 
 use crate::convert::batch::{parse_chunk, BatchContext};
-use crate::convert::source::{overlong_reason, Chunk, DEFAULT_MAX_LINE_BYTES};
 use crate::schema::{self, line_text, parse_line, Inferrer};
+use crate::text::lines::{self, overlong_reason, Chunk, DEFAULT_MAX_LINE_BYTES};
 
 /// Records read to infer a table's schema when nothing else defines it (DataFusion reads 1,000;
 /// a wider sample finds more of a column's kinds for the cost of one more read).
@@ -100,7 +100,7 @@ impl FileFormat for LatticeJsonFormat {
             let mut at_start = true;
             // A line that does not parse is left to the read, which names it.
             let absorb = |inferrer: &mut Inferrer, line: &[u8], at_start: bool| {
-                let line = crate::convert::source::line_content(line, at_start);
+                let line = lines::line_content(line, at_start);
                 if let Ok(record) = line_text(line).and_then(parse_line) {
                     inferrer.add(&record);
                 }

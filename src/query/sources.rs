@@ -18,81 +18,30 @@ use datafusion::datasource::listing::{
 };
 
 use super::{QueryError, Session};
+use crate::storage::kind::{Compression, FileKind, Format};
 
-/// What the files of a table are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileKind {
-    pub format: Format,
-    pub compression: Compression,
-    /// The name ending every file of the table has, e.g. `.jsonl.zst`.
-    pub extension: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Parquet,
-    Json,
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    None,
-    Zstd,
-    Gzip,
-}
-
-impl FileKind {
-    /// From a file name: `x.parquet`, `x.jsonl[.zst|.gz]` (also `.json`, `.ndjson`),
-    /// `x.csv[.zst|.gz]`.
-    pub fn of(name: &str) -> Option<FileKind> {
-        let lower = name.to_ascii_lowercase();
-        let (base, compression, suffix) = if let Some(base) = lower.strip_suffix(".zst") {
-            (base, Compression::Zstd, ".zst")
-        } else if let Some(base) = lower.strip_suffix(".gz") {
-            (base, Compression::Gzip, ".gz")
-        } else {
-            (lower.as_str(), Compression::None, "")
-        };
-        let (format, ext) = [
-            (Format::Parquet, ".parquet"),
-            (Format::Json, ".jsonl"),
-            (Format::Json, ".ndjson"),
-            (Format::Json, ".json"),
-            (Format::Csv, ".csv"),
-        ]
-        .into_iter()
-        .find(|(_, ext)| base.ends_with(ext))?;
-        if format == Format::Parquet && compression != Compression::None {
-            return None;
-        }
-        Some(FileKind {
-            format,
-            compression,
-            extension: format!("{ext}{suffix}"),
-        })
+/// DataFusion's name for a compression.
+pub(super) fn compression_type(kind: &FileKind) -> FileCompressionType {
+    match kind.compression {
+        Compression::None => FileCompressionType::UNCOMPRESSED,
+        Compression::Zstd => FileCompressionType::ZSTD,
+        Compression::Gzip => FileCompressionType::GZIP,
     }
+}
 
-    pub fn compression_type(&self) -> FileCompressionType {
-        match self.compression {
-            Compression::None => FileCompressionType::UNCOMPRESSED,
-            Compression::Zstd => FileCompressionType::ZSTD,
-            Compression::Gzip => FileCompressionType::GZIP,
-        }
-    }
-
-    /// DataFusion's reader for these files; CSV with a header row.
-    pub fn file_format(&self) -> Arc<dyn FileFormat> {
-        let compression = self.compression_type();
-        match self.format {
-            Format::Parquet => Arc::new(ParquetFormat::default()),
-            Format::Json => Arc::new(super::json::LatticeJsonFormat::new(compression)),
-            Format::Csv => Arc::new(
-                CsvFormat::default()
-                    .with_has_header(true)
-                    .with_file_compression_type(compression),
-            ),
-        }
+/// DataFusion's reader for files of `kind` found by name; CSV with a header row, tab-separated
+/// for `.tsv`.
+pub(super) fn file_format(kind: &FileKind) -> Arc<dyn FileFormat> {
+    let compression = compression_type(kind);
+    match kind.format {
+        Format::Parquet => Arc::new(ParquetFormat::default()),
+        Format::Json => Arc::new(super::json::LatticeJsonFormat::new(compression)),
+        Format::Csv => Arc::new(
+            CsvFormat::default()
+                .with_has_header(true)
+                .with_delimiter(if kind.is_tab_separated() { b'\t' } else { b',' })
+                .with_file_compression_type(compression),
+        ),
     }
 }
 
@@ -127,7 +76,7 @@ fn first_data_file(dir: &Path) -> std::io::Result<Option<PathBuf>> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(['.', '_']) {
+        if crate::storage::discover::hidden_component(&name) {
             continue;
         }
         let path = entry.path();
@@ -193,12 +142,7 @@ impl Session {
             .map_err(|e| e.to_string())?;
         let kind = listed
             .iter()
-            .filter(|o| {
-                !o.location
-                    .as_ref()
-                    .split('/')
-                    .any(|part| part.starts_with(['.', '_']))
-            })
+            .filter(|o| !crate::storage::discover::never_data(o.location.as_ref()))
             .find_map(|o| FileKind::of(o.location.as_ref()))
             .ok_or("no Parquet, JSON-lines or CSV objects under this prefix")?;
         Ok((kind, true, prefix))
@@ -232,7 +176,7 @@ impl Session {
         .map_err(|e| bad(super::describe(&e)))?;
         let state = self.ctx.state();
         let mut options =
-            ListingOptions::new(kind.file_format()).with_file_extension(&kind.extension);
+            ListingOptions::new(file_format(&kind)).with_file_extension(&kind.extension);
         if is_dir {
             let partitions = options
                 .infer_partitions(&state, &url)

@@ -1,7 +1,8 @@
 use std::io::Write;
 
-use super::sources::{parse_table_spec, Compression, FileKind, Format};
+use super::sources::parse_table_spec;
 use super::*;
+use crate::storage::kind::{Compression, FileKind, Format};
 
 #[test]
 fn file_kinds_come_from_names() {

@@ -5,6 +5,7 @@
 //! Keys handed out and taken in are relative to the store's root and always use `/`.
 
 pub mod discover;
+pub mod kind;
 pub mod write;
 
 use std::ops::Range;

@@ -237,7 +237,7 @@ fn dry_run_include_exclude_and_a_rerun_that_skips() {
 
     let only_sub = plan(&["--include", "sub/*"]);
     assert_eq!(only_sub.iter().filter(|r| r["type"] == "plan").count(), 1);
-    let no_zst = plan(&["--exclude", "*.zst", "--exclude", "*.gz"]);
+    let no_zst = plan(&["--exclude", "**/*.zst", "--exclude", "**/*.gz"]);
     let inputs: Vec<&Value> = no_zst
         .iter()
         .filter(|r| r["type"] == "plan")
@@ -632,4 +632,71 @@ out(True)
         &json!({}),
     );
     assert_eq!(left, json!(["out/not-ours.parquet"]));
+}
+
+/// Part names have one owner (`sink::Target`): the stale-upload cleanup of shard 3/4, which
+/// converts `events` into `events-0000N.parquet`, read any upload starting `events-` as its own and
+/// aborted shard 1/4's live upload of `events-eu-00001.parquet`.
+#[test]
+fn stale_upload_cleanup_keeps_another_shards_parts_with_a_longer_stem() {
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    let rows: Vec<String> = (0..50).map(|i| json!({"id": i}).to_string()).collect();
+    moto.put(
+        "lake",
+        &[
+            lines("in/events.jsonl", "none", &rows),
+            lines("in/events-eu.jsonl", "none", &rows),
+        ],
+    );
+    let shard_inputs = |shard: &str| -> Vec<Value> {
+        let assert = moto
+            .lakeops()
+            .args([
+                "convert",
+                "s3://lake/in/",
+                "-o",
+                "s3://lake/out/",
+                "--dry-run",
+            ])
+            .args(["--max-rows-per-file", "20", "--shard", shard, "--json"])
+            .assert()
+            .success();
+        json_lines(&assert.get_output().stdout)
+            .into_iter()
+            .filter(|r| r["type"] == "plan")
+            .map(|r| r["input"].clone())
+            .collect()
+    };
+    assert_eq!(shard_inputs("3/4"), [json!("s3://lake/in/events.jsonl")]);
+    assert_eq!(shard_inputs("1/4"), [json!("s3://lake/in/events-eu.jsonl")]);
+    // Shard 1's upload in flight, and one that shard 3's killed run left.
+    moto.py(
+        r#"
+for key in ["out/events-eu-00001.parquet", "out/events-00002.parquet"]:
+    up = s3.create_multipart_upload(Bucket="lake", Key=key)
+    s3.upload_part(Bucket="lake", Key=key, UploadId=up["UploadId"], PartNumber=1, Body=b"x" * 100)
+out(True)
+"#,
+        &json!({}),
+    );
+    moto.lakeops()
+        .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/"])
+        .args(["--max-rows-per-file", "20", "--shard", "3/4"])
+        .assert()
+        .success();
+    let left = moto.py(
+        r#"out(sorted(u["Key"] for u in s3.list_multipart_uploads(Bucket="lake").get("Uploads", [])))"#,
+        &json!({}),
+    );
+    assert_eq!(left, json!(["out/events-eu-00001.parquet"]));
+    let written = moto.list("lake", "out/").keys();
+    assert_eq!(
+        written,
+        [
+            "out/events-00001.parquet",
+            "out/events-00002.parquet",
+            "out/events-00003.parquet"
+        ]
+    );
 }

@@ -1,0 +1,19 @@
+//! How long-running library work reports progress: the library calls a `Progress`, the CLI renders
+//! it (`output::progress`, an indicatif bar on stderr) or not. Shared by convert, crawl and embed.
+
+/// Library-side progress reporting; the CLI renders it (or not).
+pub trait Progress: Send + Sync {
+    fn start(&self, phase: &'static str, total_bytes: Option<u64>);
+    /// Compressed input bytes consumed since the last call.
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// For callers that want no progress.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
