@@ -1,12 +1,16 @@
 //! Stage 5: one Parquet file per input — `doc_id`, `chunk_index`, `chunk_start`, `chunk_text`,
 //! `embedding` (`FixedSizeList<Float32, dim>`) — with the model and chunking in the key-value
-//! metadata. Written under a hidden temporary name and renamed when complete, so an interrupted
-//! run never leaves a file that looks finished; the metadata's run key is what `--resume` checks.
+//! metadata, written on the pipeline's writer thread under a hidden temporary name and renamed
+//! when complete, so an interrupted run never leaves a file that looks finished. The run key in
+//! the metadata is what a rerun compares to skip an input (resume).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Instant;
 
 use arrow::array::{
     ArrayRef, FixedSizeListArray, Float32Array, Int32Array, Int64Array, RecordBatch, StringArray,
@@ -19,7 +23,8 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
 
-use super::EmbedError;
+use super::input::InputFile;
+use super::{EmbedError, EmbedOptions, Embedder};
 use crate::storage::write::{remove_stale_temps, temp_path};
 
 /// The metadata key holding the run key (input identity + every parameter that shapes output).
@@ -71,7 +76,7 @@ impl EmbeddingSink {
     pub fn create(
         final_path: PathBuf,
         dim: usize,
-        metadata: std::collections::HashMap<String, String>,
+        metadata: HashMap<String, String>,
     ) -> Result<EmbeddingSink, EmbedError> {
         if let Some(dir) = final_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
@@ -193,4 +198,115 @@ pub fn stored_run_key(path: &Path) -> Option<String> {
         .iter()
         .find(|kv| kv.key == RUN_KEY)
         .and_then(|kv| kv.value.clone())
+}
+
+/// An input's output file, relative to the output directory.
+fn output_key(input: &InputFile) -> String {
+    format!("{}.parquet", input.output_stem)
+}
+
+/// Where an input's embeddings go.
+pub fn output_path(options: &EmbedOptions, input: &InputFile) -> PathBuf {
+    options.output.join(output_key(input))
+}
+
+/// Everything that decides an output file's content, as stored in its metadata.
+pub(super) fn run_key(options: &EmbedOptions, embedder: &Embedder, input: &InputFile) -> String {
+    serde_json::json!({
+        "input": input.url(),
+        "input_size": input.size,
+        "input_tag": input.tag,
+        "model": embedder.model.name,
+        "model_revision": embedder.model.revision,
+        "model_fingerprint": embedder.model.fingerprint(),
+        "dtype": embedder.precision.name(),
+        "max_seq_length": embedder.model.max_seq_length,
+        "chunk_size": options.chunk_size,
+        "chunk_overlap": options.chunk_overlap,
+        "chunk_unit": options.chunk_unit.name(),
+        "text_column": options.text_column,
+        "id_column": options.id_column,
+    })
+    .to_string()
+}
+
+fn file_metadata(
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    input: &InputFile,
+) -> HashMap<String, String> {
+    let model = &embedder.model;
+    [
+        ("lakeops.embed.model", model.name.clone()),
+        (
+            "lakeops.embed.model_revision",
+            model.revision.clone().unwrap_or_default(),
+        ),
+        ("lakeops.embed.dimension", model.dim().to_string()),
+        ("lakeops.embed.pooling", model.pooling.name().to_owned()),
+        ("lakeops.embed.normalized", model.normalize.to_string()),
+        ("lakeops.embed.dtype", embedder.precision.name().to_owned()),
+        (
+            "lakeops.embed.max_seq_length",
+            model.max_seq_length.to_string(),
+        ),
+        ("lakeops.embed.chunk_size", options.chunk_size.to_string()),
+        (
+            "lakeops.embed.chunk_overlap",
+            options.chunk_overlap.to_string(),
+        ),
+        (
+            "lakeops.embed.chunk_unit",
+            options.chunk_unit.name().to_owned(),
+        ),
+        (
+            "lakeops.embed.chunker",
+            "langchain RecursiveCharacterTextSplitter".to_owned(),
+        ),
+        ("lakeops.embed.source", input.url()),
+        (RUN_KEY, run_key(options, embedder, input)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// What the pipeline hands the writer thread, in input order.
+pub(super) enum WriteMsg {
+    Start(usize),
+    Rows(Vec<Row>),
+    End(usize),
+}
+
+/// The writer thread: one file per input, moved into place when the input ends. Returns the
+/// bytes written per input and the time spent writing.
+pub(super) fn write_all(
+    inputs: &[InputFile],
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    rx: mpsc::Receiver<WriteMsg>,
+) -> Result<(Vec<(usize, u64)>, f64), EmbedError> {
+    let mut written = Vec::new();
+    let mut open: Option<EmbeddingSink> = None;
+    let mut busy = 0f64;
+    for msg in rx {
+        let t = Instant::now();
+        match msg {
+            WriteMsg::Start(i) => {
+                let input = &inputs[i];
+                open = Some(EmbeddingSink::create(
+                    output_path(options, input),
+                    embedder.model.dim(),
+                    file_metadata(options, embedder, input),
+                )?);
+            }
+            WriteMsg::Rows(rows) => open.as_mut().expect("started").write(rows)?,
+            WriteMsg::End(i) => {
+                let (_, bytes) = open.take().expect("started").finish()?;
+                written.push((i, bytes));
+            }
+        }
+        busy += t.elapsed().as_secs_f64();
+    }
+    Ok((written, busy))
 }
