@@ -191,7 +191,7 @@ pub fn run(
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
         let reader = scope
             .spawn(|| read::read_all(inputs, &todo, options, embedder, runtime, cancel, read_tx));
-        let writer = scope.spawn(|| sink::write_all(inputs, options, embedder, write_rx));
+        let writer = scope.spawn(|| sink::write_all(inputs, options, embedder, runtime, write_rx));
         let pumped = (|| -> Result<(), EmbedError> {
             for msg in read_rx {
                 match msg {
