@@ -7,6 +7,9 @@
 //! as a pipeline: a reader thread (`read`) reads, chunks and tokenises windows of chunks; the
 //! calling thread sorts each window by length and runs the encoder batch by batch; a writer
 //! thread (`sink`) encodes Parquet behind it, so the device never waits on I/O.
+//!
+//! An input that fails alone (unreadable, corrupt, a record that does not fit) is reported and
+//! the run goes on; everything else stops it.
 
 pub mod chunk;
 mod device;
@@ -61,6 +64,15 @@ pub enum EmbedError {
     Interrupted,
 }
 
+impl EmbedError {
+    /// An error of one input rather than of the run: the others are still embedded (unless
+    /// `--fail-fast`). A column that is missing or not text is the run's: every input is read
+    /// with the same `--text-column`/`--id-column`, so it is a setting to fix, said once.
+    pub fn fails_alone(&self) -> bool {
+        matches!(self, EmbedError::Input { .. })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChunkUnit {
@@ -98,6 +110,8 @@ pub struct EmbedOptions {
     pub overwrite: bool,
     /// The encoder's kernels on a GPU (see [`fused::Choice`]).
     pub kernels: fused::Choice,
+    /// Stop at the first input that fails alone instead of embedding the others.
+    pub fail_fast: bool,
 }
 
 /// What happened to one input.
@@ -111,6 +125,9 @@ pub struct InputReport {
     pub chunks: u64,
     pub tokens: u64,
     pub bytes: u64,
+    /// Why the input was not embedded (its counts are then 0: nothing of it was written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +142,9 @@ pub struct EmbedReport {
     pub documents: u64,
     /// Documents whose text was null, empty or only whitespace: they have no chunks.
     pub empty_documents: u64,
+    /// Inputs that failed alone (unreadable, corrupt, a record that does not fit, or an output
+    /// name refused as unsafe); the others were embedded.
+    pub failed_inputs: u64,
     pub chunks: u64,
     pub tokens: u64,
     pub seconds: f64,
@@ -139,8 +159,11 @@ pub struct EmbedReport {
     pub write_seconds: f64,
 }
 
+/// Embeds `inputs` into `options.output`. `refused` are inputs discovery turned away (URL,
+/// reason): they are reported as failed, like an input that fails while it is read.
 pub fn run(
     inputs: &[InputFile],
+    refused: &[(String, String)],
     options: &EmbedOptions,
     embedder: &Embedder,
     runtime: &tokio::runtime::Handle,
@@ -169,6 +192,7 @@ pub fn run(
             chunks: 0,
             tokens: 0,
             bytes: 0,
+            error: None,
         })
         .collect();
     let mut todo = Vec::new();
@@ -222,6 +246,12 @@ pub fn run(
                         empty_documents += empty;
                         send(&write_tx, WriteMsg::End(i))?;
                     }
+                    ReadMsg::Failed(i, error) => {
+                        let report = &mut reports[i];
+                        (report.documents, report.chunks, report.tokens) = (0, 0, 0);
+                        report.error = Some(error);
+                        send(&write_tx, WriteMsg::Discard)?;
+                    }
                 }
             }
             Ok(())
@@ -253,6 +283,26 @@ pub fn run(
         Ok((read?, write_seconds))
     })?;
     progress.finish();
+    // After the progress line is gone, so that it cannot overwrite them.
+    for report in &reports {
+        if let Some(error) = &report.error {
+            tracing::error!("{error}");
+        }
+    }
+    let reports: Vec<InputReport> = refused
+        .iter()
+        .map(|(url, reason)| InputReport {
+            input: url.clone(),
+            output: String::new(),
+            skipped: false,
+            documents: 0,
+            chunks: 0,
+            tokens: 0,
+            bytes: 0,
+            error: Some(format!("{url}: {reason}")),
+        })
+        .chain(reports)
+        .collect();
     let sum = |f: fn(&InputReport) -> u64| reports.iter().map(f).sum::<u64>();
     let seconds = started.elapsed().as_secs_f64();
     let rate = |n: u64| {
@@ -270,6 +320,7 @@ pub fn run(
         kernels: embedder.kernels(),
         documents: sum(|r| r.documents),
         empty_documents,
+        failed_inputs: reports.iter().filter(|r| r.error.is_some()).count() as u64,
         chunks: sum(|r| r.chunks),
         tokens: sum(|r| r.tokens),
         chunks_per_second: rate(sum(|r| r.chunks)),

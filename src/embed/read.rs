@@ -1,6 +1,6 @@
 //! The pipeline's reader thread: each input's documents (`input`) → chunks (`chunk`) → token ids,
 //! handed to the encoder in windows. Tokenising here, beside reading, keeps the calling thread
-//! free to drive the device.
+//! free to drive the device. An input that fails alone is reported and the next one is read.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -24,6 +24,8 @@ pub(super) enum ReadMsg {
     Window(usize, Vec<Pending>),
     /// Input finished: documents and empty documents read.
     End(usize, u64, u64),
+    /// Input failed alone (see [`EmbedError::fails_alone`]); its windows sent so far are void.
+    Failed(usize, String),
 }
 
 /// Busy time of the reader thread, by stage.
@@ -33,7 +35,8 @@ pub(super) struct ReadTimes {
     pub tokenize: f64,
 }
 
-/// Reads the `todo` inputs in order, in windows of about `embedder.window()` chunks.
+/// Reads the `todo` inputs in order; returns early only on an error of the run (or, with
+/// `--fail-fast`, of the first input that fails).
 pub(super) fn read_all(
     inputs: &[InputFile],
     todo: &[usize],
@@ -88,38 +91,47 @@ pub(super) fn read_all(
             *waiting += t.elapsed().as_secs_f64();
             Ok(())
         };
-        let mut pending: Vec<Pending> = Vec::new();
-        let (mut documents, mut empty) = (0u64, 0u64);
-        input::read_documents(input, runtime, &columns, &mut |docs: Vec<Document>| {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(EmbedError::Interrupted);
+        let read = (|| -> Result<(u64, u64), EmbedError> {
+            let mut pending: Vec<Pending> = Vec::new();
+            let (mut documents, mut empty) = (0u64, 0u64);
+            input::read_documents(input, runtime, &columns, &mut |docs: Vec<Document>| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(EmbedError::Interrupted);
+                }
+                for doc in docs {
+                    documents += 1;
+                    let text = doc.text.unwrap_or_default();
+                    let chunks = splitter.split(&text);
+                    if chunks.is_empty() {
+                        empty += 1;
+                    }
+                    for (index, chunk) in chunks.into_iter().enumerate() {
+                        pending.push(Pending {
+                            doc_id: doc.id.clone(),
+                            chunk_index: index as i32,
+                            chunk_start: chunk.char_start as i64,
+                            text: text[chunk.bytes].to_owned(),
+                            ids: Vec::new(),
+                        });
+                    }
+                    if pending.len() >= window {
+                        flush(&mut pending, &mut times, &mut waiting)?;
+                    }
+                }
+                Ok(())
+            })?;
+            if !pending.is_empty() {
+                flush(&mut pending, &mut times, &mut waiting)?;
             }
-            for doc in docs {
-                documents += 1;
-                let text = doc.text.unwrap_or_default();
-                let chunks = splitter.split(&text);
-                if chunks.is_empty() {
-                    empty += 1;
-                }
-                for (index, chunk) in chunks.into_iter().enumerate() {
-                    pending.push(Pending {
-                        doc_id: doc.id.clone(),
-                        chunk_index: index as i32,
-                        chunk_start: chunk.char_start as i64,
-                        text: text[chunk.bytes].to_owned(),
-                        ids: Vec::new(),
-                    });
-                }
-                if pending.len() >= window {
-                    flush(&mut pending, &mut times, &mut waiting)?;
-                }
+            Ok((documents, empty))
+        })();
+        match read {
+            Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
+            Err(e) if e.fails_alone() && !options.fail_fast => {
+                send(&tx, ReadMsg::Failed(i, e.to_string()))?
             }
-            Ok(())
-        })?;
-        if !pending.is_empty() {
-            flush(&mut pending, &mut times, &mut waiting)?;
+            Err(e) => return Err(e),
         }
-        send(&tx, ReadMsg::End(i, documents, empty))?;
     }
     times.read = (started.elapsed().as_secs_f64() - times.tokenize - waiting).max(0.0);
     Ok(times)

@@ -268,6 +268,8 @@ pub(super) enum WriteMsg {
     Start(usize),
     Rows(Vec<Row>),
     End(usize),
+    /// The input failed after it started: its file is dropped unpublished, the run goes on.
+    Discard,
 }
 
 /// The writer thread: one file per input, published when the input ends. Returns the bytes
@@ -301,6 +303,7 @@ pub(super) fn write_all(
                 let (_, bytes) = open.take().expect("started").finish()?;
                 written.push((i, bytes));
             }
+            WriteMsg::Discard => open = None,
         }
         busy += t.elapsed().as_secs_f64();
     }

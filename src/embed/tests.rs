@@ -139,6 +139,7 @@ fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
         max_seq_length: None,
         output: PathBuf::new(),
         overwrite: false,
+        fail_fast: false,
     }
 }
 
