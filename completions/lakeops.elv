@@ -411,6 +411,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --overwrite 'Embed every input again, even those whose output is complete with the same parameters'
+            cand --fail-fast 'Stop at the first input that cannot be embedded (exit 2) instead of embedding the others and exiting 1'
             cand --s3-path-style 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
             cand --quiet 'Print nothing but errors (no progress bar, no summary)'

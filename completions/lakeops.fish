@@ -377,6 +377,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l color -d 'When
 always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l overwrite -d 'Embed every input again, even those whose output is complete with the same parameters'
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l fail-fast -d 'Stop at the first input that cannot be embedded (exit 2) instead of embedding the others and exiting 1'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'

@@ -32,8 +32,11 @@ inputs already embedded with the same model and parameters (--overwrite redoes t
 
 Exit status:
   0    every input embedded (or already up to date)
-  2    usage, input or model error (a missing column, a non-string text, an unknown model layout,
-       --device cuda without a usable GPU); files already completed stay
+  1    some inputs failed alone (unreadable, corrupt, a record whose text is not a string, an unsafe
+       output name) and are named on stderr; every other input was embedded
+  2    usage, configuration or model error (a column missing or not text, an unknown model layout,
+       --device cuda without a usable GPU, an output that cannot be written); with --fail-fast, the
+       first input that fails; files already completed stay
   130  interrupted (Ctrl-C); no partial file is left";
 
 pub const COST_EXIT_CODES: &str = "\
@@ -407,6 +410,11 @@ pub struct EmbedArgs {
     /// Embed every input again, even those whose output is complete with the same parameters
     #[arg(long)]
     pub overwrite: bool,
+
+    /// Stop at the first input that cannot be embedded (exit 2) instead of embedding the others
+    /// and exiting 1
+    #[arg(long)]
+    pub fail_fast: bool,
 
     #[command(flatten)]
     pub aws: AwsArgs,

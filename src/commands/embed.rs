@@ -42,6 +42,7 @@ pub fn run(
             KernelsArg::FusedErf => Choice::Fused(Act::GeluErf),
             KernelsArg::Generic => Choice::Generic,
         },
+        fail_fast: args.fail_fast,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -58,6 +59,9 @@ pub fn run(
         None
     };
     let (inputs, refused) = runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?;
+    if let Some((url, reason)) = refused.first().filter(|_| args.fail_fast) {
+        anyhow::bail!("{url}: {reason}");
+    }
     for (url, reason) in &refused {
         tracing::error!("{url}: {reason}");
     }
@@ -78,6 +82,7 @@ pub fn run(
     let progress = printer.counter("chunks");
     let report = embed::run(
         &inputs,
+        &refused,
         &options,
         &embedder,
         runtime.handle(),
@@ -85,10 +90,10 @@ pub fn run(
         &cancel,
     )?;
     print_report(printer, &report)?;
-    Ok(if refused.is_empty() {
-        ExitStatus::Success
-    } else {
+    Ok(if report.failed_inputs > 0 {
         ExitStatus::Rejects
+    } else {
+        ExitStatus::Success
     })
 }
 
@@ -116,6 +121,8 @@ fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> 
             megabytes(input.bytes),
             if input.skipped {
                 "up to date, skipped".into()
+            } else if input.error.is_some() {
+                "failed".into()
             } else {
                 String::new()
             },
@@ -138,6 +145,12 @@ fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> 
         report.dimension,
         report.encoder_seconds,
     ));
+    for input in report.inputs.iter().filter(|i| i.error.is_some()) {
+        text.push_str(&format!(
+            "not embedded: {}\n",
+            input.error.as_deref().unwrap_or_default()
+        ));
+    }
     printer.human(&text);
     Ok(())
 }

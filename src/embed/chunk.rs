@@ -35,6 +35,19 @@ impl Length for Chars {
     }
 }
 
+/// Token counts for `--chunk-unit tokens`: a tokenizer without truncation, counting no special
+/// tokens. A text the tokenizer rejects is measured in characters rather than failing the run.
+pub struct TokenLength(pub tokenizers::Tokenizer);
+
+impl Length for TokenLength {
+    fn len(&self, text: &str) -> usize {
+        self.0
+            .encode_fast(text, false)
+            .map(|e| e.len())
+            .unwrap_or_else(|_| text.chars().count())
+    }
+}
+
 pub struct Splitter<'a> {
     pub size: usize,
     pub overlap: usize,

@@ -1,12 +1,16 @@
 //! Stage 5: one Parquet file per input — `doc_id`, `chunk_index`, `chunk_start`, `chunk_text`,
 //! `embedding` (`FixedSizeList<Float32, dim>`) — with the model and chunking in the key-value
-//! metadata. Written under a hidden temporary name and renamed when complete, so an interrupted
-//! run never leaves a file that looks finished; the metadata's run key is what `--resume` checks.
+//! metadata, written on the pipeline's writer thread. Files go through `storage::write`'s object
+//! writer (a hidden temporary name, synced, renamed when the input is complete, removed when
+//! dropped), so an interrupted run never leaves a file that looks finished. The run key in the
+//! metadata is what a rerun compares to skip an input (resume).
 
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Instant;
 
 use arrow::array::{
     ArrayRef, FixedSizeListArray, Float32Array, Int32Array, Int64Array, RecordBatch, StringArray,
@@ -19,8 +23,10 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
 
-use super::EmbedError;
-use crate::storage::write::{remove_stale_temps, temp_path};
+use super::input::InputFile;
+use super::{EmbedError, EmbedOptions, Embedder};
+use crate::storage::write::{ObjectWriter, UploadSettings};
+use crate::storage::{StorageError, Store};
 
 /// The metadata key holding the run key (input identity + every parameter that shapes output).
 pub const RUN_KEY: &str = "lakeops.embed.run";
@@ -52,11 +58,11 @@ pub fn schema(dim: usize) -> SchemaRef {
 }
 
 pub struct EmbeddingSink {
-    writer: Option<ArrowWriter<BufWriter<File>>>,
+    writer: ArrowWriter<ObjectWriter>,
     schema: SchemaRef,
     dim: usize,
-    temp: PathBuf,
-    final_path: PathBuf,
+    /// The final name, which errors give: the temporary one means nothing to the user.
+    path: PathBuf,
     rows: u64,
 }
 
@@ -67,18 +73,30 @@ fn write_error(path: &Path, message: impl std::fmt::Display) -> EmbedError {
     }
 }
 
+/// The message without the temporary file's name that `StorageError::Local` carries.
+fn storage_error(path: &Path, e: StorageError) -> EmbedError {
+    match e {
+        StorageError::Local { source, .. } => write_error(path, source),
+        other => write_error(path, other),
+    }
+}
+
 impl EmbeddingSink {
+    /// Starts `key` under `store`'s root (a local directory; `runtime` is what the storage
+    /// writer takes for S3 and is not used for a local file).
     pub fn create(
-        final_path: PathBuf,
+        store: &Store,
+        key: &str,
+        runtime: &tokio::runtime::Handle,
         dim: usize,
-        metadata: std::collections::HashMap<String, String>,
+        metadata: HashMap<String, String>,
     ) -> Result<EmbeddingSink, EmbedError> {
-        if let Some(dir) = final_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
-            remove_stale_temps(dir);
-        }
-        let temp = temp_path(&final_path);
-        let file = File::create(&temp).map_err(|e| write_error(&temp, e))?;
+        let path = store
+            .local_file(key)
+            .unwrap_or_else(|| store.display(key).into());
+        let object = store
+            .writer(key, runtime, UploadSettings::default())
+            .map_err(|e| storage_error(&path, e))?;
         let properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
                 ZstdLevel::try_new(3).expect("valid level"),
@@ -90,24 +108,18 @@ impl EmbeddingSink {
         // Schema metadata is stored both in the Arrow schema and as Parquet key-value pairs, so
         // every reader (pyarrow, DuckDB's parquet_kv_metadata, polars) sees it.
         let schema = Arc::new(schema(dim).as_ref().clone().with_metadata(metadata.clone()));
-        let mut writer = ArrowWriter::try_new(
-            BufWriter::with_capacity(1 << 20, file),
-            schema.clone(),
-            Some(properties),
-        )
-        .map_err(|e| write_error(&temp, e))?;
+        let mut writer = ArrowWriter::try_new(object, schema.clone(), Some(properties))
+            .map_err(|e| write_error(&path, e))?;
         let mut pairs: Vec<_> = metadata.into_iter().collect();
         pairs.sort();
         for (key, value) in pairs {
             writer.append_key_value_metadata(KeyValue::new(key, value));
         }
-
         Ok(EmbeddingSink {
-            writer: Some(writer),
+            writer,
             schema,
             dim,
-            temp,
-            final_path,
+            path,
             rows: 0,
         })
     }
@@ -127,7 +139,7 @@ impl EmbeddingSink {
             Arc::new(Float32Array::from(values)),
             None,
         )
-        .map_err(|e| write_error(&self.temp, e))?;
+        .map_err(|e| write_error(&self.path, e))?;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(StringArray::from_iter_values(
                 rows.iter().map(|r| r.doc_id.as_str()),
@@ -144,41 +156,26 @@ impl EmbeddingSink {
             Arc::new(embedding),
         ];
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
-            .map_err(|e| write_error(&self.temp, e))?;
+            .map_err(|e| write_error(&self.path, e))?;
         self.writer
-            .as_mut()
-            .expect("open until finish")
             .write(&batch)
-            .map_err(|e| write_error(&self.temp, e))?;
+            .map_err(|e| write_error(&self.path, e))?;
         self.rows += rows.len() as u64;
         Ok(())
     }
 
-    /// Completes the file and moves it into place; returns (rows, bytes).
-    pub fn finish(mut self) -> Result<(u64, u64), EmbedError> {
-        let writer = self.writer.take().expect("open until finish");
-        let file = writer
+    /// Completes the file and publishes it under its final name; returns (rows, bytes).
+    pub fn finish(self) -> Result<(u64, u64), EmbedError> {
+        let path = self.path;
+        let closed = self
+            .writer
             .into_inner()
-            .map_err(|e| write_error(&self.temp, e))?
-            .into_inner()
-            .map_err(|e| write_error(&self.temp, e.into_error()))?;
-        file.sync_all().map_err(|e| write_error(&self.temp, e))?;
-        let bytes = file
-            .metadata()
-            .map_err(|e| write_error(&self.temp, e))?
-            .len();
-        std::fs::rename(&self.temp, &self.final_path)
-            .map_err(|e| write_error(&self.final_path, e))?;
+            .map_err(|e| write_error(&path, e))?
+            .close()
+            .map_err(|e| storage_error(&path, e))?;
+        let bytes = closed.bytes();
+        closed.publish().map_err(|e| storage_error(&path, e))?;
         Ok((self.rows, bytes))
-    }
-}
-
-impl Drop for EmbeddingSink {
-    fn drop(&mut self) {
-        // Not finished: an error or an interrupt. Leave nothing behind.
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
     }
 }
 
@@ -193,4 +190,122 @@ pub fn stored_run_key(path: &Path) -> Option<String> {
         .iter()
         .find(|kv| kv.key == RUN_KEY)
         .and_then(|kv| kv.value.clone())
+}
+
+/// An input's output file, relative to the output directory.
+fn output_key(input: &InputFile) -> String {
+    format!("{}.parquet", input.output_stem)
+}
+
+/// Where an input's embeddings go.
+pub fn output_path(options: &EmbedOptions, input: &InputFile) -> PathBuf {
+    options.output.join(output_key(input))
+}
+
+/// Everything that decides an output file's content, as stored in its metadata.
+pub(super) fn run_key(options: &EmbedOptions, embedder: &Embedder, input: &InputFile) -> String {
+    serde_json::json!({
+        "input": input.url(),
+        "input_size": input.size,
+        "input_tag": input.tag,
+        "model": embedder.model.name,
+        "model_revision": embedder.model.revision,
+        "model_fingerprint": embedder.model.fingerprint(),
+        "dtype": embedder.precision.name(),
+        "max_seq_length": embedder.model.max_seq_length,
+        "chunk_size": options.chunk_size,
+        "chunk_overlap": options.chunk_overlap,
+        "chunk_unit": options.chunk_unit.name(),
+        "text_column": options.text_column,
+        "id_column": options.id_column,
+    })
+    .to_string()
+}
+
+fn file_metadata(
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    input: &InputFile,
+) -> HashMap<String, String> {
+    let model = &embedder.model;
+    [
+        ("lakeops.embed.model", model.name.clone()),
+        (
+            "lakeops.embed.model_revision",
+            model.revision.clone().unwrap_or_default(),
+        ),
+        ("lakeops.embed.dimension", model.dim().to_string()),
+        ("lakeops.embed.pooling", model.pooling.name().to_owned()),
+        ("lakeops.embed.normalized", model.normalize.to_string()),
+        ("lakeops.embed.dtype", embedder.precision.name().to_owned()),
+        (
+            "lakeops.embed.max_seq_length",
+            model.max_seq_length.to_string(),
+        ),
+        ("lakeops.embed.chunk_size", options.chunk_size.to_string()),
+        (
+            "lakeops.embed.chunk_overlap",
+            options.chunk_overlap.to_string(),
+        ),
+        (
+            "lakeops.embed.chunk_unit",
+            options.chunk_unit.name().to_owned(),
+        ),
+        (
+            "lakeops.embed.chunker",
+            "langchain RecursiveCharacterTextSplitter".to_owned(),
+        ),
+        ("lakeops.embed.source", input.url()),
+        (RUN_KEY, run_key(options, embedder, input)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// What the pipeline hands the writer thread, in input order.
+pub(super) enum WriteMsg {
+    Start(usize),
+    Rows(Vec<Row>),
+    End(usize),
+    /// The input failed after it started: its file is dropped unpublished, the run goes on.
+    Discard,
+}
+
+/// The writer thread: one file per input, published when the input ends. Returns the bytes
+/// written per input and the time spent writing.
+pub(super) fn write_all(
+    inputs: &[InputFile],
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    runtime: &tokio::runtime::Handle,
+    rx: mpsc::Receiver<WriteMsg>,
+) -> Result<(Vec<(usize, u64)>, f64), EmbedError> {
+    let store = Store::local(&options.output);
+    let mut written = Vec::new();
+    let mut open: Option<EmbeddingSink> = None;
+    let mut busy = 0f64;
+    for msg in rx {
+        let t = Instant::now();
+        match msg {
+            WriteMsg::Start(i) => {
+                let input = &inputs[i];
+                open = Some(EmbeddingSink::create(
+                    &store,
+                    &output_key(input),
+                    runtime,
+                    embedder.model.dim(),
+                    file_metadata(options, embedder, input),
+                )?);
+            }
+            WriteMsg::Rows(rows) => open.as_mut().expect("started").write(rows)?,
+            WriteMsg::End(i) => {
+                let (_, bytes) = open.take().expect("started").finish()?;
+                written.push((i, bytes));
+            }
+            WriteMsg::Discard => open = None,
+        }
+        busy += t.elapsed().as_secs_f64();
+    }
+    Ok((written, busy))
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::chunk::{Chars, Splitter};
+use super::chunk::{Chars, Length, Splitter, TokenLength};
 use super::encoder::{relative_bucket, relative_buckets, Encoder};
 use super::model::ModelDir;
 use super::*;
@@ -139,6 +139,7 @@ fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
         max_seq_length: None,
         output: PathBuf::new(),
         overwrite: false,
+        fail_fast: false,
     }
 }
 
@@ -436,6 +437,6 @@ fn cuda_without_the_feature_is_a_clear_error() {
     assert!(err.contains("built without CUDA support"), "{err}");
     assert!(matches!(
         select_device(DeviceChoice::Auto),
-        Ok((Device::Cpu, _, None))
+        Ok((candle_core::Device::Cpu, _, None))
     ));
 }

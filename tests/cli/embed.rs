@@ -375,7 +375,9 @@ fn a_failing_input_leaves_completed_files_and_no_partial_ones() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = embed_tiny(&inputs, &out, &[]);
+    // --fail-fast: the failing input stops the run, as every failure did before inputs failed
+    // alone.
+    let run = embed_tiny(&inputs, &out, &["--fail-fast"]);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
@@ -391,6 +393,120 @@ fn a_failing_input_leaves_completed_files_and_no_partial_ones() {
         vec!["a.parquet".to_owned()],
         "no partial or temporary file"
     );
+}
+
+/// Regression: embed stopped at the first input that failed (exit 2), leaving the inputs after
+/// it unembedded; a batch now embeds the others, names the failures and exits 1.
+#[test]
+fn a_failing_input_does_not_stop_the_others_unless_fail_fast() {
+    let dir = tmp();
+    // Gzip's magic and header, then bytes that are no deflate stream: fails at its first read.
+    let corrupt = dir.path().join("corrupt.jsonl.gz");
+    std::fs::write(
+        &corrupt,
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not a deflate stream",
+    )
+    .unwrap();
+    let good = dir.path().join("good.jsonl");
+    write_jsonl(
+        &good,
+        &[
+            json!({ "text": "Data lakes hold documents." }),
+            json!({ "text": "Embeddings make them searchable." }),
+        ],
+    );
+    // Fails after a whole window of its chunks was encoded and written to its temporary file.
+    let late = dir.path().join("late.jsonl");
+    let mut records: Vec<Value> = (0..1100)
+        .map(|i| json!({ "text": format!("record {i}") }))
+        .collect();
+    records.push(json!({ "text": 42 }));
+    write_jsonl(&late, &records);
+    let embed = |out: &Path, extra: &[&str]| {
+        lakeops()
+            .args(["embed", "--text-column", "text", "--json", "--model"])
+            .arg(tiny_model())
+            .args(extra)
+            .args([&corrupt, &good, &late])
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+
+    let out = dir.path().join("out");
+    let run = embed(&out, &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: file://") && stderr.contains("corrupt.jsonl.gz:1: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("late.jsonl:1101: field text is a number, not a string"),
+        "{stderr}"
+    );
+    let records: Vec<Value> = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let input = |name: &str| {
+        records
+            .iter()
+            .find(|r| r["type"] == "input" && r["input"].as_str().unwrap().ends_with(name))
+            .unwrap()
+    };
+    assert!(
+        input("corrupt.jsonl.gz")["error"]
+            .as_str()
+            .unwrap()
+            .contains("corrupt.jsonl.gz:1: "),
+        "{records:?}"
+    );
+    assert_eq!(
+        input("late.jsonl")["chunks"],
+        0,
+        "nothing of it was written"
+    );
+    assert!(input("good.jsonl").get("error").is_none());
+    let summary = crate::common::summary(&run.stdout);
+    assert_eq!(summary["failed_inputs"], 2);
+    assert_eq!(summary["documents"], 2);
+    assert_eq!(summary["chunks"], 2);
+    let written: Vec<PathBuf> = crate::common::walk(&out);
+    assert_eq!(
+        written,
+        [out.join("good.parquet")],
+        "no partial or temporary file"
+    );
+    let output = read_output(&out.join("good.parquet"));
+    assert_eq!(output["rows"], 2);
+    assert_eq!(
+        output["data"][1]["chunk_text"],
+        "Embeddings make them searchable."
+    );
+
+    // The report for people (on stderr) lists the failures after the totals.
+    let human = lakeops()
+        .args(["embed", "--text-column", "text", "--model"])
+        .arg(tiny_model())
+        .args([&corrupt, &good])
+        .arg("-o")
+        .arg(dir.path().join("human"))
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&human.stderr);
+    assert!(report.contains("not embedded: file://"), "{report}");
+
+    // --fail-fast stops at the first failed input: nothing after it is embedded.
+    let out = dir.path().join("fail-fast");
+    let run = embed(&out, &["--fail-fast"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("corrupt.jsonl.gz:1: "), "{stderr}");
+    assert!(run.stdout.is_empty());
+    assert!(crate::common::walk(&out).is_empty());
 }
 
 #[test]

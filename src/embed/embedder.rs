@@ -1,0 +1,141 @@
+//! The model loaded on its device, behind one facade: tokenising as sentence-transformers does
+//! and encoding in length-sorted batches. The pipeline, the unit tests and any caller that wants
+//! vectors for a few texts all go through it, so batching and device rules live in one place.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::device::{select_device, Precision};
+use super::encoder::Encoder;
+use super::model::ModelDir;
+use super::{EmbedError, EmbedOptions};
+
+fn compute(e: candle_core::Error) -> EmbedError {
+    // candle's errors may carry a backtrace; the first line is the message.
+    EmbedError::Compute(e.to_string().lines().next().unwrap_or_default().to_owned())
+}
+
+pub struct Embedder {
+    pub model: ModelDir,
+    encoder: Encoder,
+    pub device_name: String,
+    pub precision: Precision,
+    batch_size: usize,
+    batch_tokens: usize,
+}
+
+impl Embedder {
+    /// Loads the model on the chosen device; the warning says why `auto` fell back to the CPU.
+    pub fn load(options: &EmbedOptions) -> Result<(Embedder, Option<String>), EmbedError> {
+        let model = ModelDir::open(&options.model, options.max_seq_length)?;
+        let (device, device_name, warning) = select_device(options.device)?;
+        let gpu = !device.is_cpu();
+        let precision =
+            options
+                .precision
+                .unwrap_or(if gpu { Precision::Bf16 } else { Precision::F32 });
+        if !gpu && precision == Precision::Bf16 {
+            return Err(EmbedError::Options(
+                "--dtype bf16 needs a GPU: the CPU kernels have no bf16 matrix multiply; use f32 \
+                 (the CPU default) or f16"
+                    .into(),
+            ));
+        }
+        let encoder =
+            Encoder::load(&model, precision.dtype(), &device, options.kernels).map_err(|e| {
+                EmbedError::Model {
+                    model: options.model.clone(),
+                    message: format!(
+                        "{}: {}",
+                        model.weights.display(),
+                        e.to_string().lines().next().unwrap_or_default()
+                    ),
+                }
+            })?;
+        let batch_size = options
+            .batch_size
+            .unwrap_or(if gpu { 512 } else { 32 })
+            .max(1);
+        let batch_tokens = options
+            .batch_tokens
+            .unwrap_or(if gpu { 131_072 } else { 8_192 })
+            .max(model.max_seq_length);
+        Ok((
+            Embedder {
+                model,
+                encoder,
+                device_name,
+                precision,
+                batch_size,
+                batch_tokens,
+            },
+            warning,
+        ))
+    }
+
+    /// The encoder's kernels as the report names them: `fused` (the GPU path) or `generic`.
+    pub fn kernels(&self) -> &'static str {
+        self.encoder.kernels()
+    }
+
+    /// Chunks the reader tokenises at once: about eight batches, so that sorting a window by
+    /// length gives the encoder batches with little padding.
+    pub(super) fn window(&self) -> usize {
+        (self.batch_size * 8).max(1024)
+    }
+
+    /// Token ids as sentence-transformers makes them (stripped, optionally lowercased, truncated).
+    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>, EmbedError> {
+        let tokenizer = &self.model.tokenizer;
+        let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
+        // Only lowercasing models need copies of the texts.
+        let encodings = if self.model.lowercase {
+            let lowered: Vec<String> = trimmed.iter().map(|t| t.to_lowercase()).collect();
+            tokenizer.encode_batch_fast(lowered, true)
+        } else {
+            tokenizer.encode_batch_fast(trimmed, true)
+        }
+        .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
+        Ok(encodings
+            .into_iter()
+            .map(|e| e.get_ids().to_vec())
+            .collect())
+    }
+
+    /// Embeds token-id sequences in length-sorted batches; vectors come back in input order.
+    pub fn embed_ids(
+        &self,
+        ids: &[&[u32]],
+        cancel: &AtomicBool,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+        let mut out = vec![Vec::new(); ids.len()];
+        let mut at = 0;
+        while at < order.len() {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(EmbedError::Interrupted);
+            }
+            // Sorted longest first, so the first member sets the padded length of the batch.
+            let longest = ids[order[at]].len().max(1);
+            let fit = (self.batch_tokens / longest).clamp(1, self.batch_size);
+            let end = (at + fit).min(order.len());
+            let batch: Vec<&[u32]> = order[at..end].iter().map(|&i| ids[i]).collect();
+            let vectors = self.encoder.embed(&batch).map_err(compute)?;
+            for (&i, v) in order[at..end].iter().zip(vectors) {
+                out[i] = v;
+            }
+            at = end;
+        }
+        Ok(out)
+    }
+
+    pub fn embed_texts(
+        &self,
+        texts: &[&str],
+        cancel: &AtomicBool,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let ids = self.tokenize(texts)?;
+        let refs: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
+        self.embed_ids(&refs, cancel)
+    }
+}
