@@ -45,9 +45,13 @@ price missing for a region is an error, never a fallback. Amounts are exact and 
 only when shown. A month is 730 hours unless a schedule is given.
 
 Exit status:
-  0    estimated
-  1    --fail-above was exceeded
-  2    usage or input error, or a price missing from the table";
+  0    estimated, listed or refreshed (also a closed stdout pipe)
+  1    a budget was broken: --fail-above (estimates, plan, diff) or diff's --fail-if-increase-pct;
+       or prices --refresh could not fetch or read some rows (the rest are still written to the
+       cache file, where the failed rows keep their old price)
+  2    usage or input error (an unreadable or invalid plan or price file, an unknown region), a
+       price missing from the table; for --refresh, an AWS configuration error or a cache file
+       that cannot be written";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -1,10 +1,14 @@
 //! Capacity-unit cost estimates (specs/cost.md): pure functions over an embedded, dated price
-//! table. No network I/O here; money is exact decimals, rounded only when displayed, and a
-//! missing price is an error, never a fallback to another region or to zero.
+//! table. No network I/O here (a price refresh is handed the documents); money is exact
+//! decimals, rounded only when displayed, and a missing price is an error, never a fallback to
+//! another region or to zero.
 //!
 //! One file per family: `flink` (KPU), `opensearch` (Ingestion and Serverless OCU), `glue` (Glue
 //! and Athena for Apache Spark DPU), `emr` (EMR Serverless vCPU/GB). `prices` holds the table.
+//! `report` is what the command reports and its budgets; the only file I/O is there (price and
+//! plan files read) and in `cache` (the refreshed table written).
 
+pub mod cache;
 pub mod emr;
 pub mod flink;
 pub mod glue;
@@ -12,6 +16,7 @@ pub mod opensearch;
 pub mod plan;
 pub mod prices;
 pub mod refresh;
+pub mod report;
 pub mod workload;
 
 use rust_decimal::dec;

@@ -219,11 +219,20 @@ pub fn estimate(
 }
 
 /// One workload's change between two plans (`None`: absent on that side).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct WorkloadChange {
     pub name: String,
+    #[serde(serialize_with = "super::report::exact_or_null")]
     pub old_usd: Option<Decimal>,
+    #[serde(serialize_with = "super::report::exact_or_null")]
     pub new_usd: Option<Decimal>,
+}
+
+impl WorkloadChange {
+    /// An absent side counts as zero.
+    pub fn change_usd(&self) -> Decimal {
+        self.new_usd.unwrap_or_default() - self.old_usd.unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -34,10 +34,11 @@ pub const UNITS: &[&str] = &[
     "emr.storage-gb-hour",
 ];
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct PriceRow {
     pub unit: String,
     pub region: String,
+    #[serde(serialize_with = "super::report::exact")]
     pub usd: Decimal,
     pub source: String,
     pub as_of: String,

@@ -1,16 +1,20 @@
 //! Refreshing the price table from the AWS Price List API (specs/cost.md (c)): which products to
-//! ask for per unit, and how to read one price out of the `GetProducts` documents. The request
-//! itself is made by `crate::pricing`; this module does no I/O.
+//! ask for per unit, how to read one price out of the `GetProducts` documents, and the refresh of
+//! a whole table into the cache file. The requests are made by the caller (through
+//! `crate::pricing`): this module does no network I/O.
 //!
 //! Rules: only `terms.OnDemand`; exactly one product and one USD price dimension per unit and
 //! region, else the refresh of that row fails loudly; the offer's publication date is kept.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::Value;
 
-use super::{CostError, PriceRow};
+use super::report::ReportError;
+use super::{CostError, PriceRow, Prices};
 
 /// What to ask `GetProducts` for, and which of the returned products is the unit's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +149,113 @@ pub fn select(
     })
 }
 
+/// How a fetched price compares with the row it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowStatus {
+    New,
+    Same,
+    Changed,
+}
+
+impl RowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::New => "new",
+            RowStatus::Same => "same",
+            RowStatus::Changed => "changed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Refreshed {
+    pub unit: &'static str,
+    pub region: String,
+    #[serde(serialize_with = "super::report::exact_or_null")]
+    pub old_usd: Option<Decimal>,
+    #[serde(serialize_with = "super::report::exact")]
+    pub new_usd: Decimal,
+    pub status: RowStatus,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefreshReport {
+    pub rows: Vec<Refreshed>,
+    /// Units kept from the table as they were: no exact Price List filter is known for them.
+    pub skipped: Vec<&'static str>,
+    /// Rows that could not be fetched or read; they keep their old price in the cache file.
+    pub failures: Vec<String>,
+    pub cache_file: PathBuf,
+}
+
+/// Refreshes every unit that has a [`query`], in `region` or else in every region of `prices`,
+/// with the documents `fetch` returns for a query and a region, then writes the whole table to
+/// `cache_file`. A row that fails is reported, and the others are still refreshed and written:
+/// one missing product must not cost the rest of the refresh.
+pub fn refresh<E: std::error::Error>(
+    mut prices: Prices,
+    region: Option<&str>,
+    cache_file: &Path,
+    mut fetch: impl FnMut(&Query, &str) -> Result<Vec<String>, E>,
+) -> Result<RefreshReport, ReportError> {
+    let regions: Vec<String> = match region {
+        Some(r) => vec![r.to_owned()],
+        None => prices.regions().into_iter().map(str::to_owned).collect(),
+    };
+    let mut report = RefreshReport {
+        rows: Vec::new(),
+        skipped: Vec::new(),
+        failures: Vec::new(),
+        cache_file: cache_file.to_owned(),
+    };
+    for region in &regions {
+        for unit in super::prices::UNITS {
+            let Some(query) = query(unit) else {
+                if !report.skipped.contains(unit) {
+                    report.skipped.push(unit);
+                }
+                continue;
+            };
+            let fetched = fetch(&query, region)
+                .map_err(|e| error_chain(&e))
+                .and_then(|docs| select(unit, region, &query, &docs).map_err(|e| e.to_string()));
+            match fetched {
+                Ok(row) => {
+                    let old = prices.get(unit, region).ok().map(|r| r.usd);
+                    report.rows.push(Refreshed {
+                        unit,
+                        region: region.clone(),
+                        old_usd: old,
+                        new_usd: row.usd,
+                        status: match old {
+                            None => RowStatus::New,
+                            Some(old) if old == row.usd => RowStatus::Same,
+                            Some(_) => RowStatus::Changed,
+                        },
+                    });
+                    prices.insert(row);
+                }
+                Err(message) => report.failures.push(message),
+            }
+        }
+    }
+    super::cache::write(cache_file, &prices)?;
+    Ok(report)
+}
+
+/// `what: why: deeper why`, as an error prints on one line.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +320,62 @@ mod tests {
         assert!(
             query("glue.flex-dpu-hour").is_none(),
             "no exact filter known: kept from the table"
+        );
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("GetProducts {0} in us-east-2: throttled")]
+    struct Refused(&'static str);
+
+    #[test]
+    fn a_refresh_keeps_going_past_failed_rows_and_writes_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache").join("prices.csv");
+        let flink = vec![
+            document("K", "USE2-KPU-Hour-Java", "0.1200000000"),
+            document("S", "USE2-KPU-Hour-Interactive", "0.1100000000"),
+            document("R", "USE2-RunningApplicationStorage", "0.1000000000"),
+            document("B", "USE2-DurableApplicationBackups", "0.0230000000"),
+        ];
+        let report = refresh(
+            Prices::embedded(),
+            Some("us-east-2"),
+            &cache,
+            |query, region| {
+                assert_eq!(region, "us-east-2");
+                match query.service_code {
+                    "AmazonKinesisAnalytics" => Ok(flink.clone()),
+                    other => Err(Refused(other)),
+                }
+            },
+        )
+        .unwrap();
+        let kpu = &report.rows[0];
+        assert_eq!(
+            (kpu.unit, kpu.old_usd, kpu.new_usd, kpu.status),
+            (
+                "flink.kpu-hour",
+                Some(Decimal::from_str("0.11").unwrap()),
+                Decimal::from_str("0.12").unwrap(),
+                RowStatus::Changed
+            )
+        );
+        assert_eq!(report.rows.len(), 4, "{:?}", report.rows);
+        assert_eq!(report.failures.len(), 3, "{:?}", report.failures);
+        assert!(report.failures[0].contains("GetProducts AmazonES in us-east-2: throttled"));
+        assert!(report.skipped.contains(&"glue.dpu-hour"));
+        let written = Prices::parse(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+        let usd = |unit| written.get(unit, "us-east-2").unwrap().usd;
+        assert_eq!(usd("flink.kpu-hour"), Decimal::from_str("0.12").unwrap());
+        assert_eq!(
+            usd("flink.backup-gb-month"),
+            Decimal::from_str("0.023").unwrap()
+        );
+        assert!(
+            written
+                .get("serverless.indexing-ocu-hour", "us-east-2")
+                .is_err(),
+            "a failed row stays as it was (here: absent)"
         );
     }
 }

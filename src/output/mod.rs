@@ -2,6 +2,7 @@
 //! renders errors, tables, JSON lines and progress bars, and escapes what it prints to a terminal.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cost;
 mod progress;
 mod table;
 

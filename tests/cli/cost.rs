@@ -275,6 +275,27 @@ fn errors_and_ci_gates() {
     assert!(close(&priced["total_usd"], 379.6));
 }
 
+/// `cost --help` gives every exit status the command can end with, each budget flag by name.
+#[test]
+fn help_lists_every_exit_status() {
+    let (code, help, stderr) = cost(&["--help"]);
+    assert_eq!(code, 0, "{stderr}");
+    let table = help
+        .split("Exit status:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no exit status table: {help}"));
+    for needle in [
+        "\n  0  ",
+        "\n  1  ",
+        "\n  2  ",
+        "--fail-above",
+        "--fail-if-increase-pct",
+        "--refresh",
+    ] {
+        assert!(table.contains(needle), "{needle} in {table}");
+    }
+}
+
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
