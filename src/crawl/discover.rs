@@ -2,10 +2,6 @@
 //! is not data (P5), and read partitions from the directory components (P1–P4, P6, P7).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
 use crate::catalog::hive_path;
 use crate::storage::{discover, ObjectMeta, StorageError, Store};
@@ -45,46 +41,22 @@ pub struct Listing {
     pub ignored: u64,
 }
 
-/// Lists everything under the root, at most `concurrency` requests at a time. Hidden prefixes
-/// (`_temporary/`, `.hive-staging/`) are never descended into.
+/// Lists everything under the root through the shared lister (`storage::discover::list_tree`),
+/// at most `concurrency` requests at a time, keeping data objects the filter admits.
 pub async fn list(
     store: &Store,
     filter: &discover::KeyFilter,
     concurrency: usize,
 ) -> Result<Listing, DiscoverError> {
-    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut tasks: JoinSet<Result<crate::storage::Level, StorageError>> = JoinSet::new();
-    let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
-        let store = store.clone();
-        let permits = permits.clone();
-        tasks.spawn(async move {
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .expect("semaphore is never closed");
-            store.list_level(&prefix).await
-        });
-    };
-    spawn(&mut tasks, String::new());
     let mut listing = Listing::default();
-    while let Some(joined) = tasks.join_next().await {
-        let level = joined.expect("listing tasks do not panic")?;
-        for object in level.objects {
+    let mut levels = discover::list_tree(store, concurrency);
+    while let Some(level) = levels.recv().await {
+        for object in level? {
             listing.listed += 1;
             if ignored_object(&object) || !filter.admits(&object.key) {
                 listing.ignored += 1;
             } else {
                 listing.objects.push(object);
-            }
-        }
-        for prefix in level.prefixes {
-            let name = prefix
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            if !discover::hidden_component(name) {
-                spawn(&mut tasks, prefix);
             }
         }
     }

@@ -5,7 +5,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Location, Store};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::{Level, Location, ObjectMeta, StorageError, Store};
 
 /// One input object. `key` is relative to `store`'s root: for a directory or prefix argument the
 /// root is that directory, so the key's folders are the layout to mirror in the output; for a
@@ -217,17 +220,73 @@ pub async fn discover(
     }
 }
 
+/// Folders listed at once when a command walks a directory or prefix of inputs.
+pub const LIST_CONCURRENCY: usize = 16;
+
+/// The one lister: every object under `store`'s root, all levels, with up to `concurrency`
+/// folders listed at a time. Hidden folders (`_temporary/`, `.hive-staging/`) are never descended
+/// into. Objects arrive a folder at a time, as listings return, in no fixed order, so that a
+/// caller may start work before a large listing ends; dropping the receiver stops the listing.
+/// Must be called inside a tokio runtime.
+pub fn list_tree(
+    store: &Store,
+    concurrency: usize,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<ObjectMeta>, StorageError>> {
+    let concurrency = concurrency.max(1);
+    let (sender, receiver) = tokio::sync::mpsc::channel(concurrency * 2);
+    let store = store.clone();
+    tokio::spawn(async move {
+        let permits = Arc::new(Semaphore::new(concurrency));
+        let mut tasks: JoinSet<Result<Level, StorageError>> = JoinSet::new();
+        let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
+            let store = store.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore is never closed");
+                store.list_level(&prefix).await
+            });
+        };
+        spawn(&mut tasks, String::new());
+        while let Some(joined) = tasks.join_next().await {
+            let level = match joined {
+                Ok(Ok(level)) => level,
+                Ok(Err(e)) => {
+                    let _ = sender.send(Err(e)).await;
+                    return;
+                }
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            for prefix in level.prefixes {
+                let name = prefix
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                if !hidden_component(name) {
+                    spawn(&mut tasks, prefix);
+                }
+            }
+            if sender.send(Ok(level.objects)).await.is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
 /// Every input under a store's root (all levels), in key order.
 async fn walk(store: Arc<Store>, accept: &Accept<'_>) -> Result<Vec<Found>, DiscoverError> {
     let mut found = Vec::new();
-    let mut prefixes = vec![String::new()];
-    while let Some(prefix) = prefixes.pop() {
-        let level = store.list_level(&prefix).await.map_err(|e| DiscoverError {
-            url: store.url(&prefix),
+    let mut levels = list_tree(&store, LIST_CONCURRENCY);
+    while let Some(level) = levels.recv().await {
+        let objects = level.map_err(|e| DiscoverError {
+            url: store.url(""),
             message: e.to_string(),
         })?;
-        prefixes.extend(level.prefixes.into_iter().filter(|p| !hidden(p)));
-        for object in level.objects {
+        for object in objects {
             if never_data(&object.key) || !(accept.is_input)(&object.key) {
                 continue;
             }
