@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::plan::PlannedInput;
+use super::report::FileReport;
+use super::sink::Destination;
 use super::ConvertError;
 use crate::storage::{StorageError, Store};
 
@@ -136,4 +138,57 @@ pub async fn is_done(
         }
     }
     Ok(true)
+}
+
+/// Writes the input's manifest entry, after its outputs were published.
+pub(super) fn record_done(
+    state: &crate::storage::Store,
+    destination: &Destination,
+    planned: &PlannedInput,
+    report: &FileReport,
+    fingerprint: &str,
+) -> Result<(), ConvertError> {
+    let Some((size, tag)) = planned.input.identity() else {
+        return Ok(());
+    };
+    let keys = report.outputs.iter().map(|o| o.key.clone()).chain(
+        report
+            .rejected_file
+            .as_ref()
+            .map(|_| planned.dead_letter.clone()),
+    );
+    let mut outputs = Vec::new();
+    for key in keys {
+        // What was just published, as the store sees it now: a rerun compares with this.
+        let stat = destination
+            .runtime
+            .block_on(destination.store.stat(&key))
+            .map_err(|e| ConvertError::Write {
+                path: destination.store.display(&key).into(),
+                source: Box::new(e),
+            })?;
+        let Some((size, tag)) = stat else { continue };
+        outputs.push(Published { key, size, tag });
+    }
+    let entry = Entry {
+        input: planned.input.display_name(),
+        size,
+        tag,
+        fingerprint: fingerprint.to_owned(),
+        outputs,
+        lines: report.counts.lines,
+        rows: report.counts.rows,
+        rejects: report.counts.rejects,
+        completed_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let key = entry_key(&entry.input);
+    let body = serde_json::to_vec(&entry).map_err(|e| ConvertError::Options(e.to_string()))?;
+    state
+        .put(&key, &destination.runtime, &body)
+        .map_err(|e| ConvertError::Write {
+            path: state.display(&key).into(),
+            source: Box::new(e),
+        })
 }

@@ -450,3 +450,22 @@ impl DeadLetter {
         }
     }
 }
+
+/// Aborts multipart uploads an earlier, killed run left under this run's output keys (only
+/// those: other shards' uploads in the same prefix are theirs).
+pub(super) fn abort_stale_uploads(
+    destination: &Destination,
+    plan: &[super::PlannedInput],
+) -> Result<(), ConvertError> {
+    let aborted = destination
+        .runtime
+        .block_on(destination.store.abort_uploads(|key| {
+            plan.iter()
+                .any(|planned| planned.dead_letter == key || planned.target.owns(key))
+        }))
+        .map_err(|e| ConvertError::Options(format!("cleaning up earlier uploads: {e}")))?;
+    if aborted > 0 {
+        tracing::warn!("aborted {aborted} multipart upload(s) left by an earlier run");
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 use crate::catalog::{Column, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef};
 
 use super::infer::Inferred;
+use crate::schema::DataType;
 use crate::storage::kind::Format;
 
 /// The crawler name lakeops writes as `UPDATED_BY_CRAWLER` and `lakeops.owner` (S5).
@@ -287,4 +288,42 @@ pub fn check_limits(table: &TableDef, partition_locations: &[String]) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// P3: partition keys are `string` unless `--partition-type` says otherwise; then every value
+/// must be one Athena can cast to that type.
+pub(super) fn partition_key_columns(
+    layout: &super::discover::Layout,
+    types: &std::collections::BTreeMap<String, DataType>,
+) -> Result<Vec<Column>, super::CrawlError> {
+    if let Some(unknown) = types.keys().find(|k| !layout.keys.contains(k)) {
+        return Err(super::CrawlError::PartitionType {
+            key: unknown.clone(),
+            message: format!("no such partition key (keys: {})", layout.keys.join(", ")),
+        });
+    }
+    let mut columns = Vec::with_capacity(layout.keys.len());
+    for (level, key) in layout.keys.iter().enumerate() {
+        let ty = types.get(key).cloned().unwrap_or(DataType::String);
+        for (path, _) in layout.partitions.values() {
+            let value = &path.values[level];
+            let fits = match ty {
+                DataType::Tinyint | DataType::Smallint | DataType::Int | DataType::Bigint => {
+                    value.trim().parse::<i64>().is_ok()
+                }
+                DataType::Double | DataType::Float | DataType::Decimal { .. } => {
+                    value.trim().parse::<f64>().is_ok()
+                }
+                _ => true,
+            };
+            if !fits && value != crate::catalog::hive_path::DEFAULT_PARTITION {
+                return Err(super::CrawlError::PartitionType {
+                    key: key.clone(),
+                    message: format!("value {value:?} of {} is not {ty}", path.prefix),
+                });
+            }
+        }
+        columns.push(Column::new(key, ty.to_string()));
+    }
+    Ok(columns)
 }

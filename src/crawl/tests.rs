@@ -5,6 +5,8 @@
 //! partitions created by an interrupted run).
 
 use std::collections::BTreeMap;
+
+use crate::catalog::{Column, PartitionDef, TableDef};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
