@@ -7,19 +7,72 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The binary under test, run with nothing from the developer's environment (see [`isolate`]).
 pub fn lakeops() -> Command {
-    let mut cmd = Command::cargo_bin("lakeops").expect("binary built");
-    cmd.env_remove("RUST_LOG")
+    Command::from_std(lakeops_process())
+}
+
+/// The same, as a plain process (to spawn, feed, signal or kill it).
+pub fn lakeops_process() -> Process {
+    let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("lakeops"));
+    isolate(&mut cmd);
+    cmd
+}
+
+/// Clears the environment of a command that runs lakeops, so that a developer's `~/.aws`,
+/// `AWS_REGION`, `AWS_PROFILE`, `RUST_LOG`, `HF_*` or `LAKEOPS_*` settings never reach it: only
+/// `PATH`, `TMPDIR` and `RUST_BACKTRACE` pass through, `HOME` is a fresh empty folder, and
+/// progress bars and colours are off. A test adds the `AWS_*` (moto's endpoint, fake
+/// credentials, a region) and other variables it needs.
+pub fn isolate(cmd: &mut Process) {
+    cmd.env_clear();
+    for var in ["PATH", "TMPDIR", "RUST_BACKTRACE"] {
+        if let Some(value) = std::env::var_os(var) {
+            cmd.env(var, value);
+        }
+    }
+    cmd.env("HOME", fresh_home())
         .env("LAKEOPS_NO_PROGRESS", "1")
         .env("NO_COLOR", "1");
-    cmd
+}
+
+/// A new empty folder for each command's `HOME`, under `homes/<pid>/` of the test temp dir.
+/// Each command needs its own for as long as it runs, so they are kept until the next test run
+/// removes the folders of test processes that have ended.
+fn fresh_home() -> PathBuf {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    let root = ROOT.get_or_init(|| {
+        let homes = Path::new(env!("CARGO_TARGET_TMPDIR")).join("homes");
+        // Whether a test process still runs is read from /proc; elsewhere nothing is removed.
+        let listed = Path::new("/proc/self")
+            .exists()
+            .then(|| std::fs::read_dir(&homes));
+        for entry in listed.into_iter().flatten().flatten().flatten() {
+            let ended = entry
+                .file_name()
+                .to_str()
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if ended {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let root = homes.join(std::process::id().to_string());
+        std::fs::create_dir_all(&root).expect("homes folder");
+        root
+    });
+    tempfile::Builder::new()
+        .prefix("home")
+        .tempdir_in(root)
+        .expect("home folder")
+        .keep()
 }
 
 /// `lakeops convert - -o OUT ARGS` fed JSON lines on stdin without end, sent `signal` (`INT`,
 /// `TERM`) after 800 ms; returns its exit code.
 pub fn convert_stdin_until_signalled(signal: &str, out: &Path, args: &[&str]) -> Option<i32> {
     use std::io::Write;
-    let mut child = Process::new(assert_cmd::cargo::cargo_bin("lakeops"))
+    let mut child = lakeops_process()
         .args(["convert", "-", "-o"])
         .arg(out)
         .args(args)
