@@ -55,3 +55,41 @@ fn completions_and_man_pages_are_up_to_date() {
         );
     }
 }
+
+/// A closed pipe is how `| head` says "enough": the reader got what it wanted, so lakeops exits
+/// 0 and says nothing (no `error: Broken pipe`).
+#[test]
+fn a_closed_stdout_pipe_exits_0_quietly() {
+    use std::process::Stdio;
+    for format in [None, Some("--json")] {
+        let mut lakeops = lakeops_process()
+            .args(["query", "SELECT * FROM generate_series(1, 1000000)"])
+            .args(format)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let head = std::process::Command::new("head")
+            .arg("-1")
+            .stdin(lakeops.stdout.take().unwrap())
+            .output()
+            .unwrap();
+        let lakeops = lakeops.wait_with_output().unwrap();
+        assert!(head.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&head.stdout).trim(),
+            if format.is_some() {
+                "{\"value\":1}"
+            } else {
+                "value"
+            },
+            "{format:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&lakeops.stderr),
+            "",
+            "{format:?}: stderr"
+        );
+        assert_eq!(lakeops.status.code(), Some(0), "{format:?}");
+    }
+}
