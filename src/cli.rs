@@ -109,6 +109,9 @@ pub enum Command {
     /// SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests
     #[command(after_long_help = QUERY_EXIT_CODES)]
     Query(QueryArgs),
+    /// Print the version, git revision, cargo features and engine versions (for bug reports)
+    #[command(after_long_help = VERSION_EXIT_CODES)]
+    Version,
     /// Write shell completions and man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -124,6 +127,15 @@ Exit status:
   0    the query ran (and, with --fail-if-empty, returned rows)
   1    --fail-if-empty and the result has no rows
   2    usage error, an unreadable table, or SQL that does not parse or plan (with its position)";
+
+pub const VERSION_EXIT_CODES: &str = "\
+--version prints the version alone; this adds the git revision the binary was built from
+(\"unknown\" outside a git checkout), its cargo features (cuda or none), and the candle,
+DataFusion and Arrow versions inside. --json prints one {\"type\":\"version\",...} record.
+
+Exit status:
+  0    printed (also a closed stdout pipe)
+  2    usage error";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QueryOutput {

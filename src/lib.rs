@@ -115,6 +115,7 @@ fn dispatch(command: Command, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Cost(args) => commands::cost::run(args, printer),
         Command::Embed(args) => commands::embed::run(args, printer, commands::interrupt_flag()),
         Command::Query(args) => commands::query::run(args, printer),
+        Command::Version => commands::version::run(printer),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {
             printer.human(
                 &written

@@ -56,6 +56,58 @@ fn completions_and_man_pages_are_up_to_date() {
     }
 }
 
+#[test]
+fn version_subcommand_names_revision_features_and_engines() {
+    let assert = lakeops().arg("version").assert().success().stderr("");
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("lakeops {}", env!("CARGO_PKG_VERSION")),
+        "{text}"
+    );
+    let field = |name: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(name).map(str::trim))
+            .unwrap_or_else(|| panic!("no {name} line:\n{text}"))
+            .to_owned()
+    };
+    let revision = field("revision ");
+    assert!(
+        revision == "unknown"
+            || (revision.len() >= 7 && revision.chars().all(|c| c.is_ascii_hexdigit())),
+        "{text}"
+    );
+    assert!(field("features ").starts_with("none"), "{text}");
+    assert!(field("candle ").starts_with("0.9."), "{text}");
+    assert!(field("datafusion ").starts_with("55."), "{text}");
+    assert!(field("arrow ").starts_with("59."), "{text}");
+
+    let assert = lakeops().args(["version", "--json"]).assert().success();
+    let record: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout)
+        .unwrap_or_else(|e| panic!("one JSON record ({e})"));
+    assert_eq!(record["type"], "version");
+    assert_eq!(record["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(record["revision"], revision.as_str());
+    assert_eq!(record["features"], serde_json::json!([]));
+    assert_eq!(record["candle"], field("candle ").as_str());
+    assert_eq!(record["datafusion"], field("datafusion ").as_str());
+    assert_eq!(record["arrow"], field("arrow ").as_str());
+
+    // The revision is this checkout's HEAD when the test runs from one.
+    if let Ok(head) = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo_root())
+        .output()
+    {
+        let head = String::from_utf8_lossy(&head.stdout);
+        if head.trim().len() == 40 {
+            assert!(head.starts_with(&revision), "{revision} is not HEAD {head}");
+        }
+    }
+}
+
 /// A closed pipe is how `| head` says "enough": the reader got what it wanted, so lakeops exits
 /// 0 and says nothing (no `error: Broken pipe`).
 #[test]
