@@ -68,6 +68,46 @@ fn fresh_home() -> PathBuf {
         .keep()
 }
 
+/// The subcommands a `--help` lists under "Commands:" (without `help`).
+pub fn listed_subcommands(help: &str) -> Vec<String> {
+    help.split("\nCommands:\n")
+        .nth(1)
+        .map(|rest| {
+            rest.lines()
+                .take_while(|line| line.starts_with("  "))
+                // A name is indented by two; a wrapped description further.
+                .filter(|line| !line.starts_with("   "))
+                .filter_map(|line| line.split_whitespace().next())
+                .filter(|name| *name != "help")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every command a user can reach (the root first, as an empty path) with its `--help`, found
+/// by following each help's "Commands:" list; 100 columns wide.
+pub fn every_help() -> Vec<(Vec<String>, String)> {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut found = Vec::new();
+    while let Some(path) = pending.pop() {
+        let assert = lakeops()
+            .env("COLUMNS", "100")
+            .args(&path)
+            .arg("--help")
+            .assert()
+            .success();
+        let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        for sub in listed_subcommands(&help).into_iter().rev() {
+            let mut next = path.clone();
+            next.push(sub);
+            pending.push(next);
+        }
+        found.push((path, help));
+    }
+    found
+}
+
 /// `lakeops convert - -o OUT ARGS` fed JSON lines on stdin without end, sent `signal` (`INT`,
 /// `TERM`) after 800 ms; returns its exit code.
 pub fn convert_stdin_until_signalled(signal: &str, out: &Path, args: &[&str]) -> Option<i32> {

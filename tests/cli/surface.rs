@@ -56,6 +56,46 @@ fn completions_and_man_pages_are_up_to_date() {
     }
 }
 
+/// Every command a user can reach, and the root, documents its exit codes: they are API.
+#[test]
+fn every_help_has_an_exit_status_section() {
+    let helps = every_help();
+    for (path, help) in &helps {
+        assert!(
+            help.contains("\nExit status"),
+            "`lakeops {} --help` has no Exit status section:\n{help}",
+            path.join(" ")
+        );
+    }
+    let seen: Vec<String> = helps.iter().map(|(path, _)| path.join(" ")).collect();
+    for command in [
+        "",
+        "convert",
+        "crawl",
+        "cost",
+        "cost plan",
+        "embed",
+        "query",
+        "version",
+    ] {
+        assert!(seen.iter().any(|s| s == command), "{command} in {seen:?}");
+    }
+}
+
+/// The root's table is its own, not convert's: it covers what exit 1 means for every command.
+#[test]
+fn the_root_help_has_its_own_exit_codes() {
+    let assert = lakeops().arg("--help").assert().success();
+    let root = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let assert = lakeops().args(["convert", "--help"]).assert().success();
+    let convert = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let table = |help: &str| help[help.find("Exit status").expect("a table")..].to_owned();
+    assert_ne!(table(&root), table(&convert));
+    for finding in ["rejected lines", "drift", "budget", "empty result"] {
+        assert!(table(&root).contains(finding), "{finding}:\n{root}");
+    }
+}
+
 #[test]
 fn version_subcommand_names_revision_features_and_engines() {
     let assert = lakeops().arg("version").assert().success().stderr("");
