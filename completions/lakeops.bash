@@ -37,6 +37,9 @@ _lakeops() {
             lakeops,query)
                 cmd="lakeops__subcmd__query"
                 ;;
+            lakeops,version)
+                cmd="lakeops__subcmd__version"
+                ;;
             lakeops__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
@@ -118,6 +121,9 @@ _lakeops() {
             lakeops__subcmd__help,query)
                 cmd="lakeops__subcmd__help__subcmd__query"
                 ;;
+            lakeops__subcmd__help,version)
+                cmd="lakeops__subcmd__help__subcmd__version"
+                ;;
             lakeops__subcmd__help__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
@@ -152,7 +158,7 @@ _lakeops() {
 
     case "${cmd}" in
         lakeops)
-            opts="-q -v -h -V --quiet --verbose --json --color --help --version convert crawl cost embed query generate help"
+            opts="-q -v -h -V --quiet --verbose --json --color --help --version convert crawl cost embed query version generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1208,7 +1214,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help)
-            opts="convert crawl cost embed query generate help"
+            opts="convert crawl cost embed query version generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,6 +1451,20 @@ _lakeops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lakeops__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lakeops__subcmd__query)
             opts="-f -q -v -h -V --file --table --catalog-file --database --glue-database --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1496,6 +1516,24 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__version)
+            opts="-q -v -h -V --quiet --verbose --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
             cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
+            cand version 'Print the version, git revision, cargo features and engine versions (for bug reports)'
             cand generate 'Write shell completions and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -160,8 +161,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -190,8 +191,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -218,8 +219,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -246,8 +247,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -270,8 +271,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -298,8 +299,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -316,8 +317,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -335,8 +336,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -354,8 +355,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -448,6 +449,18 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lakeops;version'= {
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lakeops;generate'= {
             cand --dir 'Repository root to write completions/ and man/ into'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
@@ -467,6 +480,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
             cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
+            cand version 'Print the version, git revision, cargo features and engine versions (for bug reports)'
             cand generate 'Write shell completions and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -506,6 +520,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help;embed'= {
         }
         &'lakeops;help;query'= {
+        }
+        &'lakeops;help;version'= {
         }
         &'lakeops;help;generate'= {
         }

@@ -8,16 +8,29 @@ use crate::convert::{Codec, OnError, RowGroupSize, SampleRows};
 use crate::schema::DataType;
 use rust_decimal::Decimal;
 
+/// The codes every command shares; each command's --help says what 1 and 2 mean for it.
 pub const EXIT_CODES: &str = "\
+Exit status (each command's --help has its own details):
+  0    success (also --dry-run, --plan, --print-schema, and a closed stdout pipe)
+  1    the command finished with findings: rejected lines or failed inputs (convert, embed, crawl),
+       drift (crawl --check), a breached budget (cost --fail-above, --fail-if-increase-pct), an
+       empty result (query --fail-if-empty)
+  2    usage, input, configuration or AWS (credentials, region, endpoint) error; also an internal
+       error (a bug, reported as one, never as a crash)
+  130  interrupted (Ctrl-C; convert and embed also on SIGTERM and SIGHUP)";
+
+pub const CONVERT_EXIT_CODES: &str = "\
 Exit status:
-  0    success (also --print-schema, and a closed stdout pipe)
-  1    the job ran to the end but some input lines were rejected (--on-error skip|dead-letter)
-  2    usage, input or configuration error; with --on-error fail, the first bad line
-  130  interrupted (Ctrl-C); no output that looks complete is left behind";
+  0    success (also --dry-run, --print-schema, and a closed stdout pipe)
+  1    the job ran to the end but some input lines were rejected (--on-error skip|dead-letter), or
+       some inputs failed alone (unreadable, or an unsafe output name) and are named on stderr
+  2    usage, input, configuration or AWS error; with --on-error fail, the first bad line
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); no output that looks complete is left behind";
 
 pub const CRAWL_EXIT_CODES: &str = "\
 Exit status:
-  0    the catalog matches the data (applied, planned with --plan, or no drift with --check)
+  0    the catalog matches the data (applied, planned with --plan, or no drift with --check); also
+       a closed stdout pipe
   1    --check found drift; or the crawl finished but some objects or sampled lines could not be read
   2    usage, input, layout or AWS error (E_PARTITION_LAYOUT, E_TYPE_CONFLICT, E_NOT_JSON_LINES,
        E_INCOMPATIBLE, E_NOT_OWNED, ...); nothing was written
@@ -31,13 +44,13 @@ the model and chunking in its key-value metadata. A file appears only when compl
 inputs already embedded with the same model and parameters (--overwrite redoes them).
 
 Exit status:
-  0    every input embedded (or already up to date)
+  0    every input embedded (or already up to date); also a closed stdout pipe
   1    some inputs failed alone (unreadable, corrupt, a record whose text is not a string, an unsafe
        output name) and are named on stderr; every other input was embedded
   2    usage, configuration or model error (a column missing or not text, an unknown model layout,
        --device cuda without a usable GPU, an output that cannot be written); with --fail-fast, the
        first input that fails; files already completed stay
-  130  interrupted (Ctrl-C); no partial file is left";
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); no partial file is left";
 
 pub const COST_EXIT_CODES: &str = "\
 Prices come from an embedded table (`lakeops cost prices`), each row with its source and date; a
@@ -95,7 +108,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert JSON lines (zstd, gzip or plain) to Parquet
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = CONVERT_EXIT_CODES)]
     Convert(ConvertArgs),
     /// Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first
     #[command(after_long_help = CRAWL_EXIT_CODES)]
@@ -109,6 +122,9 @@ pub enum Command {
     /// SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests
     #[command(after_long_help = QUERY_EXIT_CODES)]
     Query(QueryArgs),
+    /// Print the version, git revision, cargo features and engine versions (for bug reports)
+    #[command(after_long_help = VERSION_EXIT_CODES)]
+    Version,
     /// Write shell completions and man pages (for maintainers)
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -121,9 +137,20 @@ the SQL itself: SELECT * FROM 'data/events.parquet'. Column names keep their cas
 (\"Temp\") when they have capitals or dashes.
 
 Exit status:
-  0    the query ran (and, with --fail-if-empty, returned rows)
+  0    the query ran (and, with --fail-if-empty, returned rows); also a closed stdout pipe
   1    --fail-if-empty and the result has no rows
-  2    usage error, an unreadable table, or SQL that does not parse or plan (with its position)";
+  2    usage error, an unreadable table or catalog, SQL that does not parse or plan (with its
+       position), an AWS error, or an --out file that cannot be written
+  130  interrupted (Ctrl-C)";
+
+pub const VERSION_EXIT_CODES: &str = "\
+--version prints the version alone; this adds the git revision the binary was built from
+(\"unknown\" outside a git checkout), its cargo features (cuda or none), and the candle,
+DataFusion and Arrow versions inside. --json prints one {\"type\":\"version\",...} record.
+
+Exit status:
+  0    printed (also a closed stdout pipe)
+  2    usage error";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QueryOutput {
@@ -606,6 +633,7 @@ pub struct CostArgs {
 #[derive(Debug, Subcommand)]
 pub enum CostCommand {
     /// Amazon Managed Service for Apache Flink: KPUs, running storage, backups
+    #[command(after_long_help = COST_EXIT_CODES)]
     Flink {
         #[command(flatten)]
         workload: FlinkArgs,
@@ -613,6 +641,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// Amazon OpenSearch Ingestion: pipeline OCUs
+    #[command(after_long_help = COST_EXIT_CODES)]
     Ingestion {
         #[command(flatten)]
         workload: IngestionArgs,
@@ -620,6 +649,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// Amazon OpenSearch Serverless: indexing and search OCUs, managed storage
+    #[command(after_long_help = COST_EXIT_CODES)]
     Serverless {
         #[command(flatten)]
         workload: ServerlessArgs,
@@ -627,6 +657,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// AWS Glue jobs and crawlers: DPU-hours
+    #[command(after_long_help = COST_EXIT_CODES)]
     Glue {
         #[command(flatten)]
         workload: GlueArgs,
@@ -634,6 +665,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// Amazon Athena for Apache Spark: DPU-hours
+    #[command(after_long_help = COST_EXIT_CODES)]
     AthenaSpark {
         #[command(flatten)]
         workload: AthenaSparkArgs,
@@ -641,6 +673,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker
+    #[command(after_long_help = COST_EXIT_CODES)]
     EmrServerless {
         #[command(flatten)]
         workload: EmrArgs,
@@ -648,6 +681,7 @@ pub enum CostCommand {
         common: CostCommon,
     },
     /// Several named workloads from a plan file (YAML or TOML), and their total
+    #[command(after_long_help = COST_EXIT_CODES)]
     Plan {
         /// The plan: `workloads` with a `name` and a `service` each (see `lakeops cost --help`)
         #[arg(value_name = "FILE")]
@@ -656,6 +690,7 @@ pub enum CostCommand {
         common: PlanCommon,
     },
     /// The change in monthly cost between two plan files
+    #[command(after_long_help = COST_EXIT_CODES)]
     Diff {
         #[arg(value_name = "OLD")]
         old: PathBuf,
@@ -668,6 +703,7 @@ pub enum CostCommand {
         common: PlanCommon,
     },
     /// The embedded price table, with sources and dates
+    #[command(after_long_help = COST_EXIT_CODES)]
     Prices {
         /// Only this region
         #[arg(long, value_name = "REGION")]

@@ -29,9 +29,12 @@ use output::Printer;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     Success = 0,
-    /// The job finished but rejected some input.
-    Rejects = 1,
-    /// Usage, input or configuration error.
+    /// The command ran to the end, and what it found is the reason to fail a script: rejected
+    /// lines or inputs that failed alone (convert, embed, crawl's unreadable objects), drift
+    /// (`crawl --check`), a breached budget (`cost --fail-above`, `--fail-if-increase-pct`, rows
+    /// `cost prices --refresh` could not fetch) or an empty result (`query --fail-if-empty`).
+    Findings = 1,
+    /// Usage, input, configuration or AWS error: the command did not do its job.
     Error = 2,
     Interrupted = 130,
 }
@@ -112,6 +115,7 @@ fn dispatch(command: Command, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Cost(args) => commands::cost::run(args, printer),
         Command::Embed(args) => commands::embed::run(args, printer, commands::interrupt_flag()),
         Command::Query(args) => commands::query::run(args, printer),
+        Command::Version => commands::version::run(printer),
         Command::Generate(args) => commands::generate::run(&args).map(|written| {
             printer.human(
                 &written

@@ -111,7 +111,7 @@ pub fn run(
     let report = convert::run(options, &progress)?;
     print_report(printer, &report)?;
     Ok(if report.totals.rejects > 0 || report.failed_inputs > 0 {
-        ExitStatus::Rejects
+        ExitStatus::Findings
     } else {
         ExitStatus::Success
     })

@@ -209,7 +209,7 @@ fn within_budget(breaches: &[report::Breach]) -> ExitStatus {
     if breaches.is_empty() {
         ExitStatus::Success
     } else {
-        ExitStatus::Rejects
+        ExitStatus::Findings
     }
 }
 
@@ -245,6 +245,6 @@ fn refresh_prices(
     Ok(if report.failures.is_empty() {
         ExitStatus::Success
     } else {
-        ExitStatus::Rejects
+        ExitStatus::Findings
     })
 }

@@ -99,7 +99,7 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     print_report(printer, &report)?;
     let drift = options.mode == Mode::Check && report.changed;
     Ok(if drift || !report.rejected.is_empty() {
-        ExitStatus::Rejects
+        ExitStatus::Findings
     } else {
         ExitStatus::Success
     })

@@ -67,7 +67,7 @@ pub fn run(
     }
     let inputs = input::outside_of(inputs, &args.output);
     if inputs.is_empty() && !refused.is_empty() {
-        return Ok(ExitStatus::Rejects);
+        return Ok(ExitStatus::Findings);
     }
     if inputs.is_empty() {
         anyhow::bail!(
@@ -91,7 +91,7 @@ pub fn run(
     )?;
     print_report(printer, &report)?;
     Ok(if report.failed_inputs > 0 {
-        ExitStatus::Rejects
+        ExitStatus::Findings
     } else {
         ExitStatus::Success
     })

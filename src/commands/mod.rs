@@ -7,6 +7,7 @@ pub mod crawl;
 pub mod embed;
 pub mod generate;
 pub mod query;
+pub mod version;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -85,7 +85,7 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     Ok(if args.fail_if_empty && rows == 0 {
         printer.human("the result has no rows (--fail-if-empty)\n");
-        ExitStatus::Rejects
+        ExitStatus::Findings
     } else {
         ExitStatus::Success
     })

@@ -7,19 +7,112 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The binary under test, run with nothing from the developer's environment (see [`isolate`]).
 pub fn lakeops() -> Command {
-    let mut cmd = Command::cargo_bin("lakeops").expect("binary built");
-    cmd.env_remove("RUST_LOG")
+    Command::from_std(lakeops_process())
+}
+
+/// The same, as a plain process (to spawn, feed, signal or kill it).
+pub fn lakeops_process() -> Process {
+    let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("lakeops"));
+    isolate(&mut cmd);
+    cmd
+}
+
+/// Clears the environment of a command that runs lakeops, so that a developer's `~/.aws`,
+/// `AWS_REGION`, `AWS_PROFILE`, `RUST_LOG`, `HF_*` or `LAKEOPS_*` settings never reach it: only
+/// `PATH`, `TMPDIR` and `RUST_BACKTRACE` pass through, `HOME` is a fresh empty folder, and
+/// progress bars and colours are off. A test adds the `AWS_*` (moto's endpoint, fake
+/// credentials, a region) and other variables it needs.
+pub fn isolate(cmd: &mut Process) {
+    cmd.env_clear();
+    for var in ["PATH", "TMPDIR", "RUST_BACKTRACE"] {
+        if let Some(value) = std::env::var_os(var) {
+            cmd.env(var, value);
+        }
+    }
+    cmd.env("HOME", fresh_home())
         .env("LAKEOPS_NO_PROGRESS", "1")
         .env("NO_COLOR", "1");
-    cmd
+}
+
+/// A new empty folder for each command's `HOME`, under `homes/<pid>/` of the test temp dir.
+/// Each command needs its own for as long as it runs, so they are kept until the next test run
+/// removes the folders of test processes that have ended.
+fn fresh_home() -> PathBuf {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    let root = ROOT.get_or_init(|| {
+        let homes = Path::new(env!("CARGO_TARGET_TMPDIR")).join("homes");
+        // Whether a test process still runs is read from /proc; elsewhere nothing is removed.
+        let listed = Path::new("/proc/self")
+            .exists()
+            .then(|| std::fs::read_dir(&homes));
+        for entry in listed.into_iter().flatten().flatten().flatten() {
+            let ended = entry
+                .file_name()
+                .to_str()
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if ended {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let root = homes.join(std::process::id().to_string());
+        std::fs::create_dir_all(&root).expect("homes folder");
+        root
+    });
+    tempfile::Builder::new()
+        .prefix("home")
+        .tempdir_in(root)
+        .expect("home folder")
+        .keep()
+}
+
+/// The subcommands a `--help` lists under "Commands:" (without `help`).
+pub fn listed_subcommands(help: &str) -> Vec<String> {
+    help.split("\nCommands:\n")
+        .nth(1)
+        .map(|rest| {
+            rest.lines()
+                .take_while(|line| line.starts_with("  "))
+                // A name is indented by two; a wrapped description further.
+                .filter(|line| !line.starts_with("   "))
+                .filter_map(|line| line.split_whitespace().next())
+                .filter(|name| *name != "help")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every command a user can reach (the root first, as an empty path) with its `--help`, found
+/// by following each help's "Commands:" list; 100 columns wide.
+pub fn every_help() -> Vec<(Vec<String>, String)> {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut found = Vec::new();
+    while let Some(path) = pending.pop() {
+        let assert = lakeops()
+            .env("COLUMNS", "100")
+            .args(&path)
+            .arg("--help")
+            .assert()
+            .success();
+        let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        for sub in listed_subcommands(&help).into_iter().rev() {
+            let mut next = path.clone();
+            next.push(sub);
+            pending.push(next);
+        }
+        found.push((path, help));
+    }
+    found
 }
 
 /// `lakeops convert - -o OUT ARGS` fed JSON lines on stdin without end, sent `signal` (`INT`,
 /// `TERM`) after 800 ms; returns its exit code.
 pub fn convert_stdin_until_signalled(signal: &str, out: &Path, args: &[&str]) -> Option<i32> {
     use std::io::Write;
-    let mut child = Process::new(assert_cmd::cargo::cargo_bin("lakeops"))
+    let mut child = lakeops_process()
         .args(["convert", "-", "-o"])
         .arg(out)
         .args(args)

@@ -247,7 +247,7 @@ fn stdin_converts_with_inference_and_output_is_deterministic() {
     let dir = tmp();
     let text = records(4000);
     let run = |name: &str| {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+        let mut child = crate::common::lakeops_process()
             .args(["convert", "-", "-o"])
             .arg(dir.path().join(name))
             .args(["--sample-rows", "10", "-q"])

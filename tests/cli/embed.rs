@@ -673,7 +673,7 @@ fn interrupt_exits_130_and_leaves_no_partial_file() {
         .collect();
     std::fs::write(&input, records).unwrap();
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+    let mut child = crate::common::lakeops_process()
         .args(["embed", "-q", "--text-column", "text", "--model"])
         .arg(tiny_model())
         .arg(&input)

@@ -471,8 +471,7 @@ fn bug_4_concurrent_crawls_into_one_catalog_file_keep_both_tables() {
             ["ta", "tb"]
                 .iter()
                 .map(|table| {
-                    let mut cmd =
-                        std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"));
+                    let mut cmd = crate::common::lakeops_process();
                     cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
                         .env("AWS_EC2_METADATA_DISABLED", "true")
                         .arg("crawl")
@@ -1123,7 +1122,7 @@ fn a_signal_stops_convert_waiting_on_a_silent_stdin() {
     let pinned = ["--schema", schema.to_str().unwrap()];
     for (signal, args) in [("INT", &[][..]), ("TERM", &[][..]), ("INT", &pinned[..])] {
         let out = dir.path().join(format!("out-{signal}-{}", args.len()));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+        let mut child = crate::common::lakeops_process()
             .args(["convert", "-", "-o"])
             .arg(format!("{}/", out.display()))
             .args(args)
@@ -1333,7 +1332,7 @@ fn query_output_streams_while_the_query_runs() {
         ("csv", "value\n0\n1\n2\n"),
         ("json", "[{\"value\":0},{\"value\":1},"),
     ] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lakeops"))
+        let mut child = crate::common::lakeops_process()
             .args([
                 "query",
                 "SELECT value FROM range(1000000000000000)",
@@ -1393,7 +1392,9 @@ fn a_full_disk_leaves_no_temporary_file() {
         lakeops = assert_cmd::cargo::cargo_bin("lakeops").display(),
         input = input.display(),
     );
-    let output = std::process::Command::new("unshare")
+    let mut unshare = std::process::Command::new("unshare");
+    crate::common::isolate(&mut unshare);
+    let output = unshare
         .args(["-rm", "sh", "-c", &script])
         .env("LAKEOPS_NO_PROGRESS", "1")
         .output()

@@ -14,4 +14,5 @@ mod embed;
 mod hardening;
 mod moto;
 mod query;
+mod snapshot;
 mod surface;

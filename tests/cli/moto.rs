@@ -119,12 +119,10 @@ impl Moto {
         cmd
     }
 
-    /// The same, as a plain process (to spawn, signal or kill it).
+    /// The same, as a plain process (to spawn, signal or kill it): [`common::isolate`]'s
+    /// environment plus the AWS variables.
     pub fn process(&self) -> Process {
-        let mut cmd = Process::new(env!("CARGO_BIN_EXE_lakeops"));
-        cmd.env_remove("RUST_LOG")
-            .env("LAKEOPS_NO_PROGRESS", "1")
-            .env("NO_COLOR", "1");
+        let mut cmd = common::lakeops_process();
         self.aws_env(&mut cmd);
         cmd
     }
