@@ -1,9 +1,10 @@
 //! lakeops: data-lake operations from the shell.
 //!
 //! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
-//! `crawl`, `cost`, `embed`, with `query` to come); `schema` holds the type lattice they share;
-//! `storage` (local or S3), `catalog` (Glue or a file) and `aws` are shared plumbing; `output` is
-//! the only place that prints; `cli` and `commands` are the only places that know clap.
+//! `crawl`, `cost`, `embed`, `query`); `schema` holds the type lattice they share; `storage`
+//! (local or S3, file kinds, the lister, atomic writes), `text` (codecs and lines), `progress`,
+//! `catalog` (Glue or a file) and `aws` are shared plumbing; `output` is the only place that
+//! prints; `cli` and `commands` are the only places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod aws;
