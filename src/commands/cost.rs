@@ -1,8 +1,9 @@
 //! `lakeops cost`: clap arguments -> report options -> `cost::report` (or `cost::refresh`) ->
 //! `output::cost`. The exit status is 1 when a report broke a budget or a refresh lost rows.
 
-use anyhow::Context;
+use anyhow::Context as _;
 
+use super::Context;
 use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, CostShared, PlanCommon};
 use crate::cost::report::{self, EstimateOptions, PlanOptions, PriceOptions};
 use crate::cost::workload::{
@@ -12,30 +13,23 @@ use crate::cost::workload::{
 use crate::output::{self, Printer};
 use crate::ExitStatus;
 
-pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
     let (common, workload) = match args.workload {
         CostCommand::Prices {
             region,
             price_file,
-            output: _,
             refresh: true,
             cache_file,
-            profile,
-            endpoint_url,
+            ..
         } => {
-            // The Price List API answers in us-east-1 for prices of every region.
-            let aws = crate::aws::AwsOptions {
-                profile,
-                region: Some("us-east-1".into()),
-                endpoint_url,
-                s3_path_style: false,
-                max_attempts: None,
-            };
+            // The Price List API's profile, endpoint and region are in the context's AWS
+            // options (`Context::new`).
             let cache_file = match cache_file {
                 Some(path) => path,
                 None => default_cache_file()?,
             };
-            return refresh_prices(printer, region.as_deref(), price_file, &cache_file, &aws);
+            return refresh_prices(ctx, region.as_deref(), price_file, &cache_file);
         }
         CostCommand::Prices {
             region,
@@ -222,26 +216,22 @@ fn default_cache_file() -> anyhow::Result<std::path::PathBuf> {
 }
 
 fn refresh_prices(
-    printer: &Printer,
+    ctx: &Context,
     region: Option<&str>,
     price_file: Option<std::path::PathBuf>,
     cache_file: &std::path::Path,
-    aws: &crate::aws::AwsOptions,
 ) -> anyhow::Result<ExitStatus> {
     let prices = PriceOptions {
         file: price_file,
         overrides: Vec::new(),
     }
     .load()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let client = runtime.block_on(crate::aws::Aws::load(aws))?.pricing();
+    let runtime = ctx.runtime()?;
+    let client = ctx.aws_blocking()?.pricing();
     let report = crate::cost::refresh::refresh(prices, region, cache_file, |query, region| {
         runtime.block_on(crate::pricing::get_products(&client, query, region))
     })?;
-    output::cost::refresh(printer, &report)?;
+    output::cost::refresh(ctx.printer(), &report)?;
     Ok(if report.failures.is_empty() {
         ExitStatus::Success
     } else {

@@ -8,6 +8,8 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateArgs};
+use crate::output::Printer;
+use crate::ExitStatus;
 
 /// Every generated file, relative to the repository root, with its content.
 pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -49,7 +51,8 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     Ok(files)
 }
 
-pub fn run(args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes every file under `--dir` and says which on stderr.
+pub fn run(args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let mut written = Vec::new();
     for (relative, content) in files()? {
         let path = args.dir.join(&relative);
@@ -61,5 +64,11 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
-    Ok(written)
+    printer.human(
+        &written
+            .iter()
+            .map(|p| format!("wrote {}\n", p.display()))
+            .collect::<String>(),
+    );
+    Ok(ExitStatus::Success)
 }

@@ -1,11 +1,11 @@
 //! `lakeops query`.
 
-use anyhow::Context;
+use anyhow::Context as _;
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use crate::aws::Aws;
+use super::Context;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{QueryArgs, QueryOutput};
 use crate::output::{Printer, Table};
@@ -14,16 +14,15 @@ use crate::query::{sources::parse_table_spec, QueryError, QueryStream, Session};
 use crate::storage::{Store, UploadSettings};
 use crate::ExitStatus;
 
-pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
     let sql = match (&args.sql, &args.file) {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read SQL file {}", path.display()))?,
         (None, None) => anyhow::bail!("give the SQL, or -f FILE.sql"),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = ctx.runtime()?;
     let database = args.glue_database.as_ref().or(args.database.as_ref());
     let mut session = match database {
         Some(database) => Session::with_default_schema(database),
@@ -31,14 +30,11 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     // AWS is loaded for Glue now, and for S3 at the first s3:// location: a query of local
     // files through a local catalog resolves no AWS configuration at all.
-    let aws_options = super::aws_options(&args.aws);
-    let mut glue = None;
-    if args.glue_database.is_some() {
-        let aws = runtime.block_on(Aws::load(&aws_options))?;
-        session = session.with_s3(aws.s3());
-        glue = Some(GlueCatalog::new(aws.glue()));
-    }
-    session = session.with_aws(aws_options);
+    let glue = match &args.glue_database {
+        Some(_) => Some(GlueCatalog::new(ctx.aws_blocking()?.glue())),
+        None => None,
+    };
+    session = session.with_aws(ctx.lazy_aws());
     let result = runtime.block_on(async {
         if let (Some(mut glue), Some(database)) = (glue, &args.glue_database) {
             register_database(&session, &mut glue, database).await?;
@@ -71,9 +67,9 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Err(err) => return Err(err.into()),
     };
     let schema = result.schema.clone();
-    let mut next = batches_of(result, &runtime);
+    let mut next = batches_of(result, runtime);
     let rows = match &args.out {
-        Some(path) => write_parquet(path, schema, &mut next, &runtime)?,
+        Some(path) => write_parquet(path, schema, &mut next, runtime)?,
         None => {
             let format = args.output.unwrap_or(if printer.json() {
                 QueryOutput::Ndjson
