@@ -294,7 +294,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__athena__subcmd__spark)
-            opts="-q -v -h -V --dpus --minutes --runs-per-month --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --dpus --minutes --runs-per-month --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +336,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -356,7 +360,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__diff)
-            opts="-q -v -h -V --fail-if-increase-pct --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --fail-if-increase-pct --region --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +380,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -398,7 +406,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__emr__subcmd__serverless)
-            opts="-q -v -h -V --workers --vcpu --memory-gb --storage-gb --minutes --runs-per-month --arch --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --workers --vcpu --memory-gb --storage-gb --minutes --runs-per-month --arch --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +464,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -476,7 +488,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__flink)
-            opts="-q -v -h -V --parallelism --parallelism-per-kpu --studio --snapshot-gb --throughput-mbps --cpu-utilization --memory-utilization --runs-per-month --minutes-per-run --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --parallelism --parallelism-per-kpu --studio --snapshot-gb --throughput-mbps --cpu-utilization --memory-utilization --runs-per-month --minutes-per-run --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +550,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -558,7 +574,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__glue)
-            opts="-q -v -h -V --worker-type --workers --dpus --minutes --runs-per-month --flex --crawler --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --worker-type --workers --dpus --minutes --runs-per-month --flex --crawler --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +622,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -782,7 +802,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__ingestion)
-            opts="-q -v -h -V --ocus --throughput --min-ocus --max-ocus --mib-per-ocu --persistent-buffer --stateful --allow-over-limit --scan-hours --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --ocus --throughput --min-ocus --max-ocus --mib-per-ocu --persistent-buffer --stateful --allow-over-limit --scan-hours --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +856,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -856,7 +880,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__plan)
-            opts="-q -v -h -V --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --region --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +896,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -894,7 +922,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__prices)
-            opts="-q -v -h -V --region --price-file --output --refresh --cache-file --profile --endpoint-url --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --region --price-file --format --output --refresh --cache-file --profile --endpoint-url --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,6 +934,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -936,7 +968,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__serverless)
-            opts="-q -v -h -V --indexing-ocus --search-ocus --no-redundancy --kms-keys --storage-gb --nextgen --busy-hours-per-day --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --indexing-ocus --search-ocus --no-redundancy --kms-keys --storage-gb --nextgen --busy-hours-per-day --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1016,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1446,7 +1482,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__query)
-            opts="-f -q -v -h -V --file --table --catalog-file --database --glue-database --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-f -o -q -v -h -V --file --table --catalog-file --database --glue-database --format --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1476,8 +1512,16 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --out)

@@ -149,7 +149,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -175,7 +178,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -202,7 +208,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -228,7 +237,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -252,7 +264,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -279,7 +294,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -295,7 +313,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l region -d 'Region for workloads that name none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -312,7 +333,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l region -d 'Region for workloads that name none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -327,7 +351,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l region -d 'Only this region' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l price-file -d 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l format -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l cache-file -d 'Where --refresh writes (default: $XDG_CACHE_HOME/lakeops/prices.csv)' -r -F
@@ -389,11 +416,12 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Regi
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l catalog-file -d 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog\'s columns, partition keys and formats define them' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l database -d 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l glue-database -d 'Register every table of this AWS Glue database (columns, partition keys, locations and formats from the catalog); unqualified table names resolve in it' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l output -d 'How to print the result (--json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l format -d 'How to print the result (default: table; --json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
 json\t'One JSON array of row objects'
 ndjson\t'One JSON object per row, a line each'
 csv\t'CSV with a header row'"
-complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Write the result to this Parquet file instead of printing it' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s o -l output -d 'Write the result to this Parquet file instead of printing it' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Deprecated spelling of -o/--output FILE.parquet' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r

@@ -2,6 +2,7 @@
 //! `output::cost`. The exit status is 1 when a report broke a budget or a refresh lost rows.
 
 use anyhow::Context as _;
+use clap::ValueEnum;
 
 use super::Context;
 use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, CostShared, PlanCommon};
@@ -34,19 +35,21 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         CostCommand::Prices {
             region,
             price_file,
-            output,
+            format: new,
+            output: old,
             ..
         } => {
+            let format = format(printer, new, old);
             let prices = PriceOptions {
                 file: price_file,
                 overrides: Vec::new(),
             };
             let report = report::prices(region.as_deref(), &prices)?;
-            output::cost::prices(printer, &report, format(printer, output))?;
+            output::cost::prices(printer, &report, format)?;
             return Ok(ExitStatus::Success);
         }
         CostCommand::Plan { file, common } => {
-            let format = format(printer, common.shared.output);
+            let format = format(printer, common.shared.format, common.shared.output);
             let report = report::plan(&file, &plan_options(common))?;
             output::cost::plan(printer, &report, format)?;
             return Ok(within_budget(&report.breaches));
@@ -57,7 +60,7 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             fail_if_increase_pct,
             common,
         } => {
-            let format = format(printer, common.shared.output);
+            let format = format(printer, common.shared.format, common.shared.output);
             let options = plan_options(common);
             let report = report::diff(&old, &new, fail_if_increase_pct, &options)?;
             output::cost::diff(printer, &report, format)?;
@@ -156,7 +159,7 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             }),
         ),
     };
-    let format = format(printer, common.shared.output);
+    let format = format(printer, common.shared.format, common.shared.output);
     let options = EstimateOptions {
         workload,
         regions: common.region,
@@ -174,13 +177,20 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     Ok(within_budget(&report.breaches))
 }
 
-/// `--json` means JSON whatever `--output` says.
-fn format(printer: &Printer, output: CostOutput) -> CostOutput {
-    if printer.json() {
-        CostOutput::Json
-    } else {
-        output
+/// How a report is printed: JSON with `--json`, whatever `--format` says, else `--format`, else
+/// the old spelling `--output FORMAT` (with a warning, for one release), else a table.
+fn format(printer: &Printer, format: Option<CostOutput>, old: Option<CostOutput>) -> CostOutput {
+    if let Some(old) = old {
+        let name = old
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        tracing::warn!("--output {name} is deprecated; use --format {name}");
     }
+    if printer.json() {
+        return CostOutput::Json;
+    }
+    format.or(old).unwrap_or(CostOutput::Table)
 }
 
 fn price_options(shared: CostShared) -> PriceOptions {

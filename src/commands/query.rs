@@ -1,9 +1,12 @@
 //! `lakeops query`.
 
+use std::path::PathBuf;
+
 use anyhow::Context as _;
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use clap::ValueEnum;
 
 use super::Context;
 use crate::catalog::{FileCatalog, GlueCatalog};
@@ -16,6 +19,7 @@ use crate::ExitStatus;
 
 pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let printer = ctx.printer();
+    let destination = destination(&args, printer.json())?;
     let sql = match (&args.sql, &args.file) {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
@@ -68,22 +72,71 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     };
     let schema = result.schema.clone();
     let mut next = batches_of(result, runtime);
-    let rows = match &args.out {
-        Some(path) => write_parquet(path, schema, &mut next, runtime)?,
-        None => {
-            let format = args.output.unwrap_or(if printer.json() {
-                QueryOutput::Ndjson
-            } else {
-                QueryOutput::Table
-            });
-            write_output(printer, format, &schema, &mut next)?
-        }
+    let rows = match &destination {
+        Destination::Parquet(path) => write_parquet(path, schema, &mut next, runtime)?,
+        Destination::Print(format) => write_output(printer, *format, &schema, &mut next)?,
     };
     Ok(if args.fail_if_empty && rows == 0 {
         printer.human("the result has no rows (--fail-if-empty)\n");
         ExitStatus::Rejects
     } else {
         ExitStatus::Success
+    })
+}
+
+/// Where the result goes.
+#[derive(Debug, PartialEq)]
+enum Destination {
+    /// `--format` (a table by default, ndjson with `--json`).
+    Print(QueryOutput),
+    /// `-o FILE.parquet`.
+    Parquet(PathBuf),
+}
+
+/// `--format`, `-o/--output` and `--json` as one destination. `--output` took the format until
+/// `-o` became the path everywhere: a format name there is still read as the format, with a
+/// warning, for one release; `--out FILE` likewise.
+fn destination(args: &QueryArgs, json: bool) -> anyhow::Result<Destination> {
+    let mut format = args.format;
+    let mut path = args.output.clone();
+    let old_format = args
+        .output
+        .as_deref()
+        .and_then(|p| p.to_str())
+        .and_then(|text| QueryOutput::from_str(text, false).ok());
+    if let Some(old) = old_format {
+        let name = old
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        if format.is_some() {
+            anyhow::bail!(
+                "--output {name} is the old spelling of --format {name}: give the format once, \
+                 with --format (a Parquet file named {name} is -o ./{name})"
+            );
+        }
+        tracing::warn!("--output {name} is deprecated; use --format {name}");
+        format = Some(old);
+        path = None;
+    }
+    if let Some(out) = &args.out {
+        tracing::warn!("--out is deprecated; use -o/--output {}", out.display());
+        path = Some(out.clone());
+    }
+    Ok(match (path, format) {
+        (Some(_), Some(format)) => {
+            let name = format
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default();
+            anyhow::bail!("-o/--output writes Parquet and --format {name} prints: give one of them")
+        }
+        (Some(path), None) => Destination::Parquet(path),
+        (None, format) => Destination::Print(format.unwrap_or(if json {
+            QueryOutput::Ndjson
+        } else {
+            QueryOutput::Table
+        })),
     })
 }
 
@@ -213,7 +266,7 @@ fn is_numeric(data_type: &DataType) -> bool {
     data_type.is_numeric()
 }
 
-/// `--out FILE.parquet`: written batch by batch, published whole or not at all; returns the
+/// `-o FILE.parquet`: written batch by batch, published whole or not at all; returns the
 /// number of rows.
 fn write_parquet(
     path: &std::path::Path,
@@ -227,7 +280,7 @@ fn write_parquet(
         .unwrap_or(std::path::Path::new("."));
     let name = path
         .file_name()
-        .context("--out needs a file name")?
+        .context("-o/--output needs a file name")?
         .to_string_lossy()
         .into_owned();
     let store = Store::local(parent);

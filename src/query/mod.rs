@@ -41,7 +41,7 @@ pub enum QueryError {
 }
 
 /// The result of one statement as it is computed: its schema, and its batches one at a time
-/// (Q02: `--output ndjson|csv|json` and `--out` write each as it comes, so a large result is
+/// (Q02: `--format ndjson|csv|json` and `-o` write each as it comes, so a large result is
 /// never held whole).
 pub struct QueryStream {
     pub schema: SchemaRef,

@@ -19,9 +19,10 @@ fn cost(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The one JSON document `--format json` prints.
 fn json(args: &[&str]) -> Value {
     let mut all = args.to_vec();
-    all.push("--json");
+    all.extend(["--format", "json"]);
     let (code, stdout, stderr) = cost(&all);
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
@@ -176,7 +177,7 @@ fn table_and_csv_outputs() {
         "15",
         "--region",
         "us-east-1",
-        "--output",
+        "--format",
         "csv",
     ]);
     assert_eq!(code, 0);
@@ -364,8 +365,8 @@ fn plans_in_toml_and_yaml_and_their_diff() {
     assert!(table.contains("(69.3%)"), "{table}");
     let (code, _, _) = cost(&["plan", &old, "--fail-above", "900"]);
     assert_eq!(code, 1);
-    // `diff --output csv` is CSV with exact decimals, not the text table.
-    let (code, csv, stderr) = cost(&["diff", &old, &new, "--output", "csv"]);
+    // `diff --format csv` is CSV with exact decimals, not the text table.
+    let (code, csv, stderr) = cost(&["diff", &old, &new, "--format", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "workload,old_usd,new_usd,change_usd", "{csv}");
@@ -457,27 +458,31 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         .unwrap();
     let dir = crate::common::tmp();
     let cache = dir.path().join("prices.csv");
-    let output = lakeops()
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .args([
-            "cost",
-            "prices",
-            "--refresh",
-            "--region",
-            "us-east-2",
-            "--cache-file",
-        ])
-        .arg(&cache)
-        .args([
-            "--endpoint-url",
-            &format!("http://127.0.0.1:{}", port.trim()),
-        ])
-        .output()
-        .unwrap();
+    let refresh = |cache: &std::path::Path, json: bool| {
+        lakeops()
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .args([
+                "cost",
+                "prices",
+                "--refresh",
+                "--region",
+                "us-east-2",
+                "--cache-file",
+            ])
+            .arg(cache)
+            .args([
+                "--endpoint-url",
+                &format!("http://127.0.0.1:{}", port.trim()),
+            ])
+            .args(json.then_some("--json"))
+            .output()
+            .unwrap()
+    };
+    let output = refresh(&cache, false);
     let _ = server.kill();
     let _ = server.wait();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -510,7 +515,8 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         "4",
         "--region",
         "us-east-2",
-        "--json",
+        "--format",
+        "json",
         "--price-file",
         cache.to_str().unwrap(),
     ]);
@@ -522,4 +528,48 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         .as_str()
         .unwrap()
         .contains("CTM45M8ZR5DRHWBM"));
+}
+
+/// `--output FORMAT` is the old spelling of `--format FORMAT`: it still works for a release,
+/// prints the same, and says so on stderr.
+#[test]
+fn the_old_output_spelling_still_works_with_a_warning() {
+    let dir = crate::common::tmp();
+    let old_plan = write(dir.path(), "old.toml", OLD_PLAN);
+    for args in [
+        vec![
+            "glue",
+            "--dpus",
+            "6",
+            "--minutes",
+            "15",
+            "--region",
+            "us-east-1",
+        ],
+        vec!["plan", &old_plan],
+        vec!["prices", "--region", "us-east-2"],
+    ] {
+        for format in ["table", "json", "csv"] {
+            let (new_code, new, new_err) = cost(&[&args[..], &["--format", format]].concat());
+            let (old_code, old, old_err) = cost(&[&args[..], &["--output", format]].concat());
+            assert_eq!((new_code, old_code), (0, 0), "{args:?} {format}: {old_err}");
+            assert_eq!(old, new, "{args:?} {format}");
+            assert_eq!(new_err, "", "{args:?} {format}");
+            assert_eq!(
+                old_err,
+                format!("warning: --output {format} is deprecated; use --format {format}\n"),
+                "{args:?}"
+            );
+        }
+    }
+    let (code, _, stderr) = cost(&[
+        "prices",
+        "--region",
+        "us-east-2",
+        "--output",
+        "json",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
 }
