@@ -77,7 +77,11 @@ pub struct GlobalArgs {
     /// More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
-    /// Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary
+    /// Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"
+    ///
+    /// Query rows are {"type":"row","data":{...}}. Overrides --format. Exceptions: convert
+    /// --print-schema prints the schema file itself, and an error (exit 2) ends the output
+    /// without a summary.
     #[arg(long, global = true)]
     pub json: bool,
     /// When to use colours on stderr (NO_COLOR is honoured with auto)
@@ -170,7 +174,7 @@ pub struct QueryArgs {
     #[arg(long, value_name = "DB", conflicts_with_all = ["catalog_file", "database"])]
     pub glue_database: Option<String>,
 
-    /// How to print the result (default: table; --json means ndjson)
+    /// How to print the result (default: table); --json prints typed records instead
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<QueryOutput>,
 
@@ -682,7 +686,7 @@ pub enum CostCommand {
         /// Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)
         #[arg(long, value_name = "FILE")]
         price_file: Option<PathBuf>,
-        /// table (default), json (also --json) or csv
+        /// table (default), json (one document) or csv; --json prints typed records instead
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<CostOutput>,
         /// Deprecated spelling of --format
@@ -754,7 +758,7 @@ pub struct CostShared {
     /// Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)
     #[arg(long, value_name = "FILE")]
     pub price_file: Option<PathBuf>,
-    /// table (default), json (also --json) or csv
+    /// table (default), json (one document) or csv; --json prints typed records instead
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<CostOutput>,
     /// Deprecated spelling of --format

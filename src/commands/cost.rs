@@ -11,6 +11,7 @@ use crate::cost::workload::{
     ArchSpec, AthenaSparkSpec, EmrSpec, FlinkSpec, GlueSpec, IngestionSpec, ServerlessSpec,
     Workload,
 };
+use crate::output::cost::Format;
 use crate::output::{self, Printer};
 use crate::ExitStatus;
 
@@ -177,9 +178,9 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     Ok(within_budget(&report.breaches))
 }
 
-/// How a report is printed: JSON with `--json`, whatever `--format` says, else `--format`, else
-/// the old spelling `--output FORMAT` (with a warning, for one release), else a table.
-fn format(printer: &Printer, format: Option<CostOutput>, old: Option<CostOutput>) -> CostOutput {
+/// How a report is printed: `--json` (typed records) whatever `--format` says, else `--format`,
+/// else the old spelling `--output FORMAT` (with a warning, for one release), else a table.
+fn format(printer: &Printer, format: Option<CostOutput>, old: Option<CostOutput>) -> Format {
     if let Some(old) = old {
         let name = old
             .to_possible_value()
@@ -188,9 +189,13 @@ fn format(printer: &Printer, format: Option<CostOutput>, old: Option<CostOutput>
         tracing::warn!("--output {name} is deprecated; use --format {name}");
     }
     if printer.json() {
-        return CostOutput::Json;
+        return Format::Records;
     }
-    format.or(old).unwrap_or(CostOutput::Table)
+    match format.or(old).unwrap_or(CostOutput::Table) {
+        CostOutput::Table => Format::Table,
+        CostOutput::Json => Format::Json,
+        CostOutput::Csv => Format::Csv,
+    }
 }
 
 fn price_options(shared: CostShared) -> PriceOptions {

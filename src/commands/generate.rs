@@ -51,7 +51,8 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     Ok(files)
 }
 
-/// Writes every file under `--dir` and says which on stderr.
+/// Writes every file under `--dir`; says which on stderr, or with `--json` as `file` records and
+/// a summary.
 pub fn run(args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let mut written = Vec::new();
     for (relative, content) in files()? {
@@ -64,11 +65,18 @@ pub fn run(args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
-    printer.human(
-        &written
-            .iter()
-            .map(|p| format!("wrote {}\n", p.display()))
-            .collect::<String>(),
-    );
+    if printer.json() {
+        for path in &written {
+            printer.json_record("file", &serde_json::json!({ "path": path }))?;
+        }
+        printer.json_record("summary", &serde_json::json!({ "files": written.len() }))?;
+    } else {
+        printer.human(
+            &written
+                .iter()
+                .map(|p| format!("wrote {}\n", p.display()))
+                .collect::<String>(),
+        );
+    }
     Ok(ExitStatus::Success)
 }

@@ -73,7 +73,18 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let schema = result.schema.clone();
     let mut next = batches_of(result, runtime);
     let rows = match &destination {
-        Destination::Parquet(path) => write_parquet(path, schema, &mut next, runtime)?,
+        Destination::Parquet(path) => {
+            let rows = write_parquet(path, schema.clone(), &mut next, runtime)?;
+            if printer.json() {
+                summary(printer, &schema, rows, Some(path))?;
+            }
+            rows
+        }
+        Destination::Records => {
+            let rows = write_records(printer, &mut next)?;
+            summary(printer, &schema, rows, None)?;
+            rows
+        }
         Destination::Print(format) => write_output(printer, *format, &schema, &mut next)?,
     };
     Ok(if args.fail_if_empty && rows == 0 {
@@ -87,9 +98,11 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
 /// Where the result goes.
 #[derive(Debug, PartialEq)]
 enum Destination {
-    /// `--format` (a table by default, ndjson with `--json`).
+    /// `--format` (a table by default).
     Print(QueryOutput),
-    /// `-o FILE.parquet`.
+    /// `--json`: a `row` record per row and a summary.
+    Records,
+    /// `-o FILE.parquet` (with `--json`, a summary on stdout too).
     Parquet(PathBuf),
 }
 
@@ -132,11 +145,8 @@ fn destination(args: &QueryArgs, json: bool) -> anyhow::Result<Destination> {
             anyhow::bail!("-o/--output writes Parquet and --format {name} prints: give one of them")
         }
         (Some(path), None) => Destination::Parquet(path),
-        (None, format) => Destination::Print(format.unwrap_or(if json {
-            QueryOutput::Ndjson
-        } else {
-            QueryOutput::Table
-        })),
+        (None, _) if json => Destination::Records,
+        (None, format) => Destination::Print(format.unwrap_or(QueryOutput::Table)),
     })
 }
 
@@ -192,6 +202,50 @@ fn write_output(
         _ => {}
     }
     Ok(rows)
+}
+
+/// `--json`: each row as `{"type":"row","data":{...}}`, batch by batch. The row is nested under
+/// `data`, not merged into the record, because its columns are the user's: one may be called
+/// `type`. `data` holds the same object `--format ndjson` prints. Returns the number of rows.
+fn write_records(
+    printer: &Printer,
+    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
+) -> anyhow::Result<u64> {
+    let mut rows = 0u64;
+    while let Some(batch) = next()? {
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        rows += batch.num_rows() as u64;
+        let text = render(&batch, QueryOutput::Ndjson, true)?;
+        let mut records = String::with_capacity(text.len() + batch.num_rows() * 28);
+        for row in text.lines() {
+            records.push_str("{\"type\":\"row\",\"data\":");
+            records.push_str(row);
+            records.push_str("}\n");
+        }
+        printer.data(&records)?;
+    }
+    Ok(rows)
+}
+
+/// `--json`'s last record: how many rows, the result's columns (also when there are no rows),
+/// and the Parquet file written with `-o` (null when the rows were printed).
+fn summary(
+    printer: &Printer,
+    schema: &SchemaRef,
+    rows: u64,
+    output: Option<&std::path::Path>,
+) -> std::io::Result<()> {
+    let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    printer.json_record(
+        "summary",
+        &serde_json::json!({
+            "rows": rows,
+            "columns": columns,
+            "output": output.map(|path| path.display().to_string()),
+        }),
+    )
 }
 
 /// The SQL line an error points at, with a caret under the column.

@@ -87,6 +87,17 @@ fn outputs_table_ndjson_csv_and_parquet() {
         stdout(&assert),
         "{\"id\":0,\"content\":\"document 0\"}\n{\"id\":1,\"content\":\"document 1\"}\n"
     );
+    // --json: the same rows as typed records, then a summary.
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table, "--json"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&assert),
+        "{\"type\":\"row\",\"data\":{\"id\":0,\"content\":\"document 0\"}}\n\
+         {\"type\":\"row\",\"data\":{\"id\":1,\"content\":\"document 1\"}}\n\
+         {\"columns\":[\"id\",\"content\"],\"output\":null,\"rows\":2,\"type\":\"summary\"}\n"
+    );
     let assert = lakeops()
         .args(["query", sql, "--table", &table, "--format", "csv"])
         .assert()
@@ -433,6 +444,48 @@ fn run(args: &[&str]) -> std::process::Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `--json` is the record stream every command prints: a `row` record per row, the row nested
+/// under `data` (a column may be called `type`), then a summary; it wins over `--format`, and
+/// with `-o` the rows go to the file and stdout has the summary only.
+#[test]
+fn json_prints_row_records_and_a_summary() {
+    let output = run(&[TWO_ROWS, "--json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"type": "row", "data": {"id": 1, "type": "a"}}),
+            json!({"type": "row", "data": {"id": 2, "type": "b"}}),
+            json!({"type": "summary", "rows": 2, "columns": ["id", "type"], "output": null}),
+        ]
+    );
+    assert_eq!(
+        run(&[TWO_ROWS, "--json", "--format", "csv"]).stdout,
+        output.stdout,
+        "--json overrides --format"
+    );
+    let empty = run(&["select 1 as n where false", "--json", "--fail-if-empty"]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert_eq!(
+        text(&empty.stdout),
+        "{\"columns\":[\"n\"],\"output\":null,\"rows\":0,\"type\":\"summary\"}\n"
+    );
+    let dir = tmp();
+    let file = dir.path().join("r.parquet");
+    let written = run(&[TWO_ROWS, "--json", "-o", file.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let summary: Value = serde_json::from_slice(&written.stdout).unwrap();
+    assert_eq!(
+        summary,
+        json!({"type": "summary", "rows": 2, "columns": ["id", "type"], "output": file})
+    );
+    assert!(file.is_file());
 }
 
 /// `--output FORMAT` and `--out FILE` are the old spellings of `--format FORMAT` and
