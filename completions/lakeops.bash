@@ -300,7 +300,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__athena__subcmd__spark)
-            opts="-q -v -h -V --dpus --minutes --runs-per-month --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --dpus --minutes --runs-per-month --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,6 +342,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -362,7 +366,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__diff)
-            opts="-q -v -h -V --fail-if-increase-pct --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --fail-if-increase-pct --region --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +386,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -404,7 +412,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__emr__subcmd__serverless)
-            opts="-q -v -h -V --workers --vcpu --memory-gb --storage-gb --minutes --runs-per-month --arch --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --workers --vcpu --memory-gb --storage-gb --minutes --runs-per-month --arch --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +470,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -482,7 +494,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__flink)
-            opts="-q -v -h -V --parallelism --parallelism-per-kpu --studio --snapshot-gb --throughput-mbps --cpu-utilization --memory-utilization --runs-per-month --minutes-per-run --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --parallelism --parallelism-per-kpu --studio --snapshot-gb --throughput-mbps --cpu-utilization --memory-utilization --runs-per-month --minutes-per-run --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +556,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -564,7 +580,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__glue)
-            opts="-q -v -h -V --worker-type --workers --dpus --minutes --runs-per-month --flex --crawler --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --worker-type --workers --dpus --minutes --runs-per-month --flex --crawler --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,6 +628,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -788,7 +808,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__ingestion)
-            opts="-q -v -h -V --ocus --throughput --min-ocus --max-ocus --mib-per-ocu --persistent-buffer --stateful --allow-over-limit --scan-hours --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --ocus --throughput --min-ocus --max-ocus --mib-per-ocu --persistent-buffer --stateful --allow-over-limit --scan-hours --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,6 +862,10 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
@@ -862,7 +886,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__plan)
-            opts="-q -v -h -V --region --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --region --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,6 +902,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -900,7 +928,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__prices)
-            opts="-q -v -h -V --region --price-file --output --refresh --cache-file --profile --endpoint-url --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --region --price-file --format --output --refresh --cache-file --profile --endpoint-url --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,6 +940,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -942,7 +974,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__serverless)
-            opts="-q -v -h -V --indexing-ocus --search-ocus --no-redundancy --kms-keys --storage-gb --nextgen --busy-hours-per-day --region --hours-per-day --days-per-month --hours-per-month --price --price-file --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --indexing-ocus --search-ocus --no-redundancy --kms-keys --storage-gb --nextgen --busy-hours-per-day --region --hours-per-day --days-per-month --hours-per-month --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -990,6 +1022,10 @@ _lakeops() {
                     ;;
                 --price-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1466,7 +1502,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__query)
-            opts="-f -q -v -h -V --file --table --catalog-file --database --glue-database --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-f -o -q -v -h -V --file --table --catalog-file --database --glue-database --format --output --out --fail-if-empty --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1496,8 +1532,16 @@ _lakeops() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --out)

@@ -29,7 +29,7 @@ always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_needs_command" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_needs_command" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_needs_command" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_needs_command" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
@@ -71,7 +71,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l print-schema
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l database -d 'Glue database (created when missing)' -r
@@ -115,7 +115,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l skip-mismatche
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
@@ -123,7 +123,7 @@ always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
@@ -150,7 +150,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -161,7 +164,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l ocus -d 'OCUs the pipeline runs at' -r
@@ -176,7 +179,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -189,7 +195,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from ingestion" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l indexing-ocus -d 'Indexing OCUs (default: the minimum)' -r
@@ -203,7 +209,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -215,7 +224,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from serverless" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l worker-type -d 'Worker type: G.025X, G.1X, G.2X, G.4X, G.8X' -r
@@ -229,7 +238,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -241,7 +253,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from glue" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l dpus -d 'Spark DPUs (4 vCPU, 16 GB each)' -r
@@ -253,7 +265,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -263,7 +278,7 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from athena-spark" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l workers -d 'Workers per run' -r
@@ -280,7 +295,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l hours-per-month -d 'Hours a month the workload runs (default 730, as the AWS Pricing Calculator uses)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -290,13 +308,16 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from emr-serverless" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l region -d 'Region for workloads that name none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -306,14 +327,17 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-if-increase-pct -d 'Exit 1 when the total rises by more than P percent (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l region -d 'Region for workloads that name none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l output -d 'table (default), json (also --json) or csv' -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
@@ -323,12 +347,15 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l region -d 'Only this region' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l price-file -d 'Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)' -r -F
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -r -f -a "table\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l cache-file -d 'Where --refresh writes (default: $XDG_CACHE_HOME/lakeops/prices.csv)' -r -F
@@ -340,7 +367,7 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l refresh -d 'Fetch current on-demand prices with the AWS Price List API (GetProducts) into a cache file and print what changed; estimates use it with --price-file'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from prices" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
@@ -382,7 +409,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l fail-fast -d '
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s f -l file -d 'Read the SQL from this file' -r -F
@@ -390,11 +417,12 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Regi
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l catalog-file -d 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog\'s columns, partition keys and formats define them' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l database -d 'The catalog database whose tables --catalog-file registers; unqualified table names resolve in it (others as DATABASE.TABLE)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l glue-database -d 'Register every table of this AWS Glue database (columns, partition keys, locations and formats from the catalog); unqualified table names resolve in it' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l output -d 'How to print the result (--json means ndjson)' -r -f -a "table\t'An aligned text table (NULL for nulls)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l format -d 'How to print the result (default: table); --json prints typed records instead' -r -f -a "table\t'An aligned text table (NULL for nulls)'
 json\t'One JSON array of row objects'
 ndjson\t'One JSON object per row, a line each'
 csv\t'CSV with a header row'"
-complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Write the result to this Parquet file instead of printing it' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s o -l output -d 'Write the result to this Parquet file instead of printing it' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l out -d 'Deprecated spelling of -o/--output FILE.parquet' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r
@@ -405,7 +433,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l fail-if-empty 
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand version" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
@@ -413,7 +441,7 @@ always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand version" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand version" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand version" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
+complete -c lakeops -n "__fish_lakeops_using_subcommand version" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand version" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -l dir -d 'Repository root to write completions/ and man/ into' -r -F
@@ -422,8 +450,8 @@ always\t''
 never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary'
-complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'

@@ -78,6 +78,42 @@ impl Aws {
     }
 }
 
+/// The AWS configuration of a run, loaded the first time something needs it: a run that stays
+/// local (files and a `--catalog-file`) resolves no profile and no region, and never asks the
+/// instance metadata service. Shared by every part of a command (a query's Glue catalog and its
+/// S3 tables load it once between them).
+pub struct LazyAws {
+    options: AwsOptions,
+    loaded: tokio::sync::OnceCell<Aws>,
+}
+
+impl LazyAws {
+    pub fn new(options: AwsOptions) -> LazyAws {
+        LazyAws {
+            options,
+            loaded: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The configuration, loaded on the first call; a failure is returned and tried again on the
+    /// next call.
+    pub async fn get(&self) -> Result<&Aws, AwsError> {
+        self.loaded
+            .get_or_try_init(|| Aws::load(&self.options))
+            .await
+    }
+}
+
+/// Whether a command given these locations (inputs, outputs, state folders, as written on the
+/// command line) needs AWS: when one is an `s3://` URL. Local paths, globs and `-` (stdin) need
+/// neither credentials nor a region. The one rule convert and embed decide by, before they list
+/// anything; crawl and query, which load AWS lazily where they meet S3 or Glue, follow it too.
+pub fn needs_aws<'a>(locations: impl IntoIterator<Item = &'a str>) -> bool {
+    locations
+        .into_iter()
+        .any(|location| location.starts_with("s3://"))
+}
+
 /// One line for an SDK error: `Code: message` for what the service said, else the transport's
 /// cause chain (timeouts, DNS, refused connections). The SDK's own `Display` says only
 /// "service error", and its debug output dumps whole responses.
@@ -96,5 +132,24 @@ where
             }
         }
         other => aws_sdk_s3::error::DisplayErrorContext(other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_s3_locations_need_aws() {
+        assert!(!needs_aws([
+            "data/",
+            "-",
+            "*.jsonl.zst",
+            "/tmp/s3:/x",
+            "out.parquet"
+        ]));
+        assert!(needs_aws(["data/", "s3://lake/out/"]));
+        assert!(needs_aws(["s3://lake"]));
+        assert!(!needs_aws([]));
     }
 }

@@ -90,7 +90,11 @@ pub struct GlobalArgs {
     /// More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
-    /// Machine-readable output on stdout: JSON lines, each with a "type", ending with a summary
+    /// Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"
+    ///
+    /// Query rows are {"type":"row","data":{...}}. Overrides --format. Exceptions: convert
+    /// --print-schema prints the schema file itself, and an error (exit 2) ends the output
+    /// without a summary.
     #[arg(long, global = true)]
     pub json: bool,
     /// When to use colours on stderr (NO_COLOR is honoured with auto)
@@ -197,12 +201,19 @@ pub struct QueryArgs {
     #[arg(long, value_name = "DB", conflicts_with_all = ["catalog_file", "database"])]
     pub glue_database: Option<String>,
 
-    /// How to print the result (--json means ndjson)
+    /// How to print the result (default: table); --json prints typed records instead
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub output: Option<QueryOutput>,
+    pub format: Option<QueryOutput>,
 
     /// Write the result to this Parquet file instead of printing it
-    #[arg(long, value_name = "FILE.parquet", conflicts_with = "output")]
+    ///
+    /// Until the next release, a format name here (--output json) is the old spelling of
+    /// --format, with a warning; a file named json is -o ./json.
+    #[arg(short, long, value_name = "FILE.parquet")]
+    pub output: Option<PathBuf>,
+
+    /// Deprecated spelling of -o/--output FILE.parquet
+    #[arg(long, value_name = "FILE.parquet", hide = true, conflicts_with_all = ["output", "format"])]
     pub out: Option<PathBuf>,
 
     /// Exit 1 when the result has no rows ("did last night's partition land?")
@@ -711,8 +722,18 @@ pub enum CostCommand {
         /// Rows that replace the embedded ones (same CSV format: unit,region,usd,source,as_of)
         #[arg(long, value_name = "FILE")]
         price_file: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CostOutput::Table, value_name = "FORMAT")]
-        output: CostOutput,
+        /// table (default), json (one document) or csv; --json prints typed records instead
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<CostOutput>,
+        /// Deprecated spelling of --format
+        #[arg(
+            long,
+            value_enum,
+            value_name = "FORMAT",
+            hide = true,
+            conflicts_with = "format"
+        )]
+        output: Option<CostOutput>,
         /// Fetch current on-demand prices with the AWS Price List API (GetProducts) into a cache
         /// file and print what changed; estimates use it with --price-file
         #[arg(long)]
@@ -773,9 +794,18 @@ pub struct CostShared {
     /// Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)
     #[arg(long, value_name = "FILE")]
     pub price_file: Option<PathBuf>,
-    /// table (default), json (also --json) or csv
-    #[arg(long, value_enum, default_value_t = CostOutput::Table, value_name = "FORMAT")]
-    pub output: CostOutput,
+    /// table (default), json (one document) or csv; --json prints typed records instead
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<CostOutput>,
+    /// Deprecated spelling of --format
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        hide = true,
+        conflicts_with = "format"
+    )]
+    pub output: Option<CostOutput>,
     /// Show the arithmetic behind each line
     #[arg(long)]
     pub explain: bool,

@@ -41,9 +41,12 @@ pub enum ExitStatus {
 }
 
 pub fn run(cli: Cli) -> ExitStatus {
-    let printer = Printer::new(&cli.global);
+    // The one context of the run: its runtime, Ctrl-C handler and AWS configuration start only
+    // when the command first asks for them.
+    let ctx = commands::Context::new(Printer::new(&cli.global), &cli.command);
+    let printer = ctx.printer();
     output::init_logging(&cli.global, printer.color());
-    let result = without_panics(|| dispatch(cli.command, &printer));
+    let result = without_panics(|| dispatch(cli.command, &ctx));
     match result {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
@@ -109,23 +112,15 @@ fn without_panics(
     })
 }
 
-fn dispatch(command: Command, printer: &Printer) -> anyhow::Result<ExitStatus> {
+fn dispatch(command: Command, ctx: &commands::Context) -> anyhow::Result<ExitStatus> {
     match command {
-        Command::Convert(args) => commands::convert::run(args, printer, commands::interrupt_flag()),
-        Command::Crawl(args) => commands::crawl::run(args, printer),
-        Command::Cost(args) => commands::cost::run(args, printer),
-        Command::Embed(args) => commands::embed::run(args, printer, commands::interrupt_flag()),
-        Command::Query(args) => commands::query::run(args, printer),
-        Command::Version => commands::version::run(printer),
-        Command::Generate(args) => commands::generate::run(&args).map(|written| {
-            printer.human(
-                &written
-                    .iter()
-                    .map(|p| format!("wrote {}\n", p.display()))
-                    .collect::<String>(),
-            );
-            ExitStatus::Success
-        }),
+        Command::Convert(args) => commands::convert::run(args, ctx),
+        Command::Crawl(args) => commands::crawl::run(args, ctx),
+        Command::Cost(args) => commands::cost::run(args, ctx),
+        Command::Embed(args) => commands::embed::run(args, ctx),
+        Command::Query(args) => commands::query::run(args, ctx),
+        Command::Version => commands::version::run(ctx.printer()),
+        Command::Generate(args) => commands::generate::run(&args, ctx.printer()),
     }
 }
 

@@ -450,6 +450,7 @@ mod tests {
 
     /// Pages the way real Glue does (moto returns everything in one page, so only this proves
     /// the loop): three pages, tokens chained, the last page without a token.
+    // A unit test has no command context; a current-thread runtime is all `collect_pages` needs.
     #[test]
     fn pages_are_followed_until_no_token() {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,11 +1,9 @@
 //! `lakeops convert`.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use anyhow::Context as _;
 
-use anyhow::Context;
-
-use crate::aws::Aws;
+use super::Context;
+use crate::aws::needs_aws;
 use crate::cli::ConvertArgs;
 use crate::convert::{
     self, ConvertOptions, ConvertReport, OutputRoot, PlanRow, SchemaSource, Selection,
@@ -17,29 +15,14 @@ use crate::storage::write::MIN_PART_SIZE;
 use crate::storage::UploadSettings;
 use crate::ExitStatus;
 
-/// Attempts per S3 request in a conversion: a run of many hours meets throttling (503 SlowDown)
-/// and dropped connections in bursts, and giving up costs the object's whole conversion.
-const S3_ATTEMPTS: u32 = 10;
-
-pub fn run(
-    args: ConvertArgs,
-    printer: &Printer,
-    cancel: Arc<AtomicBool>,
-) -> anyhow::Result<ExitStatus> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
+    let cancel = ctx.cancel();
+    let runtime = ctx.runtime()?;
     // AWS is loaded only when S3 is involved: local runs need neither credentials nor a region.
-    let uses_s3 = args
-        .inputs
-        .iter()
-        .chain(args.output.iter())
-        .any(|location| location.starts_with("s3://"));
-    let s3 = if uses_s3 {
-        let mut options = super::aws_options(&args.aws);
-        options.max_attempts = Some(S3_ATTEMPTS);
-        Some(runtime.block_on(Aws::load(&options))?.s3())
+    let locations = args.inputs.iter().chain(&args.output).chain(&args.state);
+    let s3 = if needs_aws(locations.map(String::as_str)) {
+        Some(ctx.aws_blocking()?.s3())
     } else {
         None
     };

@@ -1,58 +1,56 @@
 //! `lakeops cost`: clap arguments -> report options -> `cost::report` (or `cost::refresh`) ->
 //! `output::cost`. The exit status is 1 when a report broke a budget or a refresh lost rows.
 
-use anyhow::Context;
+use anyhow::Context as _;
+use clap::ValueEnum;
 
+use super::Context;
 use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, CostShared, PlanCommon};
 use crate::cost::report::{self, EstimateOptions, PlanOptions, PriceOptions};
 use crate::cost::workload::{
     ArchSpec, AthenaSparkSpec, EmrSpec, FlinkSpec, GlueSpec, IngestionSpec, ServerlessSpec,
     Workload,
 };
+use crate::output::cost::Format;
 use crate::output::{self, Printer};
 use crate::ExitStatus;
 
-pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
     let (common, workload) = match args.workload {
         CostCommand::Prices {
             region,
             price_file,
-            output: _,
             refresh: true,
             cache_file,
-            profile,
-            endpoint_url,
+            ..
         } => {
-            // The Price List API answers in us-east-1 for prices of every region.
-            let aws = crate::aws::AwsOptions {
-                profile,
-                region: Some("us-east-1".into()),
-                endpoint_url,
-                s3_path_style: false,
-                max_attempts: None,
-            };
+            // The Price List API's profile, endpoint and region are in the context's AWS
+            // options (`Context::new`).
             let cache_file = match cache_file {
                 Some(path) => path,
                 None => default_cache_file()?,
             };
-            return refresh_prices(printer, region.as_deref(), price_file, &cache_file, &aws);
+            return refresh_prices(ctx, region.as_deref(), price_file, &cache_file);
         }
         CostCommand::Prices {
             region,
             price_file,
-            output,
+            format: new,
+            output: old,
             ..
         } => {
+            let format = format(printer, new, old);
             let prices = PriceOptions {
                 file: price_file,
                 overrides: Vec::new(),
             };
             let report = report::prices(region.as_deref(), &prices)?;
-            output::cost::prices(printer, &report, format(printer, output))?;
+            output::cost::prices(printer, &report, format)?;
             return Ok(ExitStatus::Success);
         }
         CostCommand::Plan { file, common } => {
-            let format = format(printer, common.shared.output);
+            let format = format(printer, common.shared.format, common.shared.output);
             let report = report::plan(&file, &plan_options(common))?;
             output::cost::plan(printer, &report, format)?;
             return Ok(within_budget(&report.breaches));
@@ -63,7 +61,7 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             fail_if_increase_pct,
             common,
         } => {
-            let format = format(printer, common.shared.output);
+            let format = format(printer, common.shared.format, common.shared.output);
             let options = plan_options(common);
             let report = report::diff(&old, &new, fail_if_increase_pct, &options)?;
             output::cost::diff(printer, &report, format)?;
@@ -162,7 +160,7 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             }),
         ),
     };
-    let format = format(printer, common.shared.output);
+    let format = format(printer, common.shared.format, common.shared.output);
     let options = EstimateOptions {
         workload,
         regions: common.region,
@@ -180,12 +178,23 @@ pub fn run(args: CostArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     Ok(within_budget(&report.breaches))
 }
 
-/// `--json` means JSON whatever `--output` says.
-fn format(printer: &Printer, output: CostOutput) -> CostOutput {
+/// How a report is printed: `--json` (typed records) whatever `--format` says, else `--format`,
+/// else the old spelling `--output FORMAT` (with a warning, for one release), else a table.
+fn format(printer: &Printer, format: Option<CostOutput>, old: Option<CostOutput>) -> Format {
+    if let Some(old) = old {
+        let name = old
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        tracing::warn!("--output {name} is deprecated; use --format {name}");
+    }
     if printer.json() {
-        CostOutput::Json
-    } else {
-        output
+        return Format::Records;
+    }
+    match format.or(old).unwrap_or(CostOutput::Table) {
+        CostOutput::Table => Format::Table,
+        CostOutput::Json => Format::Json,
+        CostOutput::Csv => Format::Csv,
     }
 }
 
@@ -222,26 +231,22 @@ fn default_cache_file() -> anyhow::Result<std::path::PathBuf> {
 }
 
 fn refresh_prices(
-    printer: &Printer,
+    ctx: &Context,
     region: Option<&str>,
     price_file: Option<std::path::PathBuf>,
     cache_file: &std::path::Path,
-    aws: &crate::aws::AwsOptions,
 ) -> anyhow::Result<ExitStatus> {
     let prices = PriceOptions {
         file: price_file,
         overrides: Vec::new(),
     }
     .load()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let client = runtime.block_on(crate::aws::Aws::load(aws))?.pricing();
+    let runtime = ctx.runtime()?;
+    let client = ctx.aws_blocking()?.pricing();
     let report = crate::cost::refresh::refresh(prices, region, cache_file, |query, region| {
         runtime.block_on(crate::pricing::get_products(&client, query, region))
     })?;
-    output::cost::refresh(printer, &report)?;
+    output::cost::refresh(ctx.printer(), &report)?;
     Ok(if report.failures.is_empty() {
         ExitStatus::Success
     } else {

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context};
+use anyhow::{bail, Context as _};
 
-use crate::aws::{Aws, AwsError};
+use super::Context;
+use crate::aws::AwsError;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{
     CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
@@ -23,7 +24,8 @@ const MAX_TABLE_NAME: usize = 128;
 /// Partition lines a human plan shows before summarising the rest.
 const PARTITION_LINES_SHOWN: usize = 20;
 
-pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
     let location = Location::parse(&args.root)?;
     let table = match &args.table {
         Some(name) => name.to_lowercase(),
@@ -91,11 +93,7 @@ pub fn run(args: CrawlArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         skip_mismatched: args.skip_mismatched,
         state_file: args.state_file.clone(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let report = runtime.block_on(crawl_with(&args, &location, &options, printer))?;
+    let report = ctx.block_on(crawl_with(&args, &location, &options, ctx))??;
     print_report(printer, &report)?;
     let drift = options.mode == Mode::Check && report.changed;
     Ok(if drift || !report.rejected.is_empty() {
@@ -109,7 +107,7 @@ async fn crawl_with(
     args: &CrawlArgs,
     location: &Location,
     options: &CrawlOptions,
-    printer: &Printer,
+    ctx: &Context,
 ) -> anyhow::Result<CrawlReport> {
     if let (Location::Local(path), None) = (location, &args.catalog_file) {
         bail!(
@@ -119,18 +117,10 @@ async fn crawl_with(
     }
     // AWS is loaded only when S3 or Glue is involved: a local root with a catalog file needs
     // neither credentials nor a region.
-    let needs_aws = matches!(location, Location::S3 { .. }) || args.catalog_file.is_none();
-    let aws = if needs_aws {
-        Some(Aws::load(&super::aws_options(&args.aws)).await?)
-    } else {
-        None
-    };
     let store = match location {
-        Location::S3 { bucket, prefix } => Store::s3(
-            aws.as_ref().expect("loaded for S3").s3(),
-            bucket.clone(),
-            prefix.clone(),
-        ),
+        Location::S3 { bucket, prefix } => {
+            Store::s3(ctx.aws().await?.s3(), bucket.clone(), prefix.clone())
+        }
         Location::Local(path) => {
             let root = std::fs::canonicalize(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -140,7 +130,7 @@ async fn crawl_with(
             Store::local(root)
         }
     };
-    let progress = printer.progress();
+    let progress = ctx.printer().progress();
     let what = format!("cannot crawl {}", store.root_url());
     match &args.catalog_file {
         Some(path) => {
@@ -150,7 +140,7 @@ async fn crawl_with(
                 .context(what)?)
         }
         None => {
-            let mut catalog = GlueCatalog::new(aws.as_ref().expect("loaded for Glue").glue());
+            let mut catalog = GlueCatalog::new(ctx.aws().await?.glue());
             Ok(crawl::crawl(&store, &mut catalog, options, &progress)
                 .await
                 .context(what)?)

@@ -1,9 +1,7 @@
 //! `lakeops embed`.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-
-use crate::aws::Aws;
+use super::Context;
+use crate::aws::needs_aws;
 use crate::cli::{ChunkUnitArg, EmbedArgs, KernelsArg, PrecisionArg};
 use crate::embed::fused::{Act, Choice};
 use crate::embed::input;
@@ -11,11 +9,9 @@ use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, EmbedReport, Embed
 use crate::output::{megabytes, thousands, Printer, Table};
 use crate::ExitStatus;
 
-pub fn run(
-    args: EmbedArgs,
-    printer: &Printer,
-    cancel: Arc<AtomicBool>,
-) -> anyhow::Result<ExitStatus> {
+pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
+    let cancel = ctx.cancel();
     let options = EmbedOptions {
         model: args.model.clone(),
         text_column: args.text_column.clone(),
@@ -44,17 +40,10 @@ pub fn run(
         },
         fail_fast: args.fail_fast,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = ctx.runtime()?;
     // AWS is loaded only for s3:// inputs: local runs need neither credentials nor a region.
-    let s3 = if args.inputs.iter().any(|i| i.starts_with("s3://")) {
-        Some(
-            runtime
-                .block_on(Aws::load(&super::aws_options(&args.aws)))?
-                .s3(),
-        )
+    let s3 = if needs_aws(args.inputs.iter().map(String::as_str)) {
+        Some(ctx.aws_blocking()?.s3())
     } else {
         None
     };

@@ -8,6 +8,8 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateArgs};
+use crate::output::Printer;
+use crate::ExitStatus;
 
 /// Every generated file, relative to the repository root, with its content.
 pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -49,7 +51,9 @@ pub fn files() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     Ok(files)
 }
 
-pub fn run(args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes every file under `--dir`; says which on stderr, or with `--json` as `file` records and
+/// a summary.
+pub fn run(args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let mut written = Vec::new();
     for (relative, content) in files()? {
         let path = args.dir.join(&relative);
@@ -61,5 +65,18 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
-    Ok(written)
+    if printer.json() {
+        for path in &written {
+            printer.json_record("file", &serde_json::json!({ "path": path }))?;
+        }
+        printer.json_record("summary", &serde_json::json!({ "files": written.len() }))?;
+    } else {
+        printer.human(
+            &written
+                .iter()
+                .map(|p| format!("wrote {}\n", p.display()))
+                .collect::<String>(),
+        );
+    }
+    Ok(ExitStatus::Success)
 }

@@ -1,6 +1,8 @@
 //! One handler per subcommand: clap arguments -> validated library options -> library call ->
-//! output. Handlers add context to errors; they do not print except through the `Printer`.
+//! output. Handlers add context to errors; they do not print except through the `Printer`. Each
+//! takes the run's [`Context`] (printer, runtime, Ctrl-C flag, AWS) and builds none of its own.
 
+pub mod context;
 pub mod convert;
 pub mod cost;
 pub mod crawl;
@@ -12,10 +14,13 @@ pub mod version;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+pub use context::Context;
+
 /// First Ctrl-C: ask the running job to stop and clean up (exit 130 follows). Second: leave now.
+/// Installed through [`Context::cancel`], by the commands that check the flag.
 // The one exit outside main: a second Ctrl-C means the user will not wait for the cleanup.
 #[allow(clippy::exit)]
-pub fn interrupt_flag() -> Arc<AtomicBool> {
+fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let handler_flag = flag.clone();
     let _ = ctrlc::set_handler(move || {

@@ -1,11 +1,14 @@
 //! `lakeops query`.
 
-use anyhow::Context;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use clap::ValueEnum;
 
-use crate::aws::Aws;
+use super::Context;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{QueryArgs, QueryOutput};
 use crate::output::{Printer, Table};
@@ -14,16 +17,16 @@ use crate::query::{sources::parse_table_spec, QueryError, QueryStream, Session};
 use crate::storage::{Store, UploadSettings};
 use crate::ExitStatus;
 
-pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let printer = ctx.printer();
+    let destination = destination(&args, printer.json())?;
     let sql = match (&args.sql, &args.file) {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read SQL file {}", path.display()))?,
         (None, None) => anyhow::bail!("give the SQL, or -f FILE.sql"),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = ctx.runtime()?;
     let database = args.glue_database.as_ref().or(args.database.as_ref());
     let mut session = match database {
         Some(database) => Session::with_default_schema(database),
@@ -31,14 +34,11 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     // AWS is loaded for Glue now, and for S3 at the first s3:// location: a query of local
     // files through a local catalog resolves no AWS configuration at all.
-    let aws_options = super::aws_options(&args.aws);
-    let mut glue = None;
-    if args.glue_database.is_some() {
-        let aws = runtime.block_on(Aws::load(&aws_options))?;
-        session = session.with_s3(aws.s3());
-        glue = Some(GlueCatalog::new(aws.glue()));
-    }
-    session = session.with_aws(aws_options);
+    let glue = match &args.glue_database {
+        Some(_) => Some(GlueCatalog::new(ctx.aws_blocking()?.glue())),
+        None => None,
+    };
+    session = session.with_aws(ctx.lazy_aws());
     let result = runtime.block_on(async {
         if let (Some(mut glue), Some(database)) = (glue, &args.glue_database) {
             register_database(&session, &mut glue, database).await?;
@@ -71,23 +71,82 @@ pub fn run(args: QueryArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Err(err) => return Err(err.into()),
     };
     let schema = result.schema.clone();
-    let mut next = batches_of(result, &runtime);
-    let rows = match &args.out {
-        Some(path) => write_parquet(path, schema, &mut next, &runtime)?,
-        None => {
-            let format = args.output.unwrap_or(if printer.json() {
-                QueryOutput::Ndjson
-            } else {
-                QueryOutput::Table
-            });
-            write_output(printer, format, &schema, &mut next)?
+    let mut next = batches_of(result, runtime);
+    let rows = match &destination {
+        Destination::Parquet(path) => {
+            let rows = write_parquet(path, schema.clone(), &mut next, runtime)?;
+            if printer.json() {
+                summary(printer, &schema, rows, Some(path))?;
+            }
+            rows
         }
+        Destination::Records => {
+            let rows = write_records(printer, &mut next)?;
+            summary(printer, &schema, rows, None)?;
+            rows
+        }
+        Destination::Print(format) => write_output(printer, *format, &schema, &mut next)?,
     };
     Ok(if args.fail_if_empty && rows == 0 {
         printer.human("the result has no rows (--fail-if-empty)\n");
         ExitStatus::Findings
     } else {
         ExitStatus::Success
+    })
+}
+
+/// Where the result goes.
+#[derive(Debug, PartialEq)]
+enum Destination {
+    /// `--format` (a table by default).
+    Print(QueryOutput),
+    /// `--json`: a `row` record per row and a summary.
+    Records,
+    /// `-o FILE.parquet` (with `--json`, a summary on stdout too).
+    Parquet(PathBuf),
+}
+
+/// `--format`, `-o/--output` and `--json` as one destination. `--output` took the format until
+/// `-o` became the path everywhere: a format name there is still read as the format, with a
+/// warning, for one release; `--out FILE` likewise.
+fn destination(args: &QueryArgs, json: bool) -> anyhow::Result<Destination> {
+    let mut format = args.format;
+    let mut path = args.output.clone();
+    let old_format = args
+        .output
+        .as_deref()
+        .and_then(|p| p.to_str())
+        .and_then(|text| QueryOutput::from_str(text, false).ok());
+    if let Some(old) = old_format {
+        let name = old
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        if format.is_some() {
+            anyhow::bail!(
+                "--output {name} is the old spelling of --format {name}: give the format once, \
+                 with --format (a Parquet file named {name} is -o ./{name})"
+            );
+        }
+        tracing::warn!("--output {name} is deprecated; use --format {name}");
+        format = Some(old);
+        path = None;
+    }
+    if let Some(out) = &args.out {
+        tracing::warn!("--out is deprecated; use -o/--output {}", out.display());
+        path = Some(out.clone());
+    }
+    Ok(match (path, format) {
+        (Some(_), Some(format)) => {
+            let name = format
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default();
+            anyhow::bail!("-o/--output writes Parquet and --format {name} prints: give one of them")
+        }
+        (Some(path), None) => Destination::Parquet(path),
+        (None, _) if json => Destination::Records,
+        (None, format) => Destination::Print(format.unwrap_or(QueryOutput::Table)),
     })
 }
 
@@ -143,6 +202,50 @@ fn write_output(
         _ => {}
     }
     Ok(rows)
+}
+
+/// `--json`: each row as `{"type":"row","data":{...}}`, batch by batch. The row is nested under
+/// `data`, not merged into the record, because its columns are the user's: one may be called
+/// `type`. `data` holds the same object `--format ndjson` prints. Returns the number of rows.
+fn write_records(
+    printer: &Printer,
+    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
+) -> anyhow::Result<u64> {
+    let mut rows = 0u64;
+    while let Some(batch) = next()? {
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        rows += batch.num_rows() as u64;
+        let text = render(&batch, QueryOutput::Ndjson, true)?;
+        let mut records = String::with_capacity(text.len() + batch.num_rows() * 28);
+        for row in text.lines() {
+            records.push_str("{\"type\":\"row\",\"data\":");
+            records.push_str(row);
+            records.push_str("}\n");
+        }
+        printer.data(&records)?;
+    }
+    Ok(rows)
+}
+
+/// `--json`'s last record: how many rows, the result's columns (also when there are no rows),
+/// and the Parquet file written with `-o` (null when the rows were printed).
+fn summary(
+    printer: &Printer,
+    schema: &SchemaRef,
+    rows: u64,
+    output: Option<&std::path::Path>,
+) -> std::io::Result<()> {
+    let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    printer.json_record(
+        "summary",
+        &serde_json::json!({
+            "rows": rows,
+            "columns": columns,
+            "output": output.map(|path| path.display().to_string()),
+        }),
+    )
 }
 
 /// The SQL line an error points at, with a caret under the column.
@@ -217,7 +320,7 @@ fn is_numeric(data_type: &DataType) -> bool {
     data_type.is_numeric()
 }
 
-/// `--out FILE.parquet`: written batch by batch, published whole or not at all; returns the
+/// `-o FILE.parquet`: written batch by batch, published whole or not at all; returns the
 /// number of rows.
 fn write_parquet(
     path: &std::path::Path,
@@ -231,7 +334,7 @@ fn write_parquet(
         .unwrap_or(std::path::Path::new("."));
     let name = path
         .file_name()
-        .context("--out needs a file name")?
+        .context("-o/--output needs a file name")?
         .to_string_lossy()
         .into_owned();
     let store = Store::local(parent);

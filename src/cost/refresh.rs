@@ -189,6 +189,32 @@ pub struct RefreshReport {
     pub cache_file: PathBuf,
 }
 
+impl RefreshReport {
+    /// `--json`: a `refreshed` record per row (unit, region, old_usd, new_usd, status), then the
+    /// `summary`: counts, the cache file, the units kept as they were and the rows that failed
+    /// (also `error:` lines on stderr).
+    pub fn records(&self) -> serde_json::Result<Vec<super::report::Record>> {
+        let mut records = self
+            .rows
+            .iter()
+            .map(|row| Ok(("refreshed", serde_json::to_value(row)?)))
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        let count = |status| self.rows.iter().filter(|r| r.status == status).count();
+        records.push((
+            "summary",
+            serde_json::json!({
+                "rows": self.rows.len(),
+                "changed": count(RowStatus::Changed),
+                "new": count(RowStatus::New),
+                "cache_file": self.cache_file.display().to_string(),
+                "skipped": self.skipped,
+                "failures": self.failures,
+            }),
+        ));
+        Ok(records)
+    }
+}
+
 /// Refreshes every unit that has a [`query`], in `region` or else in every region of `prices`,
 /// with the documents `fetch` returns for a query and a region, then writes the whole table to
 /// `cache_file`. A row that fails is reported, and the others are still refreshed and written:

@@ -2,8 +2,11 @@
 //! total, the change between two plans, and the price table; and the CI budgets (`--fail-above`,
 //! `--fail-if-increase-pct`) that decide whether a run that priced everything still fails.
 //!
-//! Each report serialises as `--json` documents it (`output::cost` renders the other formats).
-//! This module reads the price and plan files it is given; it writes and prints nothing.
+//! Each report serialises as the one JSON document `--format json` prints, and gives the typed
+//! records `--json` prints, one per estimate, workload or price row, then a `summary` with the
+//! totals and the budgets broken (`output::cost` renders the other formats). Amounts are JSON
+//! numbers with the decimal's own digits ([`exact`]) in both. This module reads the price and
+//! plan files it is given; it writes and prints nothing.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -390,6 +393,145 @@ impl Serialize for DiffReport {
         map.serialize_entry("change_pct", &self.change_pct.map(Exact))?;
         map.serialize_entry("workloads", &self.diff.changes)?;
         map.end()
+    }
+}
+
+/// One `--json` record: its `type` and its fields.
+pub type Record = (&'static str, serde_json::Value);
+
+/// A budget as `--json` summaries list it: `{"budget": "fail_above", "total_usd", "limit_usd"}`
+/// or `{"budget": "fail_if_increase_pct", "limit_pct"}`.
+impl Serialize for Breach {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Breach::Above {
+                total_usd,
+                limit_usd,
+            } => {
+                map.serialize_entry("budget", "fail_above")?;
+                map.serialize_entry("total_usd", &Exact(*total_usd))?;
+                map.serialize_entry("limit_usd", &Exact(*limit_usd))?;
+            }
+            Breach::Increase { limit_pct } => {
+                map.serialize_entry("budget", "fail_if_increase_pct")?;
+                map.serialize_entry("limit_pct", &Exact(*limit_pct))?;
+            }
+        }
+        map.end()
+    }
+}
+
+fn record(kind: &'static str, value: impl Serialize) -> serde_json::Result<Record> {
+    Ok((kind, serde_json::to_value(value)?))
+}
+
+impl EstimateReport {
+    /// An `estimate` record per region (what the document holds), then the `summary`: how many,
+    /// the highest monthly total (what `--fail-above` compares) and the budgets broken.
+    pub fn records(&self) -> serde_json::Result<Vec<Record>> {
+        let mut records = self
+            .estimates
+            .iter()
+            .map(|estimate| {
+                record(
+                    "estimate",
+                    Shown {
+                        estimate,
+                        explain: self.explain,
+                        name: None,
+                    },
+                )
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        let highest = self.estimates.iter().map(|e| e.total_usd).max();
+        records.push(record(
+            "summary",
+            serde_json::json!({
+                "estimates": self.estimates.len(),
+                "max_total_usd": Exact(highest.unwrap_or_default()),
+                "breaches": self.breaches,
+            }),
+        )?);
+        Ok(records)
+    }
+}
+
+impl PlanReport {
+    /// An `estimate` record per workload, with its `name`, then the `summary`: how many, the
+    /// plan's monthly total and the budgets broken.
+    pub fn records(&self) -> serde_json::Result<Vec<Record>> {
+        let mut records = self
+            .plan
+            .workloads
+            .iter()
+            .map(|(name, estimate)| {
+                record(
+                    "estimate",
+                    Shown {
+                        estimate,
+                        explain: self.explain,
+                        name: Some(name),
+                    },
+                )
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        records.push(record(
+            "summary",
+            serde_json::json!({
+                "workloads": self.plan.workloads.len(),
+                "total_usd": Exact(self.plan.total_usd),
+                "breaches": self.breaches,
+            }),
+        )?);
+        Ok(records)
+    }
+}
+
+impl DiffReport {
+    /// A `workload` record per workload of either plan (`name`, `old_usd` and `new_usd`, null
+    /// where it is absent, and `change_usd`), then the `summary`: the totals, the change in USD
+    /// and percent (null from a zero total) and the budgets broken.
+    pub fn records(&self) -> serde_json::Result<Vec<Record>> {
+        let mut records = Vec::with_capacity(self.diff.changes.len() + 1);
+        for change in &self.diff.changes {
+            let mut fields = serde_json::to_value(change)?;
+            if let serde_json::Value::Object(map) = &mut fields {
+                map.insert(
+                    "change_usd".into(),
+                    serde_json::to_value(Exact(change.change_usd()))?,
+                );
+            }
+            records.push(("workload", fields));
+        }
+        records.push(record(
+            "summary",
+            serde_json::json!({
+                "workloads": self.diff.changes.len(),
+                "old_total_usd": Exact(self.diff.old_total_usd),
+                "new_total_usd": Exact(self.diff.new_total_usd),
+                "change_usd": Exact(self.change_usd),
+                "change_pct": self.change_pct.map(Exact),
+                "breaches": self.breaches,
+            }),
+        )?);
+        Ok(records)
+    }
+}
+
+impl PricesReport {
+    /// A `price` record per row (unit, region, usd, source, as_of), then the `summary`.
+    pub fn records(&self) -> serde_json::Result<Vec<Record>> {
+        let mut records = self
+            .rows
+            .iter()
+            .map(|row| record("price", row))
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        records.push(record(
+            "summary",
+            serde_json::json!({ "rows": self.rows.len() }),
+        )?);
+        Ok(records)
     }
 }
 

@@ -133,6 +133,11 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
         model: id.to_owned(),
         message,
     };
+    // Its own small runtime, not the command's: this is reached from `ModelDir::open`, a
+    // synchronous library call that examples/kernel_check.rs, the model_config fuzz target and
+    // unit tests make with no runtime at all, and a handle passed down every model-loading call for a few HTTP requests made once
+    // per model would put a runtime into an API that otherwise needs none. It runs on the
+    // caller's thread, which is never a runtime worker (a worker could not block on it).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

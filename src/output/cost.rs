@@ -1,8 +1,8 @@
-//! `lakeops cost` reports as an aligned table (the default), JSON (`--json`, `--output json`) or
-//! CSV. A table shows money in cents with thousands separators; JSON and CSV carry the exact
-//! amounts (JSON numbers with the decimal's own digits, CSV every digit), since programs add
-//! them up. A broken budget is an `error:` line on stderr after the data, even with `--quiet`:
-//! it is why the exit status is 1.
+//! `lakeops cost` reports as an aligned table (the default), one JSON document (`--format
+//! json`), CSV, or typed JSON lines (`--json`: records, then a summary). A table shows money in
+//! cents with thousands separators; JSON and CSV carry the exact amounts (JSON numbers with the
+//! decimal's own digits, CSV every digit), since programs add them up. A broken budget is an
+//! `error:` line on stderr after the data, even with `--quiet`: it is why the exit status is 1.
 
 use std::io;
 
@@ -10,26 +10,39 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{group_digits, Printer, Table};
-use crate::cli::CostOutput;
 use crate::cost::refresh::RefreshReport;
-use crate::cost::report::{Breach, DiffReport, EstimateReport, PlanReport, PricesReport};
+use crate::cost::report::{Breach, DiffReport, EstimateReport, PlanReport, PricesReport, Record};
 use crate::cost::{cents, Estimate};
 
-pub fn estimate(printer: &Printer, report: &EstimateReport, format: CostOutput) -> io::Result<()> {
+/// How a report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned, for people (the default).
+    Table,
+    /// One JSON document (`--format json`).
+    Json,
+    Csv,
+    /// `--json`: typed JSON lines ending with a summary.
+    Records,
+}
+
+pub fn estimate(printer: &Printer, report: &EstimateReport, format: Format) -> io::Result<()> {
     match format {
-        CostOutput::Json => json(printer, report)?,
-        CostOutput::Csv => printer.data_for_terminal(&estimate_csv(&report.estimates)?)?,
-        CostOutput::Table => printer.data(&estimate_table(&report.estimates, report.explain))?,
+        Format::Records => records(printer, report.records())?,
+        Format::Json => json(printer, report)?,
+        Format::Csv => printer.data_for_terminal(&estimate_csv(&report.estimates)?)?,
+        Format::Table => printer.data(&estimate_table(&report.estimates, report.explain))?,
     }
     breaches(printer, &report.breaches);
     Ok(())
 }
 
-pub fn plan(printer: &Printer, report: &PlanReport, format: CostOutput) -> io::Result<()> {
+pub fn plan(printer: &Printer, report: &PlanReport, format: Format) -> io::Result<()> {
     let plan = &report.plan;
     match format {
-        CostOutput::Json => json(printer, report)?,
-        CostOutput::Csv => {
+        Format::Records => records(printer, report.records())?,
+        Format::Json => json(printer, report)?,
+        Format::Csv => {
             let rows = plan.workloads.iter().map(|(name, e)| {
                 vec![
                     name.clone(),
@@ -47,7 +60,7 @@ pub fn plan(printer: &Printer, report: &PlanReport, format: CostOutput) -> io::R
             let header = ["workload", "service", "region", "amount_usd"];
             printer.data_for_terminal(&csv(&header, rows.chain([total]))?)?;
         }
-        CostOutput::Table => {
+        Format::Table => {
             let mut table = Table::new(&[
                 ("workload", false),
                 ("service", false),
@@ -81,11 +94,12 @@ pub fn plan(printer: &Printer, report: &PlanReport, format: CostOutput) -> io::R
     Ok(())
 }
 
-pub fn diff(printer: &Printer, report: &DiffReport, format: CostOutput) -> io::Result<()> {
+pub fn diff(printer: &Printer, report: &DiffReport, format: Format) -> io::Result<()> {
     let diff = &report.diff;
     match format {
-        CostOutput::Json => json(printer, report)?,
-        CostOutput::Csv => {
+        Format::Records => records(printer, report.records())?,
+        Format::Json => json(printer, report)?,
+        Format::Csv => {
             let or_empty = |v: Option<Decimal>| v.map(exact).unwrap_or_default();
             let rows = diff.changes.iter().map(|c| {
                 vec![
@@ -104,7 +118,7 @@ pub fn diff(printer: &Printer, report: &DiffReport, format: CostOutput) -> io::R
             let header = ["workload", "old_usd", "new_usd", "change_usd"];
             printer.data_for_terminal(&csv(&header, rows.chain([total]))?)?;
         }
-        CostOutput::Table => {
+        Format::Table => {
             let amount = |v: Option<Decimal>| v.map(usd).unwrap_or_else(|| "-".into());
             let mut table = Table::new(&[
                 ("workload", false),
@@ -137,10 +151,11 @@ pub fn diff(printer: &Printer, report: &DiffReport, format: CostOutput) -> io::R
     Ok(())
 }
 
-pub fn prices(printer: &Printer, report: &PricesReport, format: CostOutput) -> io::Result<()> {
+pub fn prices(printer: &Printer, report: &PricesReport, format: Format) -> io::Result<()> {
     match format {
-        CostOutput::Json => json(printer, report),
-        CostOutput::Csv => {
+        Format::Records => records(printer, report.records()),
+        Format::Json => json(printer, report),
+        Format::Csv => {
             let rows = report.rows.iter().map(|r| {
                 vec![
                     r.unit.clone(),
@@ -153,7 +168,7 @@ pub fn prices(printer: &Printer, report: &PricesReport, format: CostOutput) -> i
             let header = ["unit", "region", "usd", "source", "as_of"];
             printer.data_for_terminal(&csv(&header, rows)?)
         }
-        CostOutput::Table => {
+        Format::Table => {
             let mut table = Table::new(&[
                 ("unit", false),
                 ("region", false),
@@ -175,8 +190,14 @@ pub fn prices(printer: &Printer, report: &PricesReport, format: CostOutput) -> i
     }
 }
 
-/// What changed, where the table went, and each row that failed (an `error:` line each).
+/// What changed, where the table went, and each row that failed (an `error:` line each); with
+/// `--json`, as records.
 pub fn refresh(printer: &Printer, report: &RefreshReport) -> io::Result<()> {
+    if printer.json() {
+        records(printer, report.records())?;
+        failures(printer, &report.failures);
+        return Ok(());
+    }
     let mut table = Table::new(&[
         ("unit", false),
         ("region", false),
@@ -205,10 +226,14 @@ pub fn refresh(printer: &Printer, report: &RefreshReport) -> io::Result<()> {
         ));
     }
     printer.data(&text)?;
-    for failure in &report.failures {
+    failures(printer, &report.failures);
+    Ok(())
+}
+
+fn failures(printer: &Printer, failures: &[String]) {
+    for failure in failures {
         printer.error(&anyhow::anyhow!("{failure}"), None);
     }
-    Ok(())
 }
 
 fn breaches(printer: &Printer, breaches: &[Breach]) {
@@ -228,6 +253,14 @@ fn breaches(printer: &Printer, breaches: &[Breach]) {
         };
         printer.error(&anyhow::anyhow!(message), None);
     }
+}
+
+/// `--json`: each record a line, the summary last.
+fn records(printer: &Printer, records: serde_json::Result<Vec<Record>>) -> io::Result<()> {
+    for (kind, fields) in records.map_err(io::Error::other)? {
+        printer.json_record(kind, &fields)?;
+    }
+    Ok(())
 }
 
 /// One JSON document. It goes through `serde_json::Value`, whose objects keep their keys sorted:

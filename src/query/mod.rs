@@ -41,7 +41,7 @@ pub enum QueryError {
 }
 
 /// The result of one statement as it is computed: its schema, and its batches one at a time
-/// (Q02: `--output ndjson|csv|json` and `--out` write each as it comes, so a large result is
+/// (Q02: `--format ndjson|csv|json` and `-o` write each as it comes, so a large result is
 /// never held whole).
 pub struct QueryStream {
     pub schema: SchemaRef,
@@ -112,9 +112,10 @@ pub(crate) fn listing_url(
 pub struct Session {
     ctx: SessionContext,
     /// How to reach S3, for s3:// locations; None when the command involves no S3.
-    aws: Option<crate::aws::AwsOptions>,
-    /// Built on the first s3:// location, so a query of local files and a local catalog
-    /// resolves no AWS configuration (no profile files, no instance metadata requests).
+    aws: Option<Arc<crate::aws::LazyAws>>,
+    /// Built on the first s3:// location (loading `aws` if nothing has yet), so a query of
+    /// local files and a local catalog resolves no AWS configuration (no profile files, no
+    /// instance metadata requests).
     s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
 }
 
@@ -145,16 +146,10 @@ impl Session {
         }
     }
 
-    /// Reads s3:// locations with this AWS configuration, loaded when the first one is met.
-    pub fn with_aws(mut self, options: crate::aws::AwsOptions) -> Session {
-        self.aws = Some(options);
-        self
-    }
-
-    /// Reads s3:// locations through this client.
-    pub fn with_s3(self, client: aws_sdk_s3::Client) -> Session {
-        // A fresh cell cannot be set already.
-        let _ = self.s3.set(client);
+    /// Reads s3:// locations with this AWS configuration, loaded when the first one is met
+    /// (or already loaded, for a Glue catalog).
+    pub fn with_aws(mut self, aws: Arc<crate::aws::LazyAws>) -> Session {
+        self.aws = Some(aws);
         self
     }
 
@@ -173,12 +168,12 @@ impl Session {
         let client = self
             .s3
             .get_or_try_init(|| async {
-                let Some(options) = &self.aws else {
+                let Some(aws) = &self.aws else {
                     return Err(QueryError::Catalog(format!(
                         "{location}: S3 is not configured"
                     )));
                 };
-                crate::aws::Aws::load(options)
+                aws.get()
                     .await
                     .map(|aws| aws.s3())
                     .map_err(|source| QueryError::Aws {

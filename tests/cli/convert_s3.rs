@@ -700,3 +700,42 @@ out(True)
         ]
     );
 }
+
+/// `--state s3://...` with local inputs and a local output: the state location alone needs AWS
+/// (one rule, `aws::needs_aws`, over every location). It used to fail with "S3 is not
+/// configured"; now the manifest goes to S3 and a rerun reads it back and skips.
+#[test]
+fn a_local_run_keeps_its_resume_state_on_s3() {
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    let dir = tmp();
+    let input = dir.path().join("in");
+    write_local(&input, &corpus(""));
+    let out = dir.path().join("out");
+    let run = || {
+        let assert = moto
+            .lakeops()
+            .arg("convert")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(["--state", "s3://lake/state/", "--json"])
+            .assert()
+            .success();
+        summary_of(&assert.get_output().stdout)
+    };
+    let first = run();
+    assert_eq!(first["skipped_inputs"], 0, "{first}");
+    assert_eq!(common::parquet_files(&out).len(), 3);
+    let state = moto.list("lake", "state/").keys();
+    assert!(
+        state.iter().any(|k| k.starts_with("state/manifest/")),
+        "{state:?}"
+    );
+    assert!(
+        !dir.path().join("out.lakeops-state").exists(),
+        "the state went to S3"
+    );
+    let second = run();
+    assert_eq!(second["skipped_inputs"], 3, "{second}");
+}

@@ -19,9 +19,10 @@ fn cost(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The one JSON document `--format json` prints.
 fn json(args: &[&str]) -> Value {
     let mut all = args.to_vec();
-    all.push("--json");
+    all.extend(["--format", "json"]);
     let (code, stdout, stderr) = cost(&all);
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
@@ -176,7 +177,7 @@ fn table_and_csv_outputs() {
         "15",
         "--region",
         "us-east-1",
-        "--output",
+        "--format",
         "csv",
     ]);
     assert_eq!(code, 0);
@@ -364,8 +365,8 @@ fn plans_in_toml_and_yaml_and_their_diff() {
     assert!(table.contains("(69.3%)"), "{table}");
     let (code, _, _) = cost(&["plan", &old, "--fail-above", "900"]);
     assert_eq!(code, 1);
-    // `diff --output csv` is CSV with exact decimals, not the text table.
-    let (code, csv, stderr) = cost(&["diff", &old, &new, "--output", "csv"]);
+    // `diff --format csv` is CSV with exact decimals, not the text table.
+    let (code, csv, stderr) = cost(&["diff", &old, &new, "--format", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "workload,old_usd,new_usd,change_usd", "{csv}");
@@ -457,27 +458,33 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         .unwrap();
     let dir = crate::common::tmp();
     let cache = dir.path().join("prices.csv");
-    let output = lakeops()
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .args([
-            "cost",
-            "prices",
-            "--refresh",
-            "--region",
-            "us-east-2",
-            "--cache-file",
-        ])
-        .arg(&cache)
-        .args([
-            "--endpoint-url",
-            &format!("http://127.0.0.1:{}", port.trim()),
-        ])
-        .output()
-        .unwrap();
+    let refresh = |cache: &std::path::Path, json: bool| {
+        lakeops()
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .args([
+                "cost",
+                "prices",
+                "--refresh",
+                "--region",
+                "us-east-2",
+                "--cache-file",
+            ])
+            .arg(cache)
+            .args([
+                "--endpoint-url",
+                &format!("http://127.0.0.1:{}", port.trim()),
+            ])
+            .args(json.then_some("--json"))
+            .output()
+            .unwrap()
+    };
+    let output = refresh(&cache, false);
+    // --json: a `refreshed` record per row, then the summary; the failed row on stderr as well.
+    let records = refresh(&dir.path().join("prices-json.csv"), true);
     let _ = server.kill();
     let _ = server.wait();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -502,6 +509,33 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         .expect("a new row");
     assert!(indexing.contains("new"), "{indexing}");
     assert!(stdout.contains("kept from the embedded table"), "{stdout}");
+    assert_eq!(records.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&records.stderr).contains("no product matched"));
+    let records: Vec<Value> = String::from_utf8_lossy(&records.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kpu = records
+        .iter()
+        .find(|r| r["unit"] == "flink.kpu-hour")
+        .expect("a KPU record");
+    assert_eq!(
+        kpu,
+        &serde_json::json!({"type": "refreshed", "unit": "flink.kpu-hour", "region": "us-east-2",
+                            "old_usd": 0.11, "new_usd": 0.12, "status": "changed"})
+    );
+    let summary = records.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["rows"], records.len() - 1);
+    assert!(summary["changed"].as_u64().unwrap() >= 1, "{summary}");
+    assert!(summary["failures"][0]
+        .as_str()
+        .unwrap()
+        .contains("serverless.storage-gb-month"));
+    assert!(summary["cache_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("prices-json.csv"));
 
     // The cache is a price file: estimates read it with --price-file.
     let (code, json_out, stderr) = cost(&[
@@ -510,7 +544,8 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         "4",
         "--region",
         "us-east-2",
-        "--json",
+        "--format",
+        "json",
         "--price-file",
         cache.to_str().unwrap(),
     ]);
@@ -522,4 +557,163 @@ fn refresh_reads_the_price_list_api_and_reports_changes() {
         .as_str()
         .unwrap()
         .contains("CTM45M8ZR5DRHWBM"));
+}
+
+/// `--json`: each line one JSON object with a `type`, the last the summary.
+fn records(args: &[&str]) -> (i32, Vec<Value>) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let (code, stdout, stderr) = cost(&all);
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        records.iter().all(|r| r["type"].is_string()),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(
+        records.last().map(|r| &r["type"]),
+        Some(&Value::from("summary"))
+    );
+    (code, records)
+}
+
+/// `--json` is the record stream every command prints: the document's estimates, workloads and
+/// price rows as typed records, with the same exact numbers, then a summary with the totals and
+/// the budgets broken. `--format json` keeps the one document.
+#[test]
+fn json_is_typed_records_with_the_document_s_values_and_a_summary() {
+    use serde_json::json as j;
+    let one = ["flink", "--parallelism", "4", "--region", "us-east-2"];
+    let (code, r) = records(&one);
+    assert_eq!(code, 0);
+    assert_eq!(r[0], json(&one), "the estimate record is the document");
+    assert_eq!(
+        r[1],
+        j!({"type": "summary", "estimates": 1, "max_total_usd": 421.5, "breaches": []})
+    );
+
+    let two = [
+        "flink",
+        "--parallelism",
+        "4",
+        "--region",
+        "us-east-2,eu-central-1",
+    ];
+    let document = json(&two);
+    let (code, r) = records(&two);
+    assert_eq!(code, 0);
+    assert_eq!(r.len(), 3);
+    assert_eq!(
+        Value::from(r[..2].to_vec()),
+        document,
+        "one record per region"
+    );
+    let highest = document[0]["total_usd"]
+        .as_f64()
+        .unwrap()
+        .max(document[1]["total_usd"].as_f64().unwrap());
+    assert!(close(&r[2]["max_total_usd"], highest), "{}", r[2]);
+    let (code, r) = records(&[&two[..], &["--fail-above", "100"]].concat());
+    assert_eq!(code, 1);
+    assert_eq!(
+        r.last().unwrap()["breaches"],
+        j!([{"budget": "fail_above", "total_usd": highest, "limit_usd": 100}])
+    );
+
+    let dir = crate::common::tmp();
+    let old = write(dir.path(), "old.toml", OLD_PLAN);
+    let new = write(dir.path(), "new.yaml", NEW_PLAN);
+    let document = json(&["plan", &old]);
+    let (code, r) = records(&["plan", &old]);
+    assert_eq!(code, 0);
+    assert_eq!(Value::from(r[..2].to_vec()), document["workloads"]);
+    assert_eq!(
+        r[2],
+        j!({"type": "summary", "workloads": 2, "total_usd": 997.5, "breaches": []})
+    );
+
+    let document = json(&["diff", &old, &new]);
+    let (code, r) = records(&["diff", &old, &new, "--fail-if-increase-pct", "50"]);
+    assert_eq!(code, 1, "a 69% rise breaks a 50% budget");
+    let workloads = document["workloads"].as_array().unwrap();
+    assert_eq!(r.len(), workloads.len() + 1);
+    for (record, workload) in r.iter().zip(workloads) {
+        let change = workload["new_usd"].as_f64().unwrap_or(0.0)
+            - workload["old_usd"].as_f64().unwrap_or(0.0);
+        assert!(close(&record["change_usd"], change), "{record}");
+        let mut expected = workload.clone();
+        expected["type"] = j!("workload");
+        expected["change_usd"] = record["change_usd"].clone();
+        assert_eq!(record, &expected);
+    }
+    let summary = r.last().unwrap();
+    for key in ["old_total_usd", "new_total_usd", "change_usd", "change_pct"] {
+        assert_eq!(summary[key], document[key], "{key}");
+    }
+    assert_eq!(summary["workloads"], 3);
+    assert_eq!(
+        summary["breaches"],
+        j!([{"budget": "fail_if_increase_pct", "limit_pct": 50}])
+    );
+
+    let document = json(&["prices", "--region", "us-east-2"]);
+    let (code, r) = records(&["prices", "--region", "us-east-2"]);
+    assert_eq!(code, 0);
+    let rows = document.as_array().unwrap();
+    assert_eq!(r.len(), rows.len() + 1);
+    for (record, row) in r.iter().zip(rows) {
+        let mut expected = row.clone();
+        expected["type"] = j!("price");
+        assert_eq!(record, &expected);
+    }
+    assert_eq!(
+        r.last().unwrap(),
+        &j!({"type": "summary", "rows": rows.len()})
+    );
+}
+
+/// `--output FORMAT` is the old spelling of `--format FORMAT`: it still works for a release,
+/// prints the same, and says so on stderr.
+#[test]
+fn the_old_output_spelling_still_works_with_a_warning() {
+    let dir = crate::common::tmp();
+    let old_plan = write(dir.path(), "old.toml", OLD_PLAN);
+    for args in [
+        vec![
+            "glue",
+            "--dpus",
+            "6",
+            "--minutes",
+            "15",
+            "--region",
+            "us-east-1",
+        ],
+        vec!["plan", &old_plan],
+        vec!["prices", "--region", "us-east-2"],
+    ] {
+        for format in ["table", "json", "csv"] {
+            let (new_code, new, new_err) = cost(&[&args[..], &["--format", format]].concat());
+            let (old_code, old, old_err) = cost(&[&args[..], &["--output", format]].concat());
+            assert_eq!((new_code, old_code), (0, 0), "{args:?} {format}: {old_err}");
+            assert_eq!(old, new, "{args:?} {format}");
+            assert_eq!(new_err, "", "{args:?} {format}");
+            assert_eq!(
+                old_err,
+                format!("warning: --output {format} is deprecated; use --format {format}\n"),
+                "{args:?}"
+            );
+        }
+    }
+    let (code, _, stderr) = cost(&[
+        "prices",
+        "--region",
+        "us-east-2",
+        "--output",
+        "json",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
 }

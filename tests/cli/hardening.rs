@@ -289,7 +289,7 @@ fn bug_11_huge_cells_render() {
     let output = lakeops()
         .arg("query")
         .arg(format!("SELECT '{wide}' AS w, 1 AS n"))
-        .args(["--output", "table"])
+        .args(["--format", "table"])
         .output()
         .unwrap();
     assert_eq!(
@@ -312,7 +312,7 @@ fn bug_12_deeply_nested_sql_is_planned() {
     let output = lakeops()
         .arg("query")
         .arg(&sql)
-        .args(["--output", "json"])
+        .args(["--format", "json"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -323,7 +323,7 @@ fn bug_12_deeply_nested_sql_is_planned() {
     let output = lakeops()
         .arg("query")
         .arg(format!("SELECT {plus} AS s"))
-        .args(["--output", "json"])
+        .args(["--format", "json"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -703,7 +703,7 @@ fn struct_fields_of_catalog_tables_can_be_queried() {
             .arg("query")
             .args(["--catalog-file"])
             .arg(&catalog)
-            .args(["--database", "d", sql, "--output", "json"])
+            .args(["--database", "d", sql, "--format", "json"])
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -718,7 +718,7 @@ fn groups_by_ts(mut cmd: assert_cmd::Command) -> serde_json::Value {
     let output = cmd
         .args([
             "SELECT ts, count(*) AS c FROM hive GROUP BY ts ORDER BY ts",
-            "--output",
+            "--format",
             "json",
         ])
         .output()
@@ -807,7 +807,7 @@ fn a_local_catalog_query_loads_no_aws_configuration() {
             "AWS_EC2_METADATA_SERVICE_ENDPOINT",
             format!("http://{}", metadata.local_addr().unwrap()),
         )
-        .args(["query", "SELECT count(*) AS n FROM t", "--output", "json"])
+        .args(["query", "SELECT count(*) AS n FROM t", "--format", "json"])
         .args(["--database", "d", "--catalog-file"])
         .arg(&catalog)
         .output()
@@ -873,7 +873,7 @@ fn bug_13_query_reads_mixed_json_types_by_the_lattice() {
         let output = lakeops()
             .arg("query")
             .args(args)
-            .args(["--output", "json"])
+            .args(["--format", "json"])
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -885,7 +885,7 @@ fn bug_13_query_reads_mixed_json_types_by_the_lattice() {
     let output = lakeops()
         .arg("query")
         .arg(format!("SELECT count(*) AS c FROM '{}'", zst.display()))
-        .args(["--output", "json"])
+        .args(["--format", "json"])
         .output()
         .unwrap();
     assert_eq!(
@@ -1027,7 +1027,7 @@ fn bug_9_nesting_beyond_what_readers_open_is_rejected() {
     let output = lakeops()
         .arg("query")
         .arg(format!("SELECT count(*) AS n FROM '{}'", parquet.display()))
-        .args(["--output", "json"])
+        .args(["--format", "json"])
         .output()
         .unwrap();
     assert!(
@@ -1321,7 +1321,7 @@ os._exit(0)
     assert_eq!(read, json!([1, 2, 3, 4, 5]));
 }
 
-/// Q02: query held its whole result in memory, even for `--output ndjson|csv`. Now rows are
+/// Q02: query held its whole result in memory, even for `--format ndjson|csv`. Now rows are
 /// written as they are computed: the first rows of a result that never ends (10^15 rows) arrive
 /// while the query still runs, in every streamed format.
 #[test]
@@ -1336,7 +1336,7 @@ fn query_output_streams_while_the_query_runs() {
             .args([
                 "query",
                 "SELECT value FROM range(1000000000000000)",
-                "--output",
+                "--format",
                 format,
             ])
             .stdout(Stdio::piped())
@@ -1361,7 +1361,7 @@ fn query_output_streams_while_the_query_runs() {
 }
 
 /// A full disk failing the last flush of a local output left its `.lakeops-tmp` file behind
-/// (the temp had already left the writer that removes it on drop), and `query --out` said only
+/// (the temp had already left the writer that removes it on drop), and `query -o` said only
 /// "External: No space left on device". Probed on a 1 MiB tmpfs,
 /// mounted in a private user and mount namespace (`unshare -rm`), so no privilege is needed.
 #[test]
@@ -1387,7 +1387,7 @@ fn a_full_disk_leaves_no_temporary_file() {
     let small = dir.path().join("small");
     std::fs::create_dir_all(&small).unwrap();
     let script = format!(
-        "mount -t tmpfs -o size=1M tmpfs {small} && {{ {lakeops} convert {input} -o {small}/o/ -q; echo \"rc=$?\"; ls -A {small}/o; {lakeops} query 'SELECT * FROM range(10000000)' --out {small}/q.parquet; echo \"rc=$?\"; ls -A {small}; }}",
+        "mount -t tmpfs -o size=1M tmpfs {small} && {{ {lakeops} convert {input} -o {small}/o/ -q; echo \"rc=$?\"; ls -A {small}/o; {lakeops} query 'SELECT * FROM range(10000000)' -o {small}/q.parquet; echo \"rc=$?\"; ls -A {small}; }}",
         small = small.display(),
         lakeops = assert_cmd::cargo::cargo_bin("lakeops").display(),
         input = input.display(),
@@ -1444,7 +1444,7 @@ fn fuzz_hive_type_nested_names_with_separators_reach_glue_quoted() {
             "--glue-database",
             "qdb",
             "SELECT s['k:v'] AS kv, s['detail-type'] AS dt, s['a`b'] AS ab FROM t",
-            "--output",
+            "--format",
             "json",
         ])
         .output()

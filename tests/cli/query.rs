@@ -47,7 +47,7 @@ fn a_group_by_over_nested_fields_matches_duckdb() {
     let sql = "select metadata.identification.label as lang, count(*) as n from docs \
                group by lang order by lang";
     let assert = lakeops()
-        .args(["query", sql, "--table", &table, "--output", "json"])
+        .args(["query", sql, "--table", &table, "--format", "json"])
         .assert()
         .success();
     let ours: Value = serde_json::from_str(&stdout(&assert)).unwrap();
@@ -80,27 +80,38 @@ fn outputs_table_ndjson_csv_and_parquet() {
     assert!(text.contains("id  content"), "{text}");
     assert!(text.contains(" 1  document 1"), "{text}");
     let assert = lakeops()
-        .args(["query", sql, "--table", &table, "--json"])
+        .args(["query", sql, "--table", &table, "--format", "ndjson"])
         .assert()
         .success();
     assert_eq!(
         stdout(&assert),
         "{\"id\":0,\"content\":\"document 0\"}\n{\"id\":1,\"content\":\"document 1\"}\n"
     );
+    // --json: the same rows as typed records, then a summary.
     let assert = lakeops()
-        .args(["query", sql, "--table", &table, "--output", "csv"])
+        .args(["query", sql, "--table", &table, "--json"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&assert),
+        "{\"type\":\"row\",\"data\":{\"id\":0,\"content\":\"document 0\"}}\n\
+         {\"type\":\"row\",\"data\":{\"id\":1,\"content\":\"document 1\"}}\n\
+         {\"columns\":[\"id\",\"content\"],\"output\":null,\"rows\":2,\"type\":\"summary\"}\n"
+    );
+    let assert = lakeops()
+        .args(["query", sql, "--table", &table, "--format", "csv"])
         .assert()
         .success();
     assert_eq!(stdout(&assert), "id,content\n0,document 0\n1,document 1\n");
     let empty = "select id from docs where id > 100";
     let assert = lakeops()
-        .args(["query", empty, "--table", &table, "--output", "csv"])
+        .args(["query", empty, "--table", &table, "--format", "csv"])
         .assert()
         .success();
     assert_eq!(stdout(&assert), "id\n");
     let out = dir.path().join("result.parquet");
     lakeops()
-        .args(["query", sql, "--table", &table, "--out"])
+        .args(["query", sql, "--table", &table, "-o"])
         .arg(&out)
         .assert()
         .success();
@@ -121,7 +132,7 @@ fn fail_if_empty_paths_in_from_and_scripts() {
     let file = pq.join("docs.parquet");
     let from = format!("select count(*) as n from '{}'", file.display());
     let assert = lakeops()
-        .args(["query", &from, "--json", "--fail-if-empty"])
+        .args(["query", &from, "--format", "ndjson", "--fail-if-empty"])
         .assert()
         .success();
     assert_eq!(stdout(&assert), "{\"n\":6}\n");
@@ -141,7 +152,7 @@ fn fail_if_empty_paths_in_from_and_scripts() {
     )
     .unwrap();
     let assert = lakeops()
-        .args(["query", "--json", "-f"])
+        .args(["query", "--format", "ndjson", "-f"])
         .arg(&script)
         .assert()
         .success();
@@ -231,7 +242,7 @@ fn a_crawled_catalog_defines_the_tables_across_schema_generations() {
             .args([
                 "query",
                 sql,
-                "--output",
+                "--format",
                 "json",
                 "--database",
                 "iotdb",
@@ -294,7 +305,7 @@ fn glue_tables_on_s3_are_queried_as_the_catalog_defines_them() {
     let query = |sql: &str| -> Value {
         let assert = moto
             .lakeops()
-            .args(["query", "--glue-database", "iotdb", sql, "--output", "json"])
+            .args(["query", "--glue-database", "iotdb", sql, "--format", "json"])
             .assert()
             .success();
         serde_json::from_str(&stdout(&assert)).unwrap()
@@ -333,14 +344,14 @@ fn s3_prefixes_are_tables_too() {
             sql,
             "--table",
             "docs=s3://lake/pq/",
-            "--output",
+            "--format",
             "json",
         ])
         .assert()
         .success();
     let table = format!("docs={}", local.display());
     let on_disk = lakeops()
-        .args(["query", sql, "--table", &table, "--output", "json"])
+        .args(["query", sql, "--table", &table, "--format", "json"])
         .assert()
         .success();
     assert_eq!(stdout(&on_s3), stdout(&on_disk));
@@ -366,7 +377,8 @@ fn crawled_csv_tables_keep_their_header_and_delimiter() {
         .args([
             "query",
             "select count(*) as n, max(name) as m from people",
-            "--json",
+            "--format",
+            "ndjson",
         ])
         .args(["--database", "db", "--catalog-file"])
         .arg(&catalog)
@@ -414,7 +426,7 @@ fn partitions_at_their_own_locations_are_read_from_there() {
             "query",
             "select day, count(*) as n from events group by day order by day",
         ])
-        .args(["--json", "--database", "db", "--catalog-file"])
+        .args(["--format", "ndjson", "--database", "db", "--catalog-file"])
         .arg(&path)
         .assert()
         .success();
@@ -422,4 +434,116 @@ fn partitions_at_their_own_locations_are_read_from_there() {
         stdout(&assert),
         "{\"day\":1,\"n\":2}\n{\"day\":2,\"n\":1}\n"
     );
+}
+
+const TWO_ROWS: &str = "select * from (values (1, 'a'), (2, 'b')) as t(id, type) order by id";
+
+fn run(args: &[&str]) -> std::process::Output {
+    lakeops().arg("query").args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `--json` is the record stream every command prints: a `row` record per row, the row nested
+/// under `data` (a column may be called `type`), then a summary; it wins over `--format`, and
+/// with `-o` the rows go to the file and stdout has the summary only.
+#[test]
+fn json_prints_row_records_and_a_summary() {
+    let output = run(&[TWO_ROWS, "--json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"type": "row", "data": {"id": 1, "type": "a"}}),
+            json!({"type": "row", "data": {"id": 2, "type": "b"}}),
+            json!({"type": "summary", "rows": 2, "columns": ["id", "type"], "output": null}),
+        ]
+    );
+    assert_eq!(
+        run(&[TWO_ROWS, "--json", "--format", "csv"]).stdout,
+        output.stdout,
+        "--json overrides --format"
+    );
+    let empty = run(&["select 1 as n where false", "--json", "--fail-if-empty"]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert_eq!(
+        text(&empty.stdout),
+        "{\"columns\":[\"n\"],\"output\":null,\"rows\":0,\"type\":\"summary\"}\n"
+    );
+    let dir = tmp();
+    let file = dir.path().join("r.parquet");
+    let written = run(&[TWO_ROWS, "--json", "-o", file.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let summary: Value = serde_json::from_slice(&written.stdout).unwrap();
+    assert_eq!(
+        summary,
+        json!({"type": "summary", "rows": 2, "columns": ["id", "type"], "output": file})
+    );
+    assert!(file.is_file());
+}
+
+/// `--output FORMAT` and `--out FILE` are the old spellings of `--format FORMAT` and
+/// `-o/--output FILE`: they still work for a release, print the same, and say so on stderr.
+#[test]
+fn the_old_output_spellings_still_work_with_a_warning() {
+    for format in ["table", "json", "ndjson", "csv"] {
+        let new = run(&[TWO_ROWS, "--format", format]);
+        let old = run(&[TWO_ROWS, "--output", format]);
+        assert!(new.status.success() && old.status.success(), "{format}");
+        assert_eq!(text(&old.stdout), text(&new.stdout), "{format}");
+        assert_eq!(text(&new.stderr), "", "{format}");
+        assert_eq!(
+            text(&old.stderr),
+            format!("warning: --output {format} is deprecated; use --format {format}\n")
+        );
+    }
+    let dir = tmp();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for (args, file) in [
+        (vec!["-o", &path("short.parquet")], "short.parquet"),
+        (vec!["--output", &path("long.parquet")], "long.parquet"),
+    ] {
+        let output = run(&[&[TWO_ROWS][..], &args[..]].concat());
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(
+            (text(&output.stdout), text(&output.stderr)),
+            ("".into(), "".into())
+        );
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+    let old = run(&[TWO_ROWS, "--out", &path("old.parquet")]);
+    assert!(old.status.success());
+    assert_eq!(text(&old.stdout), "");
+    assert_eq!(
+        text(&old.stderr),
+        format!(
+            "warning: --out is deprecated; use -o/--output {}\n",
+            path("old.parquet")
+        )
+    );
+    assert_eq!(
+        std::fs::read(path("old.parquet")).unwrap(),
+        std::fs::read(path("short.parquet")).unwrap()
+    );
+    // A file that happens to be called like a format is named as a path.
+    let json_file = run(&[TWO_ROWS, "-o", &path("json")]);
+    assert!(json_file.status.success());
+    assert_eq!(text(&json_file.stdout), "", "a path, not the format");
+    assert!(dir.path().join("json").is_file());
+    // Two destinations at once are a usage error.
+    for args in [
+        vec!["--output", "json", "--format", "csv"],
+        vec!["-o", "x.parquet", "--format", "csv"],
+        vec!["--out", "x.parquet", "-o", "y.parquet"],
+    ] {
+        let output = run(&[&[TWO_ROWS][..], &args[..]].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(text(&output.stderr).starts_with("error: "), "{args:?}");
+    }
 }

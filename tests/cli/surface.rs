@@ -171,7 +171,7 @@ fn a_closed_stdout_pipe_exits_0_quietly() {
         assert_eq!(
             String::from_utf8_lossy(&head.stdout).trim(),
             if format.is_some() {
-                "{\"value\":1}"
+                "{\"type\":\"row\",\"data\":{\"value\":1}}"
             } else {
                 "value"
             },
