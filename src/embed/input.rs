@@ -14,32 +14,14 @@ use parquet::arrow::ProjectionMask;
 
 use super::EmbedError;
 use crate::storage::discover::Accept;
+use crate::storage::kind::{FileKind, Format};
 use crate::storage::{self, Store};
 use crate::text::codec::open_reader;
 use crate::text::lines::{line_content, read_line_bounded, DEFAULT_MAX_LINE_BYTES};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Parquet,
-    JsonLines,
-}
-
-impl Format {
-    /// By name: `.parquet`, or JSON lines (`.jsonl`, `.json`, `.ndjson`, optionally `.zst`/`.gz`).
-    pub fn of(name: &str) -> Option<Format> {
-        let name = name.to_ascii_lowercase();
-        if name.ends_with(".parquet") {
-            return Some(Format::Parquet);
-        }
-        let name = [".zst", ".gz"]
-            .iter()
-            .find_map(|ext| name.strip_suffix(ext))
-            .unwrap_or(&name);
-        [".jsonl", ".json", ".ndjson"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-            .then_some(Format::JsonLines)
-    }
+/// What embed reads: Parquet, or JSON lines (optionally `.zst`/`.gz`), by name.
+fn embeddable(name: &str) -> Option<FileKind> {
+    FileKind::of(name).filter(|kind| matches!(kind.format, Format::Parquet | Format::Json))
 }
 
 /// One input object and where it lives.
@@ -90,7 +72,8 @@ pub fn read_documents(
         message: e.to_string(),
     };
     match (input.format, input.store.local_file(&input.key)) {
-        (Format::JsonLines, _) => {
+        // `embeddable` admits no CSV; were one to come, it would be read as lines and fail there.
+        (Format::Json | Format::Csv, _) => {
             let reader = input.store.reader(&input.key, runtime).map_err(storage)?;
             read_json_lines(reader, &url, columns, emit)
         }
@@ -354,17 +337,6 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
     }
 }
 
-/// `part-0.jsonl.zst` -> `part-0`, `docs.parquet` -> `docs`.
-fn strip_extensions(name: &str) -> &str {
-    let mut stem = name;
-    for ext in [".zst", ".gz", ".parquet", ".jsonl", ".ndjson", ".json"] {
-        if let Some(s) = stem.strip_suffix(ext).filter(|s| !s.is_empty()) {
-            stem = s;
-        }
-    }
-    stem
-}
-
 /// Expands the command-line inputs: local files, directories (recursively) and globs, s3://
 /// objects and prefixes. `s3` is needed only when an s3:// input is given.
 /// Inputs whose output name would be unsafe (see `storage::normal_key`) come back apart, with
@@ -374,7 +346,7 @@ pub async fn discover(
     s3: Option<&aws_sdk_s3::Client>,
 ) -> Result<(Vec<InputFile>, Vec<(String, String)>), EmbedError> {
     let accept = Accept {
-        is_input: &|key| Format::of(key).is_some(),
+        is_input: &|key| embeddable(key).is_some(),
         description: "inputs (*.parquet, or JSON lines: *.jsonl, *.json, *.ndjson, optionally \
                       .zst or .gz)",
     };
@@ -388,7 +360,7 @@ pub async fn discover(
                 message: e.message,
             })?;
         for found in found {
-            let format = Format::of(&found.key).ok_or_else(|| EmbedError::Input {
+            let kind = embeddable(&found.key).ok_or_else(|| EmbedError::Input {
                 url: found.url(),
                 message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
                           *.json, *.ndjson, optionally .zst or .gz)"
@@ -396,7 +368,10 @@ pub async fn discover(
             })?;
             // The output mirrors the key from its normal components only: an S3 key is any
             // string, and `/x` or `a//b` must not name a file outside the output directory.
-            let output_stem = match crate::storage::normal_key(strip_extensions(&found.key)) {
+            let format = kind.format;
+            // The key without its extension keeps its folders: `a/part-0.jsonl.zst` -> `a/part-0`.
+            let without_extension = &found.key[..found.key.len() - kind.extension.len()];
+            let output_stem = match crate::storage::normal_key(without_extension) {
                 Ok(stem) => stem,
                 Err(e) => {
                     refused.push((found.url(), e.to_string()));
