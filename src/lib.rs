@@ -22,6 +22,7 @@ pub mod query;
 pub mod schema;
 pub mod storage;
 pub mod text;
+pub mod version;
 
 use cli::{Cli, Command};
 use output::Printer;

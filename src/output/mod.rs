@@ -5,6 +5,7 @@
 pub mod cost;
 mod progress;
 mod table;
+pub mod version;
 
 use std::io::{self, IsTerminal, Write};
 
