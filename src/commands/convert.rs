@@ -5,10 +5,8 @@ use anyhow::Context as _;
 use super::Context;
 use crate::aws::needs_aws;
 use crate::cli::ConvertArgs;
-use crate::convert::{
-    self, ConvertOptions, ConvertReport, OutputRoot, PlanRow, SchemaSource, Selection,
-};
-use crate::output::{megabytes, plural, thousands, Printer, Table};
+use crate::convert::{self, ConvertOptions, DryRunReport, OutputRoot, SchemaSource, Selection};
+use crate::output;
 use crate::progress::NoProgress;
 use crate::schema::SchemaFile;
 use crate::storage::write::MIN_PART_SIZE;
@@ -47,8 +45,7 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         let max_line = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
         let sampled =
             convert::resolve_schema(&plain, &schema, threads, max_line, &cancel, &NoProgress)?;
-        let text = serde_json::to_string_pretty(&SchemaFile::from_fields(&sampled.fields))?;
-        printer.data(&format!("{text}\n"))?;
+        output::convert::schema(printer, &SchemaFile::from_fields(&sampled.fields))?;
         return Ok(ExitStatus::Success);
     }
 
@@ -87,135 +84,15 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     };
     if args.dry_run {
         let prepared = convert::prepare(&options, &NoProgress)?;
-        print_plan(printer, &prepared.rows(&options.output))?;
+        output::convert::plan(printer, &DryRunReport::new(prepared.rows(&options.output)))?;
         return Ok(ExitStatus::Success);
     }
     let progress = printer.progress();
     let report = convert::run(options, &progress)?;
-    print_report(printer, &report)?;
+    output::convert::emit(printer, &report)?;
     Ok(if report.totals.rejects > 0 || report.failed_inputs > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
-}
-
-fn print_plan(printer: &Printer, rows: &[PlanRow]) -> std::io::Result<()> {
-    let convert = rows.iter().filter(|r| r.action == "convert").count();
-    let bytes: u64 = rows
-        .iter()
-        .filter(|r| r.action == "convert")
-        .filter_map(|r| r.size)
-        .sum();
-    if printer.json() {
-        for row in rows {
-            printer.json_record("plan", row)?;
-        }
-        return printer.json_record(
-            "summary",
-            &serde_json::json!({
-                "dry_run": true,
-                "inputs": rows.len(),
-                "to_convert": convert,
-                "to_skip": rows.len() - convert,
-                "bytes_to_convert": bytes,
-            }),
-        );
-    }
-    let mut table = Table::new(&[
-        ("input", false),
-        ("MB", true),
-        ("output", false),
-        ("action", false),
-    ]);
-    for row in rows {
-        table.row(vec![
-            row.input.clone(),
-            row.size.map(megabytes).unwrap_or_default(),
-            row.output.clone(),
-            row.action.to_owned(),
-        ]);
-    }
-    let mut text = table.render();
-    text.push_str(&format!(
-        "dry run: {} of {} inputs to convert ({} MB), {} already converted; nothing written\n",
-        thousands(convert as u64),
-        thousands(rows.len() as u64),
-        megabytes(bytes),
-        thousands((rows.len() - convert) as u64),
-    ));
-    printer.human(&text);
-    Ok(())
-}
-
-fn print_report(printer: &Printer, report: &ConvertReport) -> std::io::Result<()> {
-    if printer.json() {
-        for file in &report.files {
-            printer.json_record("file", file)?;
-        }
-        return printer.json_record("summary", report);
-    }
-    let mut table = Table::new(&[
-        ("input", false),
-        ("lines", true),
-        ("rows", true),
-        ("rejects", true),
-        ("MB in", true),
-        ("MB out", true),
-    ]);
-    let converted: Vec<_> = report.files.iter().filter(|f| !f.skipped).collect();
-    for file in &converted {
-        table.row(vec![
-            file.input.clone(),
-            thousands(file.counts.lines),
-            thousands(file.counts.rows),
-            thousands(file.counts.rejects),
-            megabytes(file.counts.bytes_uncompressed),
-            megabytes(file.counts.bytes_out),
-        ]);
-    }
-    let mut text = String::new();
-    if !converted.is_empty() || report.skipped_inputs == 0 {
-        text.push_str(&table.render());
-        text.push_str(&format!(
-        "{} lines: {} rows written, {} rejected, {} blank; {} MB in ({} MB uncompressed), {} MB out, {:.2} s, {:.1} MB/s\n",
-        thousands(report.totals.lines),
-        thousands(report.totals.rows),
-        thousands(report.totals.rejects),
-        thousands(report.totals.blank_lines),
-        megabytes(report.totals.bytes_in),
-        megabytes(report.totals.bytes_uncompressed),
-        megabytes(report.totals.bytes_out),
-        report.wall_seconds,
-        report.throughput_bytes_per_second / 1e6,
-    ));
-    }
-    if report.skipped_inputs > 0 {
-        text.push_str(&format!(
-            "{} skipped (up to date: converted by an earlier run with the same settings)\n",
-            plural(report.skipped_inputs, "input", "inputs"),
-        ));
-    }
-    for file in report.files.iter().filter(|f| f.rejected_file.is_some()) {
-        text.push_str(&format!(
-            "rejected lines of {}: {}\n",
-            file.input,
-            file.rejected_file.as_deref().unwrap_or_default()
-        ));
-    }
-    for file in report.files.iter().filter(|f| f.error.is_some()) {
-        text.push_str(&format!(
-            "not converted: {}\n",
-            file.error.as_deref().unwrap_or_default()
-        ));
-    }
-    if report
-        .files
-        .iter()
-        .any(|f| f.outputs.is_empty() && f.error.is_none() && !f.skipped)
-    {
-        text.push_str("inputs without records and without a --schema get no Parquet file (there are no columns to write)\n");
-    }
-    printer.human(&text);
-    Ok(())
 }

@@ -5,8 +5,8 @@ use crate::aws::needs_aws;
 use crate::cli::{ChunkUnitArg, EmbedArgs, KernelsArg, PrecisionArg};
 use crate::embed::fused::{Act, Choice};
 use crate::embed::input;
-use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, EmbedReport, Embedder, Precision};
-use crate::output::{megabytes, thousands, Printer, Table};
+use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, Embedder, Precision};
+use crate::output;
 use crate::ExitStatus;
 
 pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
@@ -78,70 +78,12 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         &progress,
         &cancel,
     )?;
-    print_report(printer, &report)?;
+    output::embed::emit(printer, &report)?;
     Ok(if report.failed_inputs > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
-}
-
-fn print_report(printer: &Printer, report: &EmbedReport) -> std::io::Result<()> {
-    if printer.json() {
-        for input in &report.inputs {
-            printer.json_record("input", input)?;
-        }
-        return printer.json_record("summary", report);
-    }
-    let mut table = Table::new(&[
-        ("input", false),
-        ("documents", true),
-        ("chunks", true),
-        ("tokens", true),
-        ("MB out", true),
-        ("", false),
-    ]);
-    for input in &report.inputs {
-        table.row(vec![
-            input.input.clone(),
-            thousands(input.documents),
-            thousands(input.chunks),
-            thousands(input.tokens),
-            megabytes(input.bytes),
-            if input.skipped {
-                "up to date, skipped".into()
-            } else if input.error.is_some() {
-                "failed".into()
-            } else {
-                String::new()
-            },
-        ]);
-    }
-    let mut text = table.render();
-    text.push_str(&format!(
-        "{} documents ({} without text): {} chunks, {} tokens in {:.2} s — {:.1} chunks/s, {} tokens/s \
-         on {} ({}, {}, {} dims; encoder {:.2} s)\n",
-        thousands(report.documents),
-        thousands(report.empty_documents),
-        thousands(report.chunks),
-        thousands(report.tokens),
-        report.seconds,
-        report.chunks_per_second,
-        thousands(report.tokens_per_second.round() as u64),
-        report.device,
-        report.dtype,
-        report.model,
-        report.dimension,
-        report.encoder_seconds,
-    ));
-    for input in report.inputs.iter().filter(|i| i.error.is_some()) {
-        text.push_str(&format!(
-            "not embedded: {}\n",
-            input.error.as_deref().unwrap_or_default()
-        ));
-    }
-    printer.human(&text);
-    Ok(())
 }
 
 pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {

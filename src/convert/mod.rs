@@ -38,7 +38,7 @@ use pipeline::{convert_input, parse_worker, Job};
 pub use plan::{plan_outputs, resolve_inputs, OutputRoot, PlannedInput, ResolvedInput, Selection};
 pub use prepare::{prepare, resolve_schema, PlanRow, Prepared};
 use report::{error_chain, summarize};
-pub use report::{ConvertReport, Counts, FileReport};
+pub use report::{ConvertReport, Counts, DryRunReport, FileReport};
 pub use sample::SampleRows;
 use sink::abort_stale_uploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};

@@ -1,10 +1,11 @@
-//! What a run reports: counts per input and in total, the per-input record and the summary.
+//! What a run reports: counts per input and in total, the per-input record and the summary; and
+//! what `--dry-run` reports instead.
 
 use std::time::Instant;
 
 use serde::Serialize;
 
-use super::OutputFile;
+use super::{OutputFile, PlanRow};
 use crate::text::codec::Compression;
 
 /// What happened to the lines and bytes of one input, or of a whole run.
@@ -126,5 +127,36 @@ pub(super) fn summarize(
         wall_seconds,
         throughput_bytes_per_second,
         kind_conflicts,
+    }
+}
+
+/// What `--dry-run` reports: a row per input, and the totals its `--json` summary carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct DryRunReport {
+    /// Reported one record each.
+    #[serde(skip)]
+    pub rows: Vec<PlanRow>,
+    /// Always true: what tells this summary from a run's.
+    pub dry_run: bool,
+    pub inputs: u64,
+    pub to_convert: u64,
+    pub to_skip: u64,
+    pub bytes_to_convert: u64,
+}
+
+impl DryRunReport {
+    pub fn new(rows: Vec<PlanRow>) -> Self {
+        let converted = || rows.iter().filter(|r| r.action == "convert");
+        let to_convert = converted().count() as u64;
+        let bytes_to_convert = converted().filter_map(|r| r.size).sum();
+        let inputs = rows.len() as u64;
+        DryRunReport {
+            dry_run: true,
+            inputs,
+            to_convert,
+            to_skip: inputs - to_convert,
+            bytes_to_convert,
+            rows,
+        }
     }
 }

@@ -2,7 +2,9 @@
 //! renders errors, tables, JSON lines and progress bars, and escapes what it prints to a terminal.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod convert;
 pub mod cost;
+pub mod embed;
 mod progress;
 mod table;
 pub mod version;

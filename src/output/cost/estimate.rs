@@ -18,7 +18,6 @@ pub fn estimate(printer: &Printer, report: &EstimateReport, format: Format) -> i
     Ok(())
 }
 
-
 fn estimate_csv(estimates: &[Estimate]) -> io::Result<String> {
     let mut rows = Vec::new();
     for e in estimates {
