@@ -4,6 +4,7 @@
 
 pub mod convert;
 pub mod cost;
+pub mod crawl;
 pub mod embed;
 mod progress;
 mod table;
