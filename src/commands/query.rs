@@ -1,20 +1,20 @@
-//! `lakeops query`.
+//! `lakeops query`: tables and catalogs -> `Session` -> the result, streamed to
+//! `output::query` or written by `query::sink` (`-o`).
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use arrow::array::RecordBatch;
-use arrow::datatypes::{DataType, SchemaRef};
-use arrow::util::display::{ArrayFormatter, FormatOptions};
 use clap::ValueEnum;
 
 use super::Context;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{QueryArgs, QueryOutput};
-use crate::output::{Printer, Table};
+use crate::output::{self, query::Format};
 use crate::query::catalog::register_database;
-use crate::query::{sources::parse_table_spec, QueryError, QueryStream, Session};
-use crate::storage::{Store, UploadSettings};
+use crate::query::{
+    sink, sources::parse_table_spec, QueryError, QueryStream, QuerySummary, Session,
+};
 use crate::ExitStatus;
 
 pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
@@ -60,35 +60,36 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         }
         session.stream(&sql).await
     });
-    let result = match result {
+    let mut result = match result {
         Ok(result) => result,
         Err(QueryError::Sql {
             message,
             position: Some((line, column)),
         }) => {
-            anyhow::bail!("{message}\n{}", caret(&sql, line, column))
+            anyhow::bail!("{message}\n{}", output::query::caret(&sql, line, column))
         }
         Err(err) => return Err(err.into()),
     };
     let schema = result.schema.clone();
-    let mut next = batches_of(result, runtime);
     let rows = match &destination {
         Destination::Parquet(path) => {
-            let rows = write_parquet(path, schema.clone(), &mut next, runtime)?;
+            let rows = sink::write_parquet(path, &mut result, runtime.handle())?;
             if printer.json() {
-                summary(printer, &schema, rows, Some(path))?;
+                output::query::summary(printer, &QuerySummary::new(&schema, rows, Some(path)))?;
             }
             rows
         }
         Destination::Records => {
-            let rows = write_records(printer, &mut next)?;
-            summary(printer, &schema, rows, None)?;
+            let rows = output::query::records(printer, &mut batches_of(result, runtime))?;
+            output::query::summary(printer, &QuerySummary::new(&schema, rows, None))?;
             rows
         }
-        Destination::Print(format) => write_output(printer, *format, &schema, &mut next)?,
+        Destination::Print(format) => {
+            output::query::rows(printer, *format, &schema, &mut batches_of(result, runtime))?
+        }
     };
     Ok(if args.fail_if_empty && rows == 0 {
-        printer.human("the result has no rows (--fail-if-empty)\n");
+        output::query::empty(printer);
         ExitStatus::Findings
     } else {
         ExitStatus::Success
@@ -99,7 +100,7 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
 #[derive(Debug, PartialEq)]
 enum Destination {
     /// `--format` (a table by default).
-    Print(QueryOutput),
+    Print(Format),
     /// `--json`: a `row` record per row and a summary.
     Records,
     /// `-o FILE.parquet` (with `--json`, a summary on stdout too).
@@ -144,9 +145,17 @@ fn destination(args: &QueryArgs, json: bool) -> anyhow::Result<Destination> {
                 .unwrap_or_default();
             anyhow::bail!("-o/--output writes Parquet and --format {name} prints: give one of them")
         }
+        (Some(path), None) if path.file_name().is_none() => {
+            anyhow::bail!("-o/--output needs a file name")
+        }
         (Some(path), None) => Destination::Parquet(path),
         (None, _) if json => Destination::Records,
-        (None, format) => Destination::Print(format.unwrap_or(QueryOutput::Table)),
+        (None, format) => Destination::Print(match format.unwrap_or(QueryOutput::Table) {
+            QueryOutput::Table => Format::Table,
+            QueryOutput::Json => Format::Json,
+            QueryOutput::Ndjson => Format::Ndjson,
+            QueryOutput::Csv => Format::Csv,
+        }),
     })
 }
 
@@ -156,203 +165,4 @@ fn batches_of<'a>(
     runtime: &'a tokio::runtime::Runtime,
 ) -> impl FnMut() -> anyhow::Result<Option<RecordBatch>> + 'a {
     move || Ok(runtime.block_on(stream.next_batch())?)
-}
-
-/// Prints the result in `format`, batch by batch except for the aligned table (which needs every
-/// row for its widths); returns the number of rows.
-fn write_output(
-    printer: &Printer,
-    format: QueryOutput,
-    schema: &SchemaRef,
-    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
-) -> anyhow::Result<u64> {
-    let mut rows = 0u64;
-    if format == QueryOutput::Table {
-        let mut batches = Vec::new();
-        while let Some(batch) = next()? {
-            rows += batch.num_rows() as u64;
-            batches.push(batch);
-        }
-        printer.data(&table(schema, &batches)?.render())?;
-        return Ok(rows);
-    }
-    let mut first = true;
-    while let Some(batch) = next()? {
-        if batch.num_rows() == 0 {
-            continue;
-        }
-        let text = render(&batch, format, first)?;
-        first = false;
-        rows += batch.num_rows() as u64;
-        match format {
-            // JSON escapes control characters by its own rules; tables escape every cell.
-            QueryOutput::Csv => printer.data_for_terminal(&text)?,
-            _ => printer.data(&text)?,
-        }
-    }
-    // What an empty result still prints, and what closes a JSON array.
-    match (format, first) {
-        (QueryOutput::Json, true) => printer.data("[]\n")?,
-        (QueryOutput::Json, false) => printer.data("]\n")?,
-        (QueryOutput::Csv, true) => {
-            // A header row even for no rows: consumers read the columns from it.
-            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            printer.data_for_terminal(&format!("{}\n", names.join(",")))?;
-        }
-        _ => {}
-    }
-    Ok(rows)
-}
-
-/// `--json`: each row as `{"type":"row","data":{...}}`, batch by batch. The row is nested under
-/// `data`, not merged into the record, because its columns are the user's: one may be called
-/// `type`. `data` holds the same object `--format ndjson` prints. Returns the number of rows.
-fn write_records(
-    printer: &Printer,
-    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
-) -> anyhow::Result<u64> {
-    let mut rows = 0u64;
-    while let Some(batch) = next()? {
-        if batch.num_rows() == 0 {
-            continue;
-        }
-        rows += batch.num_rows() as u64;
-        let text = render(&batch, QueryOutput::Ndjson, true)?;
-        let mut records = String::with_capacity(text.len() + batch.num_rows() * 28);
-        for row in text.lines() {
-            records.push_str("{\"type\":\"row\",\"data\":");
-            records.push_str(row);
-            records.push_str("}\n");
-        }
-        printer.data(&records)?;
-    }
-    Ok(rows)
-}
-
-/// `--json`'s last record: how many rows, the result's columns (also when there are no rows),
-/// and the Parquet file written with `-o` (null when the rows were printed).
-fn summary(
-    printer: &Printer,
-    schema: &SchemaRef,
-    rows: u64,
-    output: Option<&std::path::Path>,
-) -> std::io::Result<()> {
-    let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    printer.json_record(
-        "summary",
-        &serde_json::json!({
-            "rows": rows,
-            "columns": columns,
-            "output": output.map(|path| path.display().to_string()),
-        }),
-    )
-}
-
-/// The SQL line an error points at, with a caret under the column.
-fn caret(sql: &str, line: usize, column: usize) -> String {
-    let text = sql.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-    format!(
-        "  {text}\n  {}^ line {line}, column {column}",
-        " ".repeat(column.saturating_sub(1))
-    )
-}
-
-/// One batch in `format`; `first` says whether it opens the output (CSV's header, JSON's `[`).
-/// JSON is an array of the same rows as ndjson, comma-separated, built one batch at a time.
-fn render(batch: &RecordBatch, format: QueryOutput, first: bool) -> anyhow::Result<String> {
-    let mut out = Vec::new();
-    match format {
-        QueryOutput::Table => unreachable!("tables are rendered whole"),
-        QueryOutput::Json => {
-            let mut lines = Vec::new();
-            let mut writer = arrow::json::LineDelimitedWriter::new(&mut lines);
-            writer.write(batch)?;
-            writer.finish()?;
-            out.push(if first { b'[' } else { b',' });
-            let rows: Vec<&[u8]> = lines
-                .split(|b| *b == b'\n')
-                .filter(|row| !row.is_empty())
-                .collect();
-            out.extend(rows.join(&b',').iter());
-        }
-        QueryOutput::Ndjson => {
-            let mut writer = arrow::json::LineDelimitedWriter::new(&mut out);
-            writer.write(batch)?;
-            writer.finish()?;
-        }
-        QueryOutput::Csv => {
-            let mut writer = arrow::csv::WriterBuilder::new()
-                .with_header(first)
-                .build(&mut out);
-            writer.write(batch)?;
-        }
-    }
-    Ok(String::from_utf8(out)?)
-}
-
-fn table(schema: &SchemaRef, batches: &[RecordBatch]) -> anyhow::Result<Table> {
-    let fields = schema.fields();
-    let columns: Vec<(&str, bool)> = fields
-        .iter()
-        .map(|f| (f.name().as_str(), is_numeric(f.data_type())))
-        .collect();
-    let mut table = Table::new(&columns);
-    let options = FormatOptions::default().with_null("NULL");
-    for batch in batches {
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|column| ArrayFormatter::try_new(column.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
-        for row in 0..batch.num_rows() {
-            table.row(
-                formatters
-                    .iter()
-                    .map(|f| f.value(row).to_string())
-                    .collect(),
-            );
-        }
-    }
-    Ok(table)
-}
-
-fn is_numeric(data_type: &DataType) -> bool {
-    data_type.is_numeric()
-}
-
-/// `-o FILE.parquet`: written batch by batch, published whole or not at all; returns the
-/// number of rows.
-fn write_parquet(
-    path: &std::path::Path,
-    schema: SchemaRef,
-    next: &mut dyn FnMut() -> anyhow::Result<Option<RecordBatch>>,
-    runtime: &tokio::runtime::Runtime,
-) -> anyhow::Result<u64> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .context("-o/--output needs a file name")?
-        .to_string_lossy()
-        .into_owned();
-    let store = Store::local(parent);
-    let cannot_write = || format!("cannot write {}", path.display());
-    let object = store.writer(&name, runtime.handle(), UploadSettings::default())?;
-    let mut writer = parquet::arrow::ArrowWriter::try_new(object, schema, None)?;
-    let mut rows = 0u64;
-    while let Some(batch) = next()? {
-        rows += batch.num_rows() as u64;
-        // A full disk shows here first: name the file (the writer's own error says "External").
-        writer.write(&batch).with_context(cannot_write)?;
-    }
-    writer
-        .into_inner()
-        .with_context(cannot_write)?
-        .close()
-        .with_context(cannot_write)?
-        .publish()
-        .with_context(cannot_write)?;
-    Ok(rows)
 }

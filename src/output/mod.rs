@@ -7,6 +7,7 @@ pub mod cost;
 pub mod crawl;
 pub mod embed;
 mod progress;
+pub mod query;
 mod table;
 pub mod version;
 

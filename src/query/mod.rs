@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod json;
 pub mod s3;
+pub mod sink;
 pub mod sources;
 
 use std::sync::Arc;
@@ -37,6 +38,13 @@ pub enum QueryError {
         location: String,
         #[source]
         source: crate::aws::AwsError,
+    },
+    /// `-o FILE.parquet` (see [`sink`]).
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -69,6 +77,25 @@ pub struct QueryResult {
 impl QueryResult {
     pub fn rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// `--json`'s last record: how many rows, the result's columns (also when there are no rows),
+/// and the Parquet file written with `-o` (null when the rows were printed).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QuerySummary {
+    pub rows: u64,
+    pub columns: Vec<String>,
+    pub output: Option<String>,
+}
+
+impl QuerySummary {
+    pub fn new(schema: &SchemaRef, rows: u64, output: Option<&std::path::Path>) -> Self {
+        QuerySummary {
+            rows,
+            columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            output: output.map(|path| path.display().to_string()),
+        }
     }
 }
 
