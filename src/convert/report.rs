@@ -160,3 +160,34 @@ impl DryRunReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary `--dry-run --json` prints: the same fields it had as a `json!` literal.
+    #[test]
+    fn dry_run_summary_counts_what_would_be_converted() {
+        let row = |action, size| PlanRow {
+            input: "in".into(),
+            size,
+            output: "out".into(),
+            action,
+        };
+        let report = DryRunReport::new(vec![
+            row("convert", Some(5)),
+            row("skip", Some(7)),
+            row("convert", None),
+        ]);
+        assert_eq!(
+            serde_json::to_value(&report).unwrap(),
+            serde_json::json!({
+                "dry_run": true,
+                "inputs": 3,
+                "to_convert": 2,
+                "to_skip": 1,
+                "bytes_to_convert": 5,
+            })
+        );
+    }
+}
