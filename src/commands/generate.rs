@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, GenerateArgs};
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::ExitStatus;
 
 /// Every generated file, relative to the repository root, with its content.
@@ -65,18 +65,6 @@ pub fn run(args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
-    if printer.json() {
-        for path in &written {
-            printer.json_record("file", &serde_json::json!({ "path": path }))?;
-        }
-        printer.json_record("summary", &serde_json::json!({ "files": written.len() }))?;
-    } else {
-        printer.human(
-            &written
-                .iter()
-                .map(|p| format!("wrote {}\n", p.display()))
-                .collect::<String>(),
-        );
-    }
+    output::generate::emit(printer, &written)?;
     Ok(ExitStatus::Success)
 }

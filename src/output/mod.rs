@@ -6,6 +6,7 @@ pub mod convert;
 pub mod cost;
 pub mod crawl;
 pub mod embed;
+pub mod generate;
 mod progress;
 pub mod query;
 mod table;
