@@ -1,9 +1,5 @@
-//! Stage 2: a chunk of whole lines becomes one Arrow record batch plus the lines it rejects.
-//!
-//! A record is checked against the schema before any column is touched, so a rejected line never
-//! leaves half a row behind. "Fits" means what the lattice says: a value fits a column when
-//! widening the column by the value's type leaves the column unchanged (an integer fits `double`,
-//! anything fits `string` as JSON text); anything else is a reject, never a silent null.
+//! The Arrow columns of one batch under construction, filled from records that already passed
+//! the schema check.
 
 use std::sync::Arc;
 
@@ -15,232 +11,18 @@ use arrow::array::{
 use arrow::buffer::{OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{FieldRef, Fields, SchemaRef};
 
-use crate::schema::{self, line_text, parse_line, DataType, Field, JsonValue};
-
-use crate::text::lines::{self, Chunk};
-
-/// One input line that did not become a row.
-#[derive(Debug, Clone)]
-pub struct Reject {
-    /// Physical, 1-based line number in the decompressed input (blank lines counted).
-    pub line: u64,
-    /// Offset of the line's first byte in the decompressed input.
-    pub byte_offset: u64,
-    pub reason: String,
-    pub raw: Vec<u8>,
-}
-
-/// What a chunk turned into.
-#[derive(Debug, Default)]
-pub struct ParsedChunk {
-    pub batch: Option<RecordBatch>,
-    pub rejects: Vec<Reject>,
-    /// Physical lines in the chunk, blank ones included.
-    pub lines: u64,
-    pub blank_lines: u64,
-}
-
-/// Everything a parse worker needs, shared by all chunks of a run.
-pub struct BatchContext {
-    pub fields: Vec<Field>,
-    pub arrow_schema: SchemaRef,
-    /// What a key the schema does not name (with a non-null value) does to its line.
-    pub unknown_keys: UnknownKeys,
-    /// Longer lines are rejected (the splitter reads past those longer than a chunk).
-    pub max_line_bytes: usize,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnknownKeys {
-    /// convert: the schema is the output's, so a value it cannot hold is a reject, never lost.
-    Reject,
-    /// query: the table (or the query's projection) names the columns it reads, and a record's
-    /// other keys are not part of the answer, as with Athena's JSON SerDes.
-    Ignore,
-}
-
-impl BatchContext {
-    pub fn new(fields: Vec<Field>) -> Self {
-        let arrow_schema = Arc::new(schema::to_arrow_schema(&fields));
-        BatchContext {
-            fields,
-            arrow_schema,
-            unknown_keys: UnknownKeys::Reject,
-            max_line_bytes: usize::MAX,
-        }
-    }
-
-    pub fn max_line_bytes(mut self, max: usize) -> Self {
-        self.max_line_bytes = max;
-        self
-    }
-
-    pub fn ignoring_unknown_keys(mut self) -> Self {
-        self.unknown_keys = UnknownKeys::Ignore;
-        self
-    }
-}
-
-pub fn parse_chunk(ctx: &BatchContext, chunk: &Chunk) -> ParsedChunk {
-    let mut builder = RecordBuilder::new(&ctx.fields);
-    let mut out = ParsedChunk::default();
-    let data = &chunk.data[..];
-    let mut start = 0usize;
-    let mut line_no = chunk.first_line;
-    while start < data.len() {
-        let (end, next, terminated) = match memchr::memchr(b'\n', &data[start..]) {
-            Some(i) => (start + i, start + i + 1, true),
-            None => (data.len(), data.len(), false),
-        };
-        let line = lines::line_content(&data[start..end], chunk.byte_offset == 0 && start == 0);
-        out.lines += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            out.blank_lines += 1;
-        } else if line.len() > ctx.max_line_bytes {
-            out.rejects.push(Reject {
-                line: line_no,
-                byte_offset: chunk.byte_offset + start as u64,
-                reason: lines::overlong_reason(line.len() as u64, ctx.max_line_bytes),
-                raw: line[..lines::OVERLONG_HEAD.min(line.len())].to_vec(),
-            });
-        } else if let Err(reason) = append_line(&mut builder, ctx, line) {
-            let reason = if !terminated {
-                format!("last line has no newline (truncated input?): {reason}")
-            } else if line_no == 1 && matches!(line.trim_ascii(), b"{" | b"[") {
-                format!("{reason} (the input looks like one pretty-printed JSON document, not JSON lines)")
-            } else {
-                reason
-            };
-            out.rejects.push(Reject {
-                line: line_no,
-                byte_offset: chunk.byte_offset + start as u64,
-                reason,
-                raw: line.to_vec(),
-            });
-        }
-        start = next;
-        line_no += 1;
-    }
-    if builder.rows > 0 {
-        out.batch = Some(builder.finish(&ctx.arrow_schema));
-    }
-    out
-}
-
-fn append_line(builder: &mut RecordBuilder, ctx: &BatchContext, line: &[u8]) -> Result<(), String> {
-    let record = line_text(line)
-        .and_then(parse_line)
-        .map_err(|e| e.to_string())?;
-    let JsonValue::Object(entries) = &record else {
-        unreachable!("parse_line returns objects")
-    };
-    let mut path = String::new();
-    check_entries(&ctx.fields, entries, &mut path, ctx.unknown_keys).map_err(|m| m.to_string())?;
-    builder.append(entries);
-    Ok(())
-}
-
-/// A value that the schema cannot hold.
-#[derive(Debug, thiserror::Error)]
-pub enum Misfit {
-    #[error("{path}: {found} does not fit column type {expected} ({WIDEN_HINT})")]
-    WrongType {
-        path: String,
-        expected: String,
-        found: &'static str,
-    },
-    #[error("{path}: a new field holding {found} is not in the schema ({WIDEN_HINT})")]
-    NewField { path: String, found: &'static str },
-}
-
-const WIDEN_HINT: &str = "widen with --sample-rows all, or pin a wider type with --schema";
-
-fn misfit(path: &str, expected: &DataType, found: &'static str) -> Misfit {
-    Misfit::WrongType {
-        path: path.to_owned(),
-        expected: expected.to_string(),
-        found,
-    }
-}
-
-fn check(
-    ty: &DataType,
-    value: &JsonValue<'_>,
-    path: &mut String,
-    unknown_keys: UnknownKeys,
-) -> Result<(), Misfit> {
-    match (ty, value) {
-        (_, JsonValue::Null) | (DataType::String, _) | (DataType::Boolean, JsonValue::Bool(_)) => {
-            Ok(())
-        }
-        (DataType::Int, JsonValue::I64(n)) if i32::try_from(*n).is_ok() => Ok(()),
-        (DataType::Bigint, JsonValue::I64(_)) => Ok(()),
-        (DataType::Double, JsonValue::I64(_) | JsonValue::U64(_) | JsonValue::F64(_)) => Ok(()),
-        (DataType::Decimal { precision, scale }, JsonValue::I64(_) | JsonValue::U64(_)) => {
-            decimal_value(value, *precision, *scale)
-                .map(drop)
-                .ok_or_else(|| misfit(path, ty, "an integer out of its range"))
-        }
-        (DataType::Array(element), JsonValue::Array(items)) => {
-            path.push_str("[]");
-            let result = items
-                .iter()
-                .try_for_each(|item| check(element, item, path, unknown_keys));
-            path.truncate(path.len() - 2);
-            result
-        }
-        (DataType::Struct(fields), JsonValue::Object(entries)) => {
-            check_entries(fields, entries, path, unknown_keys)
-        }
-        (DataType::Int | DataType::Bigint, JsonValue::I64(_) | JsonValue::U64(_)) => {
-            Err(misfit(path, ty, "an integer out of its range"))
-        }
-        _ => Err(misfit(path, ty, value.kind_name())),
-    }
-}
-
-fn check_entries(
-    fields: &[Field],
-    entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
-    path: &mut String,
-    unknown_keys: UnknownKeys,
-) -> Result<(), Misfit> {
-    for (position, (key, value)) in entries.iter().enumerate() {
-        let len = path.len();
-        schema::push_path(path, key);
-        let result = match schema::find_field(fields, key, position) {
-            Some(index) => check(&fields[index].data_type, value, path, unknown_keys),
-            None if value == &JsonValue::Null || unknown_keys == UnknownKeys::Ignore => Ok(()),
-            None => Err(Misfit::NewField {
-                path: path.clone(),
-                found: value.kind_name(),
-            }),
-        };
-        path.truncate(len);
-        result?;
-    }
-    Ok(())
-}
-
-fn decimal_value(value: &JsonValue<'_>, precision: u8, scale: i8) -> Option<i128> {
-    let n: i128 = match value {
-        JsonValue::I64(n) => (*n).into(),
-        JsonValue::U64(n) => (*n).into(),
-        _ => return None,
-    };
-    let scaled = n.checked_mul(10i128.checked_pow(scale as u32)?)?;
-    (scaled.unsigned_abs() < 10u128.pow(precision as u32)).then_some(scaled)
-}
+use super::check::decimal_value;
+use crate::schema::{self, DataType, Field, JsonValue};
 
 /// The columns of one batch under construction.
-struct RecordBuilder {
+pub(super) struct RecordBuilder {
     columns: Vec<Column>,
     names: Vec<String>,
-    rows: usize,
+    pub(super) rows: usize,
 }
 
 impl RecordBuilder {
-    fn new(fields: &[Field]) -> Self {
+    pub(super) fn new(fields: &[Field]) -> Self {
         RecordBuilder {
             columns: fields.iter().map(|f| Column::new(&f.data_type)).collect(),
             names: fields.iter().map(|f| f.name.clone()).collect(),
@@ -248,12 +30,12 @@ impl RecordBuilder {
         }
     }
 
-    fn append(&mut self, entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)]) {
+    pub(super) fn append(&mut self, entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)]) {
         append_entries(&mut self.columns, &self.names, entries, self.rows);
         self.rows += 1;
     }
 
-    fn finish(self, schema: &SchemaRef) -> RecordBatch {
+    pub(super) fn finish(self, schema: &SchemaRef) -> RecordBatch {
         let columns: Vec<ArrayRef> = self.columns.into_iter().map(Column::finish).collect();
         // The row count too: a projection of no columns (`count(*)`) still has rows.
         let options = RecordBatchOptions::new().with_row_count(Some(self.rows));
