@@ -129,9 +129,9 @@ impl Hub {
 
 /// Downloads `id` (`org/name`) at `main` into `cache`; returns the snapshot folder and revision.
 pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError> {
-    let fail = |message: String| EmbedError::Model {
+    let fail = |problem: String| EmbedError::Model {
         model: id.to_owned(),
-        message,
+        problem,
     };
     // Its own small runtime, not the command's: this is reached from `ModelDir::open`, a
     // synchronous library call that examples/kernel_check.rs, the model_config fuzz target and
