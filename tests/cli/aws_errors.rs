@@ -188,3 +188,47 @@ fn storage_walk_error_names_the_location_once() {
     );
     assert!(hint_line(&stderr).contains("bucket name"), "{stderr}");
 }
+
+#[test]
+fn an_expired_sso_login_gets_a_hint_to_refresh_it() {
+    // An SSO profile whose cached token expired and has no refresh token: the SDK's credential
+    // provider fails before any request is sent.
+    let endpoint = failing_s3(500, "InternalError", "no request should get here");
+    let home = tmp();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile dev]\nsso_session = lakeops-sso\nsso_account_id = 123456789012\n\
+         sso_role_name = Admin\nregion = us-east-1\n\n[sso-session lakeops-sso]\n\
+         sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(aws.join("credentials"), "").unwrap();
+    // The cache file is named by the SHA-1 of the session name.
+    std::fs::write(
+        aws.join("sso/cache/eeaeeeb031a469540575a2aff3fc5c212162bb37.json"),
+        r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://example.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let out = tmp();
+    let output = lakeops_process()
+        .args(["convert", "s3://lake/events/", "-o"])
+        .arg(out.path())
+        .args(["--endpoint-url", &endpoint])
+        .env("HOME", home.path())
+        .env("AWS_PROFILE", "dev")
+        .env("AWS_CONFIG_FILE", aws.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", aws.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("lakeops runs");
+    let stderr = refused(
+        &output,
+        &[
+            "ListObjectsV2 s3://lake/events/",
+            "Caused by: the SSO token has expired and cannot be refreshed",
+        ],
+    );
+    assert!(hint_line(&stderr).contains("aws sso login"), "{stderr}");
+}
