@@ -5,6 +5,8 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_s3::error::{ConnectorError, ProvideErrorMetadata, SdkError};
 
 #[derive(Clone, Debug, Default)]
 pub struct AwsOptions {
@@ -114,24 +116,193 @@ pub fn needs_aws<'a>(locations: impl IntoIterator<Item = &'a str>) -> bool {
         .any(|location| location.starts_with("s3://"))
 }
 
-/// One line for an SDK error: `Code: message` for what the service said, else the transport's
-/// cause chain (timeouts, DNS, refused connections). The SDK's own `Display` says only
-/// "service error", and its debug output dumps whole responses.
-pub fn describe<E>(err: &aws_sdk_s3::error::SdkError<E>) -> String
+/// An error of any kind, as the SDK and its connectors box them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What went wrong with an AWS request, as far as the user can act on it: what hints are chosen
+/// by. Decided once, where the SDK's typed error is still at hand ([`call_error`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AwsErrorKind {
+    /// The service refused the credentials as expired or invalid (`ExpiredToken`,
+    /// `ExpiredTokenException`, `InvalidClientTokenId`, ...), or the credential provider failed
+    /// to produce them (an SSO token that expired, a failing `credential_process`).
+    ExpiredCredentials,
+    /// No provider of the default chain had credentials.
+    NoCredentials,
+    NoSuchBucket,
+    AccessDenied,
+    /// The bucket is in another region than the one the request was signed for.
+    WrongRegion,
+    /// No answer came: the endpoint's name does not resolve, the connection is refused or
+    /// reset, TLS fails.
+    Unreachable,
+    Other,
+}
+
+impl AwsErrorKind {
+    /// The kind of an error code the service answered with (S3's XML `Code`, Glue's and
+    /// Pricing's `__type`).
+    pub fn of_code(code: &str) -> AwsErrorKind {
+        match code {
+            "ExpiredToken"
+            | "ExpiredTokenException"
+            | "InvalidClientTokenId"
+            | "InvalidToken"
+            | "TokenRefreshRequired"
+            | "UnrecognizedClientException" => AwsErrorKind::ExpiredCredentials,
+            "NoSuchBucket" => AwsErrorKind::NoSuchBucket,
+            "AccessDenied" | "AccessDeniedException" | "AllAccessDisabled" => {
+                AwsErrorKind::AccessDenied
+            }
+            "PermanentRedirect" | "AuthorizationHeaderMalformed" => AwsErrorKind::WrongRegion,
+            _ => AwsErrorKind::Other,
+        }
+    }
+}
+
+/// A failed AWS request. What the service answered is kept as data (its code, message and HTTP
+/// status; the SDK's own error types display as "service error" or "unhandled error", and their
+/// debug output dumps whole responses); a request that got no answer keeps why as its source.
+#[derive(Debug)]
+pub struct CallError {
+    kind: AwsErrorKind,
+    detail: Detail,
+}
+
+#[derive(Debug)]
+enum Detail {
+    Answered {
+        code: Option<String>,
+        message: Option<String>,
+        status: u16,
+    },
+    Unanswered {
+        what: &'static str,
+        status: Option<u16>,
+        source: BoxError,
+    },
+}
+
+impl CallError {
+    pub fn kind(&self) -> AwsErrorKind {
+        self.kind
+    }
+
+    /// The service's error code, when it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match &self.detail {
+            Detail::Answered { code, .. } => code.as_deref(),
+            Detail::Unanswered { .. } => None,
+        }
+    }
+
+    /// An answer the service gave: `code` and `message` as it sent them.
+    pub fn answered(code: Option<&str>, message: Option<&str>, status: u16) -> CallError {
+        CallError {
+            kind: code.map_or(
+                match status {
+                    403 => AwsErrorKind::AccessDenied,
+                    _ => AwsErrorKind::Other,
+                },
+                AwsErrorKind::of_code,
+            ),
+            detail: Detail::Answered {
+                code: code.map(str::to_owned),
+                message: message.map(str::to_owned),
+                status,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.detail {
+            Detail::Answered {
+                code: Some(code),
+                message: Some(message),
+                ..
+            } => write!(f, "{code}: {message}"),
+            Detail::Answered {
+                code: Some(code), ..
+            } => f.write_str(code),
+            Detail::Answered { status, .. } => write!(f, "HTTP {status}"),
+            Detail::Unanswered {
+                what,
+                status: Some(status),
+                ..
+            } => write!(f, "{what} (HTTP {status})"),
+            Detail::Unanswered { what, .. } => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for CallError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.detail {
+            Detail::Answered { .. } => None,
+            Detail::Unanswered { source, .. } => Some(source.as_ref()),
+        }
+    }
+}
+
+/// The one conversion of an SDK error (S3, Glue, Pricing: they share the type) into a
+/// [`CallError`], classified here, where its variants and the service's code are known.
+pub fn call_error<E>(err: SdkError<E>) -> CallError
 where
-    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    use aws_sdk_s3::error::SdkError;
-    match err {
+    let (what, status) = match &err {
         SdkError::ServiceError(service) => {
             let inner = service.err();
-            match (inner.code(), inner.message()) {
-                (Some(code), Some(message)) => format!("{code}: {message}"),
-                (Some(code), None) => code.to_owned(),
-                _ => format!("{inner} (HTTP {})", service.raw().status().as_u16()),
-            }
+            return CallError::answered(
+                inner.code(),
+                inner.message(),
+                service.raw().status().as_u16(),
+            );
         }
-        other => aws_sdk_s3::error::DisplayErrorContext(other).to_string(),
+        SdkError::DispatchFailure(_) => ("the request was not sent", None),
+        SdkError::TimeoutError(_) => ("the request timed out", None),
+        SdkError::ResponseError(response) => (
+            "the response could not be read",
+            Some(response.raw().status().as_u16()),
+        ),
+        SdkError::ConstructionFailure(_) => ("the request could not be built", None),
+        _ => ("the request failed", None),
+    };
+    let dispatch = matches!(err, SdkError::DispatchFailure(_));
+    let source = match err.into_source() {
+        Ok(source) => source,
+        Err(err) => format!("{err:?}").into(),
+    };
+    // The connector's own layer says only "io error" or "other": its cause is the news.
+    let source = match source.downcast::<ConnectorError>() {
+        Ok(connector) => connector.into_source(),
+        Err(source) => source,
+    };
+    let credentials = std::iter::successors(
+        Some(source.as_ref() as &(dyn std::error::Error + 'static)),
+        |e| e.source(),
+    )
+    .find_map(|e| e.downcast_ref::<CredentialsError>());
+    let (kind, what) = match credentials {
+        Some(CredentialsError::CredentialsNotLoaded(_)) => {
+            (AwsErrorKind::NoCredentials, "no AWS credentials were found")
+        }
+        Some(_) => (
+            AwsErrorKind::ExpiredCredentials,
+            "the AWS credentials could not be loaded",
+        ),
+        None if dispatch => (AwsErrorKind::Unreachable, "the endpoint cannot be reached"),
+        None => (AwsErrorKind::Other, what),
+    };
+    CallError {
+        kind,
+        detail: Detail::Unanswered {
+            what,
+            status,
+            source,
+        },
     }
 }
 

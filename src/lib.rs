@@ -3,8 +3,9 @@
 //! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
 //! `crawl`, `cost`, `embed`, `query`); `schema` holds the type lattice they share; `storage`
 //! (local or S3, file kinds, the lister, atomic writes), `text` (codecs and lines), `progress`,
-//! `catalog` (Glue or a file) and `aws` are shared plumbing; `output` is the only place that
-//! prints; `cli` and `commands` are the only places that know clap.
+//! `catalog` (Glue or a file) and `aws` are shared plumbing; `error` turns a failure into an exit
+//! status and a hint; `output` is the only place that prints; `cli` and `commands` are the only
+//! places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod aws;
@@ -15,6 +16,7 @@ pub mod convert;
 pub mod cost;
 pub mod crawl;
 pub mod embed;
+pub mod error;
 pub mod output;
 pub mod pricing;
 pub mod progress;
@@ -27,19 +29,7 @@ pub mod version;
 use cli::{Cli, Command};
 use output::Printer;
 
-/// Process exit status; the numbers are API (see `lakeops --help`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Success = 0,
-    /// The command ran to the end, and what it found is the reason to fail a script: rejected
-    /// lines or inputs that failed alone (convert, embed, crawl's unreadable objects), drift
-    /// (`crawl --check`), a breached budget (`cost --fail-above`, `--fail-if-increase-pct`, rows
-    /// `cost prices --refresh` could not fetch) or an empty result (`query --fail-if-empty`).
-    Findings = 1,
-    /// Usage, input, configuration or AWS error: the command did not do its job.
-    Error = 2,
-    Interrupted = 130,
-}
+pub use error::ExitStatus;
 
 pub fn run(cli: Cli) -> ExitStatus {
     // The one context of the run: its runtime, Ctrl-C handler and AWS configuration start only
@@ -50,14 +40,14 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = without_panics(|| dispatch(cli.command, &ctx));
     match result {
         Ok(status) => status,
-        Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
-        Err(err) if is_interrupted(&err) => {
-            printer.error(&err, None);
-            ExitStatus::Interrupted
-        }
         Err(err) => {
-            printer.error(&err, hint(&err));
-            ExitStatus::Error
+            let status = error::exit_status(&err);
+            match status {
+                ExitStatus::Success => {}
+                ExitStatus::Interrupted => printer.error(&err, None),
+                _ => printer.error(&err, error::hint(&err)),
+            }
+            status
         }
     }
 }
@@ -123,33 +113,4 @@ fn dispatch(command: Command, ctx: &commands::Context) -> anyhow::Result<ExitSta
         Command::Version => commands::version::run(ctx.printer()),
         Command::Generate(args) => commands::generate::run(&args, ctx.printer()),
     }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-fn is_interrupted(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        matches!(
-            e.downcast_ref::<convert::ConvertError>(),
-            Some(convert::ConvertError::Interrupted)
-        ) || matches!(
-            e.downcast_ref::<embed::EmbedError>(),
-            Some(embed::EmbedError::Interrupted)
-        )
-    })
-}
-
-fn hint(err: &anyhow::Error) -> Option<&'static str> {
-    err.chain().find_map(|e| match e.downcast_ref::<convert::ConvertError>() {
-        Some(convert::ConvertError::BadLine { .. }) => {
-            Some("--on-error skip or --on-error dead-letter converts the other lines and reports the bad ones")
-        }
-        Some(_) => None,
-        None => commands::crawl::hint(e).or_else(|| commands::embed::hint(e)),
-    })
 }

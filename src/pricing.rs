@@ -1,15 +1,15 @@
 //! The AWS Price List API (`GetProducts`), for `lakeops cost prices --refresh`. Kept out of
 //! `cost/`, which does no network I/O: this module fetches documents, `cost::refresh` reads them.
 
-use crate::aws::describe;
 use crate::cost::refresh::Query;
 
 #[derive(Debug, thiserror::Error)]
-#[error("GetProducts {service_code} in {region}: {message}")]
+#[error("GetProducts {service_code} in {region}")]
 pub struct PricingError {
     service_code: &'static str,
     region: String,
-    message: String,
+    #[source]
+    source: crate::aws::CallError,
 }
 
 /// Every `PriceList` document of the products matching `query` in `region`, all pages.
@@ -19,10 +19,10 @@ pub async fn get_products(
     region: &str,
 ) -> Result<Vec<String>, PricingError> {
     use aws_sdk_pricing::types::{Filter, FilterType};
-    let error = |message: String| PricingError {
+    let error = |source| PricingError {
         service_code: query.service_code,
         region: region.to_owned(),
-        message,
+        source,
     };
     let term = |field: &str, value: &str| {
         Filter::builder()
@@ -43,7 +43,7 @@ pub async fn get_products(
     let mut pages = request.into_paginator().send();
     let mut documents = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| error(describe(&e)))?;
+        let page = page.map_err(|e| error(crate::aws::call_error(e)))?;
         documents.extend(page.price_list().iter().cloned());
     }
     Ok(documents)

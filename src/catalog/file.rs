@@ -68,9 +68,9 @@ impl FileCatalog {
     /// after the other and none loses another's tables. Readers need no lock: saves are atomic
     /// renames.
     pub fn open_for_update(path: &Path) -> Result<FileCatalog, CatalogError> {
-        let error = |what: &Path, e: std::io::Error| CatalogError::File {
+        let error = |what: &Path, source: std::io::Error| CatalogError::FileIo {
             path: what.display().to_string(),
-            message: e.to_string(),
+            source,
         };
         let mut lock_name = path.as_os_str().to_owned();
         lock_name.push(".lock");
@@ -96,29 +96,26 @@ impl FileCatalog {
     }
 
     fn read(path: &Path, lock: Option<std::fs::File>) -> Result<FileCatalog, CatalogError> {
-        let not_a_catalog = |message: String| CatalogError::File {
+        let not_a_catalog = |source: crate::aws::BoxError| CatalogError::NotACatalog {
             path: path.display().to_string(),
-            message: format!(
-                "not a lakeops catalog file ({message}); lakeops reads and writes only files it \
-                 made (\"Format\": \"{FORMAT}\"), and never writes over another file"
-            ),
+            source,
         };
         let document = match std::fs::read(path) {
             Ok(bytes) => {
                 let document: Document =
-                    serde_json::from_slice(&bytes).map_err(|e| not_a_catalog(e.to_string()))?;
+                    serde_json::from_slice(&bytes).map_err(|e| not_a_catalog(e.into()))?;
                 match document.format.as_deref() {
                     None | Some(FORMAT) => document,
                     Some(other) => {
-                        return Err(not_a_catalog(format!("format {other:?}")));
+                        return Err(not_a_catalog(format!("its format is {other:?}").into()));
                     }
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Document::default(),
-            Err(e) => {
-                return Err(CatalogError::File {
+            Err(source) => {
+                return Err(CatalogError::FileIo {
                     path: path.display().to_string(),
-                    message: e.to_string(),
+                    source,
                 })
             }
         };
@@ -140,14 +137,18 @@ impl FileCatalog {
             .ok_or_else(|| CatalogError::Glue {
                 operation: "GetTable",
                 target: format!("{database}.{name}"),
-                message: "EntityNotFoundException: table not found".into(),
+                source: crate::aws::CallError::answered(
+                    Some("EntityNotFoundException"),
+                    Some("table not found"),
+                    400,
+                ),
             })
     }
 
     fn save(&mut self) -> Result<(), CatalogError> {
-        let error = |e: std::io::Error| CatalogError::File {
+        let error = |source: std::io::Error| CatalogError::FileIo {
             path: self.path.display().to_string(),
-            message: e.to_string(),
+            source,
         };
         let document = Document {
             format: Some(FORMAT.to_owned()),
@@ -207,7 +208,7 @@ impl Catalog for FileCatalog {
         let path = self.path.display().to_string();
         let db = self.database(database).ok_or_else(|| CatalogError::File {
             path,
-            message: format!("no database {database}"),
+            problem: format!("no database {database}"),
         })?;
         Ok(db.tables.iter().map(|t| t.table.clone()).collect())
     }
@@ -216,7 +217,11 @@ impl Catalog for FileCatalog {
         let db = self.database(database).ok_or_else(|| CatalogError::Glue {
             operation: "CreateTable",
             target: database.to_owned(),
-            message: "EntityNotFoundException: database not found".into(),
+            source: crate::aws::CallError::answered(
+                Some("EntityNotFoundException"),
+                Some("database not found"),
+                400,
+            ),
         })?;
         if db.tables.iter().any(|t| t.table.name == table.name) {
             // As Glue's AlreadyExists: the crawl re-reads the table and plans an update.

@@ -47,12 +47,12 @@ fn glue_error<E>(
     err: aws_sdk_glue::error::SdkError<E>,
 ) -> CatalogError
 where
-    E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + 'static,
+    E: aws_sdk_glue::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     CatalogError::Glue {
         operation,
         target,
-        message: crate::aws::describe(&err),
+        source: crate::aws::call_error(err),
     }
 }
 

@@ -130,17 +130,37 @@ impl EntryError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("{operation} {target}: {message}")]
+    /// A Glue call that failed (or, for a catalog file, would have failed on Glue).
+    #[error("{operation} {target}")]
     Glue {
         operation: &'static str,
         target: String,
-        message: String,
+        #[source]
+        source: crate::aws::CallError,
     },
     /// UpdateTable found a newer table version than the one read (I5).
     #[error("table {0} was changed by someone else during the crawl")]
     ConcurrentModification(String),
-    #[error("catalog file {path}: {message}")]
-    File { path: String, message: String },
+    #[error("catalog file {path}")]
+    FileIo {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `problem` is ours.
+    #[error("catalog file {path}: {problem}")]
+    File { path: String, problem: String },
+    /// A file lakeops did not write: `source` says why it is not one of ours.
+    #[error(
+        "catalog file {path}: not a lakeops catalog file; lakeops reads and writes only files it \
+         made (\"Format\": \"{}\"), and never writes over another file",
+        file::FORMAT
+    )]
+    NotACatalog {
+        path: String,
+        #[source]
+        source: crate::aws::BoxError,
+    },
 }
 
 /// Glue's per-call limits (specs/crawl.md): real Glue rejects larger batches, moto does not.

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context as _};
 
 use super::Context;
-use crate::aws::AwsError;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{
     CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
@@ -146,23 +145,3 @@ async fn crawl_with(
     }
 }
 
-/// Hints for the errors a crawl user can fix.
-pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
-    if let Some(AwsError::NoRegion) = err.downcast_ref::<AwsError>() {
-        return Some("pass --region, set AWS_REGION, or set region in your AWS profile");
-    }
-    let text = err.to_string();
-    if text.starts_with("E_PARTITION_LAYOUT") {
-        Some("move or --exclude the odd objects, or --skip-mismatched to leave them out with a warning")
-    } else if text.starts_with("E_NOT_OWNED") {
-        Some("--adopt takes over the table; lakeops keeps its Description, Owner, comments and other parameters")
-    } else if text.starts_with("E_INCOMPATIBLE") {
-        Some("--recreate drops and recreates the table; or crawl the new data into another table (--table)")
-    } else if text.starts_with("E_NOT_JSON_LINES") {
-        Some("convert the document to one JSON object per line (e.g. jq -c '.[]')")
-    } else if text.contains("dispatch failure") || text.contains("dns error") {
-        Some("check --endpoint-url / AWS_ENDPOINT_URL and your network; custom endpoints use path-style S3 addressing")
-    } else {
-        None
-    }
-}

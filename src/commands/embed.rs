@@ -5,7 +5,7 @@ use crate::aws::needs_aws;
 use crate::cli::{ChunkUnitArg, EmbedArgs, KernelsArg, PrecisionArg};
 use crate::embed::fused::{Act, Choice};
 use crate::embed::input;
-use crate::embed::{self, ChunkUnit, EmbedError, EmbedOptions, Embedder, Precision};
+use crate::embed::{self, ChunkUnit, EmbedOptions, Embedder, Precision};
 use crate::output;
 use crate::ExitStatus;
 
@@ -84,18 +84,4 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
-}
-
-pub fn hint(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
-    match err.downcast_ref::<EmbedError>()? {
-        EmbedError::Model { .. } => Some(
-            "--model takes a sentence-transformers folder (config.json, tokenizer.json, \
-             model.safetensors, modules.json, 1_Pooling/) or a Hugging Face id already in the \
-             local cache",
-        ),
-        EmbedError::Column { .. } => {
-            Some("--text-column and --id-column name columns or fields; nested ones as a.b")
-        }
-        _ => None,
-    }
 }

@@ -50,8 +50,7 @@ pub fn run(args: QueryArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                     path.display()
                 )));
             }
-            let mut catalog =
-                FileCatalog::open(path).map_err(|e| QueryError::Catalog(e.to_string()))?;
+            let mut catalog = FileCatalog::open(path).map_err(QueryError::CatalogRead)?;
             register_database(&session, &mut catalog, database).await?;
         }
         for spec in &args.tables {

@@ -69,7 +69,10 @@ pub fn fingerprint(parts: &[&str]) -> String {
 /// Every entry in the state location, by input URL. Unreadable entries are ignored (the input is
 /// converted again), with a warning.
 pub async fn load(store: &Store) -> Result<HashMap<String, Entry>, ConvertError> {
-    let storage = |e: StorageError| ConvertError::Options(format!("reading the manifest: {e}"));
+    let storage = |e: StorageError| ConvertError::Step {
+        what: "cannot read the manifest",
+        source: e.into(),
+    };
     let level = match store.list_level(MANIFEST_PREFIX).await {
         Ok(level) => level,
         // No manifest folder yet (a local output never converted into).
@@ -96,7 +99,10 @@ pub async fn load(store: &Store) -> Result<HashMap<String, Entry>, ConvertError>
         let Some(done) = reads.join_next().await else {
             break;
         };
-        let (key, bytes) = done.map_err(|e| ConvertError::Options(e.to_string()))?;
+        let (key, bytes) = done.map_err(|e| ConvertError::Step {
+            what: "cannot read the manifest",
+            source: e.into(),
+        })?;
         let bytes = bytes.map_err(storage)?;
         match serde_json::from_slice::<Entry>(&bytes) {
             Ok(entry) => {
@@ -132,7 +138,10 @@ pub async fn is_done(
         let now = output
             .stat(&published.key)
             .await
-            .map_err(|e| ConvertError::Options(format!("checking earlier outputs: {e}")))?;
+            .map_err(|e| ConvertError::Step {
+                what: "cannot check earlier outputs",
+                source: e.into(),
+            })?;
         if now != Some((published.size, published.tag.clone())) {
             return Ok(false);
         }
@@ -184,7 +193,10 @@ pub(super) fn record_done(
             .map_or(0, |d| d.as_secs()),
     };
     let key = entry_key(&entry.input);
-    let body = serde_json::to_vec(&entry).map_err(|e| ConvertError::Options(e.to_string()))?;
+    let body = serde_json::to_vec(&entry).map_err(|e| ConvertError::Step {
+        what: "cannot record the manifest entry",
+        source: e.into(),
+    })?;
     state
         .put(&key, &destination.runtime, &body)
         .map_err(|e| ConvertError::Write {

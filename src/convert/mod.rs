@@ -37,7 +37,7 @@ use manifest::record_done;
 use pipeline::{convert_input, parse_worker, Job};
 pub use plan::{plan_outputs, resolve_inputs, OutputRoot, PlannedInput, ResolvedInput, Selection};
 pub use prepare::{prepare, resolve_schema, PlanRow, Prepared};
-use report::{error_chain, summarize};
+use report::summarize;
 pub use report::{ConvertReport, Counts, DryRunReport, FileReport};
 pub use sample::SampleRows;
 use sink::abort_stale_uploads;
@@ -50,6 +50,17 @@ pub enum ConvertError {
     Options(String),
     #[error(transparent)]
     Pattern(#[from] crate::storage::discover::PatternError),
+    #[error(transparent)]
+    Discover(#[from] crate::storage::discover::DiscoverError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    /// A step of the run that failed: `what` says which, `source` why.
+    #[error("{what}")]
+    Step {
+        what: &'static str,
+        #[source]
+        source: crate::aws::BoxError,
+    },
     #[error("cannot read {path}")]
     Read {
         path: PathBuf,
@@ -235,7 +246,7 @@ pub fn run(
             Some(Ok(report)) => files.push(report),
             // An input that cannot be read at all does not stop the others unless asked to.
             Some(Err(err @ ConvertError::Read { .. })) if options.on_error != OnError::Fail => {
-                let error = error_chain(&err);
+                let error = crate::error::chain_text(&err);
                 tracing::error!("{error}");
                 files.push(FileReport::unreadable(planned.input.display_name(), error));
             }

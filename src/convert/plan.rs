@@ -73,9 +73,7 @@ pub fn resolve_inputs(
             });
             continue;
         }
-        let found = runtime
-            .block_on(storage::discover(arg, s3, &accept))
-            .map_err(|e| ConvertError::Options(e.to_string()))?;
+        let found = runtime.block_on(storage::discover(arg, s3, &accept))?;
         for found in found {
             let rel_dir = found.rel_dir().to_owned();
             let input = match found.store.local_file(&found.key) {
@@ -206,12 +204,8 @@ impl OutputRoot {
         let mut root = Self::open_data(output, single_input, s3)?;
         if root.file.is_none() {
             let location = match state {
-                Some(state) => {
-                    Location::parse(state).map_err(|e| ConvertError::Options(e.to_string()))?
-                }
-                None => default_state(
-                    &Location::parse(output).map_err(|e| ConvertError::Options(e.to_string()))?,
-                ),
+                Some(state) => Location::parse(state)?,
+                None => default_state(&Location::parse(output)?),
             };
             root.state = Some(Arc::new(store_at(location, s3, state.unwrap_or(output))?));
         }
@@ -223,7 +217,7 @@ impl OutputRoot {
         single_input: bool,
         s3: Option<&aws_sdk_s3::Client>,
     ) -> Result<OutputRoot, ConvertError> {
-        let location = Location::parse(output).map_err(|e| ConvertError::Options(e.to_string()))?;
+        let location = Location::parse(output)?;
         let names_a_file = single_input
             && output.to_ascii_lowercase().ends_with(".parquet")
             && !Path::new(output).is_dir();

@@ -131,9 +131,13 @@ pub fn prepare(
     let selected = options.selection.apply(options.inputs.clone());
     let (plan, refused) = plan_outputs(&selected, &options.output, options.writer.splits())?;
     plan::refuse_overwriting_inputs(&options.inputs, &plan, &options.output)?;
-    let schema_text =
-        serde_json::to_string(&crate::schema::SchemaFile::from_fields(&sampled.fields))
-            .map_err(|e| ConvertError::Options(e.to_string()))?;
+    let schema_text = serde_json::to_string(&crate::schema::SchemaFile::from_fields(
+        &sampled.fields,
+    ))
+    .map_err(|e| ConvertError::Step {
+        what: "cannot record the schema",
+        source: e.into(),
+    })?;
     let writer = &options.writer;
     let fingerprint = manifest::fingerprint(&[
         &schema_text,

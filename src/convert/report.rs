@@ -76,16 +76,6 @@ impl FileReport {
     }
 }
 
-pub(super) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct ConvertReport {
     /// Reported one record each; the summary carries the totals.

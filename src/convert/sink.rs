@@ -38,7 +38,10 @@ impl Codec {
     pub const DEFAULT: Codec = Codec::Zstd(3);
 
     fn to_parquet(self) -> Result<Compression, ConvertError> {
-        let bad = |e: parquet::errors::ParquetError| ConvertError::Options(e.to_string());
+        let bad = |e: parquet::errors::ParquetError| ConvertError::Step {
+            what: "invalid --compression level",
+            source: e.into(),
+        };
         Ok(match self {
             Codec::Snappy => Compression::SNAPPY,
             Codec::Zstd(level) => Compression::ZSTD(ZstdLevel::try_new(level).map_err(bad)?),
@@ -463,7 +466,10 @@ pub(super) fn abort_stale_uploads(
             plan.iter()
                 .any(|planned| planned.dead_letter == key || planned.target.owns(key))
         }))
-        .map_err(|e| ConvertError::Options(format!("cleaning up earlier uploads: {e}")))?;
+        .map_err(|e| ConvertError::Step {
+            what: "cannot clean up earlier uploads",
+            source: e.into(),
+        })?;
     if aborted > 0 {
         tracing::warn!("aborted {aborted} multipart upload(s) left by an earlier run");
     }

@@ -244,7 +244,7 @@ pub fn refresh<E: std::error::Error>(
                 continue;
             };
             let fetched = fetch(&query, region)
-                .map_err(|e| error_chain(&e))
+                .map_err(|e| crate::error::chain_text(&e))
                 .and_then(|docs| select(unit, region, &query, &docs).map_err(|e| e.to_string()));
             match fetched {
                 Ok(row) => {
@@ -268,18 +268,6 @@ pub fn refresh<E: std::error::Error>(
     }
     super::cache::write(cache_file, &prices)?;
     Ok(report)
-}
-
-/// `what: why: deeper why`, as an error prints on one line.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -12,19 +12,32 @@ pub enum DiscoverError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Pattern(#[from] discover::PatternError),
-    #[error("E_PARTITION_LAYOUT: {first} and {second} have different partition layouts ({first_layout} vs {second_layout})")]
+    #[error(
+        "{first} and {second} have different partition layouts ({first_layout} vs {second_layout})"
+    )]
     Layout {
         first: String,
         second: String,
         first_layout: String,
         second_layout: String,
     },
-    #[error("E_PARTITION_LAYOUT: {first} and {second} are the same partition ({values}) spelled differently")]
+    #[error("{first} and {second} are the same partition ({values}) spelled differently")]
     SameValues {
         first: String,
         second: String,
         values: String,
     },
+}
+
+impl DiscoverError {
+    pub fn code(&self) -> Option<super::ErrorCode> {
+        match self {
+            DiscoverError::Layout { .. } | DiscoverError::SameValues { .. } => {
+                Some(super::ErrorCode::PartitionLayout)
+            }
+            DiscoverError::Storage(_) | DiscoverError::Pattern(_) => None,
+        }
+    }
 }
 
 /// P5: hidden names and folder markers are never data (the rule every command shares); nor,
@@ -239,8 +252,9 @@ mod tests {
             &["year=2024/mon=01/x", "year=2024/month=01/y"][..],
             &["x.json", "year=2024/y.json"][..],
         ] {
-            let err = layout_of(bad).unwrap_err().to_string();
-            assert!(err.starts_with("E_PARTITION_LAYOUT"), "{err}");
+            let err = layout_of(bad).unwrap_err();
+            assert_eq!(err.code(), Some(crate::crawl::ErrorCode::PartitionLayout));
+            let err = err.to_string();
             let first = format!("file:///lake/{}", bad[0]);
             let second = format!("file:///lake/{}", bad[1]);
             assert!(

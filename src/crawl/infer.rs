@@ -8,19 +8,21 @@ use crate::schema::{DataType, Field};
 
 use super::csv::CsvSample;
 use super::sample::{JsonSchema, ObjectSample, ObjectSchema};
-use super::Warning;
+use super::{Warning, WarningCode};
 use crate::storage::kind::Format;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InferError {
-    #[error("E_MIXED_FORMAT: {first} is {first_format} but {second} is {second_format}; one table holds one format")]
+    #[error(
+        "{first} is {first_format} but {second} is {second_format}; one table holds one format"
+    )]
     MixedFormat {
         first: String,
         first_format: &'static str,
         second: String,
         second_format: &'static str,
     },
-    #[error("E_TYPE_CONFLICT: column {column} is {first_type} in {first} but {second_type} in {second} (Parquet columns only widen tinyint→smallint→int→bigint, float→double, decimal scale-preserving; pin one with --type {column}=TYPE)")]
+    #[error("column {column} is {first_type} in {first} but {second_type} in {second} (Parquet columns only widen tinyint→smallint→int→bigint, float→double, decimal scale-preserving; pin one with --type {column}=TYPE)")]
     TypeConflict {
         column: String,
         first_type: String,
@@ -28,7 +30,7 @@ pub enum InferError {
         second_type: String,
         second: String,
     },
-    #[error("E_TYPE_CONFLICT: Parquet columns {spellings} of {url} are one column {column} in Glue and Athena (names ignore case), but their types {types} do not merge (rename one, or pin the type with --type {column}=TYPE)")]
+    #[error("Parquet columns {spellings} of {url} are one column {column} in Glue and Athena (names ignore case), but their types {types} do not merge (rename one, or pin the type with --type {column}=TYPE)")]
     CaseConflict {
         spellings: String,
         column: String,
@@ -36,13 +38,25 @@ pub enum InferError {
         /// `int and string`.
         types: String,
     },
-    #[error("E_INCOMPATIBLE: CSV delimiter {first_delimiter:?} in {first} but {second_delimiter:?} in {second}")]
+    #[error("CSV delimiter {first_delimiter:?} in {first} but {second_delimiter:?} in {second}")]
     MixedDelimiter {
         first: String,
         first_delimiter: char,
         second: String,
         second_delimiter: char,
     },
+}
+
+impl InferError {
+    pub fn code(&self) -> super::ErrorCode {
+        match self {
+            InferError::MixedFormat { .. } => super::ErrorCode::MixedFormat,
+            InferError::TypeConflict { .. } | InferError::CaseConflict { .. } => {
+                super::ErrorCode::TypeConflict
+            }
+            InferError::MixedDelimiter { .. } => super::ErrorCode::Incompatible,
+        }
+    }
 }
 
 /// CSV facts the table shape depends on.
@@ -263,13 +277,13 @@ impl Merger {
                 let (fields, conflicts) = json.inferrer.finish();
                 for conflict in conflicts {
                     warnings.push(Warning::new(
-                        "W_KIND_CONFLICT",
+                        WarningCode::KindConflict,
                         format!("{}: objects, arrays and scalars met; the column is string holding JSON text", conflict.path),
                     ));
                 }
                 for key in &json.same_record_collisions {
                     warnings.push(Warning::new(
-                        "W_CASE_COLLISION",
+                        WarningCode::CaseCollision,
                         format!("keys differing only in case ({key}) occur in the same record; Athena's OpenX SerDe rejects such rows (\"Duplicate key\") unless case.insensitive=false with mapping.* is set"),
                     ));
                 }
@@ -280,7 +294,7 @@ impl Merger {
                     &mut lowered,
                     &mut |spellings, name| {
                         warnings.push(Warning::new(
-                            "W_CASE_COLLISION",
+                            WarningCode::CaseCollision,
                             format!("{spellings} map to one column {name}"),
                         ))
                     },
@@ -293,7 +307,7 @@ impl Merger {
             Format::Parquet => {
                 for (spellings, name) in &self.parquet_collisions {
                     warnings.push(Warning::new(
-                        "W_CASE_COLLISION",
+                        WarningCode::CaseCollision,
                         format!("Parquet columns {spellings} map to one column {name}"),
                     ));
                 }
@@ -336,7 +350,7 @@ impl Merger {
         for name in overrides.keys() {
             if !columns.iter().any(|c| &c.name == name) {
                 warnings.push(Warning::new(
-                    "W_UNKNOWN_COLUMN",
+                    WarningCode::UnknownColumn,
                     format!("--type {name}=...: no such column in the data"),
                 ));
             }

@@ -10,7 +10,7 @@ use crate::catalog::{Column, Parameters, PartitionDef, StorageDescriptor, TableD
 use crate::schema::{parse_hive_type, DataType};
 
 use super::table::{self, Stats, DEPRECATED_KEY, OWNED_PARAMETERS, OWNER_KEY};
-use super::Warning;
+use super::{Warning, WarningCode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,24 +30,35 @@ pub enum DeleteBehavior {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("E_NOT_OWNED: table {table} was not created by lakeops (no {OWNER_KEY} parameter)")]
+    #[error("table {table} was not created by lakeops (no {OWNER_KEY} parameter)")]
     NotOwned { table: String },
-    #[error("E_INCOMPATIBLE: table {table} has {what} {current:?} but the data is {found:?}")]
+    #[error("table {table} has {what} {current:?} but the data is {found:?}")]
     Incompatible {
         table: String,
         what: &'static str,
         current: String,
         found: String,
     },
-    #[error("E_TYPE_CONFLICT: column {column} is {current} in table {table} but {found} in the data; Parquet types only widen along Athena's compatible list (pin one with --type {column}=TYPE)")]
+    #[error("column {column} is {current} in table {table} but {found} in the data; Parquet types only widen along Athena's compatible list (pin one with --type {column}=TYPE)")]
     TypeConflict {
         table: String,
         column: String,
         current: String,
         found: String,
     },
-    #[error("E_NO_DATA: no data files under {location}")]
+    #[error("no data files under {location}")]
     NoData { location: String },
+}
+
+impl PlanError {
+    pub fn code(&self) -> super::ErrorCode {
+        match self {
+            PlanError::NotOwned { .. } => super::ErrorCode::NotOwned,
+            PlanError::Incompatible { .. } => super::ErrorCode::Incompatible,
+            PlanError::TypeConflict { .. } => super::ErrorCode::TypeConflict,
+            PlanError::NoData { .. } => super::ErrorCode::NoData,
+        }
+    }
 }
 
 /// One partition the data calls for.
@@ -206,7 +217,7 @@ pub fn plan(
     let recreating = match incompatible {
         Some(reason) if options.recreate => {
             plan.warnings.push(Warning::new(
-                "W_RECREATE",
+                WarningCode::Recreate,
                 format!("{reason}; dropping and recreating the table (--recreate)"),
             ));
             true
@@ -236,7 +247,7 @@ pub fn plan(
                     )?;
                     if !same_table(&wanted, current) {
                         plan.warnings.push(Warning::new(
-                            "W_UPDATE_LOGGED",
+                            WarningCode::UpdateLogged,
                             format!("table {qualified} differs from the data; not updated (--update-behavior log)"),
                         ));
                     }
@@ -302,7 +313,7 @@ pub fn plan(
             continue;
         }
         plan.warnings.push(Warning::new(
-            "W_PARTITION_WITHOUT_DATA",
+            WarningCode::PartitionWithoutData,
             format!(
                 "partition ({}) of {qualified} has no data files; kept (--delete-behavior delete removes it)",
                 values.join(", ")
@@ -328,7 +339,7 @@ pub fn plan(
 fn plan_empty_root(plan: &mut Plan, qualified: &str, current: &TableDef, options: &PlanOptions) {
     match options.delete {
         DeleteBehavior::Log => plan.warnings.push(Warning::new(
-            "W_TABLE_WITHOUT_DATA",
+            WarningCode::TableWithoutData,
             format!(
                 "table {qualified} has no data files; kept (--delete-behavior deprecate|delete)"
             ),
@@ -498,7 +509,7 @@ fn merge_columns(
         ) else {
             if !column.type_name.eq_ignore_ascii_case(&found.type_name) {
                 warnings.push(Warning::new(
-                    "W_FOREIGN_TYPE",
+                    WarningCode::ForeignType,
                     format!(
                         "column {} of {qualified} is {} in the catalog and {} in the data; kept as written",
                         column.name, column.type_name, found.type_name

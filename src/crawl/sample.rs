@@ -67,18 +67,42 @@ pub struct JsonSchema {
 pub enum SampleError {
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("E_NOT_JSON_LINES: {url} holds a JSON array document or records that span lines; the OpenX SerDe needs one object per line")]
+    #[error("{url} holds a JSON array document or records that span lines; the OpenX SerDe needs one object per line")]
     NotJsonLines { url: String },
-    #[error("{url}: not a Parquet file: {message}")]
-    BadParquet { url: String, message: String },
+    /// `problem` is ours: what about the object's size or footer is wrong.
+    #[error("{url}: not a Parquet file: {problem}")]
+    BadParquet { url: String, problem: String },
+    #[error("{url}: not a Parquet file")]
+    Parquet {
+        url: String,
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
     #[error("{url}: Parquet column {column} has a type Glue cannot name ({arrow_type})")]
     UnsupportedParquetType {
         url: String,
         column: String,
         arrow_type: String,
     },
-    #[error("{url}: {message}")]
-    Unreadable { url: String, message: String },
+    #[error("{url}: the object is shorter than its listed size")]
+    Short { url: String },
+    /// The compressed data does not decode (`codec` names the compression, when known).
+    #[error("{url}: corrupt {codec} data")]
+    Corrupt {
+        url: String,
+        codec: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl SampleError {
+    pub fn code(&self) -> Option<super::ErrorCode> {
+        match self {
+            SampleError::NotJsonLines { .. } => Some(super::ErrorCode::NotJsonLines),
+            _ => None,
+        }
+    }
 }
 
 pub async fn sample_object(
@@ -133,10 +157,7 @@ pub async fn sample_object(
                 .read_range(&object.key, fetched.len() as u64..end)
                 .await?;
             if more.is_empty() {
-                return Err(SampleError::Unreadable {
-                    url,
-                    message: "the object is shorter than its listed size".into(),
-                });
+                return Err(SampleError::Short { url });
             }
             fetched.extend_from_slice(&more);
             continue;
@@ -179,19 +200,21 @@ fn decompress(
     complete: bool,
     url: &str,
 ) -> Result<(Vec<u8>, Compression), SampleError> {
-    let opened = codec::open_reader(Box::new(Cursor::new(fetched.to_vec()))).map_err(|e| {
-        SampleError::Unreadable {
+    let opened = codec::open_reader(Box::new(Cursor::new(fetched.to_vec()))).map_err(|source| {
+        SampleError::Corrupt {
             url: url.to_owned(),
-            message: e.to_string(),
+            codec: "compressed",
+            source,
         }
     })?;
     let mut text = Vec::new();
     let mut reader = opened.reader;
-    if let Err(e) = reader.read_to_end(&mut text) {
+    if let Err(source) = reader.read_to_end(&mut text) {
         if complete {
-            return Err(SampleError::Unreadable {
+            return Err(SampleError::Corrupt {
                 url: url.to_owned(),
-                message: format!("corrupt {} data: {e}", opened.compression.name()),
+                codec: opened.compression.name(),
+                source,
             });
         }
     }
@@ -318,9 +341,13 @@ async fn sample_parquet(
     object: &ObjectMeta,
     url: &str,
 ) -> Result<ObjectSample, SampleError> {
-    let bad = |message: String| SampleError::BadParquet {
+    let bad = |problem: String| SampleError::BadParquet {
         url: url.to_owned(),
-        message,
+        problem,
+    };
+    let parquet = |source| SampleError::Parquet {
+        url: url.to_owned(),
+        source,
     };
     if object.size < 12 {
         return Err(bad(format!("{} bytes is too short", object.size)));
@@ -334,7 +361,7 @@ async fn sample_parquet(
     let footer = parquet::file::metadata::FooterTail::try_new(
         tail[tail.len() - 8..].try_into().expect("8 bytes"),
     )
-    .map_err(|e| bad(e.to_string()))?;
+    .map_err(parquet)?;
     let needed = footer.metadata_length() as u64 + 8;
     if needed > object.size {
         return Err(bad("the footer is longer than the file".into()));
@@ -344,11 +371,11 @@ async fn sample_parquet(
     }
     let metadata_bytes = &tail[tail.len() - needed as usize..tail.len() - 8];
     let metadata = parquet::file::metadata::ParquetMetaDataReader::decode_metadata(metadata_bytes)
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(parquet)?;
     let file = metadata.file_metadata();
     let arrow_schema =
         parquet::arrow::parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata())
-            .map_err(|e| bad(e.to_string()))?;
+            .map_err(parquet)?;
     let mut fields = Vec::with_capacity(arrow_schema.fields().len());
     for field in arrow_schema.fields() {
         let data_type = schema::from_arrow_type(field.data_type()).ok_or_else(|| {

@@ -57,7 +57,7 @@ pub(super) async fn scan(
     let mut warnings: Vec<Warning> = layout
         .skipped
         .iter()
-        .map(|(url, why)| Warning::new("W_SKIPPED_MISMATCHED", format!("{url}: {why}")))
+        .map(|(url, why)| Warning::new(WarningCode::SkippedMismatched, format!("{url}: {why}")))
         .collect();
     let mut rejected = Vec::new();
 
@@ -114,7 +114,7 @@ pub(super) async fn scan(
                     rejected.push(Rejected {
                         url,
                         line: None,
-                        error: e.to_string(),
+                        error: crate::error::chain_text(&e),
                     });
                     continue;
                 }

@@ -18,7 +18,7 @@ use crate::storage::ObjectMeta;
 const VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write the state file {path}: {source}")]
+#[error("cannot write the state file {path}")]
 pub struct StateError {
     path: PathBuf,
     #[source]

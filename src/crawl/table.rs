@@ -231,7 +231,7 @@ const MAX_LOCATION: usize = 2056;
 const MAX_PARTITION_KEYS: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
-#[error("E_GLUE_LIMIT: {what} is {len} bytes/items; Glue allows {max}")]
+#[error("{what} is {len} bytes/items; Glue allows {max}")]
 pub struct LimitError {
     what: String,
     len: usize,

@@ -254,7 +254,7 @@ fn example(a: &[&str], b: &[&str]) -> (String, CrawlReport, Lake) {
 }
 
 fn codes(report: &CrawlReport) -> Vec<&'static str> {
-    report.warnings.iter().map(|w| w.code).collect()
+    report.warnings.iter().map(|w| w.code().as_str()).collect()
 }
 
 #[test]
@@ -1089,4 +1089,45 @@ fn partition_keys_can_be_typed() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("no such partition key"), "{err}");
+}
+
+#[test]
+fn crawl_state_error_shows_its_io_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // A state file in a folder that is a file: the write fails.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "").unwrap();
+    let err = state::Recorder::new("file:///lake/", "settings")
+        .save(&blocker.join("state.json"))
+        .unwrap_err();
+    crate::error::assert_causes_shown_once(&err);
+    let err = CrawlError::from(err);
+    crate::error::assert_causes_shown_once(&err);
+    assert!(
+        err.to_string().starts_with("cannot write the state file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn crawl_codes_are_data_shown_once_before_the_message() {
+    let err = CrawlError::from(PlanError::NoData {
+        location: "s3://lake/t/".into(),
+    });
+    assert_eq!(err.code(), Some(ErrorCode::NoData));
+    assert_eq!(
+        err.to_string(),
+        "E_NO_DATA: no data files under s3://lake/t/"
+    );
+    let err = CrawlError::NoColumns {
+        location: "s3://lake/t/".into(),
+    };
+    assert_eq!(err.code(), Some(ErrorCode::NoSchema));
+    assert_eq!(err.to_string().matches("E_NO_SCHEMA").count(), 1, "{err}");
+    assert_eq!(CrawlError::TooManyConflicts(3).code(), None);
+    let warning = Warning::new(WarningCode::Recreate, "table t is recreated".into());
+    assert_eq!(
+        serde_json::to_value(&warning).unwrap(),
+        serde_json::json!({"code": "W_RECREATE", "message": "table t is recreated"})
+    );
 }

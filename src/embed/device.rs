@@ -59,19 +59,18 @@ pub fn select_device(choice: DeviceChoice) -> Result<(Device, String, Option<Str
                     e.to_string().lines().next().unwrap_or_default()
                 )),
             )),
-            Err(e) => Err(EmbedError::Device(format!(
-                "--device cuda:{ordinal}: {}",
-                e.to_string().lines().next().unwrap_or_default()
-            ))),
+            Err(e) => Err(EmbedError::NoGpu {
+                device: format!("cuda:{ordinal}"),
+                reason: e.to_string().lines().next().unwrap_or_default().to_owned(),
+            }),
         }
     }
     #[cfg(not(feature = "cuda"))]
     match choice {
         DeviceChoice::Auto | DeviceChoice::Cpu => Ok((Device::Cpu, "cpu".into(), None)),
-        DeviceChoice::Cuda(_) => Err(EmbedError::Device(
-            "--device cuda: this lakeops was built without CUDA support (build it with \
-             `--features cuda`, see scripts/build-cuda.sh); use --device cpu or auto"
-                .into(),
-        )),
+        DeviceChoice::Cuda(n) => Err(EmbedError::NoGpu {
+            device: format!("cuda:{n}"),
+            reason: "this lakeops was built without CUDA support".into(),
+        }),
     }
 }

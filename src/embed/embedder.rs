@@ -44,7 +44,7 @@ impl Embedder {
             Encoder::load(&model, precision.dtype(), &device, options.kernels).map_err(|e| {
                 EmbedError::Model {
                     model: options.model.clone(),
-                    message: format!(
+                    problem: format!(
                         "{}: {}",
                         model.weights.display(),
                         e.to_string().lines().next().unwrap_or_default()

@@ -51,14 +51,33 @@ struct Fetched {
     etag: Option<String>,
 }
 
+/// Why a file could not be fetched from the hub.
+#[derive(Debug, thiserror::Error)]
+enum HubError {
+    #[error("{url}")]
+    Request {
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// `problem` is ours: what about the answer is unusable.
+    #[error("{url}: {problem}")]
+    Answer { url: String, problem: String },
+}
+
 impl Hub {
     /// GET with redirects followed; Ok(None) for 404 (a file the repository does not have).
-    async fn get(&self, url: &str) -> Result<Option<Fetched>, String> {
+    async fn get(&self, url: &str) -> Result<Option<Fetched>, HubError> {
         let mut url = url.to_owned();
         let mut commit = None;
         let mut etag = None;
         for _ in 0..=MAX_REDIRECTS {
-            let uri: hyper::Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
+            let failed =
+                |url: &str, e: Box<dyn std::error::Error + Send + Sync>| HubError::Request {
+                    url: url.to_owned(),
+                    source: e,
+                };
+            let uri: hyper::Uri = url.parse().map_err(|e| failed(&url, Box::new(e)))?;
             let mut request = hyper::Request::get(&uri);
             // The token goes to the hub only, never to the storage a redirect points at.
             if let (Some(token), true) = (&self.token, url.starts_with(&self.endpoint)) {
@@ -67,12 +86,12 @@ impl Hub {
             let request = request
                 .header("user-agent", concat!("lakeops/", env!("CARGO_PKG_VERSION")))
                 .body(Empty::<Bytes>::new())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| failed(&url, Box::new(e)))?;
             let response = self
                 .client
                 .request(request)
                 .await
-                .map_err(|e| format!("{url}: {e}"))?;
+                .map_err(|e| failed(&url, Box::new(e)))?;
             let header = |name: &str| {
                 response
                     .headers()
@@ -86,8 +105,10 @@ impl Hub {
                 .or_else(|| header("etag"));
             let status = response.status();
             if status.is_redirection() {
-                let location =
-                    header("location").ok_or(format!("{url}: redirect without a location"))?;
+                let location = header("location").ok_or_else(|| HubError::Answer {
+                    url: url.clone(),
+                    problem: "redirect without a location".into(),
+                })?;
                 url = if location.starts_with('/') {
                     format!(
                         "{}://{}{location}",
@@ -103,35 +124,53 @@ impl Hub {
                 return Ok(None);
             }
             if !status.is_success() {
-                return Err(format!(
-                    "{url}: HTTP {status}{}",
-                    if status == hyper::StatusCode::UNAUTHORIZED
-                        || status == hyper::StatusCode::FORBIDDEN
-                    {
-                        " (gated or private model: set HF_TOKEN)"
-                    } else {
-                        ""
-                    }
-                ));
+                return Err(HubError::Answer {
+                    url,
+                    problem: format!(
+                        "HTTP {status}{}",
+                        if status == hyper::StatusCode::UNAUTHORIZED
+                            || status == hyper::StatusCode::FORBIDDEN
+                        {
+                            " (gated or private model: set HF_TOKEN)"
+                        } else {
+                            ""
+                        }
+                    ),
+                });
             }
             let body = response
                 .into_body()
                 .collect()
                 .await
-                .map_err(|e| format!("{url}: {e}"))?
+                .map_err(|e| failed(&url, Box::new(e)))?
                 .to_bytes()
                 .to_vec();
             return Ok(Some(Fetched { body, commit, etag }));
         }
-        Err(format!("{url}: more than {MAX_REDIRECTS} redirects"))
+        Err(HubError::Answer {
+            url,
+            problem: format!("more than {MAX_REDIRECTS} redirects"),
+        })
     }
 }
 
 /// Downloads `id` (`org/name`) at `main` into `cache`; returns the snapshot folder and revision.
-pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError> {
-    let fail = |message: String| EmbedError::Model {
+fn model_file(
+    id: &str,
+    what: String,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> EmbedError {
+    EmbedError::ModelFile {
         model: id.to_owned(),
-        message,
+        what,
+        source: source.into().into(),
+    }
+}
+
+pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError> {
+    let fail = |problem: String| EmbedError::Model {
+        model: id.to_owned(),
+        problem,
     };
     // Its own small runtime, not the command's: this is reached from `ModelDir::open`, a
     // synchronous library call that examples/kernel_check.rs, the model_config fuzz target and
@@ -141,11 +180,11 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| model_file(id, "cannot start a runtime to download it".into(), e))?;
     runtime.block_on(async {
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
-            .map_err(|e| fail(format!("no TLS roots: {e}")))?
+            .map_err(|e| model_file(id, "no TLS roots to download it".into(), e))?
             .https_or_http()
             .enable_http1()
             .build();
@@ -174,10 +213,13 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
                 commit.as_deref().unwrap_or("main")
             );
             let fetched = hub.get(&url).await.map_err(|e| {
-                fail(format!(
-                    "not in the Hugging Face cache and cannot be downloaded: {e} (offline? pass a \
+                model_file(
+                    id,
+                    "not in the Hugging Face cache and cannot be downloaded (offline? pass a \
                      model folder, or set HF_ENDPOINT to a mirror)"
-                ))
+                        .into(),
+                    e,
+                )
             })?;
             let Some(fetched) = fetched else {
                 if required {
@@ -198,8 +240,9 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
                 }
             };
             commit = Some(revision.clone());
-            store(&repo, &revision, &file, &fetched)
-                .map_err(|e| fail(format!("cannot write the cache {}: {e}", repo.display())))?;
+            store(&repo, &revision, &file, &fetched).map_err(|e| {
+                model_file(id, format!("cannot write the cache {}", repo.display()), e)
+            })?;
             // Pooling settings live in the folder modules.json names.
             if file == "modules.json" {
                 for path in pooling_paths(&fetched.body) {
@@ -208,8 +251,9 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
             }
         }
         let revision = commit.ok_or_else(|| fail("nothing downloaded".into()))?;
-        std::fs::create_dir_all(repo.join("refs")).map_err(|e| fail(e.to_string()))?;
-        std::fs::write(repo.join("refs/main"), &revision).map_err(|e| fail(e.to_string()))?;
+        let refs = |e| model_file(id, format!("cannot write the cache {}", repo.display()), e);
+        std::fs::create_dir_all(repo.join("refs")).map_err(refs)?;
+        std::fs::write(repo.join("refs/main"), &revision).map_err(refs)?;
         Ok((repo.join("snapshots").join(&revision), revision))
     })
 }

@@ -67,10 +67,7 @@ pub fn read_documents(
     emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
 ) -> Result<(), EmbedError> {
     let url = input.url();
-    let storage = |e: crate::storage::StorageError| EmbedError::Input {
-        url: url.clone(),
-        message: e.to_string(),
-    };
+    let storage = |e| EmbedError::Storage(std::sync::Arc::new(e));
     match (input.format, input.store.local_file(&input.key)) {
         // `embeddable` admits no CSV; were one to come, it would be read as lines and fail there.
         (Format::Json | Format::Csv, _) => {
@@ -78,10 +75,8 @@ pub fn read_documents(
             read_json_lines(reader, &url, columns, emit)
         }
         (Format::Parquet, Some(path)) => {
-            let file = std::fs::File::open(path).map_err(|e| EmbedError::Input {
-                url: url.clone(),
-                message: e.to_string(),
-            })?;
+            let file = std::fs::File::open(path)
+                .map_err(|e| EmbedError::unreadable(&url, "cannot open", e))?;
             read_parquet(file, &url, columns, emit)
         }
         (Format::Parquet, None) => {
@@ -99,12 +94,11 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
     columns: &Columns,
     emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
 ) -> Result<(), EmbedError> {
-    let bad = |message: String| EmbedError::Input {
-        url: url.to_owned(),
-        message,
+    let parquet = |e: parquet::errors::ParquetError| {
+        EmbedError::unreadable(url, "not a Parquet file lakeops can read", e)
     };
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| bad(e.to_string()))?;
+    let arrow = |e: arrow::error::ArrowError| EmbedError::unreadable(url, "cannot read", e);
+    let builder = ParquetRecordBatchReaderBuilder::try_new(source).map_err(parquet)?;
     let fields = builder.schema().fields().clone();
     let text_type = field_type(&fields, columns.text).ok_or_else(|| EmbedError::Column {
         url: url.to_owned(),
@@ -135,20 +129,17 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
         .with_projection(mask)
         .with_batch_size(BATCH_ROWS)
         .build()
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(parquet)?;
     let mut row = 0u64;
     for batch in reader {
-        let batch = batch.map_err(|e| bad(e.to_string()))?;
+        let batch = batch.map_err(arrow)?;
         let (texts, text_valid) = nested_column(&batch, columns.text);
-        let texts =
-            arrow::compute::cast(&texts, &DataType::Utf8).map_err(|e| bad(e.to_string()))?;
+        let texts = arrow::compute::cast(&texts, &DataType::Utf8).map_err(arrow)?;
         let texts = texts.as_string::<i32>();
         let ids = columns.id.map(|id| nested_column(&batch, id));
         let options = FormatOptions::default();
         let id_format = match &ids {
-            Some((array, _)) => {
-                Some(ArrayFormatter::try_new(array, &options).map_err(|e| bad(e.to_string()))?)
-            }
+            Some((array, _)) => Some(ArrayFormatter::try_new(array, &options).map_err(arrow)?),
             None => None,
         };
         let mut docs = Vec::with_capacity(batch.num_rows());
@@ -243,11 +234,14 @@ fn read_json_lines(
     columns: &Columns,
     emit: &mut dyn FnMut(Vec<Document>) -> Result<(), EmbedError>,
 ) -> Result<(), EmbedError> {
-    let at = |line: u64, message: String| EmbedError::Input {
+    let at = |line: u64, problem: String| EmbedError::Input {
         url: format!("{url}:{line}"),
-        message,
+        problem,
     };
-    let opened = open_reader(raw).map_err(|e| at(0, e.to_string()))?;
+    let failed = |line: u64, what, e: std::io::Error| {
+        EmbedError::unreadable(format!("{url}:{line}"), what, e)
+    };
+    let opened = open_reader(raw).map_err(|e| failed(0, "cannot read", e))?;
     let mut reader = BufReader::with_capacity(1 << 20, opened.reader);
     let mut line = Vec::new();
     let mut number = 0u64;
@@ -256,7 +250,7 @@ fn read_json_lines(
     let mut seen_text = false;
     loop {
         let (n, overlong) = read_line_bounded(&mut reader, &mut line, DEFAULT_MAX_LINE_BYTES)
-            .map_err(|e| at(number + 1, e.to_string()))?;
+            .map_err(|e| failed(number + 1, "cannot read", e))?;
         if n == 0 {
             break;
         }
@@ -273,8 +267,8 @@ fn read_json_lines(
         if content.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let record: serde_json::Value =
-            serde_json::from_slice(content).map_err(|e| at(number, format!("not JSON: {e}")))?;
+        let record: serde_json::Value = serde_json::from_slice(content)
+            .map_err(|e| EmbedError::unreadable(format!("{url}:{number}"), "not JSON", e))?;
         let field = lookup(&record, columns.text);
         seen_text |= field.is_some();
         let text = match field {
@@ -355,14 +349,11 @@ pub async fn discover(
     for arg in args {
         let found = storage::discover(arg, s3, &accept)
             .await
-            .map_err(|e| EmbedError::Input {
-                url: e.url,
-                message: e.message,
-            })?;
+            .map_err(|e| EmbedError::Discover(std::sync::Arc::new(e)))?;
         for found in found {
             let kind = embeddable(&found.key).ok_or_else(|| EmbedError::Input {
                 url: found.url(),
-                message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
+                problem: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
                           *.json, *.ndjson, optionally .zst or .gz)"
                     .into(),
             })?;

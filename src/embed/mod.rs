@@ -40,24 +40,57 @@ use input::InputFile;
 use read::ReadMsg;
 use sink::{output_path, Row, WriteMsg};
 
+/// The cause of an [`EmbedError`]: shared, as the error is cloned to every stage it stops.
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EmbedError {
-    #[error("model {model}: {message}")]
-    Model { model: String, message: String },
+    /// `problem` is ours: what about the model's files is wrong or unsupported.
+    #[error("model {model}: {problem}")]
+    Model { model: String, problem: String },
+    /// A model file that cannot be read or parsed: `what` names it.
+    #[error("model {model}: {what}")]
+    ModelFile {
+        model: String,
+        what: String,
+        #[source]
+        source: Cause,
+    },
     #[error("{url}: column {column}: {message}")]
     Column {
         url: String,
         column: String,
         message: String,
     },
-    #[error("{url}: {message}")]
-    Input { url: String, message: String },
-    #[error("cannot write {}: {message}", path.display())]
-    Write { path: PathBuf, message: String },
-    #[error("{0}")]
-    Device(String),
+    /// `problem` is ours: what about the input (or its line, `url:line`) is wrong.
+    #[error("{url}: {problem}")]
+    Input { url: String, problem: String },
+    /// An input (or its line, `url:line`) that cannot be read: `what` says what failed.
+    #[error("{url}: {what}")]
+    Unreadable {
+        url: String,
+        what: &'static str,
+        #[source]
+        source: Cause,
+    },
+    /// An input whose listing or reading failed in storage, which names the location itself.
+    #[error(transparent)]
+    Storage(std::sync::Arc<crate::storage::StorageError>),
+    #[error(transparent)]
+    Discover(std::sync::Arc<crate::storage::discover::DiscoverError>),
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: Cause,
+    },
+    /// `--device cuda` where there is no GPU to run on: a build without the `cuda` feature, or
+    /// no CUDA device this build can open (`reason` is CUDA's, first line).
+    #[error("--device {device}: {reason}")]
+    NoGpu { device: String, reason: String },
     #[error("{0}")]
     Options(String),
+    /// candle's errors may carry a backtrace in their text: this is its first line.
     #[error("the encoder failed: {0}")]
     Compute(String),
     #[error("interrupted")]
@@ -69,7 +102,22 @@ impl EmbedError {
     /// `--fail-fast`). A column that is missing or not text is the run's: every input is read
     /// with the same `--text-column`/`--id-column`, so it is a setting to fix, said once.
     pub fn fails_alone(&self) -> bool {
-        matches!(self, EmbedError::Input { .. })
+        matches!(
+            self,
+            EmbedError::Input { .. } | EmbedError::Unreadable { .. } | EmbedError::Storage(_)
+        )
+    }
+
+    pub(crate) fn unreadable(
+        url: impl Into<String>,
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> EmbedError {
+        EmbedError::Unreadable {
+            url: url.into(),
+            what,
+            source: source.into().into(),
+        }
     }
 }
 

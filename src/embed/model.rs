@@ -129,7 +129,7 @@ impl ModelDir {
         let (dir, revision) = resolve(spec)?;
         let missing = |file: &str| EmbedError::Model {
             model: spec.to_owned(),
-            message: format!(
+            problem: format!(
                 "{} has no {file}; a sentence-transformers folder needs config.json, \
                  tokenizer.json, model.safetensors and modules.json",
                 dir.display()
@@ -145,9 +145,9 @@ impl ModelDir {
                 return Err(missing(file));
             }
         }
-        let bad = |message: String| EmbedError::Model {
+        let bad = |problem: String| EmbedError::Model {
             model: spec.to_owned(),
-            message,
+            problem,
         };
         let config: EncoderConfig = read_json(&dir.join("config.json"), spec)?;
         let architecture = match config.model_type.as_str() {
@@ -265,13 +265,21 @@ fn tokenizer_max_length(path: &Path) -> Option<usize> {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, spec: &str) -> Result<T, EmbedError> {
-    let bad = |message: String| EmbedError::Model {
-        model: spec.to_owned(),
-        message,
-    };
     let text = std::fs::read_to_string(path)
-        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", path.display())))
+        .map_err(|e| model_file(spec, format!("cannot read {}", path.display()), e))?;
+    serde_json::from_str(&text).map_err(|e| model_file(spec, path.display().to_string(), e))
+}
+
+fn model_file(
+    spec: &str,
+    what: String,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> EmbedError {
+    EmbedError::ModelFile {
+        model: spec.to_owned(),
+        what,
+        source: source.into().into(),
+    }
 }
 
 fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
@@ -288,7 +296,7 @@ fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
             ["max"] => Ok(Pooling::Max),
             _ => Err(EmbedError::Model {
                 model: spec.to_owned(),
-                message: format!(
+                problem: format!(
                     "{}: pooling {mode} is not supported (supported: exactly one of mean, cls, max)",
                     path.display()
                 ),
@@ -316,7 +324,7 @@ fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
         [(_, Some(pooling), _)] => Ok(*pooling),
         _ => Err(EmbedError::Model {
             model: spec.to_owned(),
-            message: format!(
+            problem: format!(
                 "{}: pooling {} is not supported (supported: exactly one of mean, cls, max)",
                 path.display(),
                 if on.is_empty() {
@@ -332,23 +340,23 @@ fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
 /// The shipped `tokenizer.json` files store a 128-token truncation and fixed 128-token padding;
 /// sentence-transformers overrides both, and so do we.
 fn load_tokenizer(path: &Path, max_len: usize, spec: &str) -> Result<Tokenizer, EmbedError> {
-    let bad = |message: String| EmbedError::Model {
-        model: spec.to_owned(),
-        message: format!("{}: {message}", path.display()),
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let name = || path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| model_file(spec, format!("cannot read {}", name()), e))?;
     // tokenizers panics on a JSON syntax error inside some sections (a truncated `decoder`,
     // found by fuzzing): a file that is not JSON at all is refused here, with serde's position.
     serde_json::from_str::<serde::de::IgnoredAny>(&text)
-        .map_err(|e| bad(format!("not valid JSON: {e}")))?;
-    let mut tokenizer = text.parse::<Tokenizer>().map_err(|e| bad(e.to_string()))?;
+        .map_err(|e| model_file(spec, format!("{}: not valid JSON", name()), e))?;
+    let mut tokenizer = text
+        .parse::<Tokenizer>()
+        .map_err(|e| model_file(spec, name(), e))?;
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
             max_length: max_len,
             ..TruncationParams::default()
         }))
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(|e| model_file(spec, name(), e))?;
     Ok(tokenizer)
 }
 
@@ -391,7 +399,7 @@ fn resolve(spec: &str) -> Result<(PathBuf, Option<String>), EmbedError> {
     }
     Err(EmbedError::Model {
         model: spec.to_owned(),
-        message: if looks_like_id {
+        problem: if looks_like_id {
             format!(
                 "no such folder, and {id} is not in the Hugging Face cache ({}) and HF_HUB_OFFLINE \
                  forbids downloading it; pass a folder",

@@ -128,7 +128,7 @@ pub(super) fn read_all(
         match read {
             Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
             Err(e) if e.fails_alone() && !options.fail_fast => {
-                send(&tx, ReadMsg::Failed(i, e.to_string()))?
+                send(&tx, ReadMsg::Failed(i, crate::error::chain_text(&e)))?
             }
             Err(e) => return Err(e),
         }

@@ -66,10 +66,13 @@ pub struct EmbeddingSink {
     rows: u64,
 }
 
-fn write_error(path: &Path, message: impl std::fmt::Display) -> EmbedError {
+fn write_error(
+    path: &Path,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> EmbedError {
     EmbedError::Write {
         path: path.to_owned(),
-        message: message.to_string(),
+        source: source.into().into(),
     }
 }
 

@@ -183,7 +183,7 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
     for warning in &report.warnings {
         summary.push_str(&format!(
             "warning: {}: {}\n",
-            warning.code,
+            warning.code().as_str(),
             escape_cell(&warning.message)
         ));
     }

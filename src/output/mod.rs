@@ -118,16 +118,13 @@ impl Printer {
 
     /// `error: what` / `  Caused by: why` / `hint: fix`, on stderr, even with `--quiet`.
     pub fn error(&self, err: &anyhow::Error, hint: Option<&str>) {
-        let mut text = format!(
-            "{} {}\n",
-            self.paint("error:", "1;31"),
-            sanitize(&err.to_string())
-        );
-        for cause in err.chain().skip(1) {
+        let shown = crate::error::shown(err.as_ref());
+        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&shown[0]));
+        for cause in &shown[1..] {
             text.push_str(&format!(
                 "  {} {}\n",
                 self.paint("Caused by:", "1"),
-                sanitize(&cause.to_string())
+                sanitize(cause)
             ));
         }
         if let Some(hint) = hint {

@@ -19,7 +19,7 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::prelude::{cast, col, lit, DataFrame, Expr, SessionContext};
 
 use super::sources::{compression_type, file_format};
-use super::{describe, listing_url, QueryError, Session};
+use super::{listing_url, EngineError, QueryError, Session};
 use crate::catalog::{hive_path, Catalog, PartitionDef, TableDef};
 use crate::schema::{parse_hive_type, to_arrow_type};
 use crate::storage::kind::{Compression, FileKind, Format};
@@ -35,14 +35,12 @@ pub async fn register_database(
     let tables = catalog
         .list_tables(database)
         .await
-        .map_err(|e| QueryError::Catalog(e.to_string()))?;
+        .map_err(QueryError::CatalogRead)?;
     let default_catalog = ctx
         .catalog("datafusion")
         .expect("the default catalog exists");
     if default_catalog.schema(database).is_none() {
-        default_catalog
-            .register_schema(database, Arc::new(MemorySchemaProvider::new()))
-            .map_err(|e| QueryError::Catalog(describe(&e)))?;
+        default_catalog.register_schema(database, Arc::new(MemorySchemaProvider::new()))?;
     }
     let mut names = Vec::with_capacity(tables.len());
     for table in tables {
@@ -52,14 +50,17 @@ pub async fn register_database(
             catalog
                 .get_partitions(database, &table.name)
                 .await
-                .map_err(|e| QueryError::Catalog(e.to_string()))?
+                .map_err(QueryError::CatalogRead)?
         };
         let locations = std::iter::once(&table.storage_descriptor.location)
             .chain(partitions.iter().map(|p| &p.storage_descriptor.location));
         for location in locations {
             session.ensure_store(location).await.map_err(|e| match e {
                 QueryError::Aws { .. } => e,
-                e => QueryError::Catalog(format!("{database}.{}: {e}", table.name)),
+                e => QueryError::CatalogTable {
+                    table: format!("{database}.{}", table.name),
+                    source: e.into(),
+                },
             })?;
         }
         register_table(ctx, database, &table, &partitions).await?;
@@ -153,14 +154,23 @@ async fn register_table(
     table: &TableDef,
     partitions: &[PartitionDef],
 ) -> Result<(), QueryError> {
-    let bad =
-        |message: String| QueryError::Catalog(format!("{database}.{}: {message}", table.name));
-    let kind = kind_of(table).map_err(bad)?;
+    let qualified = || format!("{database}.{}", table.name);
+    let bad = |e: datafusion::error::DataFusionError| QueryError::CatalogTable {
+        table: qualified(),
+        source: EngineError::from(e).into(),
+    };
+    let kind = kind_of(table).map_err(|problem| QueryError::CatalogProblem {
+        table: qualified(),
+        problem,
+    })?;
     let sd = &table.storage_descriptor;
     let arrow_type = |name: &str, type_name: &str| {
         parse_hive_type(type_name)
             .map(|t| to_arrow_type(&t))
-            .map_err(|e| bad(format!("column {name} has type {type_name:?}: {e}")))
+            .map_err(|e| QueryError::CatalogProblem {
+                table: qualified(),
+                problem: format!("column {name} has type {type_name:?}: {e}"),
+            })
     };
     // The files' own names for the columns (they differ only for JSON keys the catalog lowered).
     let mut file_fields = Vec::with_capacity(sd.columns.len());
@@ -210,16 +220,15 @@ async fn register_table(
     };
     let schema = Arc::new(Schema::new(file_fields.clone()));
     let listing = |location: &str, partition_cols: Vec<(String, DataType)>| {
-        let url = listing_url(&as_folder(location)).map_err(|e| bad(describe(&e)))?;
+        let url = listing_url(&as_folder(location)).map_err(bad)?;
         let options = ListingOptions::new(format.clone())
             .with_file_extension(&kind.extension)
             .with_table_partition_cols(partition_cols);
         let config = ListingTableConfig::new(url)
             .with_listing_options(options)
             .with_schema(schema.clone());
-        let table = ListingTable::try_new(config).map_err(|e| bad(describe(&e)))?;
-        ctx.read_table(Arc::new(table))
-            .map_err(|e| bad(describe(&e)))
+        let table = ListingTable::try_new(config).map_err(bad)?;
+        ctx.read_table(Arc::new(table)).map_err(bad)
     };
     // Catalog names over the files' names, partition columns last (as Athena shows them).
     let data_columns = || -> Vec<Expr> {
@@ -249,7 +258,7 @@ async fn register_table(
         );
         listing(&sd.location, partition_cols)?
             .select(columns)
-            .map_err(|e| bad(describe(&e)))?
+            .map_err(bad)?
     } else {
         // Partitions Glue placed elsewhere: each read from its own location, its values
         // taken from the catalog, all of them one union.
@@ -261,10 +270,10 @@ async fn register_table(
             }
             let part = listing(&partition.storage_descriptor.location, Vec::new())?
                 .select(columns)
-                .map_err(|e| bad(describe(&e)))?;
+                .map_err(bad)?;
             union = Some(match union {
                 None => part,
-                Some(all) => all.union(part).map_err(|e| bad(describe(&e)))?,
+                Some(all) => all.union(part).map_err(bad)?,
             });
         }
         union.expect("a non-standard layout has partitions")
@@ -273,6 +282,6 @@ async fn register_table(
         TableReference::partial(database, table.name.as_str()),
         frame.into_view(),
     )
-    .map_err(|e| bad(describe(&e)))?;
+    .map_err(bad)?;
     Ok(())
 }

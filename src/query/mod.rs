@@ -20,8 +20,16 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("--table {spec}: {message}")]
-    Table { spec: String, message: String },
+    /// `problem` is ours: what about the spec or its location is wrong.
+    #[error("--table {spec}: {problem}")]
+    Table { spec: String, problem: String },
+    /// The table could not be read or registered.
+    #[error("--table {spec}")]
+    TableFailed {
+        spec: String,
+        #[source]
+        source: crate::aws::BoxError,
+    },
     /// The SQL does not parse or plan; `position` is (line, column), 1-based, when DataFusion
     /// gives one.
     #[error("{message}")]
@@ -29,10 +37,35 @@ pub enum QueryError {
         message: String,
         position: Option<(usize, usize)>,
     },
-    #[error("{0}")]
-    Execution(String),
+    #[error(transparent)]
+    Execution(#[from] EngineError),
+    /// `problem` is ours.
     #[error("catalog: {0}")]
     Catalog(String),
+    #[error("cannot read the catalog")]
+    CatalogRead(#[source] crate::catalog::CatalogError),
+    /// A catalog table (`database.table`) that could not be registered.
+    #[error("catalog: {table}")]
+    CatalogTable {
+        table: String,
+        #[source]
+        source: crate::aws::BoxError,
+    },
+    /// `problem` is ours.
+    #[error("catalog: {table}: {problem}")]
+    CatalogProblem { table: String, problem: String },
+    #[error("{location}")]
+    LocationFailed {
+        location: String,
+        #[source]
+        source: crate::aws::BoxError,
+    },
+    /// A table location that cannot be read at all.
+    #[error("{location}: {problem}")]
+    Location {
+        location: String,
+        problem: &'static str,
+    },
     #[error("{location}: cannot load the AWS configuration")]
     Aws {
         location: String,
@@ -46,6 +79,47 @@ pub enum QueryError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// An error of the query engine, worded as DataFusion words it (without its layer prefixes).
+/// DataFusion's messages show each layer's cause one level down (`Object Store error: Generic
+/// lakeops-s3 error: ListObjectsV2 s3://...`), and stop at ours, which do not show their own
+/// causes: `source()` is the first cause the message does not already show, so a chain prints
+/// every cause once.
+#[derive(Debug)]
+pub struct EngineError(DataFusionError);
+
+impl EngineError {
+    /// The whole DataFusion chain, for what matches on types (hints).
+    pub fn engine(&self) -> &DataFusionError {
+        &self.0
+    }
+}
+
+impl From<DataFusionError> for EngineError {
+    fn from(e: DataFusionError) -> EngineError {
+        EngineError(e)
+    }
+}
+
+impl From<DataFusionError> for QueryError {
+    fn from(e: DataFusionError) -> QueryError {
+        QueryError::Execution(EngineError(e))
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe(&self.0))
+    }
+}
+
+impl std::error::Error for EngineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let shown = self.to_string();
+        std::iter::successors(std::error::Error::source(&self.0), |&e| e.source())
+            .find(|cause| !shown.contains(&cause.to_string()))
+    }
 }
 
 /// The result of one statement as it is computed: its schema, and its batches one at a time
@@ -64,7 +138,7 @@ impl QueryStream {
             .next()
             .await
             .transpose()
-            .map_err(|e| QueryError::Execution(describe(&e)))
+            .map_err(QueryError::from)
     }
 }
 
@@ -188,7 +262,10 @@ impl Session {
         let bucket = rest.split('/').next().unwrap_or_default();
         let url =
             datafusion::execution::object_store::ObjectStoreUrl::parse(format!("s3://{bucket}"))
-                .map_err(|e| QueryError::Catalog(format!("{location}: {}", describe(&e))))?;
+                .map_err(|e| QueryError::LocationFailed {
+                    location: location.to_owned(),
+                    source: EngineError(e).into(),
+                })?;
         if self.ctx.runtime_env().object_store(&url).is_ok() {
             return Ok(());
         }
@@ -196,9 +273,10 @@ impl Session {
             .s3
             .get_or_try_init(|| async {
                 let Some(aws) = &self.aws else {
-                    return Err(QueryError::Catalog(format!(
-                        "{location}: S3 is not configured"
-                    )));
+                    return Err(QueryError::Location {
+                        location: location.to_owned(),
+                        problem: "S3 is not configured",
+                    });
                 };
                 aws.get()
                     .await
@@ -225,10 +303,7 @@ impl Session {
     pub async fn run(&self, sql: &str) -> Result<QueryResult, QueryError> {
         use futures::TryStreamExt;
         let QueryStream { schema, batches } = self.stream(sql).await?;
-        let batches = batches
-            .try_collect()
-            .await
-            .map_err(|e| QueryError::Execution(describe(&e)))?;
+        let batches = batches.try_collect().await?;
         Ok(QueryResult { schema, batches })
     }
 
@@ -263,16 +338,10 @@ impl Session {
                 .map_err(sql_error)?;
             let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
             if index + 1 < count {
-                frame
-                    .collect()
-                    .await
-                    .map_err(|e| QueryError::Execution(describe(&e)))?;
+                frame.collect().await?;
                 continue;
             }
-            let batches = frame
-                .execute_stream()
-                .await
-                .map_err(|e| QueryError::Execution(describe(&e)))?;
+            let batches = frame.execute_stream().await?;
             last = Some(QueryStream { schema, batches });
         }
         last.ok_or_else(|| QueryError::Sql {

@@ -10,6 +10,8 @@ use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use futures::stream::{self, BoxStream, StreamExt};
 use object_store::path::Path;
+
+use crate::storage::StorageError;
 use object_store::{
     Attributes, CopyOptions, GetOptions, GetResult, GetResultPayload, ListResult, MultipartUpload,
     ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, Result,
@@ -39,10 +41,10 @@ impl fmt::Display for S3ObjectStore {
     }
 }
 
-fn generic(message: String) -> object_store::Error {
+fn generic(source: impl Into<crate::aws::BoxError>) -> object_store::Error {
     object_store::Error::Generic {
         store: STORE,
-        source: message.into(),
+        source: source.into(),
     }
 }
 
@@ -78,12 +80,27 @@ impl S3ObjectStore {
         })
     }
 
+    /// A failed request, named as the rest of lakeops names them (`GetObject s3://bucket/key`),
+    /// its cause classified by the one conversion of SDK errors.
+    fn failed(
+        &self,
+        operation: &'static str,
+        key: &str,
+        source: crate::aws::BoxError,
+    ) -> StorageError {
+        StorageError::S3 {
+            operation,
+            url: format!("s3://{}/{key}", self.bucket),
+            source,
+        }
+    }
+
     async fn list_all(&self, prefix: String, delimiter: bool) -> Result<ListResult> {
         let mut pages = self
             .client
             .list_objects_v2()
             .bucket(&self.bucket)
-            .prefix(prefix)
+            .prefix(&prefix)
             .set_delimiter(delimiter.then(|| "/".to_owned()))
             .encoding_type(aws_sdk_s3::types::EncodingType::Url)
             .into_paginator()
@@ -93,7 +110,9 @@ impl S3ObjectStore {
             objects: Vec::new(),
         };
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| generic(crate::aws::describe(&e)))?;
+            let page = page.map_err(|e| {
+                generic(self.failed("ListObjectsV2", &prefix, crate::aws::call_error(e).into()))
+            })?;
             for common in page.common_prefixes() {
                 if let Some(p) = common.prefix().map(crate::storage::listed_key) {
                     result
@@ -134,9 +153,9 @@ impl ObjectStore for S3ObjectStore {
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
         let key = location.as_ref().to_owned();
-        let not_found = |message: String| object_store::Error::NotFound {
+        let not_found = |source: StorageError| object_store::Error::NotFound {
             path: key.clone(),
-            source: message.into(),
+            source: source.into(),
         };
         if options.head {
             let head = self
@@ -146,9 +165,14 @@ impl ObjectStore for S3ObjectStore {
                 .key(&key)
                 .send()
                 .await
-                .map_err(|e| match e.as_service_error() {
-                    Some(s) if s.is_not_found() => not_found(crate::aws::describe(&e)),
-                    _ => generic(crate::aws::describe(&e)),
+                .map_err(|e| {
+                    let missing = e.as_service_error().is_some_and(|s| s.is_not_found());
+                    let failed = self.failed("HeadObject", &key, crate::aws::call_error(e).into());
+                    if missing {
+                        not_found(failed)
+                    } else {
+                        generic(failed)
+                    }
                 })?;
             let size = head.content_length().unwrap_or_default().max(0) as u64;
             return Ok(GetResult {
@@ -173,9 +197,14 @@ impl ObjectStore for S3ObjectStore {
             .set_if_match(options.if_match.clone())
             .send()
             .await
-            .map_err(|e| match e.as_service_error() {
-                Some(s) if s.is_no_such_key() => not_found(crate::aws::describe(&e)),
-                _ => generic(crate::aws::describe(&e)),
+            .map_err(|e| {
+                let missing = e.as_service_error().is_some_and(|s| s.is_no_such_key());
+                let failed = self.failed("GetObject", &key, crate::aws::call_error(e).into());
+                if missing {
+                    not_found(failed)
+                } else {
+                    generic(failed)
+                }
             })?;
         let length = output.content_length().unwrap_or_default().max(0) as u64;
         // "bytes START-END/TOTAL" for a ranged GET; the whole object otherwise.
@@ -192,10 +221,21 @@ impl ObjectStore for S3ObjectStore {
             version: None,
         };
         let body = output.body;
-        let chunks = stream::unfold(body, |mut body| async move {
-            body.next()
-                .await
-                .map(|chunk| (chunk.map_err(|e| generic(e.to_string())), body))
+        let url = format!("s3://{}/{key}", self.bucket);
+        let chunks = stream::unfold(body, move |mut body| {
+            let url = url.clone();
+            async move {
+                body.next().await.map(|chunk| {
+                    let chunk = chunk.map_err(|e| {
+                        generic(StorageError::S3 {
+                            operation: "GetObject",
+                            url,
+                            source: e.into(),
+                        })
+                    });
+                    (chunk, body)
+                })
+            }
         });
         Ok(GetResult {
             payload: GetResultPayload::Stream(chunks.boxed()),

@@ -47,9 +47,9 @@ pub(super) fn file_format(kind: &FileKind) -> Arc<dyn FileFormat> {
 
 /// `NAME=LOCATION`.
 pub fn parse_table_spec(spec: &str) -> Result<(String, String), QueryError> {
-    let bad = |message: &str| QueryError::Table {
+    let bad = |problem: &str| QueryError::Table {
         spec: spec.to_owned(),
-        message: message.to_owned(),
+        problem: problem.to_owned(),
     };
     let (name, location) = spec
         .split_once('=')
@@ -94,12 +94,40 @@ fn first_data_file(dir: &Path) -> std::io::Result<Option<PathBuf>> {
 const NOT_A_DATA_NAME: &str = "not a Parquet (.parquet), JSON-lines (.jsonl/.json/.ndjson, \
                                optionally .zst/.gz) or CSV (.csv) name";
 
+/// Why a location is not a table: ours to say, or an error met while looking.
+enum NotATable {
+    Problem(&'static str),
+    Failed(crate::aws::BoxError),
+}
+
+impl From<&'static str> for NotATable {
+    fn from(problem: &'static str) -> NotATable {
+        NotATable::Problem(problem)
+    }
+}
+
+impl NotATable {
+    fn failed(e: impl Into<crate::aws::BoxError>) -> NotATable {
+        NotATable::Failed(e.into())
+    }
+
+    fn of(self, spec: String) -> QueryError {
+        match self {
+            NotATable::Problem(problem) => QueryError::Table {
+                spec,
+                problem: problem.to_owned(),
+            },
+            NotATable::Failed(source) => QueryError::TableFailed { spec, source },
+        }
+    }
+}
+
 impl Session {
     /// A local file, glob or directory: its kind, and whether it is a directory.
-    fn local_location(&self, path: &Path) -> Result<(FileKind, bool), String> {
+    fn local_location(&self, path: &Path) -> Result<(FileKind, bool), NotATable> {
         if path.is_dir() {
             let first = first_data_file(path)
-                .map_err(|e| e.to_string())?
+                .map_err(NotATable::failed)?
                 .ok_or("no Parquet, JSON-lines or CSV files in this directory")?;
             let name = first
                 .file_name()
@@ -116,10 +144,10 @@ impl Session {
 
     /// An s3:// object or prefix: its kind (from the first data object under a prefix), whether
     /// it is a prefix, and the URL to list.
-    async fn s3_location(&self, location: &str) -> Result<(FileKind, bool, String), String> {
+    async fn s3_location(&self, location: &str) -> Result<(FileKind, bool, String), NotATable> {
         self.ensure_store(location)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(NotATable::failed)?;
         if let Some(kind) = FileKind::of(location) {
             return Ok((kind, false, location.to_owned()));
         }
@@ -128,18 +156,19 @@ impl Session {
         } else {
             format!("{location}/")
         };
-        let url = super::listing_url(&prefix).map_err(|e| super::describe(&e))?;
+        let engine = |e| NotATable::failed(super::EngineError::from(e));
+        let url = super::listing_url(&prefix).map_err(engine)?;
         let store = self
             .ctx
             .runtime_env()
             .object_store(url.object_store())
-            .map_err(|e| super::describe(&e))?;
+            .map_err(engine)?;
         let key = url.prefix().clone();
         let listed = store
             .list(Some(&key))
             .try_collect::<Vec<_>>()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(NotATable::failed)?;
         let kind = listed
             .iter()
             .filter(|o| !crate::storage::discover::never_data(o.location.as_ref()))
@@ -150,18 +179,20 @@ impl Session {
 
     /// Registers `location` (a file, a glob, a directory, an s3:// object or prefix) as `name`.
     pub async fn register_location(&self, name: &str, location: &str) -> Result<(), QueryError> {
-        let bad = |message: String| QueryError::Table {
-            spec: format!("{name}={location}"),
-            message,
+        let spec = || format!("{name}={location}");
+        let bad = |e: datafusion::error::DataFusionError| QueryError::TableFailed {
+            spec: spec(),
+            source: super::EngineError::from(e).into(),
         };
         let path = Path::new(location);
         let (kind, is_dir, text) = if location.starts_with("s3://") {
             // Unflattened, so that a missing region keeps its hint.
             self.ensure_store(location).await?;
-            self.s3_location(location).await.map_err(bad)?
+            self.s3_location(location).await.map_err(|e| e.of(spec()))?
         } else {
-            let (kind, is_dir) = self.local_location(path).map_err(bad)?;
-            let absolute = std::path::absolute(path).map_err(|e| bad(e.to_string()))?;
+            let (kind, is_dir) = self.local_location(path).map_err(|e| e.of(spec()))?;
+            let absolute =
+                std::path::absolute(path).map_err(|e| NotATable::failed(e).of(spec()))?;
             let mut text = absolute.display().to_string();
             if is_dir && !text.ends_with('/') {
                 text.push('/');
@@ -173,15 +204,12 @@ impl Session {
         } else {
             ListingTableUrl::parse(&text)
         }
-        .map_err(|e| bad(super::describe(&e)))?;
+        .map_err(bad)?;
         let state = self.ctx.state();
         let mut options =
             ListingOptions::new(file_format(&kind)).with_file_extension(&kind.extension);
         if is_dir {
-            let partitions = options
-                .infer_partitions(&state, &url)
-                .await
-                .map_err(|e| bad(super::describe(&e)))?;
+            let partitions = options.infer_partitions(&state, &url).await.map_err(bad)?;
             options = options.with_table_partition_cols(
                 partitions
                     .into_iter()
@@ -189,17 +217,14 @@ impl Session {
                     .collect(),
             );
         }
-        let schema = options
-            .infer_schema(&state, &url)
-            .await
-            .map_err(|e| bad(super::describe(&e)))?;
+        let schema = options.infer_schema(&state, &url).await.map_err(bad)?;
         let config = ListingTableConfig::new(url)
             .with_listing_options(options)
             .with_schema(schema);
-        let table = ListingTable::try_new(config).map_err(|e| bad(super::describe(&e)))?;
+        let table = ListingTable::try_new(config).map_err(bad)?;
         self.ctx
             .register_table(name, Arc::new(table))
-            .map_err(|e| bad(super::describe(&e)))?;
+            .map_err(bad)?;
         Ok(())
     }
 }

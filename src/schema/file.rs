@@ -39,7 +39,7 @@ pub struct TypeSpec {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaFileError {
-    #[error("not a schema file: {0}")]
+    #[error("not a schema file")]
     Json(#[from] serde_json::Error),
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },

@@ -40,10 +40,19 @@ impl Found {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{url}: {message}")]
-pub struct DiscoverError {
-    pub url: String,
-    pub message: String,
+pub enum DiscoverError {
+    /// A listing or an argument that failed; the storage error names the location itself.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{pattern}: not a glob pattern")]
+    Glob {
+        pattern: String,
+        #[source]
+        source: glob::PatternError,
+    },
+    /// The argument names nothing to read.
+    #[error("{url}: {problem}")]
+    Nothing { url: String, problem: String },
 }
 
 /// What a command reads: which names are inputs, and how to describe them in errors.
@@ -144,11 +153,11 @@ pub async fn discover(
     s3: Option<&aws_sdk_s3::Client>,
     accept: &Accept<'_>,
 ) -> Result<Vec<Found>, DiscoverError> {
-    let error = |url: &str, message: String| DiscoverError {
+    let error = |url: &str, problem: String| DiscoverError::Nothing {
         url: url.to_owned(),
-        message,
+        problem,
     };
-    match Location::parse(arg).map_err(|e| error(arg, e.to_string()))? {
+    match Location::parse(arg)? {
         Location::S3 { bucket, prefix } => {
             let client = s3.ok_or_else(|| error(arg, "S3 is not configured".into()))?;
             let store = Arc::new(Store::s3(client.clone(), bucket.clone(), prefix.clone()));
@@ -179,7 +188,10 @@ pub async fn discover(
                 return Err(error(arg, "no such file or directory".into()));
             } else {
                 let mut matched: Vec<_> = glob::glob(arg)
-                    .map_err(|e| error(arg, format!("bad glob pattern: {e}")))?
+                    .map_err(|source| DiscoverError::Glob {
+                        pattern: arg.to_owned(),
+                        source,
+                    })?
                     .filter_map(Result::ok)
                     .filter(|p| p.is_file())
                     .collect();
@@ -282,10 +294,7 @@ async fn walk(store: Arc<Store>, accept: &Accept<'_>) -> Result<Vec<Found>, Disc
     let mut found = Vec::new();
     let mut levels = list_tree(&store, LIST_CONCURRENCY);
     while let Some(level) = levels.recv().await {
-        let objects = level.map_err(|e| DiscoverError {
-            url: store.url(""),
-            message: e.to_string(),
-        })?;
+        let objects = level?;
         for object in objects {
             if never_data(&object.key) || !(accept.is_input)(&object.key) {
                 continue;
@@ -304,17 +313,14 @@ async fn walk(store: Arc<Store>, accept: &Accept<'_>) -> Result<Vec<Found>, Disc
 
 /// One named object, found by listing its parent (which also gives its size and tag).
 async fn single(store: Arc<Store>, name: &str, url: &str) -> Result<Found, DiscoverError> {
-    let level = store.list_level("").await.map_err(|e| DiscoverError {
-        url: url.to_owned(),
-        message: e.to_string(),
-    })?;
+    let level = store.list_level("").await?;
     let object = level
         .objects
         .into_iter()
         .find(|o| o.key == name)
-        .ok_or_else(|| DiscoverError {
+        .ok_or_else(|| DiscoverError::Nothing {
             url: url.to_owned(),
-            message: "no such file or object".into(),
+            problem: "no such file or object".into(),
         })?;
     Ok(Found {
         store,

@@ -27,7 +27,7 @@ pub enum Location {
 pub enum StorageError {
     #[error("invalid S3 location {0:?}: expected s3://BUCKET/PREFIX/")]
     InvalidS3(String),
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Local {
         path: PathBuf,
         #[source]
@@ -35,11 +35,28 @@ pub enum StorageError {
     },
     #[error("{key:?}: refused as an output name: {reason}")]
     UnsafeKey { key: String, reason: &'static str },
-    #[error("{operation} {url}: {message}")]
+    /// A request that failed: an AWS call ([`crate::aws::CallError`]) or the body it streams.
+    #[error("{operation} {url}")]
     S3 {
         operation: &'static str,
         url: String,
-        message: String,
+        #[source]
+        source: crate::aws::BoxError,
+    },
+    /// An answer S3 should not give.
+    #[error("{operation} {url}: {problem}")]
+    S3Answer {
+        operation: &'static str,
+        url: String,
+        problem: &'static str,
+    },
+    /// A body that kept breaking: `source` is why it broke the last time.
+    #[error("GetObject {url}: gave up after {resumes} resumed reads")]
+    Resumes {
+        url: String,
+        resumes: u32,
+        #[source]
+        source: crate::aws::BoxError,
     },
 }
 
@@ -526,7 +543,7 @@ impl Store {
                     return Err(StorageError::S3 {
                         operation: "GetObject",
                         url: self.url(key),
-                        message: e.to_string(),
+                        source: e.into(),
                     })
                 }
             }
@@ -540,12 +557,12 @@ impl Store {
         err: aws_sdk_s3::error::SdkError<E>,
     ) -> StorageError
     where
-        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         StorageError::S3 {
             operation,
             url: self.url(key),
-            message: crate::aws::describe(&err),
+            source: crate::aws::call_error(err).into(),
         }
     }
 }
@@ -658,11 +675,14 @@ impl std::io::Read for BodyReader {
             }
             match self.runtime.block_on(self.body.next()) {
                 None if self.total.is_none_or(|total| self.offset >= total) => return Ok(0),
-                None => self.resume(format!(
-                    "the body ended at byte {} of {}",
-                    self.offset,
-                    self.total.unwrap_or_default()
-                ))?,
+                None => self.resume(
+                    format!(
+                        "the body ended at byte {} of {}",
+                        self.offset,
+                        self.total.unwrap_or_default()
+                    )
+                    .into(),
+                )?,
                 Some(Ok(bytes)) => {
                     self.offset += bytes.len() as u64;
                     self.store
@@ -671,7 +691,7 @@ impl std::io::Read for BodyReader {
                         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
                     self.chunk = std::io::Cursor::new(bytes);
                 }
-                Some(Err(e)) => self.resume(e.to_string())?,
+                Some(Err(e)) => self.resume(e.into())?,
             }
         }
     }
@@ -679,7 +699,7 @@ impl std::io::Read for BodyReader {
 
 impl BodyReader {
     /// Replaces a broken body with a new GetObject from the first byte not yet read.
-    fn resume(&mut self, mut cause: String) -> std::io::Result<()> {
+    fn resume(&mut self, mut cause: crate::aws::BoxError) -> std::io::Result<()> {
         while self.retries < BODY_RETRIES {
             self.retries += 1;
             tracing::debug!(
@@ -699,14 +719,14 @@ impl BodyReader {
                     self.body = body;
                     return Ok(());
                 }
-                Err(e) => cause = e.to_string(),
+                Err(e) => cause = e.into(),
             }
         }
-        Err(std::io::Error::other(format!(
-            "GetObject {}: {cause} (after {} resumed reads)",
-            self.store.url(&self.key),
-            self.retries
-        )))
+        Err(std::io::Error::other(StorageError::Resumes {
+            url: self.store.url(&self.key),
+            resumes: self.retries,
+            source: cause,
+        }))
     }
 }
 

@@ -255,10 +255,19 @@ impl Store {
                     path: temp.clone(),
                     source,
                 },
-                Inner::S3(_) => StorageError::S3 {
-                    operation: "UploadPart",
-                    url: writer.url.clone(),
-                    message: source.to_string(),
+                // A failed part comes back through `Write` as the StorageError it was.
+                Inner::S3(_) => match source.into_inner().map(|e| e.downcast::<StorageError>()) {
+                    Some(Ok(storage)) => *storage,
+                    Some(Err(other)) => StorageError::S3 {
+                        operation: "UploadPart",
+                        url: writer.url.clone(),
+                        source: other,
+                    },
+                    None => StorageError::S3Answer {
+                        operation: "UploadPart",
+                        url: writer.url.clone(),
+                        problem: "the write failed",
+                    },
                 },
             });
         }
@@ -474,7 +483,7 @@ struct Multipart {
     settings: UploadSettings,
     buffer: Vec<u8>,
     upload_id: Option<String>,
-    in_flight: VecDeque<JoinHandle<Result<CompletedPart, String>>>,
+    in_flight: VecDeque<JoinHandle<Result<CompletedPart, crate::aws::CallError>>>,
     done: Vec<CompletedPart>,
     /// Completed or put: nothing to abort.
     finished: bool,
@@ -483,12 +492,12 @@ struct Multipart {
 impl Multipart {
     fn error<E>(&self, operation: &'static str, e: aws_sdk_s3::error::SdkError<E>) -> StorageError
     where
-        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         StorageError::S3 {
             operation,
             url: self.url.clone(),
-            message: crate::aws::describe(&e),
+            source: crate::aws::call_error(e).into(),
         }
     }
 
@@ -512,10 +521,10 @@ impl Multipart {
                 .map_err(|e| self.error("CreateMultipartUpload", e))?;
             self.upload_id = created.upload_id().map(str::to_owned);
             if self.upload_id.is_none() {
-                return Err(StorageError::S3 {
+                return Err(StorageError::S3Answer {
                     operation: "CreateMultipartUpload",
                     url: self.url.clone(),
-                    message: "no upload id in the response".into(),
+                    problem: "no upload id in the response",
                 });
             }
         }
@@ -536,7 +545,7 @@ impl Multipart {
             .part_number(number)
             .body(ByteStream::from(body));
         self.in_flight.push_back(self.runtime.spawn(async move {
-            let sent = request.send().await.map_err(|e| crate::aws::describe(&e))?;
+            let sent = request.send().await.map_err(crate::aws::call_error)?;
             Ok(CompletedPart::builder()
                 .part_number(number)
                 .set_e_tag(sent.e_tag().map(str::to_owned))
@@ -552,12 +561,12 @@ impl Multipart {
         let part = self
             .runtime
             .block_on(task)
-            .map_err(|e| e.to_string())
-            .and_then(|r| r)
-            .map_err(|message| StorageError::S3 {
+            .map_err(crate::aws::BoxError::from)
+            .and_then(|r| r.map_err(crate::aws::BoxError::from))
+            .map_err(|source| StorageError::S3 {
                 operation: "UploadPart",
                 url: self.url.clone(),
-                message,
+                source,
             })?;
         self.done.push(part);
         Ok(())
@@ -594,7 +603,7 @@ impl Drop for Multipart {
                     "could not abort the multipart upload of {}: {}; a later run to the same \
                      output aborts it",
                     self.url,
-                    crate::aws::describe(&e)
+                    crate::error::chain_text(&crate::aws::call_error(e))
                 );
             }
         }

@@ -1135,7 +1135,11 @@ fn crawl_missing_bucket_is_an_error_naming_it() {
     refused(
         &moto,
         &["s3://no-such-bucket-here/data/", "--database", "nb_db"],
-        &["no-such-bucket-here"],
+        &[
+            "no-such-bucket-here",
+            "NoSuchBucket",
+            "hint: check the bucket name",
+        ],
     );
     assert!(moto.glue("nb_db", "data").database.is_none());
 }

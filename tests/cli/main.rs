@@ -2,6 +2,7 @@
 //! Parquet written by lakeops is read back by pyarrow, DuckDB and polars, never by lakeops itself;
 //! what `crawl` writes to Glue is read back by boto3 from a moto server the tests start.
 
+mod aws_errors;
 mod bad_input;
 mod common;
 mod convert_options;
