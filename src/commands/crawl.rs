@@ -144,4 +144,3 @@ async fn crawl_with(
         }
     }
 }
-
