@@ -24,7 +24,10 @@ use rust_decimal::Decimal;
 
 pub use prices::{PriceRow, Prices};
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// A parser's or reader's own error, kept as the cause of ours.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
 pub enum CostError {
     #[error("no price for {unit} in {region} in the embedded table (as of its dates); give one with --price {unit}=USD or --price-file")]
     MissingPrice { unit: String, region: String },
@@ -32,10 +35,40 @@ pub enum CostError {
     UnknownUnit(String),
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// `source`: the CSV reader's or the decimal parser's error, when one is the reason.
     #[error("price table line {line}: {message}")]
-    BadTable { line: usize, message: String },
+    BadTable {
+        line: usize,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+    /// `source`: the TOML, YAML or JSON parser's error (with its line and column), when one is
+    /// the reason.
     #[error("plan {file}: {message}")]
-    Plan { file: String, message: String },
+    Plan {
+        file: String,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+    /// A workload of a plan that cannot be estimated; `source` says why.
+    #[error("workload {name:?}")]
+    Workload {
+        name: String,
+        #[source]
+        source: Box<CostError>,
+    },
+    /// A price the AWS Price List answered with that cannot be used; `source`: the JSON
+    /// parser's error, when one is the reason.
+    #[error("refreshing {unit} in {region}: {message}")]
+    Refresh {
+        unit: String,
+        region: String,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 }
 
 /// How long the workload runs in a month. `month_hours` prorates per-GB-month storage; it is

@@ -42,6 +42,20 @@ fn plan_error(file: &str, message: impl Into<String>) -> CostError {
     CostError::Plan {
         file: file.to_owned(),
         message: message.into(),
+        source: None,
+    }
+}
+
+/// A parser's error, as the cause of a plan error (it carries the line and column).
+fn unparsable(
+    file: &str,
+    message: impl Into<String>,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> CostError {
+    CostError::Plan {
+        file: file.to_owned(),
+        message: message.into(),
+        source: Some(Box::new(source)),
     }
 }
 
@@ -75,14 +89,18 @@ pub fn parse(file: &str, text: &str) -> Result<Plan, CostError> {
     }
     let lower = file.to_ascii_lowercase();
     let value: Value = if lower.ends_with(".toml") {
-        toml::from_str(text).map_err(|e| plan_error(file, e.to_string()))?
+        toml::from_str(text).map_err(|e| unparsable(file, "not valid TOML", e))?
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        yaml(text).map_err(|e| plan_error(file, e.to_string()))?
+        yaml(text).map_err(|e| unparsable(file, "not valid YAML", e))?
     } else {
         toml::from_str(text)
             .or_else(|_| yaml(text))
             .map_err(|e: serde_saphyr::Error| {
-                plan_error(file, format!("neither TOML nor YAML: {e}"))
+                unparsable(
+                    file,
+                    "neither TOML nor YAML (what the YAML parser says follows)",
+                    e,
+                )
             })?
     };
     let Value::Object(mut top) = value else {
@@ -132,7 +150,7 @@ pub fn parse(file: &str, text: &str) -> Result<Plan, CostError> {
             default_schedule
         };
         let workload: Workload = serde_json::from_value(Value::Object(fields))
-            .map_err(|e| plan_error(file, format!("workload {name:?}: {e}")))?;
+            .map_err(|e| unparsable(file, format!("workload {name:?}"), e))?;
         planned.push(PlannedWorkload {
             name,
             region,
@@ -208,7 +226,10 @@ pub fn estimate(
         let e = planned
             .workload
             .estimate(region, schedule, prices)
-            .map_err(|e| CostError::Invalid(format!("workload {:?}: {e}", planned.name)))?;
+            .map_err(|e| CostError::Workload {
+                name: planned.name.clone(),
+                source: Box::new(e),
+            })?;
         total += e.total_usd;
         workloads.push((planned.name.clone(), e));
     }

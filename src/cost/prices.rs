@@ -64,11 +64,22 @@ impl Prices {
         let mut rows = BTreeMap::new();
         for (index, record) in reader.records().enumerate() {
             let line = index + 2;
-            let bad = |message: String| CostError::BadTable { line, message };
-            let record = record.map_err(|e| bad(e.to_string()))?;
+            let bad = |message: String| CostError::BadTable {
+                line,
+                message,
+                source: None,
+            };
+            let record = record.map_err(|e| CostError::BadTable {
+                line,
+                message: "not CSV".into(),
+                source: Some(Box::new(e)),
+            })?;
             let field = |i: usize| record.get(i).unwrap_or_default().trim().to_owned();
-            let usd = Decimal::from_str(&field(2))
-                .map_err(|e| bad(format!("price {:?}: {e}", field(2))))?;
+            let usd = Decimal::from_str(&field(2)).map_err(|e| CostError::BadTable {
+                line,
+                message: format!("price {:?}", field(2)),
+                source: Some(Box::new(e)),
+            })?;
             if usd < Decimal::ZERO {
                 return Err(bad(format!("negative price {usd}")));
             }

@@ -56,7 +56,12 @@ pub fn query(unit: &str) -> Option<Query> {
 }
 
 fn refresh_error(unit: &str, region: &str, message: String) -> CostError {
-    CostError::Invalid(format!("refreshing {unit} in {region}: {message}"))
+    CostError::Refresh {
+        unit: unit.to_owned(),
+        region: region.to_owned(),
+        message,
+        source: None,
+    }
 }
 
 /// The one price among `documents` (GetProducts' `PriceList` entries) that `query` selects.
@@ -68,8 +73,11 @@ pub fn select(
 ) -> Result<PriceRow, CostError> {
     let mut matches = Vec::new();
     for text in documents {
-        let doc: Value = serde_json::from_str(text).map_err(|e| {
-            refresh_error(unit, region, format!("a price document is not JSON: {e}"))
+        let doc: Value = serde_json::from_str(text).map_err(|e| CostError::Refresh {
+            unit: unit.to_owned(),
+            region: region.to_owned(),
+            message: "a price document is not JSON".into(),
+            source: Some(Box::new(e)),
         })?;
         let usage = doc["product"]["attributes"]["usagetype"]
             .as_str()
@@ -245,7 +253,9 @@ pub fn refresh<E: std::error::Error>(
             };
             let fetched = fetch(&query, region)
                 .map_err(|e| crate::error::chain_text(&e))
-                .and_then(|docs| select(unit, region, &query, &docs).map_err(|e| e.to_string()));
+                .and_then(|docs| {
+                    select(unit, region, &query, &docs).map_err(|e| crate::error::chain_text(&e))
+                });
             match fetched {
                 Ok(row) => {
                     let old = prices.get(unit, region).ok().map(|r| r.usd);

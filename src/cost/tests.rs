@@ -62,12 +62,13 @@ fn a_missing_price_is_an_error_never_a_fallback() {
     let err = prices()
         .get("serverless.indexing-ocu-hour", "eu-west-1")
         .unwrap_err();
-    assert_eq!(
-        err,
-        CostError::MissingPrice {
-            unit: "serverless.indexing-ocu-hour".into(),
-            region: "eu-west-1".into()
-        }
+    assert!(
+        matches!(
+            &err,
+            CostError::MissingPrice { unit, region }
+                if unit == "serverless.indexing-ocu-hour" && region == "eu-west-1"
+        ),
+        "{err:?}"
     );
     assert!(err
         .to_string()
@@ -657,4 +658,47 @@ proptest! {
         let e = |workers| emr_serverless(&EmrRun { workers, vcpu: dec!(4), memory_gb: dec!(16), storage_gb: dec!(40), minutes: hours, runs_per_month: dec!(1), arch: Arch::Arm64 }, "us-east-1", &p).unwrap().total_usd;
         prop_assert!(e(gb + more) >= e(gb));
     }
+}
+
+#[test]
+fn plan_and_price_table_parse_errors_keep_the_parser_error_as_their_cause() {
+    use std::error::Error as _;
+    let toml = plan::parse(
+        "p.toml",
+        "region = \"us-east-1\"\n[[workloads]\nname = \"x\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        toml.to_string().starts_with("plan p.toml: not valid TOML"),
+        "{toml}"
+    );
+    let cause = toml.source().expect("the TOML parser's error is the cause");
+    assert!(cause.to_string().contains("line 2"), "{cause}");
+    crate::error::assert_causes_shown_once(&toml);
+
+    let typo = plan::parse(
+        "p.toml",
+        "region = \"us-east-1\"\n[[workloads]]\nname = \"x\"\nservice = \"flink\"\nparalelism = 4\n",
+    )
+    .unwrap_err();
+    assert_eq!(typo.to_string(), "plan p.toml: workload \"x\"");
+    let cause = typo.source().expect("serde's error is the cause");
+    assert!(
+        cause.to_string().contains("unknown field `paralelism`"),
+        "{cause}"
+    );
+
+    let table = Prices::parse("unit,region,usd,source,as_of\nflink.kpu-hour,us-east-1,abc,x,y\n")
+        .unwrap_err();
+    assert!(
+        table
+            .to_string()
+            .starts_with("price table line 2: price \"abc\""),
+        "{table}"
+    );
+    assert!(
+        table.source().is_some(),
+        "the decimal parser's error is the cause"
+    );
+    crate::error::assert_causes_shown_once(&table);
 }
