@@ -139,8 +139,11 @@ impl Listing {
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            if let Ok(received) = runtime.block_on(tokio::time::timeout(CANCEL_POLL, batches.recv()))
-            {
+            // Inside the runtime: a timer needs its context to be made.
+            let next = runtime.block_on(async {
+                tokio::time::timeout(CANCEL_POLL, batches.recv()).await
+            });
+            if let Ok(received) = next {
                 break received;
             }
         };

@@ -414,8 +414,11 @@ impl Inputs {
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            let next = tokio::time::timeout(CANCEL_POLL, self.batches.recv());
-            if let Ok(received) = self.runtime.block_on(next) {
+            // Inside the runtime: a timer needs its context to be made.
+            let next = self.runtime.block_on(async {
+                tokio::time::timeout(CANCEL_POLL, self.batches.recv()).await
+            });
+            if let Ok(received) = next {
                 break received;
             }
         };
