@@ -392,17 +392,26 @@ pub async fn discover(
             url: e.url,
             message: e.message,
         })?;
-    Ok(Inputs {
+    Ok(Inputs::streamed(
         batches,
-        runtime: tokio::runtime::Handle::current(),
-        output: output.to_owned(),
-        canonical_output: output.canonicalize().ok(),
-        writers: HashMap::new(),
-        handed: 0,
-    })
+        tokio::runtime::Handle::current(),
+        output,
+    ))
 }
 
 impl Inputs {
+    /// What `batches` hands over, for a run writing into `output`.
+    pub fn streamed(batches: Batches, runtime: tokio::runtime::Handle, output: &Path) -> Inputs {
+        Inputs {
+            batches,
+            runtime,
+            output: output.to_owned(),
+            canonical_output: output.canonicalize().ok(),
+            writers: HashMap::new(),
+            handed: 0,
+        }
+    }
+
     /// The next batch, in key order, as soon as it is listed; `None` at the end, or once
     /// `cancel` is set. Two inputs that would write one file are an error when the second is
     /// listed, and so is a listing whose every input is inside the output directory.
