@@ -43,7 +43,11 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     };
 
     if args.print_schema {
-        let plain: Vec<_> = inputs.collect(&cancel)?.into_iter().map(|i| i.input).collect();
+        let plain: Vec<_> = inputs
+            .collect(&cancel)?
+            .into_iter()
+            .map(|i| i.input)
+            .collect();
         let max_line = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
         let sampled =
             convert::resolve_schema(&plain, &schema, threads, max_line, &cancel, &NoProgress)?;

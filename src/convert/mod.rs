@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::progress::Progress;
 use crate::schema::Field;
+use crate::storage::discover::Order;
 use batch::BatchContext;
 use manifest::record_done;
 use pipeline::{convert_input, parse_worker, Job};
@@ -39,14 +40,13 @@ pub use plan::{
     plan_outputs, resolve_inputs, Listing, OutputRoot, Planned, PlannedInput, Planner, Ranked,
     ResolvedInput, Selection,
 };
-use prepare::{settle, Resume, Settings};
 pub use prepare::{prepare, resolve_schema, PlanRow, Prepared};
+use prepare::{settle, Resume, Settings};
 use report::{error_chain, summarize};
 pub use report::{ConvertReport, Counts, FileReport};
 pub use sample::SampleRows;
 use sink::StaleUploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
-use crate::storage::discover::Order;
 use source::Input;
 
 #[derive(Debug, thiserror::Error)]
@@ -164,10 +164,7 @@ pub fn run(
     let state = options.output.state.clone();
 
     // The total grows as inputs are planned; stdin's size is unknown, and with it the total.
-    progress.start(
-        "converting",
-        (!options.inputs.has_stdin()).then_some(0),
-    );
+    progress.start("converting", (!options.inputs.has_stdin()).then_some(0));
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let job_rx = Mutex::new(job_rx);
     let jobs = options.jobs.max(1);
@@ -264,21 +261,19 @@ pub fn run(
 
     let mut outcomes = outcomes.into_inner().expect("threads joined");
     outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut files = Vec::with_capacity(outcomes.len());
+    // Refused inputs first, as the plan turned them away; then report order.
+    let (refused, planned): (Vec<_>, Vec<_>) = outcomes
+        .into_iter()
+        .partition(|(_, outcome)| matches!(outcome, Outcome::Refused(_)));
+    let mut files = Vec::with_capacity(refused.len() + planned.len());
     let mut interrupted = false;
     let mut first_error = None;
-    for (_, outcome) in &mut outcomes {
-        if let Outcome::Refused(r) = outcome {
-            tracing::error!("{}: {}", r.input, r.reason);
-            files.push(FileReport::unreadable(
-                std::mem::take(&mut r.input),
-                std::mem::take(&mut r.reason),
-            ));
-        }
-    }
-    for (_, outcome) in outcomes {
+    for (_, outcome) in refused.into_iter().chain(planned) {
         match outcome {
-            Outcome::Refused(_) => {}
+            Outcome::Refused(r) => {
+                tracing::error!("{}: {}", r.input, r.reason);
+                files.push(FileReport::unreadable(r.input, r.reason));
+            }
             Outcome::Skipped(input) => files.push(FileReport::skipped(input)),
             Outcome::Converted(_, Ok(report)) => files.push(report),
             // An input that cannot be read at all does not stop the others unless asked to.

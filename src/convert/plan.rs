@@ -54,6 +54,7 @@ fn is_data_file(key: &str) -> bool {
 const ACCEPT: Accept<'static> = Accept {
     is_input: &is_data_file,
     description: DATA_FILES,
+    named: None,
 };
 
 /// A resolved input with its place in the report order.
@@ -140,9 +141,8 @@ impl Listing {
                 return None;
             }
             // Inside the runtime: a timer needs its context to be made.
-            let next = runtime.block_on(async {
-                tokio::time::timeout(CANCEL_POLL, batches.recv()).await
-            });
+            let next =
+                runtime.block_on(async { tokio::time::timeout(CANCEL_POLL, batches.recv()).await });
             if let Ok(received) = next {
                 break received;
             }

@@ -366,7 +366,9 @@ fn conversion_starts_before_the_listing_ends() {
     let progress = FirstAdvance(std::sync::Mutex::new(Some(started_tx)));
     let (started, report) = std::thread::scope(|scope| {
         let converting = scope.spawn(|| run(options, &progress));
-        listing.blocking_send(Ok(vec![listed("b/part.jsonl")])).unwrap();
+        listing
+            .blocking_send(Ok(vec![listed("b/part.jsonl")]))
+            .unwrap();
         let started = started.recv_timeout(std::time::Duration::from_secs(120));
         // Listed out of report order, as folders are.
         let _ = listing.blocking_send(Ok(vec![listed("a/part.jsonl")]));

@@ -344,10 +344,14 @@ fn is_embeddable(key: &str) -> bool {
     embeddable(key).is_some()
 }
 
+const NOT_AN_INPUT: &str = "not an input this command reads (*.parquet, or JSON lines: *.jsonl, \
+                            *.json, *.ndjson, optionally .zst or .gz)";
+
 const ACCEPT: Accept<'static> = Accept {
     is_input: &is_embeddable,
     description: "inputs (*.parquet, or JSON lines: *.jsonl, *.json, *.ndjson, optionally .zst \
                   or .gz)",
+    named: Some(NOT_AN_INPUT),
 };
 
 /// An input as listed: to embed, or refused because its output name would be unsafe (see
@@ -424,9 +428,9 @@ impl Inputs {
                 return None;
             }
             // Inside the runtime: a timer needs its context to be made.
-            let next = self.runtime.block_on(async {
-                tokio::time::timeout(CANCEL_POLL, self.batches.recv()).await
-            });
+            let next = self
+                .runtime
+                .block_on(async { tokio::time::timeout(CANCEL_POLL, self.batches.recv()).await });
             if let Ok(received) = next {
                 break received;
             }
@@ -493,11 +497,10 @@ impl Inputs {
 }
 
 fn candidate(found: Found) -> Result<Candidate, EmbedError> {
+    // The lister took only such names (`ACCEPT.named` for files named on the command line).
     let kind = embeddable(&found.key).ok_or_else(|| EmbedError::Input {
         url: found.url(),
-        message: "not an input this command reads (*.parquet, or JSON lines: *.jsonl, *.json, \
-                  *.ndjson, optionally .zst or .gz)"
-            .into(),
+        message: NOT_AN_INPUT.into(),
     })?;
     // The key without its extension keeps its folders: `a/part-0.jsonl.zst` -> `a/part-0`.
     let without_extension = &found.key[..found.key.len() - kind.extension.len()];

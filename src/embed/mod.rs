@@ -34,9 +34,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::progress::Progress;
+use crate::storage::discover::Order;
 pub use device::{select_device, DeviceChoice, Precision};
 pub use embedder::Embedder;
-use crate::storage::discover::Order;
 use read::ReadMsg;
 use sink::{Row, WriteMsg};
 
@@ -209,8 +209,8 @@ pub fn run(
     let (read_times, write_seconds) = std::thread::scope(|scope| -> Result<_, EmbedError> {
         let (read_tx, read_rx) = mpsc::sync_channel::<ReadMsg>(2);
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
-        let reader = scope
-            .spawn(|| read::read_all(inputs, options, embedder, runtime, cancel, read_tx));
+        let reader =
+            scope.spawn(|| read::read_all(inputs, options, embedder, runtime, cancel, read_tx));
         let writer = scope.spawn(|| sink::write_all(options, embedder, runtime, write_rx));
         let pumped = (|| -> Result<(), EmbedError> {
             for msg in read_rx {

@@ -112,63 +112,63 @@ pub(super) fn read_all(
                 continue;
             }
             send(&tx, ReadMsg::Start(Box::new(input.clone())))?;
-        let flush = |pending: &mut Vec<Pending>,
-                     times: &mut ReadTimes,
-                     waiting: &mut f64|
-         -> Result<(), EmbedError> {
-            let t = Instant::now();
-            let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
-            let ids = embedder.tokenize(&texts)?;
-            for (p, ids) in pending.iter_mut().zip(ids) {
-                p.ids = ids;
-            }
-            times.tokenize += t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
-            *waiting += t.elapsed().as_secs_f64();
-            Ok(())
-        };
-        let read = (|| -> Result<(u64, u64), EmbedError> {
-            let mut pending: Vec<Pending> = Vec::new();
-            let (mut documents, mut empty) = (0u64, 0u64);
-            input::read_documents(&input, runtime, &columns, &mut |docs: Vec<Document>| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(EmbedError::Interrupted);
+            let flush = |pending: &mut Vec<Pending>,
+                         times: &mut ReadTimes,
+                         waiting: &mut f64|
+             -> Result<(), EmbedError> {
+                let t = Instant::now();
+                let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
+                let ids = embedder.tokenize(&texts)?;
+                for (p, ids) in pending.iter_mut().zip(ids) {
+                    p.ids = ids;
                 }
-                for doc in docs {
-                    documents += 1;
-                    let text = doc.text.unwrap_or_default();
-                    let chunks = splitter.split(&text);
-                    if chunks.is_empty() {
-                        empty += 1;
-                    }
-                    for (index, chunk) in chunks.into_iter().enumerate() {
-                        pending.push(Pending {
-                            doc_id: doc.id.clone(),
-                            chunk_index: index as i32,
-                            chunk_start: chunk.char_start as i64,
-                            text: text[chunk.bytes].to_owned(),
-                            ids: Vec::new(),
-                        });
-                    }
-                    if pending.len() >= window {
-                        flush(&mut pending, &mut times, &mut waiting)?;
-                    }
-                }
+                times.tokenize += t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
+                *waiting += t.elapsed().as_secs_f64();
                 Ok(())
-            })?;
-            if !pending.is_empty() {
-                flush(&mut pending, &mut times, &mut waiting)?;
+            };
+            let read = (|| -> Result<(u64, u64), EmbedError> {
+                let mut pending: Vec<Pending> = Vec::new();
+                let (mut documents, mut empty) = (0u64, 0u64);
+                input::read_documents(&input, runtime, &columns, &mut |docs: Vec<Document>| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(EmbedError::Interrupted);
+                    }
+                    for doc in docs {
+                        documents += 1;
+                        let text = doc.text.unwrap_or_default();
+                        let chunks = splitter.split(&text);
+                        if chunks.is_empty() {
+                            empty += 1;
+                        }
+                        for (index, chunk) in chunks.into_iter().enumerate() {
+                            pending.push(Pending {
+                                doc_id: doc.id.clone(),
+                                chunk_index: index as i32,
+                                chunk_start: chunk.char_start as i64,
+                                text: text[chunk.bytes].to_owned(),
+                                ids: Vec::new(),
+                            });
+                        }
+                        if pending.len() >= window {
+                            flush(&mut pending, &mut times, &mut waiting)?;
+                        }
+                    }
+                    Ok(())
+                })?;
+                if !pending.is_empty() {
+                    flush(&mut pending, &mut times, &mut waiting)?;
+                }
+                Ok((documents, empty))
+            })();
+            match read {
+                Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
+                Err(e) if e.fails_alone() && !options.fail_fast => {
+                    send(&tx, ReadMsg::Failed(i, e.to_string()))?
+                }
+                Err(e) => return Err(e),
             }
-            Ok((documents, empty))
-        })();
-        match read {
-            Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
-            Err(e) if e.fails_alone() && !options.fail_fast => {
-                send(&tx, ReadMsg::Failed(i, e.to_string()))?
-            }
-            Err(e) => return Err(e),
-        }
         }
     }
     // Ctrl-C while the listing went on: the inputs not yet listed were never read.

@@ -506,7 +506,9 @@ fn embedding_starts_before_the_listing_ends() {
                 &cancel,
             )
         });
-        listing.blocking_send(Ok(vec![listed("b/y.jsonl")])).unwrap();
+        listing
+            .blocking_send(Ok(vec![listed("b/y.jsonl")]))
+            .unwrap();
         let started = started.recv_timeout(std::time::Duration::from_secs(120));
         // Listed out of report order, as folders are.
         let _ = listing.blocking_send(Ok(vec![listed("a/x.jsonl")]));

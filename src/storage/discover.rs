@@ -52,6 +52,21 @@ pub struct Accept<'a> {
     pub is_input: &'a (dyn Fn(&str) -> bool + Sync),
     /// e.g. "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)"
     pub description: &'a str,
+    /// `None`: a file named on the command line (or matched by a glob) is read whatever its
+    /// name. `Some(why)`: one whose name `is_input` does not take is an error saying `why`.
+    pub named: Option<&'a str>,
+}
+
+impl Accept<'_> {
+    fn named(&self, found: Found) -> Result<Found, DiscoverError> {
+        match self.named {
+            Some(why) if !(self.is_input)(&found.key) => Err(DiscoverError {
+                url: found.url(),
+                message: why.to_owned(),
+            }),
+            _ => Ok(found),
+        }
+    }
 }
 
 /// `--include` / `--exclude`, one meaning in every command, Glue's: patterns match the key below
@@ -277,7 +292,10 @@ async fn send_source(
             send(Err(error)).await?;
             Err(Ended)
         }
-        WhenEmpty::Object { store, name, url } => match single(store, &name, &url).await {
+        WhenEmpty::Object { store, name, url } => match single(store, &name, &url)
+            .await
+            .and_then(|found| accept.named(found))
+        {
             Ok(found) => {
                 let order = Order {
                     arg,
@@ -384,10 +402,8 @@ async fn check(
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let store = Arc::new(Store::local(parent));
-                files.push(file(
-                    matched,
-                    single(store, &name, &path.display().to_string()).await?,
-                ));
+                let found = single(store, &name, &path.display().to_string()).await?;
+                files.push(file(matched, accept.named(found)?));
             }
             Ok(Source::Files(files))
         }
@@ -511,6 +527,7 @@ mod tests {
     const JSON_ONLY: Accept<'static> = Accept {
         is_input: &json_only,
         description: "JSON lines",
+        named: None,
     };
 
     fn batches(args: &[(usize, String)]) -> Result<Vec<Result<Vec<Listed>, String>>, String> {
@@ -578,7 +595,9 @@ mod tests {
         let empty = batches(&[arg(0, &named), arg(1, &dir.path().join("empty"))]).unwrap();
         assert_eq!(empty.len(), 2);
         assert!(
-            empty[1].as_ref().is_err_and(|e| e.contains("no JSON lines in this directory")),
+            empty[1]
+                .as_ref()
+                .is_err_and(|e| e.contains("no JSON lines in this directory")),
             "an empty directory ends the stream with its error, after what came before it"
         );
     }
