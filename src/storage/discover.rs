@@ -206,8 +206,8 @@ enum WhenEmpty {
 /// listing back rather than memory taking all of it. An argument whose tree holds no inputs
 /// ends the stream with its error there. Dropping the receiver stops the listing.
 ///
-/// A named file is taken whatever its name; directories, prefixes and globs keep only names
-/// `accept` takes. Local paths are made absolute, so that URLs in reports and resume keys do
+/// Directories and prefixes keep only names `accept` takes; a file named or matched by a glob
+/// is taken as `accept.named` says. Local paths are made absolute, so that URLs in reports and resume keys do
 /// not depend on the working directory. `s3` is needed for s3:// arguments.
 pub async fn discover_each(
     args: &[(usize, String)],
