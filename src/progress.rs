@@ -6,6 +6,8 @@ pub trait Progress: Send + Sync {
     fn start(&self, phase: &'static str, total_bytes: Option<u64>);
     /// Compressed input bytes consumed since the last call.
     fn advance(&self, bytes: u64);
+    /// More work than `start` said: inputs planned while the listing goes on.
+    fn grow(&self, _bytes: u64) {}
     fn finish(&self);
 }
 

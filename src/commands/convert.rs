@@ -41,7 +41,11 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     };
 
     if args.print_schema {
-        let plain: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
+        let plain: Vec<_> = inputs
+            .collect(&cancel)?
+            .into_iter()
+            .map(|i| i.input)
+            .collect();
         let max_line = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
         let sampled =
             convert::resolve_schema(&plain, &schema, threads, max_line, &cancel, &NoProgress)?;
@@ -57,7 +61,7 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         selection: Selection::new(&args.include, &args.exclude, args.shard)?,
         output: OutputRoot::open(
             &output,
-            inputs.len() == 1,
+            inputs.single()?,
             args.state.as_deref(),
             s3.as_ref(),
         )?,

@@ -47,31 +47,15 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     } else {
         None
     };
-    let (inputs, refused) = runtime.block_on(input::discover(&args.inputs, s3.as_ref()))?;
-    if let Some((url, reason)) = refused.first().filter(|_| args.fail_fast) {
-        anyhow::bail!("{url}: {reason}");
-    }
-    for (url, reason) in &refused {
-        tracing::error!("{url}: {reason}");
-    }
-    let inputs = input::outside_of(inputs, &args.output);
-    if inputs.is_empty() && !refused.is_empty() {
-        return Ok(ExitStatus::Findings);
-    }
-    if inputs.is_empty() {
-        anyhow::bail!(
-            "every input is inside the output directory {}: nothing to embed",
-            args.output.display()
-        );
-    }
+    // Listed while the model loads; missing files and bad patterns are errors before it.
+    let inputs = runtime.block_on(input::discover(&args.inputs, s3.as_ref(), &args.output))?;
     let (embedder, warning) = Embedder::load(&options)?;
     if let Some(warning) = warning {
         tracing::warn!("{warning}");
     }
     let progress = printer.counter("chunks");
     let report = embed::run(
-        &inputs,
-        &refused,
+        inputs,
         &options,
         &embedder,
         runtime.handle(),

@@ -23,7 +23,7 @@ pub mod sink;
 pub mod source;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -32,15 +32,20 @@ use serde::Serialize;
 
 use crate::progress::Progress;
 use crate::schema::Field;
+use crate::storage::discover::Order;
 use batch::BatchContext;
 use manifest::record_done;
 use pipeline::{convert_input, parse_worker, Job};
-pub use plan::{plan_outputs, resolve_inputs, OutputRoot, PlannedInput, ResolvedInput, Selection};
+pub use plan::{
+    plan_outputs, resolve_inputs, Listing, OutputRoot, Planned, PlannedInput, Planner, Ranked,
+    ResolvedInput, Selection,
+};
 pub use prepare::{prepare, resolve_schema, PlanRow, Prepared};
+use prepare::{settle, Resume, Settings};
 use report::summarize;
 pub use report::{ConvertReport, Counts, DryRunReport, FileReport};
 pub use sample::SampleRows;
-use sink::abort_stale_uploads;
+use sink::StaleUploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
 use source::Input;
 
@@ -102,9 +107,9 @@ pub enum SchemaSource {
 }
 
 pub struct ConvertOptions {
-    /// Every input the arguments name. The schema is inferred from all of them, so that every
-    /// `--shard` writes the same schema.
-    pub inputs: Vec<ResolvedInput>,
+    /// Every input the arguments name, as listed. A schema is inferred from all of them, so that
+    /// every `--shard` writes the same schema.
+    pub inputs: Listing,
     /// The ones this process converts (`--include`, `--exclude`, `--shard`).
     pub selection: Selection,
     pub output: OutputRoot,
@@ -132,64 +137,78 @@ pub const DEFAULT_CHUNK_BYTES: usize = 2 << 20;
 /// cores busy encoding; S3 runs gain from more.
 pub const DEFAULT_JOBS: usize = 2;
 
+/// What became of one input, with its place in the report order.
+enum Outcome {
+    Refused(plan::Refused),
+    Skipped(String),
+    /// The input's name, and how its conversion ended.
+    Converted(String, Result<FileReport, ConvertError>),
+}
+
+/// Converts the inputs as they are listed: each folder of a directory or prefix is planned
+/// (and checked against the folders before it) as its listing returns, and its inputs go to the
+/// file workers through a queue a few inputs deep, so that the first conversions run while later
+/// folders are still being listed, and the listing waits while the workers are busy. A schema
+/// inferred from the inputs needs every one of them first: then the whole listing is sampled,
+/// and planned, before the first conversion. Reports come back in report order (argument, then
+/// key), whatever order the inputs were listed and converted in.
 pub fn run(
     options: ConvertOptions,
     progress: &dyn Progress,
 ) -> Result<ConvertReport, ConvertError> {
     let started = Instant::now();
     let threads = options.threads.max(1);
-    let Prepared {
-        plan,
-        refused,
-        done,
+    let Settings {
         fields,
         stdin,
         kind_conflicts,
         fingerprint,
-    } = prepare(&options, progress)?;
+    } = settle(&options, progress)?;
     let context = Arc::new(BatchContext::new(fields).max_line_bytes(options.max_line_bytes));
     let destination = Destination {
         store: options.output.store.clone(),
         runtime: options.runtime.clone(),
         upload: options.upload,
     };
-    abort_stale_uploads(&destination, &plan)?;
+    let resume = Resume::load(&options, &fingerprint)?;
+    let mut stale = StaleUploads::list(&destination)?;
     let state = options.output.state.clone();
 
-    let todo: Vec<usize> = (0..plan.len()).filter(|&i| !done[i]).collect();
-    progress.start(
-        "converting",
-        todo.iter().map(|&i| plan[i].input.size()).sum(),
-    );
+    // The total grows as inputs are planned; stdin's size is unknown, and with it the total.
+    progress.start("converting", (!options.inputs.has_stdin()).then_some(0));
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let job_rx = Mutex::new(job_rx);
+    let jobs = options.jobs.max(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(Order, PlannedInput)>(jobs);
+    let work_rx = Mutex::new(work_rx);
     let stop = AtomicBool::new(false);
     let stdin = Mutex::new(stdin);
-    let next = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Option<Result<FileReport, ConvertError>>>> =
-        Mutex::new((0..plan.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
+    let outcomes: Mutex<Vec<(Order, Outcome)>> = Mutex::new(Vec::new());
+    let fed = std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| parse_worker(&job_rx, &options.cancel, &stop));
         }
         // Each input's writer encodes and compresses on one thread, and holds one row group.
-        let in_flight = options.jobs.clamp(1, todo.len().max(1));
-        let file_workers: Vec<_> = (0..in_flight)
+        let file_workers: Vec<_> = (0..jobs)
             .map(|_| {
                 let job_tx = job_tx.clone();
                 scope.spawn(|| {
                     let job_tx = job_tx;
-                    while let Some(&index) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let planned = &plan[index];
+                    loop {
+                        let work = work_rx.lock().expect("no panics while held").recv();
+                        let Ok((order, planned)) = work else { break };
+                        // Drained, not converted, so that the feeder never waits on a full
+                        // queue nobody takes from.
                         if stop.load(Ordering::Relaxed) {
-                            break;
+                            continue;
                         }
+                        let name = planned.input.display_name();
                         let opened = match planned.input {
                             Input::Stdin => stdin.lock().expect("no panics while held").take(),
                             Input::Path(_) | Input::Object(_) => None,
                         };
                         let outcome = convert_input(
-                            planned,
+                            &planned,
                             opened,
                             &context,
                             &options,
@@ -200,7 +219,7 @@ pub fn run(
                         )
                         .and_then(|report| {
                             if let Some(state) = &state {
-                                record_done(state, &destination, planned, &report, &fingerprint)?;
+                                record_done(state, &destination, &planned, &report, &fingerprint)?;
                             }
                             Ok(report)
                         });
@@ -209,53 +228,78 @@ pub fn run(
                             Err(ConvertError::Read { .. }) => options.on_error == OnError::Fail,
                             Err(_) => true,
                         };
-                        outcomes.lock().expect("no panics while held")[index] = Some(outcome);
+                        outcomes
+                            .lock()
+                            .expect("no panics while held")
+                            .push((order, Outcome::Converted(name, outcome)));
                         if fatal {
                             stop.store(true, Ordering::Relaxed);
-                            break;
                         }
                     }
                 })
             })
             .collect();
         drop(job_tx);
+        let fed = feed(
+            &options,
+            &resume,
+            &mut stale,
+            &destination,
+            work_tx,
+            &outcomes,
+            &stop,
+            progress,
+        );
+        if fed.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
         for worker in file_workers {
             let _ = worker.join();
         }
         stop.store(true, Ordering::Relaxed);
+        fed
     });
     progress.finish();
-
-    let mut files = Vec::with_capacity(plan.len() + refused.len());
-    for r in refused {
-        tracing::error!("{}: {}", r.input, r.reason);
-        files.push(FileReport::unreadable(r.input, r.reason));
+    if stale.aborted > 0 {
+        tracing::warn!(
+            "aborted {} multipart upload(s) left by an earlier run",
+            stale.aborted
+        );
     }
+    // A listing or plan error stopped the run: it is the run's error, and the inputs it stopped
+    // in flight (published nothing, Interrupted) are not.
+    fed?;
+
+    let mut outcomes = outcomes.into_inner().expect("threads joined");
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    // Refused inputs first, as the plan turned them away; then report order.
+    let (refused, planned): (Vec<_>, Vec<_>) = outcomes
+        .into_iter()
+        .partition(|(_, outcome)| matches!(outcome, Outcome::Refused(_)));
+    let mut files = Vec::with_capacity(refused.len() + planned.len());
     let mut interrupted = false;
     let mut first_error = None;
-    for ((planned, outcome), done) in plan
-        .iter()
-        .zip(outcomes.into_inner().expect("threads joined"))
-        .zip(done)
-    {
-        if done {
-            files.push(FileReport::skipped(planned.input.display_name()));
-            continue;
-        }
+    for (_, outcome) in refused.into_iter().chain(planned) {
         match outcome {
-            Some(Ok(report)) => files.push(report),
+            Outcome::Refused(r) => {
+                tracing::error!("{}: {}", r.input, r.reason);
+                files.push(FileReport::unreadable(r.input, r.reason));
+            }
+            Outcome::Skipped(input) => files.push(FileReport::skipped(input)),
+            Outcome::Converted(_, Ok(report)) => files.push(report),
             // An input that cannot be read at all does not stop the others unless asked to.
-            Some(Err(err @ ConvertError::Read { .. })) if options.on_error != OnError::Fail => {
+            Outcome::Converted(input, Err(err @ ConvertError::Read { .. }))
+                if options.on_error != OnError::Fail =>
+            {
                 let error = crate::error::chain_text(&err);
                 tracing::error!("{error}");
-                files.push(FileReport::unreadable(planned.input.display_name(), error));
+                files.push(FileReport::unreadable(input, error));
             }
             // Inputs stopped because another one failed report that one's error, not their own.
-            Some(Err(ConvertError::Interrupted)) => interrupted = true,
-            Some(Err(err)) => {
+            Outcome::Converted(_, Err(ConvertError::Interrupted)) => interrupted = true,
+            Outcome::Converted(_, Err(err)) => {
                 first_error.get_or_insert(err);
             }
-            None => {}
         }
     }
     if let Some(err) = first_error {
@@ -265,6 +309,56 @@ pub fn run(
         return Err(ConvertError::Interrupted);
     }
     Ok(summarize(files, started, kind_conflicts))
+}
+
+/// The feeder: takes the listing a batch at a time, plans it, settles what is skipped or
+/// refused, and queues the rest for the file workers. Stops at the first listing or plan error,
+/// which is the run's, or when the workers stop.
+#[allow(clippy::too_many_arguments)]
+fn feed(
+    options: &ConvertOptions,
+    resume: &Resume,
+    stale: &mut StaleUploads,
+    destination: &Destination,
+    work: mpsc::SyncSender<(Order, PlannedInput)>,
+    outcomes: &Mutex<Vec<(Order, Outcome)>>,
+    stop: &AtomicBool,
+    progress: &dyn Progress,
+) -> Result<(), ConvertError> {
+    let mut planner = Planner::new(&options.output, &options.selection, options.writer.splits());
+    while let Some(batch) = options.inputs.next_batch(&options.cancel) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let Planned { inputs, refused } = planner.plan(batch?)?;
+        let mut settled: Vec<_> = refused
+            .into_iter()
+            .map(|(order, r)| (order, Outcome::Refused(r)))
+            .collect();
+        let mut queued = Vec::with_capacity(inputs.len());
+        for (order, planned) in inputs {
+            // A killed earlier run's upload of a key is stale whether or not the input is done.
+            stale.abort_for(destination, &planned)?;
+            if resume.is_done(options, &planned)? {
+                settled.push((order, Outcome::Skipped(planned.input.display_name())));
+            } else {
+                queued.push((order, planned));
+            }
+        }
+        outcomes
+            .lock()
+            .expect("no panics while held")
+            .extend(settled);
+        for (order, planned) in queued {
+            if let Some(size) = planned.input.size() {
+                progress.grow(size);
+            }
+            if stop.load(Ordering::Relaxed) || work.send((order, planned)).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

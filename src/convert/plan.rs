@@ -1,18 +1,21 @@
-//! Which inputs, and where each one's output goes. Decided up front so that name clashes and
-//! missing inputs are usage errors before any work starts, and so that `--dry-run` can show it.
+//! Which inputs, and where each one's output goes. Missing inputs are usage errors before any
+//! work starts; directories and prefixes are planned a folder at a time as they are listed, and
+//! the checks across inputs (name clashes, an output that is an input) remember every earlier
+//! folder, so they hold for the whole run. `--dry-run` plans the whole listing at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
 use super::sink::Target;
 use super::source::{Input, Object};
 use super::ConvertError;
-use crate::storage::discover::{Accept, KeyFilter};
+use crate::storage::discover::{discover_each, Accept, Batches, KeyFilter, Order};
 use crate::storage::kind::{FileKind, Format};
-use crate::storage::{self, Location, Store};
+use crate::storage::{self, Found, Location, Store};
 
 /// An input and the folder (relative to the output root, `/`-separated, `""` for none) its
 /// output mirrors.
@@ -44,49 +47,229 @@ impl ResolvedInput {
 
 const DATA_FILES: &str = "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)";
 
+fn is_data_file(key: &str) -> bool {
+    FileKind::of(key).is_some_and(|kind| kind.format == Format::Json)
+}
+
+const ACCEPT: Accept<'static> = Accept {
+    is_input: &is_data_file,
+    description: DATA_FILES,
+    named: None,
+};
+
+/// A resolved input with its place in the report order.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub order: Order,
+    pub input: ResolvedInput,
+}
+
+/// The inputs the arguments name, handed over as they are listed: a directory or prefix a folder
+/// at a time (`discover_each`), so that conversion starts before a large listing ends.
+pub struct Listing {
+    state: Mutex<ListingState>,
+    stdin: bool,
+}
+
+struct ListingState {
+    /// Batches taken ahead of the consumer (to tell one input from several): handed over first.
+    ahead: VecDeque<Vec<Ranked>>,
+    rest: Option<(Batches, tokio::runtime::Handle)>,
+}
+
+/// How often a consumer waiting on a slow listing looks at Ctrl-C.
+const CANCEL_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+impl Listing {
+    /// Inputs known already, in this order.
+    pub fn from_inputs(inputs: Vec<ResolvedInput>) -> Listing {
+        let stdin = inputs.iter().any(|i| i.input == Input::Stdin);
+        let ranked = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(matched, input)| Ranked {
+                order: Order {
+                    matched,
+                    ..Order::default()
+                },
+                input,
+            })
+            .collect();
+        Listing {
+            state: Mutex::new(ListingState {
+                ahead: VecDeque::from([ranked]),
+                rest: None,
+            }),
+            stdin,
+        }
+    }
+
+    /// `first` (stdin, when given), then what the listing sends.
+    pub fn streamed(
+        first: Vec<Ranked>,
+        batches: Batches,
+        runtime: tokio::runtime::Handle,
+    ) -> Listing {
+        let stdin = first.iter().any(|r| r.input.input == Input::Stdin);
+        let mut ahead = VecDeque::new();
+        if !first.is_empty() {
+            ahead.push_back(first);
+        }
+        Listing {
+            stdin,
+            state: Mutex::new(ListingState {
+                ahead,
+                rest: Some((batches, runtime)),
+            }),
+        }
+    }
+
+    /// Whether stdin is among the inputs (its size is unknown).
+    pub fn has_stdin(&self) -> bool {
+        self.stdin
+    }
+
+    /// The next batch, as soon as it is listed; `None` at the end, or once `cancel` is set.
+    pub fn next_batch(&self, cancel: &AtomicBool) -> Option<Result<Vec<Ranked>, ConvertError>> {
+        let mut state = self.state.lock().expect("no panics while held");
+        if let Some(batch) = state.ahead.pop_front() {
+            return Some(Ok(batch));
+        }
+        let (batches, runtime) = state.rest.as_mut()?;
+        let received = loop {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            // Inside the runtime: a timer needs its context to be made.
+            let next =
+                runtime.block_on(async { tokio::time::timeout(CANCEL_POLL, batches.recv()).await });
+            if let Ok(received) = next {
+                break received;
+            }
+        };
+        let runtime = runtime.clone();
+        match received {
+            Some(Ok(listed)) => Some(Ok(listed
+                .into_iter()
+                .map(|listed| Ranked {
+                    order: listed.order,
+                    input: resolved(listed.found, &runtime),
+                })
+                .collect())),
+            Some(Err(e)) => {
+                state.rest = None;
+                Some(Err(ConvertError::Discover(e)))
+            }
+            None => {
+                state.rest = None;
+                None
+            }
+        }
+    }
+
+    /// Whether there is exactly one input (`-o x.parquet` then names the file): lists until a
+    /// second input is found or the listing ends.
+    pub fn single(&self) -> Result<bool, ConvertError> {
+        let never = AtomicBool::new(false);
+        let mut taken = Vec::new();
+        let mut count = 0;
+        let result = loop {
+            if count > 1 {
+                break Ok(false);
+            }
+            match self.next_batch(&never) {
+                Some(Ok(batch)) => {
+                    count += batch.len();
+                    taken.push(batch);
+                }
+                Some(Err(e)) => break Err(e),
+                None => break Ok(count == 1),
+            }
+        };
+        let mut state = self.state.lock().expect("no panics while held");
+        for batch in taken.into_iter().rev() {
+            state.ahead.push_front(batch);
+        }
+        result
+    }
+
+    /// Every input, in report order: the whole listing, for what needs all of it (a schema
+    /// inferred from every input, `--dry-run`'s plan).
+    pub fn collect_ranked(&self, cancel: &AtomicBool) -> Result<Vec<Ranked>, ConvertError> {
+        let mut all = Vec::new();
+        while let Some(batch) = self.next_batch(cancel) {
+            all.extend(batch?);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ConvertError::Interrupted);
+        }
+        all.sort_by(|a, b| a.order.cmp(&b.order));
+        Ok(all)
+    }
+
+    /// Every input, in report order.
+    pub fn collect(&self, cancel: &AtomicBool) -> Result<Vec<ResolvedInput>, ConvertError> {
+        Ok(self
+            .collect_ranked(cancel)?
+            .into_iter()
+            .map(|r| r.input)
+            .collect())
+    }
+
+    /// Hands `batch` over again, ahead of anything not yet taken.
+    pub fn put_back(&self, batch: Vec<Ranked>) {
+        let mut state = self.state.lock().expect("no panics while held");
+        state.ahead.push_front(batch);
+    }
+}
+
+fn resolved(found: Found, runtime: &tokio::runtime::Handle) -> ResolvedInput {
+    let rel_dir = found.rel_dir().to_owned();
+    let input = match found.store.local_file(&found.key) {
+        Some(path) => Input::Path(path),
+        None => Input::Object(Arc::new(Object {
+            found,
+            runtime: runtime.clone(),
+        })),
+    };
+    ResolvedInput { input, rel_dir }
+}
+
 /// Expands the command-line inputs: files as given, directories and s3:// prefixes recursively
 /// (JSON-lines names only, hidden and `_`-prefixed entries skipped), glob patterns, s3://
-/// objects, and `-` for stdin.
+/// objects, and `-` for stdin. Missing files and bad patterns are errors here; directories and
+/// prefixes are listed in the background while the returned `Listing` is consumed.
 pub fn resolve_inputs(
     args: &[String],
     s3: Option<&aws_sdk_s3::Client>,
     runtime: &tokio::runtime::Handle,
-) -> Result<Vec<ResolvedInput>, ConvertError> {
-    let accept = Accept {
-        is_input: &|key| FileKind::of(key).is_some_and(|kind| kind.format == Format::Json),
-        description: DATA_FILES,
-    };
-    let mut inputs = Vec::new();
-    for arg in args {
-        if arg == "-" {
-            if inputs
-                .iter()
-                .any(|i: &ResolvedInput| i.input == Input::Stdin)
-            {
-                return Err(ConvertError::Options(
-                    "stdin (-) can be given only once".into(),
-                ));
-            }
-            inputs.push(ResolvedInput {
-                input: Input::Stdin,
-                rel_dir: String::new(),
+) -> Result<Listing, ConvertError> {
+    let mut first = Vec::new();
+    let mut named = Vec::new();
+    for (arg, text) in args.iter().enumerate() {
+        if text != "-" {
+            named.push((arg, text.clone()));
+        } else if first.is_empty() {
+            first.push(Ranked {
+                order: Order {
+                    arg,
+                    ..Order::default()
+                },
+                input: ResolvedInput {
+                    input: Input::Stdin,
+                    rel_dir: String::new(),
+                },
             });
-            continue;
-        }
-        let found = runtime.block_on(storage::discover(arg, s3, &accept))?;
-        for found in found {
-            let rel_dir = found.rel_dir().to_owned();
-            let input = match found.store.local_file(&found.key) {
-                Some(path) => Input::Path(path),
-                None => Input::Object(Arc::new(Object {
-                    found,
-                    runtime: runtime.clone(),
-                })),
-            };
-            inputs.push(ResolvedInput { input, rel_dir });
+        } else {
+            return Err(ConvertError::Options(
+                "stdin (-) can be given only once".into(),
+            ));
         }
     }
-    Ok(inputs)
+    let batches = runtime
+        .block_on(discover_each(&named, s3, ACCEPT))
+        .map_err(ConvertError::Discover)?;
+    Ok(Listing::streamed(first, batches, runtime.clone()))
 }
 
 /// Which of the resolved inputs this process converts.
@@ -113,11 +296,15 @@ impl Selection {
     pub fn apply(&self, inputs: Vec<ResolvedInput>) -> Vec<ResolvedInput> {
         inputs
             .into_iter()
-            .filter(|input| {
-                let key = input.relative_key();
-                self.filter.admits(&key) && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
-            })
+            .filter(|input| self.admits(input))
             .collect()
+    }
+
+    /// Whether this process converts `input`: one input at a time, so that a listing can be
+    /// selected from as it arrives (the shard is a hash of the input's own key).
+    pub fn admits(&self, input: &ResolvedInput) -> bool {
+        let key = input.relative_key();
+        self.filter.admits(&key) && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
     }
 }
 
@@ -296,33 +483,129 @@ pub fn plan_outputs(
     output: &OutputRoot,
     splits: bool,
 ) -> Result<(Vec<PlannedInput>, Vec<Refused>), ConvertError> {
-    if let (Some(file), [input]) = (&output.file, inputs) {
-        let stem = file
-            .strip_suffix(".parquet")
-            .or_else(|| file.strip_suffix(".PARQUET"))
-            .unwrap_or(file)
-            .to_owned();
-        let target = if splits {
-            Target::Parts {
-                dir: String::new(),
-                stem: stem.clone(),
+    let selection = Selection::default();
+    let mut planner = Planner::new(output, &selection, splits);
+    let batch = Listing::from_inputs(inputs.to_vec()).collect_ranked(&AtomicBool::new(false))?;
+    let planned = planner.plan(batch)?;
+    Ok((
+        planned.inputs.into_iter().map(|(_, p)| p).collect(),
+        planned.refused.into_iter().map(|(_, r)| r).collect(),
+    ))
+}
+
+/// One batch, planned: the inputs this process converts, and those refused.
+#[derive(Default)]
+pub struct Planned {
+    pub inputs: Vec<(Order, PlannedInput)>,
+    pub refused: Vec<(Order, Refused)>,
+}
+
+/// Plans inputs a batch at a time as they are listed: this process's share, and each one's
+/// outputs. The checks across inputs remember every earlier batch: two inputs writing one
+/// output, and an output that is one of the inputs (the same file through any name, or the same
+/// S3 object), whose data and rejected lines would be lost.
+pub struct Planner<'a> {
+    output: &'a OutputRoot,
+    selection: &'a Selection,
+    splits: bool,
+    /// Every planned output key, with the input that writes it.
+    writers: HashMap<String, (Order, String)>,
+    /// Every input listed so far, selected or not, by identity.
+    inputs: HashMap<storage::Identity, String>,
+    /// Every planned output that has an identity (on S3 all; locally those that exist), shown.
+    outputs: HashMap<storage::Identity, String>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(output: &'a OutputRoot, selection: &'a Selection, splits: bool) -> Planner<'a> {
+        Planner {
+            output,
+            selection,
+            splits,
+            writers: HashMap::new(),
+            inputs: HashMap::new(),
+            outputs: HashMap::new(),
+        }
+    }
+
+    pub fn plan(&mut self, batch: Vec<Ranked>) -> Result<Planned, ConvertError> {
+        for ranked in &batch {
+            let identity = match &ranked.input.input {
+                Input::Path(path) => storage::file_identity(path),
+                Input::Object(object) => object.found.store.identity(&object.found.key),
+                Input::Stdin => None,
+            };
+            let Some(identity) = identity else { continue };
+            let name = ranked.input.input.display_name();
+            // An input listed after an output that is it was planned.
+            if let Some(output) = self.outputs.get(&identity) {
+                return Err(overwrites(output, &name));
             }
-        } else {
-            Target::File(file.clone())
-        };
-        return Ok((
-            vec![PlannedInput {
-                input: input.input.clone(),
+            self.inputs.insert(identity, name);
+        }
+        let mut planned = Planned::default();
+        for Ranked { order, input } in batch {
+            if !self.selection.admits(&input) {
+                continue;
+            }
+            match self.target(&input) {
+                Ok(target) => planned.inputs.push((order, target)),
+                Err(refused) => planned.refused.push((order, refused)),
+            }
+        }
+        for (order, target) in &planned.inputs {
+            let name = target.input.display_name();
+            let key = target.target.first_key();
+            if let Some((other_order, other)) = self.writers.get(&key) {
+                // Named in report order, whichever was listed first.
+                let (first, second) = if other_order <= order {
+                    (other.as_str(), name.as_str())
+                } else {
+                    (name.as_str(), other.as_str())
+                };
+                return Err(ConvertError::Options(format!(
+                    "{first} and {second} would both write {}; convert them in separate runs or \
+                     into separate directories",
+                    self.output.store.display(&key)
+                )));
+            }
+            self.writers.insert(key.clone(), (order.clone(), name));
+            for key in [key, target.dead_letter.clone()] {
+                let Some(identity) = self.output.store.identity(&key) else {
+                    continue;
+                };
+                let shown = self.output.store.display(&key);
+                if let Some(input) = self.inputs.get(&identity) {
+                    return Err(overwrites(&shown, input));
+                }
+                self.outputs.insert(identity, shown);
+            }
+        }
+        Ok(planned)
+    }
+
+    fn target(&self, resolved: &ResolvedInput) -> Result<PlannedInput, Refused> {
+        if let Some(file) = &self.output.file {
+            // Set only when the arguments name exactly one input.
+            let stem = file
+                .strip_suffix(".parquet")
+                .or_else(|| file.strip_suffix(".PARQUET"))
+                .unwrap_or(file)
+                .to_owned();
+            let target = if self.splits {
+                Target::Parts {
+                    dir: String::new(),
+                    stem: stem.clone(),
+                }
+            } else {
+                Target::File(file.clone())
+            };
+            return Ok(PlannedInput {
+                input: resolved.input.clone(),
                 target,
                 dead_letter: format!("_rejected/{stem}.jsonl"),
-            }],
-            Vec::new(),
-        ));
-    }
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut planned = Vec::with_capacity(inputs.len());
-    let mut refused = Vec::new();
-    for resolved in inputs {
+            });
+        }
         let stem = resolved.input.stem();
         // The output mirrors the input's key from its normal components only (an S3 key is any
         // string): `a//b` and `/a` stay inside the output root, `..` is refused for this input.
@@ -331,14 +614,13 @@ pub fn plan_outputs(
                 .rsplit_once('/')
                 .map_or(String::new(), |(dir, _)| dir.to_owned()),
             Err(e) => {
-                refused.push(Refused {
+                return Err(Refused {
                     input: resolved.input.display_name(),
                     reason: e.to_string(),
-                });
-                continue;
+                })
             }
         };
-        let target = if splits {
+        let target = if self.splits {
             Target::Parts {
                 dir: dir.clone(),
                 stem: stem.clone(),
@@ -346,23 +628,19 @@ pub fn plan_outputs(
         } else {
             Target::File(join(&dir, &format!("{stem}.parquet")))
         };
-        let key = target.first_key();
-        if let Some(other) = seen.insert(key.clone(), resolved.input.display_name()) {
-            return Err(ConvertError::Options(format!(
-                "{} and {} would both write {}; convert them in separate runs or into separate \
-                 directories",
-                other,
-                resolved.input.display_name(),
-                output.store.display(&key)
-            )));
-        }
-        planned.push(PlannedInput {
+        Ok(PlannedInput {
             input: resolved.input.clone(),
             target,
             dead_letter: join(&join("_rejected", &dir), &format!("{stem}.jsonl")),
-        });
+        })
     }
-    Ok((planned, refused))
+}
+
+fn overwrites(output: &str, input: &str) -> ConvertError {
+    ConvertError::Options(format!(
+        "{output} is also an input ({input}): writing it would replace the data being \
+         converted; choose another output"
+    ))
 }
 
 /// An input whose output name would be unsafe: it fails alone (exit 1), the others run.
@@ -370,43 +648,6 @@ pub fn plan_outputs(
 pub struct Refused {
     pub input: String,
     pub reason: String,
-}
-
-/// Refuses a plan that would write over one of the inputs (the same file through any name, or
-/// the same S3 object): the data being converted, and the rejected lines, would be lost.
-pub fn refuse_overwriting_inputs(
-    inputs: &[ResolvedInput],
-    plan: &[PlannedInput],
-    output: &OutputRoot,
-) -> Result<(), ConvertError> {
-    let identities: HashMap<storage::Identity, String> = inputs
-        .iter()
-        .filter_map(|resolved| {
-            let identity = match &resolved.input {
-                Input::Path(path) => storage::file_identity(path),
-                Input::Object(object) => object.found.store.identity(&object.found.key),
-                Input::Stdin => None,
-            }?;
-            Some((identity, resolved.input.display_name()))
-        })
-        .collect();
-    for planned in plan {
-        for key in [planned.target.first_key(), planned.dead_letter.clone()] {
-            let Some(input) = output
-                .store
-                .identity(&key)
-                .and_then(|id| identities.get(&id))
-            else {
-                continue;
-            };
-            return Err(ConvertError::Options(format!(
-                "{} is also an input ({input}): writing it would replace the data being \
-                 converted; choose another output",
-                output.store.display(&key)
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

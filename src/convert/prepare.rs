@@ -1,13 +1,14 @@
-//! Before anything is written: the schema (pinned, or sampled from the inputs), this process's
-//! share of the inputs, their planned outputs, and which of them the manifest says are done.
+//! Before the first input is written: the schema (pinned, or sampled from every input) and the
+//! settings fingerprint, and what the manifest says is done; for `--dry-run`, the whole plan.
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::manifest;
-use super::plan::{self, plan_outputs, OutputRoot, PlannedInput};
+use super::plan::{self, OutputRoot, PlannedInput, Planner};
 use super::sample::{self, SampleRows};
 use super::source::Input;
 use super::{ConvertError, ConvertOptions, SchemaSource};
@@ -70,10 +71,6 @@ pub struct Prepared {
     pub refused: Vec<plan::Refused>,
     /// Per planned input: converted already, per the manifest.
     pub done: Vec<bool>,
-    pub(super) fields: Vec<Field>,
-    pub(super) stdin: Option<Opened>,
-    pub(super) kind_conflicts: Vec<String>,
-    pub(super) fingerprint: String,
 }
 
 /// One line of `--dry-run`.
@@ -107,30 +104,50 @@ impl Prepared {
     }
 }
 
-/// Infers (or takes) the schema, selects this process's inputs, plans their outputs and reads
-/// the manifest. Reads inputs' first records; writes nothing.
-pub fn prepare(
+/// What every input of a run is converted with, settled before the first one starts.
+pub(super) struct Settings {
+    pub fields: Vec<Field>,
+    pub stdin: Option<Opened>,
+    pub kind_conflicts: Vec<String>,
+    pub fingerprint: String,
+}
+
+/// The schema (pinned, or inferred from every input the arguments name, so that every
+/// `--shard` writes the same one: then the whole listing is read here, and handed back to the
+/// listing in report order) and the settings fingerprint.
+pub(super) fn settle(
     options: &ConvertOptions,
     progress: &dyn Progress,
-) -> Result<Prepared, ConvertError> {
-    let threads = options.threads.max(1);
-    let inputs: Vec<Input> = options.inputs.iter().map(|i| i.input.clone()).collect();
-    let sampled = resolve_schema(
-        &inputs,
-        &options.schema,
-        threads,
-        options.max_line_bytes,
-        &options.cancel,
-        progress,
-    )?;
+) -> Result<Settings, ConvertError> {
+    let sampled = match &options.schema {
+        SchemaSource::Pinned(_) => resolve_schema(
+            &[],
+            &options.schema,
+            options.threads.max(1),
+            options.max_line_bytes,
+            &options.cancel,
+            progress,
+        )?,
+        SchemaSource::Infer(_) => {
+            let all = options.inputs.collect_ranked(&options.cancel)?;
+            let inputs: Vec<Input> = all.iter().map(|r| r.input.input.clone()).collect();
+            let sampled = resolve_schema(
+                &inputs,
+                &options.schema,
+                options.threads.max(1),
+                options.max_line_bytes,
+                &options.cancel,
+                progress,
+            )?;
+            options.inputs.put_back(all);
+            sampled
+        }
+    };
     let kind_conflicts: Vec<String> = sampled
         .conflicts
         .iter()
         .map(|c: &Conflict| c.path.clone())
         .collect();
-    let selected = options.selection.apply(options.inputs.clone());
-    let (plan, refused) = plan_outputs(&selected, &options.output, options.writer.splits())?;
-    plan::refuse_overwriting_inputs(&options.inputs, &plan, &options.output)?;
     let schema_text = serde_json::to_string(&crate::schema::SchemaFile::from_fields(
         &sampled.fields,
     ))
@@ -147,27 +164,75 @@ pub fn prepare(
         &format!("{:?}", writer.max_file_bytes),
         &format!("{:?}", options.on_error),
     ]);
-    let store = &options.output.store;
-    // A single named output file (`-o x.parquet`) has no state and is simply rewritten:
-    // resuming is for directories and prefixes of many outputs.
-    let done = match &options.output.state {
-        Some(state) if !options.overwrite => options.runtime.block_on(async {
-            let entries = manifest::load(state).await?;
-            let mut done = Vec::with_capacity(plan.len());
-            for planned in &plan {
-                done.push(manifest::is_done(store, &entries, planned, &fingerprint).await?);
-            }
-            Ok::<_, ConvertError>(done)
-        })?,
-        _ => vec![false; plan.len()],
-    };
-    Ok(Prepared {
-        plan,
-        refused,
-        done,
+    Ok(Settings {
         fields: sampled.fields,
         stdin: sampled.stdin,
         kind_conflicts,
         fingerprint,
+    })
+}
+
+/// What the manifest says is done, read once per run.
+pub(super) struct Resume {
+    /// `None`: nothing is skipped (`--overwrite`, or a single named output file, which has no
+    /// state and is simply rewritten: resuming is for directories and prefixes of many outputs).
+    entries: Option<HashMap<String, manifest::Entry>>,
+    fingerprint: String,
+}
+
+impl Resume {
+    pub fn load(options: &ConvertOptions, fingerprint: &str) -> Result<Resume, ConvertError> {
+        let entries = match &options.output.state {
+            Some(state) if !options.overwrite => {
+                Some(options.runtime.block_on(manifest::load(state))?)
+            }
+            _ => None,
+        };
+        Ok(Resume {
+            entries,
+            fingerprint: fingerprint.to_owned(),
+        })
+    }
+
+    /// Whether `planned` was converted by an earlier run with the same settings.
+    pub fn is_done(
+        &self,
+        options: &ConvertOptions,
+        planned: &PlannedInput,
+    ) -> Result<bool, ConvertError> {
+        match &self.entries {
+            Some(entries) => options.runtime.block_on(manifest::is_done(
+                &options.output.store,
+                entries,
+                planned,
+                &self.fingerprint,
+            )),
+            None => Ok(false),
+        }
+    }
+}
+
+/// The whole plan (`--dry-run`): the schema, this process's share of every input the arguments
+/// name, their outputs, and what the manifest says is done. Reads inputs' first records (unless
+/// the schema is pinned); writes nothing.
+pub fn prepare(
+    options: &ConvertOptions,
+    progress: &dyn Progress,
+) -> Result<Prepared, ConvertError> {
+    let settings = settle(options, progress)?;
+    let all = options.inputs.collect_ranked(&options.cancel)?;
+    let selection = &options.selection;
+    let planned = Planner::new(&options.output, selection, options.writer.splits()).plan(all)?;
+    let resume = Resume::load(options, &settings.fingerprint)?;
+    let mut plan = Vec::with_capacity(planned.inputs.len());
+    let mut done = Vec::with_capacity(planned.inputs.len());
+    for (_, input) in planned.inputs {
+        done.push(resume.is_done(options, &input)?);
+        plan.push(input);
+    }
+    Ok(Prepared {
+        plan,
+        refused: planned.refused.into_iter().map(|(_, r)| r).collect(),
+        done,
     })
 }

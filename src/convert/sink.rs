@@ -454,24 +454,50 @@ impl DeadLetter {
     }
 }
 
-/// Aborts multipart uploads an earlier, killed run left under this run's output keys (only
-/// those: other shards' uploads in the same prefix are theirs).
-pub(super) fn abort_stale_uploads(
-    destination: &Destination,
-    plan: &[super::PlannedInput],
-) -> Result<(), ConvertError> {
-    let aborted = destination
-        .runtime
-        .block_on(destination.store.abort_uploads(|key| {
-            plan.iter()
-                .any(|planned| planned.dead_letter == key || planned.target.owns(key))
-        }))
-        .map_err(|e| ConvertError::Step {
-            what: "cannot clean up earlier uploads",
-            source: e.into(),
-        })?;
-    if aborted > 0 {
-        tracing::warn!("aborted {aborted} multipart upload(s) left by an earlier run");
+/// Multipart uploads an earlier, killed run may have left in the output, listed once before
+/// this run starts any, and aborted as the inputs whose keys they are are planned (only those:
+/// other shards' uploads in the same prefix are theirs).
+pub(super) struct StaleUploads {
+    open: Vec<crate::storage::write::Upload>,
+    pub aborted: usize,
+}
+
+impl StaleUploads {
+    pub fn list(destination: &Destination) -> Result<StaleUploads, ConvertError> {
+        let open = destination
+            .runtime
+            .block_on(destination.store.uploads())
+            .map_err(cleaning)?;
+        Ok(StaleUploads { open, aborted: 0 })
     }
-    Ok(())
+
+    /// Aborts the uploads under `planned`'s output keys.
+    pub fn abort_for(
+        &mut self,
+        destination: &Destination,
+        planned: &super::PlannedInput,
+    ) -> Result<(), ConvertError> {
+        if self.open.is_empty() {
+            return Ok(());
+        }
+        let (stale, others) = std::mem::take(&mut self.open)
+            .into_iter()
+            .partition(|u| planned.dead_letter == u.key || planned.target.owns(&u.key));
+        self.open = others;
+        for upload in stale {
+            destination
+                .runtime
+                .block_on(destination.store.abort_upload(&upload))
+                .map_err(cleaning)?;
+            self.aborted += 1;
+        }
+        Ok(())
+    }
+}
+
+fn cleaning(e: crate::storage::StorageError) -> ConvertError {
+    ConvertError::Step {
+        what: "cannot clean up earlier uploads",
+        source: e.into(),
+    }
 }

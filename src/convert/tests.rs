@@ -58,10 +58,10 @@ fn convert_file(
         .build()
         .unwrap();
     let options = ConvertOptions {
-        inputs: vec![ResolvedInput {
+        inputs: Listing::from_inputs(vec![ResolvedInput {
             input: source::Input::Path(input.to_owned()),
             rel_dir: Default::default(),
-        }],
+        }]),
         selection: Selection::default(),
         output: OutputRoot::open(output.to_str().unwrap(), true, None, None).unwrap(),
         runtime: runtime.handle().clone(),
@@ -293,4 +293,98 @@ fn targets_own_their_numbered_parts_only() {
     }
     let file = sink::Target::File("out.parquet".into());
     assert!(file.owns("out.parquet") && !file.owns("out-00001.parquet"));
+}
+
+/// Tells the test when the first bytes were converted: work has started.
+struct FirstAdvance(std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>);
+
+impl crate::progress::Progress for FirstAdvance {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {
+        if let Some(started) = self.0.lock().unwrap().take() {
+            let _ = started.send(());
+        }
+    }
+    fn finish(&self) {}
+}
+
+/// Issue 14: a run converts inputs as they are listed. The second folder is listed only once the
+/// first input is being converted, so a run that waited for the whole listing never starts,
+/// and the test fails at the bounded wait below rather than hanging.
+#[test]
+fn conversion_starts_before_the_listing_ends() {
+    use crate::storage::discover::{Listed, Order};
+    use crate::storage::{Found, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    let text = "{\"id\":1}\n{\"id\":2}\n";
+    for folder in ["a", "b"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(root.join(folder).join("part.jsonl"), text).unwrap();
+    }
+    let store = Arc::new(Store::local(&root));
+    let listed = |key: &str| Listed {
+        order: Order {
+            key: key.into(),
+            ..Order::default()
+        },
+        found: Found {
+            store: store.clone(),
+            key: key.into(),
+            size: text.len() as u64,
+            tag: None,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (listing, batches) = tokio::sync::mpsc::channel(4);
+    let out = dir.path().join("out");
+    let options = ConvertOptions {
+        inputs: Listing::streamed(Vec::new(), batches, runtime.handle().clone()),
+        selection: Selection::default(),
+        output: OutputRoot::open(out.to_str().unwrap(), false, None, None).unwrap(),
+        runtime: runtime.handle().clone(),
+        upload: Default::default(),
+        jobs: 1,
+        overwrite: true,
+        schema: SchemaSource::Pinned(
+            crate::schema::SchemaFile::parse(r#"{"fields":[{"name":"id","type":"bigint"}]}"#)
+                .unwrap(),
+        ),
+        on_error: OnError::Fail,
+        writer: WriterSettings::default(),
+        threads: 1,
+        chunk_bytes: 64,
+        max_line_bytes: crate::text::lines::DEFAULT_MAX_LINE_BYTES,
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let progress = FirstAdvance(std::sync::Mutex::new(Some(started_tx)));
+    let (started, report) = std::thread::scope(|scope| {
+        let converting = scope.spawn(|| run(options, &progress));
+        listing
+            .blocking_send(Ok(vec![listed("b/part.jsonl")]))
+            .unwrap();
+        let started = started.recv_timeout(std::time::Duration::from_secs(120));
+        // Listed out of report order, as folders are.
+        let _ = listing.blocking_send(Ok(vec![listed("a/part.jsonl")]));
+        drop(listing);
+        (started, converting.join().unwrap())
+    });
+    assert!(
+        started.is_ok(),
+        "no input was converted before the listing ended"
+    );
+    let report = report.expect("conversion succeeds");
+    let inputs: Vec<&str> = report.files.iter().map(|f| f.input.as_str()).collect();
+    let a = root.join("a/part.jsonl").display().to_string();
+    let b = root.join("b/part.jsonl").display().to_string();
+    assert_eq!(inputs, [a.as_str(), b.as_str()], "reports in key order");
+    for folder in ["a", "b"] {
+        assert_eq!(read_back(&out.join(folder).join("part.parquet")).len(), 2);
+    }
 }

@@ -34,11 +34,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::progress::Progress;
+use crate::storage::discover::Order;
 pub use device::{select_device, DeviceChoice, Precision};
 pub use embedder::Embedder;
-use input::InputFile;
 use read::ReadMsg;
-use sink::{output_path, Row, WriteMsg};
+use sink::{Row, WriteMsg};
 
 /// The cause of an [`EmbedError`]: shared, as the error is cloned to every stage it stops.
 pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
@@ -178,6 +178,22 @@ pub struct InputReport {
     pub error: Option<String>,
 }
 
+impl InputReport {
+    /// An input's report before anything of it was read.
+    fn new(input: String, output: String) -> InputReport {
+        InputReport {
+            input,
+            output,
+            skipped: false,
+            documents: 0,
+            chunks: 0,
+            tokens: 0,
+            bytes: 0,
+            error: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EmbedReport {
     pub model: String,
@@ -207,11 +223,13 @@ pub struct EmbedReport {
     pub write_seconds: f64,
 }
 
-/// Embeds `inputs` into `options.output`. `refused` are inputs discovery turned away (URL,
-/// reason): they are reported as failed, like an input that fails while it is read.
+/// Embeds `inputs` into `options.output` as they are listed: the reader thread takes the
+/// listing a folder at a time, so the first inputs are embedded while later folders are still
+/// being listed. Inputs refused by discovery (an unsafe output name) are reported as failed, like
+/// an input that fails while it is read. Reports come back in report order (refused ones first,
+/// then argument and key order), whatever order the inputs were listed in.
 pub fn run(
-    inputs: &[InputFile],
-    refused: &[(String, String)],
+    inputs: input::Inputs,
     options: &EmbedOptions,
     embedder: &Embedder,
     runtime: &tokio::runtime::Handle,
@@ -230,51 +248,33 @@ pub fn run(
         )));
     }
     let started = Instant::now();
-    let mut reports: Vec<InputReport> = inputs
-        .iter()
-        .map(|input| InputReport {
-            input: input.url(),
-            output: output_path(options, input).display().to_string(),
-            skipped: false,
-            documents: 0,
-            chunks: 0,
-            tokens: 0,
-            bytes: 0,
-            error: None,
-        })
-        .collect();
-    let mut todo = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let path = output_path(options, input);
-        let done = !options.overwrite
-            && sink::stored_run_key(&path).as_deref()
-                == Some(sink::run_key(options, embedder, input).as_str());
-        if done {
-            reports[i].skipped = true;
-        } else {
-            todo.push(i);
-        }
-    }
+    // Per input in the order listed: its place in the report order, whether discovery refused
+    // it, and its report.
+    let mut listed: Vec<(Order, bool, InputReport)> = Vec::new();
     progress.start("embedding", None);
     let mut empty_documents = 0u64;
     let mut encoder_seconds = 0f64;
     let (read_times, write_seconds) = std::thread::scope(|scope| -> Result<_, EmbedError> {
         let (read_tx, read_rx) = mpsc::sync_channel::<ReadMsg>(2);
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
-        let reader = scope
-            .spawn(|| read::read_all(inputs, &todo, options, embedder, runtime, cancel, read_tx));
-        let writer = scope.spawn(|| sink::write_all(inputs, options, embedder, runtime, write_rx));
+        let reader =
+            scope.spawn(|| read::read_all(inputs, options, embedder, runtime, cancel, read_tx));
+        let writer = scope.spawn(|| sink::write_all(options, embedder, runtime, write_rx));
         let pumped = (|| -> Result<(), EmbedError> {
             for msg in read_rx {
                 match msg {
-                    ReadMsg::Start(i) => send(&write_tx, WriteMsg::Start(i))?,
+                    ReadMsg::Listed(order, refused, report) => {
+                        listed.push((order, refused, *report));
+                    }
+                    ReadMsg::Start(input) => send(&write_tx, WriteMsg::Start(input))?,
                     ReadMsg::Window(i, chunks) => {
                         let ids: Vec<&[u32]> = chunks.iter().map(|c| c.ids.as_slice()).collect();
                         let t = Instant::now();
                         let vectors = embedder.embed_ids(&ids, cancel)?;
                         encoder_seconds += t.elapsed().as_secs_f64();
-                        reports[i].tokens += ids.iter().map(|s| s.len() as u64).sum::<u64>();
-                        reports[i].chunks += chunks.len() as u64;
+                        let report = &mut listed[i].2;
+                        report.tokens += ids.iter().map(|s| s.len() as u64).sum::<u64>();
+                        report.chunks += chunks.len() as u64;
                         progress.advance(chunks.len() as u64);
                         let rows = chunks
                             .into_iter()
@@ -290,12 +290,12 @@ pub fn run(
                         send(&write_tx, WriteMsg::Rows(rows))?;
                     }
                     ReadMsg::End(i, documents, empty) => {
-                        reports[i].documents = documents;
+                        listed[i].2.documents = documents;
                         empty_documents += empty;
                         send(&write_tx, WriteMsg::End(i))?;
                     }
                     ReadMsg::Failed(i, error) => {
-                        let report = &mut reports[i];
+                        let report = &mut listed[i].2;
                         (report.documents, report.chunks, report.tokens) = (0, 0, 0);
                         report.error = Some(error);
                         send(&write_tx, WriteMsg::Discard)?;
@@ -326,31 +326,20 @@ pub fn run(
         }
         let (written, write_seconds) = written?;
         for (i, bytes) in written {
-            reports[i].bytes = bytes;
+            listed[i].2.bytes = bytes;
         }
         Ok((read?, write_seconds))
     })?;
     progress.finish();
+    // Refused inputs first, as discovery turned them away; then report order.
+    listed.sort_by(|a, b| (!a.1, &a.0).cmp(&(!b.1, &b.0)));
+    let reports: Vec<InputReport> = listed.into_iter().map(|(_, _, r)| r).collect();
     // After the progress line is gone, so that it cannot overwrite them.
     for report in &reports {
         if let Some(error) = &report.error {
             tracing::error!("{error}");
         }
     }
-    let reports: Vec<InputReport> = refused
-        .iter()
-        .map(|(url, reason)| InputReport {
-            input: url.clone(),
-            output: String::new(),
-            skipped: false,
-            documents: 0,
-            chunks: 0,
-            tokens: 0,
-            bytes: 0,
-            error: Some(format!("{url}: {reason}")),
-        })
-        .chain(reports)
-        .collect();
     let sum = |f: fn(&InputReport) -> u64| reports.iter().map(f).sum::<u64>();
     let seconds = started.elapsed().as_secs_f64();
     let rate = |n: u64| {

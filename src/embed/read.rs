@@ -7,8 +7,10 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use super::chunk::{Chars, Length, Splitter, TokenLength};
-use super::input::{self, Columns, Document, InputFile};
-use super::{send, ChunkUnit, EmbedError, EmbedOptions, Embedder};
+use super::input::{self, Candidate, Columns, Document, InputFile, Inputs};
+use super::sink::{self, output_path};
+use super::{send, ChunkUnit, EmbedError, EmbedOptions, Embedder, InputReport};
+use crate::storage::discover::Order;
 
 /// A chunk on its way through the pipeline.
 pub(super) struct Pending {
@@ -20,7 +22,11 @@ pub(super) struct Pending {
 }
 
 pub(super) enum ReadMsg {
-    Start(usize),
+    /// The next input as listed (its index is the count of those before it): its place in the
+    /// report order, whether discovery refused it, and its report so far (final when refused or
+    /// skipped as up to date).
+    Listed(Order, bool, Box<InputReport>),
+    Start(Box<InputFile>),
     Window(usize, Vec<Pending>),
     /// Input finished: documents and empty documents read.
     End(usize, u64, u64),
@@ -35,11 +41,10 @@ pub(super) struct ReadTimes {
     pub tokenize: f64,
 }
 
-/// Reads the `todo` inputs in order; returns early only on an error of the run (or, with
-/// `--fail-fast`, of the first input that fails).
+/// Reads the inputs as they are listed, skipping those whose output is up to date; returns early
+/// only on an error of the run (or, with `--fail-fast`, of the first input that fails).
 pub(super) fn read_all(
-    inputs: &[InputFile],
-    todo: &[usize],
+    mut inputs: Inputs,
     options: &EmbedOptions,
     embedder: &Embedder,
     runtime: &tokio::runtime::Handle,
@@ -72,66 +77,103 @@ pub(super) fn read_all(
         text: &options.text_column,
         id: options.id_column.as_deref(),
     };
-    for &i in todo {
-        let input = &inputs[i];
-        send(&tx, ReadMsg::Start(i))?;
-        let flush = |pending: &mut Vec<Pending>,
-                     times: &mut ReadTimes,
-                     waiting: &mut f64|
-         -> Result<(), EmbedError> {
-            let t = Instant::now();
-            let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
-            let ids = embedder.tokenize(&texts)?;
-            for (p, ids) in pending.iter_mut().zip(ids) {
-                p.ids = ids;
-            }
-            times.tokenize += t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
-            *waiting += t.elapsed().as_secs_f64();
-            Ok(())
-        };
-        let read = (|| -> Result<(u64, u64), EmbedError> {
-            let mut pending: Vec<Pending> = Vec::new();
-            let (mut documents, mut empty) = (0u64, 0u64);
-            input::read_documents(input, runtime, &columns, &mut |docs: Vec<Document>| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(EmbedError::Interrupted);
-                }
-                for doc in docs {
-                    documents += 1;
-                    let text = doc.text.unwrap_or_default();
-                    let chunks = splitter.split(&text);
-                    if chunks.is_empty() {
-                        empty += 1;
-                    }
-                    for (index, chunk) in chunks.into_iter().enumerate() {
-                        pending.push(Pending {
-                            doc_id: doc.id.clone(),
-                            chunk_index: index as i32,
-                            chunk_start: chunk.char_start as i64,
-                            text: text[chunk.bytes].to_owned(),
-                            ids: Vec::new(),
+    let mut listed = 0usize;
+    while let Some(batch) = inputs.next_batch(cancel) {
+        for (order, candidate) in batch? {
+            let i = listed;
+            listed += 1;
+            let input = match candidate {
+                Candidate::Refused { url, reason } => {
+                    if options.fail_fast {
+                        return Err(EmbedError::Input {
+                            url,
+                            problem: reason,
                         });
                     }
-                    if pending.len() >= window {
-                        flush(&mut pending, &mut times, &mut waiting)?;
-                    }
+                    let report = InputReport {
+                        error: Some(format!("{url}: {reason}")),
+                        ..InputReport::new(url, String::new())
+                    };
+                    send(&tx, ReadMsg::Listed(order, true, Box::new(report)))?;
+                    continue;
                 }
+                Candidate::Input(input) => input,
+            };
+            let path = output_path(options, &input);
+            let skipped = !options.overwrite
+                && sink::stored_run_key(&path).as_deref()
+                    == Some(sink::run_key(options, embedder, &input).as_str());
+            let report = InputReport {
+                skipped,
+                ..InputReport::new(input.url(), path.display().to_string())
+            };
+            send(&tx, ReadMsg::Listed(order, false, Box::new(report)))?;
+            if skipped {
+                continue;
+            }
+            send(&tx, ReadMsg::Start(Box::new(input.clone())))?;
+            let flush = |pending: &mut Vec<Pending>,
+                         times: &mut ReadTimes,
+                         waiting: &mut f64|
+             -> Result<(), EmbedError> {
+                let t = Instant::now();
+                let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
+                let ids = embedder.tokenize(&texts)?;
+                for (p, ids) in pending.iter_mut().zip(ids) {
+                    p.ids = ids;
+                }
+                times.tokenize += t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
+                *waiting += t.elapsed().as_secs_f64();
                 Ok(())
-            })?;
-            if !pending.is_empty() {
-                flush(&mut pending, &mut times, &mut waiting)?;
+            };
+            let read = (|| -> Result<(u64, u64), EmbedError> {
+                let mut pending: Vec<Pending> = Vec::new();
+                let (mut documents, mut empty) = (0u64, 0u64);
+                input::read_documents(&input, runtime, &columns, &mut |docs: Vec<Document>| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(EmbedError::Interrupted);
+                    }
+                    for doc in docs {
+                        documents += 1;
+                        let text = doc.text.unwrap_or_default();
+                        let chunks = splitter.split(&text);
+                        if chunks.is_empty() {
+                            empty += 1;
+                        }
+                        for (index, chunk) in chunks.into_iter().enumerate() {
+                            pending.push(Pending {
+                                doc_id: doc.id.clone(),
+                                chunk_index: index as i32,
+                                chunk_start: chunk.char_start as i64,
+                                text: text[chunk.bytes].to_owned(),
+                                ids: Vec::new(),
+                            });
+                        }
+                        if pending.len() >= window {
+                            flush(&mut pending, &mut times, &mut waiting)?;
+                        }
+                    }
+                    Ok(())
+                })?;
+                if !pending.is_empty() {
+                    flush(&mut pending, &mut times, &mut waiting)?;
+                }
+                Ok((documents, empty))
+            })();
+            match read {
+                Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
+                Err(e) if e.fails_alone() && !options.fail_fast => {
+                    send(&tx, ReadMsg::Failed(i, crate::error::chain_text(&e)))?
+                }
+                Err(e) => return Err(e),
             }
-            Ok((documents, empty))
-        })();
-        match read {
-            Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
-            Err(e) if e.fails_alone() && !options.fail_fast => {
-                send(&tx, ReadMsg::Failed(i, crate::error::chain_text(&e)))?
-            }
-            Err(e) => return Err(e),
         }
+    }
+    // Ctrl-C while the listing went on: the inputs not yet listed were never read.
+    if cancel.load(Ordering::Relaxed) {
+        return Err(EmbedError::Interrupted);
     }
     times.read = (started.elapsed().as_secs_f64() - times.tokenize - waiting).max(0.0);
     Ok(times)

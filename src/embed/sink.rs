@@ -268,7 +268,7 @@ fn file_metadata(
 
 /// What the pipeline hands the writer thread, in input order.
 pub(super) enum WriteMsg {
-    Start(usize),
+    Start(Box<InputFile>),
     Rows(Vec<Row>),
     End(usize),
     /// The input failed after it started: its file is dropped unpublished, the run goes on.
@@ -278,7 +278,6 @@ pub(super) enum WriteMsg {
 /// The writer thread: one file per input, published when the input ends. Returns the bytes
 /// written per input and the time spent writing.
 pub(super) fn write_all(
-    inputs: &[InputFile],
     options: &EmbedOptions,
     embedder: &Embedder,
     runtime: &tokio::runtime::Handle,
@@ -291,14 +290,13 @@ pub(super) fn write_all(
     for msg in rx {
         let t = Instant::now();
         match msg {
-            WriteMsg::Start(i) => {
-                let input = &inputs[i];
+            WriteMsg::Start(input) => {
                 open = Some(EmbeddingSink::create(
                     &store,
-                    &output_key(input),
+                    &output_key(&input),
                     runtime,
                     embedder.model.dim(),
-                    file_metadata(options, embedder, input),
+                    file_metadata(options, embedder, &input),
                 )?);
             }
             WriteMsg::Rows(rows) => open.as_mut().expect("started").write(rows)?,

@@ -440,3 +440,95 @@ fn cuda_without_the_feature_is_a_clear_error() {
         Ok((candle_core::Device::Cpu, _, None))
     ));
 }
+
+/// Tells the test when the first chunks were embedded: work has started.
+struct FirstAdvance(std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>);
+
+impl crate::progress::Progress for FirstAdvance {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {
+        if let Some(started) = self.0.lock().unwrap().take() {
+            let _ = started.send(());
+        }
+    }
+    fn finish(&self) {}
+}
+
+/// Issue 14: a run embeds inputs as they are listed. The second folder is listed only once the
+/// first input's chunks were embedded, so a run that waited for the whole listing never starts,
+/// and the test fails at the bounded wait below rather than hanging.
+#[test]
+fn embedding_starts_before_the_listing_ends() {
+    use crate::storage::discover::{Listed, Order};
+    use crate::storage::{Found, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    let text = "{\"text\": \"Data lakes hold documents.\"}\n";
+    for key in ["a/x.jsonl", "b/y.jsonl"] {
+        std::fs::create_dir_all(root.join(key).parent().unwrap()).unwrap();
+        std::fs::write(root.join(key), text).unwrap();
+    }
+    let store = std::sync::Arc::new(Store::local(&root));
+    let listed = |key: &str| Listed {
+        order: Order {
+            key: key.into(),
+            ..Order::default()
+        },
+        found: Found {
+            store: store.clone(),
+            key: key.into(),
+            size: text.len() as u64,
+            tag: None,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut options = options(&tiny_model(), None);
+    options.output = dir.path().join("out");
+    let (embedder, _) = Embedder::load(&options).unwrap();
+    let (listing, batches) = tokio::sync::mpsc::channel(4);
+    let inputs = input::Inputs::streamed(batches, runtime.handle().clone(), &options.output);
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let progress = FirstAdvance(std::sync::Mutex::new(Some(started_tx)));
+    let cancel = AtomicBool::new(false);
+    let (started, report) = std::thread::scope(|scope| {
+        let embedding = scope.spawn(|| {
+            run(
+                inputs,
+                &options,
+                &embedder,
+                runtime.handle(),
+                &progress,
+                &cancel,
+            )
+        });
+        listing
+            .blocking_send(Ok(vec![listed("b/y.jsonl")]))
+            .unwrap();
+        let started = started.recv_timeout(std::time::Duration::from_secs(120));
+        // Listed out of report order, as folders are.
+        let _ = listing.blocking_send(Ok(vec![listed("a/x.jsonl")]));
+        drop(listing);
+        (started, embedding.join().unwrap())
+    });
+    assert!(
+        started.is_ok(),
+        "no input was embedded before the listing ended"
+    );
+    let report = report.expect("embedding succeeds");
+    let inputs: Vec<&str> = report.inputs.iter().map(|r| r.input.as_str()).collect();
+    let url = |key: &str| store.url(key);
+    assert_eq!(
+        inputs,
+        [url("a/x.jsonl"), url("b/y.jsonl")],
+        "reports in key order"
+    );
+    assert_eq!(report.chunks, 2);
+    for output in ["a/x.parquet", "b/y.parquet"] {
+        assert!(options.output.join(output).is_file(), "{output}");
+    }
+}

@@ -57,6 +57,12 @@ impl Progress for BarProgress {
         }
     }
 
+    fn grow(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(bytes);
+        }
+    }
+
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

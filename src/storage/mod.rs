@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use discover::{discover, Found};
+pub use discover::Found;
 pub use write::{ObjectWriter, Unpublished, UploadSettings};
 
 /// A parsed location: `s3://bucket/prefix` or a local path.

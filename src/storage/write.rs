@@ -274,18 +274,17 @@ impl Store {
         writer.close()?.publish()
     }
 
-    /// Aborts the multipart uploads in progress under the root whose keys `stale` picks (relative
-    /// keys); returns how many. Local stores have none.
-    pub async fn abort_uploads(&self, stale: impl Fn(&str) -> bool) -> Result<usize, StorageError> {
+    /// The multipart uploads in progress under the root. Local stores have none.
+    pub async fn uploads(&self) -> Result<Vec<Upload>, StorageError> {
         let Backend::S3 {
             client,
             bucket,
             prefix,
         } = &self.backend
         else {
-            return Ok(0);
+            return Ok(Vec::new());
         };
-        let mut aborted = 0;
+        let mut uploads = Vec::new();
         let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
         loop {
             let page = client
@@ -301,28 +300,47 @@ impl Store {
                 let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) else {
                     continue;
                 };
-                let relative = key.strip_prefix(prefix.as_str()).unwrap_or(key);
-                if !stale(relative) {
-                    continue;
-                }
-                client
-                    .abort_multipart_upload()
-                    .bucket(bucket)
-                    .key(key)
-                    .upload_id(id)
-                    .send()
-                    .await
-                    .map_err(|e| self.s3_error("AbortMultipartUpload", relative, e))?;
-                tracing::info!(key = relative, "aborted a stale multipart upload");
-                aborted += 1;
+                uploads.push(Upload {
+                    key: key.strip_prefix(prefix.as_str()).unwrap_or(key).to_owned(),
+                    id: id.to_owned(),
+                });
             }
             if page.is_truncated() != Some(true) {
-                return Ok(aborted);
+                return Ok(uploads);
             }
             key_marker = page.next_key_marker().map(str::to_owned);
             id_marker = page.next_upload_id_marker().map(str::to_owned);
         }
     }
+
+    /// Aborts one upload that [`Store::uploads`] listed.
+    pub async fn abort_upload(&self, upload: &Upload) -> Result<(), StorageError> {
+        let Backend::S3 {
+            client,
+            bucket,
+            prefix,
+        } = &self.backend
+        else {
+            return Ok(());
+        };
+        client
+            .abort_multipart_upload()
+            .bucket(bucket)
+            .key(format!("{prefix}{}", upload.key))
+            .upload_id(&upload.id)
+            .send()
+            .await
+            .map_err(|e| self.s3_error("AbortMultipartUpload", &upload.key, e))?;
+        tracing::info!(key = upload.key, "aborted a stale multipart upload");
+        Ok(())
+    }
+}
+
+/// A multipart upload in progress: its key, relative to the store's root.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub key: String,
+    id: String,
 }
 
 impl ObjectWriter {
