@@ -15,8 +15,8 @@ use super::sample::{JsonSchema, ObjectSample, ObjectSchema};
 use super::{Warning, WarningCode};
 use crate::storage::kind::Format;
 
-pub use names::sanitize_name;
 use names::lowercase_fields;
+pub use names::sanitize_name;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InferError {
@@ -386,4 +386,3 @@ impl Merger {
         })
     }
 }
-

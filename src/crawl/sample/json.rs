@@ -93,4 +93,3 @@ fn note_keys(schema: &mut JsonSchema, record: &JsonValue<'_>) {
         lowered.push(lower);
     }
 }
-

@@ -253,4 +253,3 @@ struct TextSample {
     /// The record limit was reached before the end of the fetched text.
     stopped_early: bool,
 }
-
