@@ -4,12 +4,14 @@
 //! object; `csv` for CSV) → `infer` (merge in key order) → `table` (the Glue shape), run together
 //! by `scan` → `plan` (diff against the catalog) → `apply` (writes, table first, chunked batches)
 //! → `report`. Nothing is written before the whole plan is known, and any error before `apply`
-//! leaves the catalog as it was. This file holds the options, errors and [`crawl`], which retries
-//! plan-and-apply when the catalog changes underneath.
+//! leaves the catalog as it was. This file holds the options and [`crawl`], which retries
+//! plan-and-apply when the catalog changes underneath; `error` holds the codes, warnings and
+//! [`CrawlError`].
 
 mod apply;
 pub mod csv;
 mod discover;
+mod error;
 mod infer;
 mod plan;
 mod report;
@@ -30,98 +32,13 @@ use crate::storage::Store;
 
 pub use apply::Applied;
 pub use discover::DiscoverError;
+pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
 pub use infer::{sanitize_name, InferError};
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
 use report::{changes, column_list};
 pub use report::{Change, ColumnChange, ColumnOut, CrawlReport, Rejected};
 pub use sample::{FormatChoice, SampleError, SampleLimits};
 use scan::scan;
-
-/// The spec's codes for what stops a crawl. They are data: shown before the message by
-/// [`CrawlError`]'s `Display`, and what hints and scripts go by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    PartitionLayout,
-    PartitionType,
-    NotJsonLines,
-    MixedFormat,
-    TypeConflict,
-    Incompatible,
-    NotOwned,
-    NoData,
-    NoSchema,
-    GlueLimit,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::PartitionLayout => "E_PARTITION_LAYOUT",
-            ErrorCode::PartitionType => "E_PARTITION_TYPE",
-            ErrorCode::NotJsonLines => "E_NOT_JSON_LINES",
-            ErrorCode::MixedFormat => "E_MIXED_FORMAT",
-            ErrorCode::TypeConflict => "E_TYPE_CONFLICT",
-            ErrorCode::Incompatible => "E_INCOMPATIBLE",
-            ErrorCode::NotOwned => "E_NOT_OWNED",
-            ErrorCode::NoData => "E_NO_DATA",
-            ErrorCode::NoSchema => "E_NO_SCHEMA",
-            ErrorCode::GlueLimit => "E_GLUE_LIMIT",
-        }
-    }
-}
-
-/// The spec's codes for findings that do not stop a crawl; `--json` prints them as `code`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WarningCode {
-    KindConflict,
-    CaseCollision,
-    UnknownColumn,
-    Recreate,
-    UpdateLogged,
-    PartitionWithoutData,
-    TableWithoutData,
-    ForeignType,
-    SkippedMismatched,
-}
-
-impl WarningCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningCode::KindConflict => "W_KIND_CONFLICT",
-            WarningCode::CaseCollision => "W_CASE_COLLISION",
-            WarningCode::UnknownColumn => "W_UNKNOWN_COLUMN",
-            WarningCode::Recreate => "W_RECREATE",
-            WarningCode::UpdateLogged => "W_UPDATE_LOGGED",
-            WarningCode::PartitionWithoutData => "W_PARTITION_WITHOUT_DATA",
-            WarningCode::TableWithoutData => "W_TABLE_WITHOUT_DATA",
-            WarningCode::ForeignType => "W_FOREIGN_TYPE",
-            WarningCode::SkippedMismatched => "W_SKIPPED_MISMATCHED",
-        }
-    }
-}
-
-impl Serialize for WarningCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// A finding worth telling the user that does not stop the crawl.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    code: WarningCode,
-    pub message: String,
-}
-
-impl Warning {
-    pub fn new(code: WarningCode, message: String) -> Warning {
-        Warning { code, message }
-    }
-
-    pub fn code(&self) -> WarningCode {
-        self.code
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -159,129 +76,6 @@ pub struct CrawlOptions {
     /// I7: where samples are remembered between runs.
     pub state_file: Option<std::path::PathBuf>,
 }
-
-/// Why a crawl stopped. `Display` puts the error's [`ErrorCode`] (if it has one) before the
-/// message of the stage's error, which does not repeat it.
-#[derive(Debug)]
-pub enum CrawlError {
-    Discover(DiscoverError),
-    Sample(SampleError),
-    Infer(InferError),
-    Plan(PlanError),
-    Catalog(CatalogError),
-    Limit(table::LimitError),
-    /// `message` is ours: which key, or which value does not fit.
-    PartitionType {
-        key: String,
-        message: String,
-    },
-    State(state::StateError),
-    NothingReadable {
-        objects: usize,
-        location: String,
-    },
-    NoColumns {
-        location: String,
-    },
-    OwnNeedsParquet {
-        location: String,
-        format: &'static str,
-    },
-    TooManyConflicts(u32),
-}
-
-impl CrawlError {
-    pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            CrawlError::Discover(e) => e.code(),
-            CrawlError::Sample(e) => e.code(),
-            CrawlError::Infer(e) => Some(e.code()),
-            CrawlError::Plan(e) => Some(e.code()),
-            CrawlError::Limit(_) => Some(ErrorCode::GlueLimit),
-            CrawlError::PartitionType { .. } => Some(ErrorCode::PartitionType),
-            CrawlError::NothingReadable { .. } | CrawlError::NoColumns { .. } => {
-                Some(ErrorCode::NoSchema)
-            }
-            CrawlError::Catalog(_)
-            | CrawlError::State(_)
-            | CrawlError::OwnNeedsParquet { .. }
-            | CrawlError::TooManyConflicts(_) => None,
-        }
-    }
-
-    /// The stage's error this one wraps, whose `Display` and `source` it takes over.
-    fn inner(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(match self {
-            CrawlError::Discover(e) => e,
-            CrawlError::Sample(e) => e,
-            CrawlError::Infer(e) => e,
-            CrawlError::Plan(e) => e,
-            CrawlError::Catalog(e) => e,
-            CrawlError::Limit(e) => e,
-            CrawlError::State(e) => e,
-            _ => return None,
-        })
-    }
-}
-
-impl std::fmt::Display for CrawlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(code) = self.code() {
-            write!(f, "{}: ", code.as_str())?;
-        }
-        if let Some(inner) = self.inner() {
-            return std::fmt::Display::fmt(inner, f);
-        }
-        match self {
-            CrawlError::PartitionType { key, message } => {
-                write!(f, "--partition-type {key}: {message}")
-            }
-            CrawlError::NothingReadable { objects, location } => write!(
-                f,
-                "none of the {objects} data objects under {location} could be read"
-            ),
-            CrawlError::NoColumns { location } => write!(
-                f,
-                "no record under {location} has a field; there are no columns to declare"
-            ),
-            CrawlError::OwnNeedsParquet { location, format } => write!(
-                f,
-                "--partition-schema own needs Parquet data; {location} holds {format}"
-            ),
-            CrawlError::TooManyConflicts(tries) => write!(
-                f,
-                "the catalog kept changing under the crawl ({tries} tries); run it again"
-            ),
-            _ => Ok(()),
-        }
-    }
-}
-
-impl std::error::Error for CrawlError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner().and_then(|inner| inner.source())
-    }
-}
-
-macro_rules! crawl_error_from {
-    ($($variant:ident($type:ty)),*) => {$(
-        impl From<$type> for CrawlError {
-            fn from(e: $type) -> CrawlError {
-                CrawlError::$variant(e)
-            }
-        }
-    )*};
-}
-
-crawl_error_from!(
-    Discover(DiscoverError),
-    Sample(SampleError),
-    Infer(InferError),
-    Plan(PlanError),
-    Catalog(CatalogError),
-    Limit(table::LimitError),
-    State(state::StateError)
-);
 
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
 const MAX_TRIES: u32 = 3;

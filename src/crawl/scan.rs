@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::table::partition_key_columns;
-use super::*;
+use super::{
+    discover, infer, plan, sample, state, table, CrawlError, CrawlOptions, DiscoverError,
+    PartitionSchema, Rejected, SampleError, SampleLimits, Warning, WarningCode,
+};
 use crate::progress::Progress;
 use crate::storage::discover::KeyFilter;
 use crate::storage::kind::Format;

@@ -4,8 +4,11 @@
 //! compression from the file names, hive-style `key=value/` folders as columns); this module
 //! builds the session, plans and runs the SQL, and turns DataFusion's errors into ones that point
 //! at the SQL. Paths in `FROM '...'` work too (DataFusion's URL tables).
+//!
+//! This file holds the session and the results; `error` words DataFusion's errors.
 
 pub mod catalog;
+mod error;
 pub mod json;
 pub mod s3;
 pub mod sink;
@@ -18,109 +21,8 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::error::DataFusionError;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    /// `problem` is ours: what about the spec or its location is wrong.
-    #[error("--table {spec}: {problem}")]
-    Table { spec: String, problem: String },
-    /// The table could not be read or registered.
-    #[error("--table {spec}")]
-    TableFailed {
-        spec: String,
-        #[source]
-        source: crate::aws::BoxError,
-    },
-    /// The SQL does not parse or plan; `position` is (line, column), 1-based, when DataFusion
-    /// gives one.
-    #[error("{message}")]
-    Sql {
-        message: String,
-        position: Option<(usize, usize)>,
-    },
-    #[error(transparent)]
-    Execution(#[from] EngineError),
-    /// `problem` is ours.
-    #[error("catalog: {0}")]
-    Catalog(String),
-    #[error("cannot read the catalog")]
-    CatalogRead(#[source] crate::catalog::CatalogError),
-    /// A catalog table (`database.table`) that could not be registered.
-    #[error("catalog: {table}")]
-    CatalogTable {
-        table: String,
-        #[source]
-        source: crate::aws::BoxError,
-    },
-    /// `problem` is ours.
-    #[error("catalog: {table}: {problem}")]
-    CatalogProblem { table: String, problem: String },
-    #[error("{location}")]
-    LocationFailed {
-        location: String,
-        #[source]
-        source: crate::aws::BoxError,
-    },
-    /// A table location that cannot be read at all.
-    #[error("{location}: {problem}")]
-    Location {
-        location: String,
-        problem: &'static str,
-    },
-    #[error("{location}: cannot load the AWS configuration")]
-    Aws {
-        location: String,
-        #[source]
-        source: crate::aws::AwsError,
-    },
-    /// `-o FILE.parquet` (see [`sink`]).
-    #[error("cannot write {}", path.display())]
-    Write {
-        path: std::path::PathBuf,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-}
-
-/// An error of the query engine, worded as DataFusion words it (without its layer prefixes).
-/// DataFusion's messages show each layer's cause one level down (`Object Store error: Generic
-/// lakeops-s3 error: ListObjectsV2 s3://...`), and stop at ours, which do not show their own
-/// causes: `source()` is the first cause the message does not already show, so a chain prints
-/// every cause once.
-#[derive(Debug)]
-pub struct EngineError(DataFusionError);
-
-impl EngineError {
-    /// The whole DataFusion chain, for what matches on types (hints).
-    pub fn engine(&self) -> &DataFusionError {
-        &self.0
-    }
-}
-
-impl From<DataFusionError> for EngineError {
-    fn from(e: DataFusionError) -> EngineError {
-        EngineError(e)
-    }
-}
-
-impl From<DataFusionError> for QueryError {
-    fn from(e: DataFusionError) -> QueryError {
-        QueryError::Execution(EngineError(e))
-    }
-}
-
-impl std::fmt::Display for EngineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&describe(&self.0))
-    }
-}
-
-impl std::error::Error for EngineError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        let shown = self.to_string();
-        std::iter::successors(std::error::Error::source(&self.0), |&e| e.source())
-            .find(|cause| !shown.contains(&cause.to_string()))
-    }
-}
+use error::{end_of, sql_error};
+pub use error::{position_of, EngineError, QueryError};
 
 /// The result of one statement as it is computed: its schema, and its batches one at a time
 /// (Q02: `--format ndjson|csv|json` and `-o` write each as it comes, so a large result is
@@ -362,47 +264,6 @@ fn split_statements(sql: &str) -> Result<Vec<datafusion::sql::parser::Statement>
     let dialect = datafusion::sql::sqlparser::dialect::GenericDialect {};
     let statements = datafusion::sql::parser::DFParser::parse_sql_with_dialect(sql, &dialect)?;
     Ok(statements.into_iter().collect())
-}
-
-/// DataFusion's message without its layer prefixes, and the SQL position when it names one
-/// ("... at Line: 1, Column: 15").
-fn sql_error(err: DataFusionError) -> QueryError {
-    let message = describe(&err);
-    QueryError::Sql {
-        position: position_of(&message),
-        message,
-    }
-}
-
-fn describe(err: &DataFusionError) -> String {
-    let text = err.to_string();
-    let mut text = text.as_str();
-    for prefix in [
-        "SQL error: ",
-        "Error during planning: ",
-        "Schema error: ",
-        "Execution error: ",
-        "ParserError(\"",
-    ] {
-        text = text.strip_prefix(prefix).unwrap_or(text);
-    }
-    text.trim_end_matches("\")").to_owned()
-}
-
-/// (line, column) just after the last character of `sql`, 1-based.
-fn end_of(sql: &str) -> (usize, usize) {
-    let trimmed = sql.trim_end();
-    let line = trimmed.lines().count().max(1);
-    let column = trimmed.lines().last().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-pub fn position_of(message: &str) -> Option<(usize, usize)> {
-    let at = message.find("Line: ")?;
-    let rest = &message[at + "Line: ".len()..];
-    let (line, rest) = rest.split_once(", Column: ")?;
-    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 #[cfg(test)]

@@ -1,10 +1,14 @@
 //! The reports' budgets and their `--json` shape, without the binary.
 
+use std::path::Path;
+
 use rust_decimal::dec;
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::json::Exact;
 use super::*;
-use crate::cost::workload::FlinkSpec;
+use crate::cost::workload::{FlinkSpec, Workload};
 
 fn flink(parallelism: u32, regions: &[&str], fail_above: Option<Decimal>) -> EstimateOptions {
     EstimateOptions {

@@ -2,6 +2,12 @@
 //! from it — architecture from `config.json`, pooling from `1_Pooling/config.json`, normalisation
 //! from `modules.json`, the sequence cap from `sentence_bert_config.json` — and a tokenizer
 //! configured the way sentence-transformers runs it.
+//!
+//! Where a model spec points (a folder or the Hugging Face cache) is `resolve`; the pooling
+//! config's two layouts are `pooling`.
+
+mod pooling;
+mod resolve;
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +15,8 @@ use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use super::EmbedError;
+use pooling::read_pooling;
+use resolve::resolve;
 
 /// The model when `--model` is not given.
 pub const DEFAULT_MODEL: &str = "sentence-transformers/all-mpnet-base-v2";
@@ -93,26 +101,6 @@ struct Module {
     kind: String,
     #[serde(default)]
     path: String,
-}
-
-/// Both layouts: sentence-transformers 6 writes `"pooling_mode": "mean"` (or a list); earlier
-/// versions one `pooling_mode_*` boolean per mode.
-#[derive(Deserialize)]
-struct PoolingConfig {
-    #[serde(default)]
-    pooling_mode: Option<serde_json::Value>,
-    #[serde(default)]
-    pooling_mode_cls_token: bool,
-    #[serde(default)]
-    pooling_mode_mean_tokens: bool,
-    #[serde(default)]
-    pooling_mode_max_tokens: bool,
-    #[serde(default)]
-    pooling_mode_mean_sqrt_len_tokens: bool,
-    #[serde(default)]
-    pooling_mode_weightedmean_tokens: bool,
-    #[serde(default)]
-    pooling_mode_lasttoken: bool,
 }
 
 #[derive(Deserialize)]
@@ -282,61 +270,6 @@ fn model_file(
     }
 }
 
-fn read_pooling(path: &Path, spec: &str) -> Result<Pooling, EmbedError> {
-    let config: PoolingConfig = read_json(path, spec)?;
-    if let Some(mode) = &config.pooling_mode {
-        let names: Vec<&str> = match mode {
-            serde_json::Value::String(name) => vec![name.as_str()],
-            serde_json::Value::Array(names) => names.iter().filter_map(|n| n.as_str()).collect(),
-            _ => Vec::new(),
-        };
-        return match names.as_slice() {
-            ["mean"] => Ok(Pooling::Mean),
-            ["cls"] => Ok(Pooling::Cls),
-            ["max"] => Ok(Pooling::Max),
-            _ => Err(EmbedError::Model {
-                model: spec.to_owned(),
-                problem: format!(
-                    "{}: pooling {mode} is not supported (supported: exactly one of mean, cls, max)",
-                    path.display()
-                ),
-            }),
-        };
-    }
-    let modes = [
-        (config.pooling_mode_mean_tokens, Some(Pooling::Mean), "mean"),
-        (config.pooling_mode_cls_token, Some(Pooling::Cls), "cls"),
-        (config.pooling_mode_max_tokens, Some(Pooling::Max), "max"),
-        (
-            config.pooling_mode_mean_sqrt_len_tokens,
-            None,
-            "mean_sqrt_len",
-        ),
-        (
-            config.pooling_mode_weightedmean_tokens,
-            None,
-            "weightedmean",
-        ),
-        (config.pooling_mode_lasttoken, None, "lasttoken"),
-    ];
-    let on: Vec<_> = modes.iter().filter(|m| m.0).collect();
-    match on.as_slice() {
-        [(_, Some(pooling), _)] => Ok(*pooling),
-        _ => Err(EmbedError::Model {
-            model: spec.to_owned(),
-            problem: format!(
-                "{}: pooling {} is not supported (supported: exactly one of mean, cls, max)",
-                path.display(),
-                if on.is_empty() {
-                    "none".to_owned()
-                } else {
-                    on.iter().map(|m| m.2).collect::<Vec<_>>().join("+")
-                }
-            ),
-        }),
-    }
-}
-
 /// The shipped `tokenizer.json` files store a 128-token truncation and fixed 128-token padding;
 /// sentence-transformers overrides both, and so do we.
 fn load_tokenizer(path: &Path, max_len: usize, spec: &str) -> Result<Tokenizer, EmbedError> {
@@ -358,77 +291,4 @@ fn load_tokenizer(path: &Path, max_len: usize, spec: &str) -> Result<Tokenizer, 
         }))
         .map_err(|e| model_file(spec, name(), e))?;
     Ok(tokenizer)
-}
-
-/// A folder as given, or `org/name` in the Hugging Face cache (`$HF_HUB_CACHE`, else
-/// `$HF_HOME/hub`, else `~/.cache/huggingface/hub`), at the revision `refs/main` names.
-fn resolve(spec: &str) -> Result<(PathBuf, Option<String>), EmbedError> {
-    let path = Path::new(spec);
-    if path.is_dir() {
-        return Ok((path.to_owned(), None));
-    }
-    let id = if spec.contains('/') {
-        spec.to_owned()
-    } else {
-        format!("sentence-transformers/{spec}")
-    };
-    let looks_like_id = id.split('/').count() == 2 && !spec.starts_with(['.', '/', '~']);
-    let cache = hf_cache_dir();
-    if looks_like_id {
-        if let Some(cache) = &cache {
-            let repo = cache.join(format!("models--{}", id.replace('/', "--")));
-            let revision = std::fs::read_to_string(repo.join("refs/main"))
-                .ok()
-                .map(|r| r.trim().to_owned());
-            let snapshot = revision
-                .as_ref()
-                .map(|r| repo.join("snapshots").join(r))
-                .filter(|p| p.is_dir())
-                .or_else(|| newest_snapshot(&repo.join("snapshots")));
-            if let Some(snapshot) = snapshot {
-                let revision = snapshot
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned());
-                return Ok((snapshot, revision));
-            }
-            if !super::hub::offline() {
-                let (snapshot, revision) = super::hub::download(&id, cache)?;
-                return Ok((snapshot, Some(revision)));
-            }
-        }
-    }
-    Err(EmbedError::Model {
-        model: spec.to_owned(),
-        problem: if looks_like_id {
-            format!(
-                "no such folder, and {id} is not in the Hugging Face cache ({}) and HF_HUB_OFFLINE \
-                 forbids downloading it; pass a folder",
-                cache.map_or("not found".into(), |c| c.display().to_string())
-            )
-        } else {
-            "no such folder".into()
-        },
-    })
-}
-
-fn hf_cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    var("HF_HUB_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| var("HF_HOME").map(|h| PathBuf::from(h).join("hub")))
-        .or_else(|| {
-            var("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|c| c.join("huggingface").join("hub"))
-        })
-}
-
-fn newest_snapshot(dir: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
-        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
-        .map(|e| e.path())
 }

@@ -1,16 +1,24 @@
 //! Stage 2: what one object says about the schema, read with as few bytes as possible: the start
 //! of a text object (ranged GETs that grow until the record sample is full), or the footer of a
 //! Parquet object (one suffix-range GET, two when the footer is larger than the first guess).
+//!
+//! This file picks the format and reads text; `json` samples JSON lines (CSV is `crawl::csv`),
+//! `footer` reads Parquet footers.
+
+mod footer;
+mod json;
 
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
-use crate::schema::{self, Field, Inferrer, JsonValue};
+use crate::schema::{Field, Inferrer};
 use crate::storage::kind::{Compression, FileKind, Format};
 use crate::storage::{ObjectMeta, StorageError, Store};
-use crate::text::{codec, lines};
+use crate::text::codec;
 
 use super::csv::{self as csv_sample, CsvSample};
+use footer::sample_parquet;
+use json::sample_json;
 
 /// What `--format` allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +39,6 @@ pub struct SampleLimits {
 
 /// The first ranged read of a text object; later reads double it up to `SampleLimits::bytes`.
 const FIRST_READ: u64 = 64 << 10;
-/// The first guess at a Parquet footer's size (metadata plus the 8-byte trailer).
-const FOOTER_GUESS: u64 = 64 << 10;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ObjectSample {
@@ -246,163 +252,4 @@ struct TextSample {
     bad_lines: Vec<(u64, String)>,
     /// The record limit was reached before the end of the fetched text.
     stopped_early: bool,
-}
-
-/// At most this many bad lines are kept per object for the report.
-const BAD_LINES_KEPT: usize = 5;
-
-fn sample_json(
-    text: &[u8],
-    complete: bool,
-    max_records: u64,
-    url: &str,
-) -> Result<TextSample, SampleError> {
-    let mut schema = JsonSchema::default();
-    let mut bad_lines = Vec::new();
-    let mut bytes = 0u64;
-    let mut stopped_early = false;
-    let mut line_number = 0u64;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let (line, next, terminated) = match memchr::memchr(b'\n', rest) {
-            Some(end) => (&rest[..end], &rest[end + 1..], true),
-            None => (rest, &rest[rest.len()..], false),
-        };
-        // The last line of a prefix may be cut anywhere: only whole lines count.
-        if !terminated && !complete {
-            break;
-        }
-        if schema.inferrer.records() >= max_records {
-            stopped_early = true;
-            break;
-        }
-        line_number += 1;
-        rest = next;
-        let content = lines::line_content(line, line_number == 1);
-        if content.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let parsed = schema::line_text(content).and_then(schema::parse_line);
-        match parsed {
-            Ok(record) => {
-                bytes += line.len() as u64 + u64::from(terminated);
-                note_keys(&mut schema, &record);
-                schema.inferrer.add(&record);
-            }
-            Err(error) => {
-                let first_record = schema.inferrer.records() == 0 && bad_lines.is_empty();
-                let trimmed = content
-                    .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .map(|i| content[i]);
-                // R9: a JSON array document, or a record spread over lines (pretty-printed JSON).
-                if first_record
-                    && (trimmed == Some(b'[') || matches!(error, schema::LineError::Truncated(_)))
-                {
-                    return Err(SampleError::NotJsonLines {
-                        url: url.to_owned(),
-                    });
-                }
-                if bad_lines.len() < BAD_LINES_KEPT {
-                    bad_lines.push((line_number, error.to_string()));
-                }
-            }
-        }
-    }
-    let records = schema.inferrer.records();
-    Ok(TextSample {
-        schema: ObjectSchema::Json(schema),
-        records,
-        bytes,
-        bad_lines,
-        stopped_early,
-    })
-}
-
-fn note_keys(schema: &mut JsonSchema, record: &JsonValue<'_>) {
-    let JsonValue::Object(entries) = record else {
-        return;
-    };
-    let mut lowered: Vec<String> = Vec::with_capacity(entries.len());
-    for (key, _) in entries {
-        if !schema.keys.contains(key.as_ref()) {
-            schema.keys.insert(key.to_string());
-        }
-        let lower = key.to_lowercase();
-        if lowered.contains(&lower) {
-            schema.same_record_collisions.insert(lower.clone());
-        }
-        lowered.push(lower);
-    }
-}
-
-async fn sample_parquet(
-    store: &Store,
-    object: &ObjectMeta,
-    url: &str,
-) -> Result<ObjectSample, SampleError> {
-    let bad = |problem: String| SampleError::BadParquet {
-        url: url.to_owned(),
-        problem,
-    };
-    let parquet = |source| SampleError::Parquet {
-        url: url.to_owned(),
-        source,
-    };
-    if object.size < 12 {
-        return Err(bad(format!("{} bytes is too short", object.size)));
-    }
-    let mut tail = store
-        .read_tail(&object.key, object.size, FOOTER_GUESS)
-        .await?;
-    if tail.len() < 8 {
-        return Err(bad("the object is shorter than its listed size".into()));
-    }
-    let footer = parquet::file::metadata::FooterTail::try_new(
-        tail[tail.len() - 8..].try_into().expect("8 bytes"),
-    )
-    .map_err(parquet)?;
-    let needed = footer.metadata_length() as u64 + 8;
-    if needed > object.size {
-        return Err(bad("the footer is longer than the file".into()));
-    }
-    if needed > tail.len() as u64 {
-        tail = store.read_tail(&object.key, object.size, needed).await?;
-    }
-    let metadata_bytes = &tail[tail.len() - needed as usize..tail.len() - 8];
-    let metadata = parquet::file::metadata::ParquetMetaDataReader::decode_metadata(metadata_bytes)
-        .map_err(parquet)?;
-    let file = metadata.file_metadata();
-    let arrow_schema =
-        parquet::arrow::parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata())
-            .map_err(parquet)?;
-    let mut fields = Vec::with_capacity(arrow_schema.fields().len());
-    for field in arrow_schema.fields() {
-        let data_type = schema::from_arrow_type(field.data_type()).ok_or_else(|| {
-            SampleError::UnsupportedParquetType {
-                url: url.to_owned(),
-                column: field.name().clone(),
-                arrow_type: field.data_type().to_string(),
-            }
-        })?;
-        fields.push(Field::new(field.name().as_str(), data_type));
-    }
-    let rows = file.num_rows().max(0) as f64;
-    let uncompressed: i64 = metadata
-        .row_groups()
-        .iter()
-        .map(|rg| rg.total_byte_size())
-        .sum();
-    Ok(ObjectSample {
-        format: Format::Parquet,
-        compression: Compression::None,
-        schema: ObjectSchema::Parquet(fields),
-        records: rows,
-        record_bytes: if rows > 0.0 {
-            uncompressed as f64 / rows
-        } else {
-            0.0
-        },
-        bad_lines: Vec::new(),
-    })
 }

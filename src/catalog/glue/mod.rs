@@ -1,15 +1,16 @@
 //! The AWS Glue Data Catalog through aws-sdk-glue: model conversions, pagination, per-entry batch
 //! errors. Retries (throttling, 5xx) are the SDK's standard mode, configured in `aws.rs`.
+//!
+//! This file holds the calls; `model` converts between Glue's types and the catalog model.
 
-use std::collections::HashMap;
+mod model;
+
 use std::future::Future;
 
 use aws_sdk_glue::types as glue;
 
-use super::{
-    Catalog, CatalogError, Column, EntryError, Parameters, PartitionDef, SerDeInfo,
-    StorageDescriptor, TableDef,
-};
+use super::{Catalog, CatalogError, EntryError, PartitionDef, TableDef};
+use model::{entry_error, params, partition_to, sd_from, table_from, table_to};
 
 pub struct GlueCatalog {
     client: aws_sdk_glue::Client,
@@ -53,139 +54,6 @@ where
         operation,
         target,
         source: crate::aws::call_error(err),
-    }
-}
-
-fn params(map: Option<&HashMap<String, String>>) -> Parameters {
-    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
-
-fn hash_params(map: &Parameters) -> Option<HashMap<String, String>> {
-    Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-}
-
-fn column_from(c: &glue::Column) -> Column {
-    Column {
-        name: c.name().to_owned(),
-        type_name: c.r#type().unwrap_or_default().to_owned(),
-        comment: c.comment().map(str::to_owned),
-        parameters: params(c.parameters()),
-    }
-}
-
-fn column_to(c: &Column) -> glue::Column {
-    glue::Column::builder()
-        .name(&c.name)
-        .r#type(&c.type_name)
-        .set_comment(c.comment.clone())
-        .set_parameters(if c.parameters.is_empty() {
-            None
-        } else {
-            hash_params(&c.parameters)
-        })
-        .build()
-        .expect("a column always has a name")
-}
-
-fn sd_from(sd: Option<&glue::StorageDescriptor>) -> StorageDescriptor {
-    let Some(sd) = sd else {
-        return StorageDescriptor::default();
-    };
-    StorageDescriptor {
-        columns: sd.columns().iter().map(column_from).collect(),
-        location: sd.location().unwrap_or_default().to_owned(),
-        input_format: sd.input_format().unwrap_or_default().to_owned(),
-        output_format: sd.output_format().unwrap_or_default().to_owned(),
-        compressed: sd.compressed(),
-        number_of_buckets: sd.number_of_buckets(),
-        serde_info: sd
-            .serde_info()
-            .map(|s| SerDeInfo {
-                name: s.name().map(str::to_owned),
-                serialization_library: s.serialization_library().unwrap_or_default().to_owned(),
-                parameters: params(s.parameters()),
-            })
-            .unwrap_or_default(),
-        bucket_columns: sd.bucket_columns().to_vec(),
-        parameters: params(sd.parameters()),
-        stored_as_sub_directories: sd.stored_as_sub_directories(),
-    }
-}
-
-fn sd_to(sd: &StorageDescriptor) -> glue::StorageDescriptor {
-    glue::StorageDescriptor::builder()
-        .set_columns(Some(sd.columns.iter().map(column_to).collect()))
-        .location(&sd.location)
-        .input_format(&sd.input_format)
-        .output_format(&sd.output_format)
-        .compressed(sd.compressed)
-        .number_of_buckets(sd.number_of_buckets)
-        .serde_info(
-            glue::SerDeInfo::builder()
-                .set_name(sd.serde_info.name.clone())
-                .serialization_library(&sd.serde_info.serialization_library)
-                .set_parameters(hash_params(&sd.serde_info.parameters))
-                .build(),
-        )
-        .set_bucket_columns(if sd.bucket_columns.is_empty() {
-            None
-        } else {
-            Some(sd.bucket_columns.clone())
-        })
-        .set_parameters(hash_params(&sd.parameters))
-        .stored_as_sub_directories(sd.stored_as_sub_directories)
-        .build()
-}
-
-fn table_from(t: &glue::Table) -> TableDef {
-    TableDef {
-        name: t.name().to_owned(),
-        description: t.description().map(str::to_owned),
-        owner: t.owner().map(str::to_owned),
-        retention: Some(t.retention()).filter(|r| *r != 0),
-        table_type: t.table_type().map(str::to_owned),
-        parameters: params(t.parameters()),
-        partition_keys: t.partition_keys().iter().map(column_from).collect(),
-        storage_descriptor: sd_from(t.storage_descriptor()),
-        version_id: t.version_id().map(str::to_owned),
-    }
-}
-
-fn table_to(t: &TableDef) -> glue::TableInput {
-    glue::TableInput::builder()
-        .name(&t.name)
-        .set_description(t.description.clone())
-        .set_owner(t.owner.clone())
-        .set_retention(t.retention)
-        .set_table_type(t.table_type.clone())
-        .set_parameters(hash_params(&t.parameters))
-        // Athena needs `[]`, not a missing list, on an unpartitioned table.
-        .set_partition_keys(Some(t.partition_keys.iter().map(column_to).collect()))
-        .storage_descriptor(sd_to(&t.storage_descriptor))
-        .build()
-        .expect("a table always has a name")
-}
-
-fn partition_to(p: &PartitionDef) -> glue::PartitionInput {
-    glue::PartitionInput::builder()
-        .set_values(Some(p.values.clone()))
-        .storage_descriptor(sd_to(&p.storage_descriptor))
-        .set_parameters(hash_params(&p.parameters))
-        .build()
-}
-
-fn entry_error(values: &[String], detail: Option<&glue::ErrorDetail>) -> EntryError {
-    EntryError {
-        values: values.to_vec(),
-        code: detail
-            .and_then(|d| d.error_code())
-            .unwrap_or("UnknownError")
-            .to_owned(),
-        message: detail
-            .and_then(|d| d.error_message())
-            .unwrap_or_default()
-            .to_owned(),
     }
 }
 
@@ -445,74 +313,4 @@ impl Catalog for GlueCatalog {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Pages the way real Glue does (moto returns everything in one page, so only this proves
-    /// the loop): three pages, tokens chained, the last page without a token.
-    // A unit test has no command context; a current-thread runtime is all `collect_pages` needs.
-    #[test]
-    fn pages_are_followed_until_no_token() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut calls = Vec::new();
-        let items: Result<Vec<u32>, ()> = runtime.block_on(collect_pages(|token| {
-            calls.push(token.clone());
-            let page = match token.as_deref() {
-                None => (vec![1, 2], Some("t1".to_owned())),
-                Some("t1") => (vec![3, 4], Some("t2".to_owned())),
-                Some("t2") => (vec![5], None),
-                Some(other) => panic!("unexpected token {other}"),
-            };
-            async move { Ok(page) }
-        }));
-        assert_eq!(items.unwrap(), vec![1, 2, 3, 4, 5]);
-        assert_eq!(calls, vec![None, Some("t1".into()), Some("t2".into())]);
-    }
-
-    #[test]
-    fn a_repeated_token_ends_the_loop() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut calls = 0;
-        let items: Result<Vec<u32>, ()> = runtime.block_on(collect_pages(|_| {
-            calls += 1;
-            async move { Ok((vec![1], Some("same".to_owned()))) }
-        }));
-        assert_eq!(items.unwrap(), vec![1, 1]);
-        assert_eq!(calls, 2);
-    }
-
-    #[test]
-    fn model_round_trips_through_glue_types() {
-        let table = TableDef {
-            name: "t".into(),
-            description: Some("hand-written".into()),
-            table_type: Some("EXTERNAL_TABLE".into()),
-            parameters: [("classification".to_owned(), "json".to_owned())].into(),
-            partition_keys: vec![Column::new("year", "string")],
-            storage_descriptor: StorageDescriptor {
-                columns: vec![Column {
-                    comment: Some("kept".into()),
-                    ..Column::new("a", "int")
-                }],
-                location: "s3://b/t/".into(),
-                ..StorageDescriptor::default()
-            },
-            ..TableDef::default()
-        };
-        let input = table_to(&table);
-        let back = glue::Table::builder()
-            .name(input.name())
-            .set_description(input.description().map(str::to_owned))
-            .set_table_type(input.table_type().map(str::to_owned))
-            .set_parameters(input.parameters().cloned())
-            .set_partition_keys(Some(input.partition_keys().to_vec()))
-            .set_storage_descriptor(input.storage_descriptor().cloned())
-            .build()
-            .unwrap();
-        assert_eq!(table_from(&back), table);
-    }
-}
+mod tests;
