@@ -188,14 +188,6 @@ impl CallError {
         self.kind
     }
 
-    /// The service's error code, when it answered with one.
-    pub fn code(&self) -> Option<&str> {
-        match &self.detail {
-            Detail::Answered { code, .. } => code.as_deref(),
-            Detail::Unanswered { .. } => None,
-        }
-    }
-
     /// An answer the service gave: `code` and `message` as it sent them.
     pub fn answered(code: Option<&str>, message: Option<&str>, status: u16) -> CallError {
         CallError {

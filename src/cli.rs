@@ -73,13 +73,15 @@ Exit status:
     about = "Data-lake operations from the shell: JSON lines to Parquet, Glue crawls, cost estimates, embeddings, SQL checks",
     after_long_help = EXIT_CODES,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    long_about = None
 )]
+/// The command line: global flags and one subcommand (`Cli::try_parse`, then [`crate::run`]).
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -15,6 +15,7 @@ use crate::query::EngineError;
 /// Process exit status; the numbers are API (see `lakeops --help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
+    /// The command did its job (also `--dry-run`, and a closed stdout).
     Success = 0,
     /// The command ran to the end, and what it found is the reason to fail a script: rejected
     /// lines or inputs that failed alone (convert, embed, crawl's unreadable objects), drift
@@ -23,6 +24,7 @@ pub enum ExitStatus {
     Findings = 1,
     /// Usage, input, configuration or AWS error: the command did not do its job.
     Error = 2,
+    /// Stopped by Ctrl-C, SIGTERM or SIGHUP; what was published stays valid.
     Interrupted = 130,
 }
 

@@ -7,30 +7,61 @@
 //! status and a hint; `output` is the only place that prints; `cli` and `commands` are the only
 //! places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+// Only `run`, `Cli` and `ExitStatus` are the library's face (the binary is its one user); every
+// module is private, so the compiler reports what nothing uses.
+#![warn(missing_docs)]
 
-pub mod aws;
-pub mod catalog;
-pub mod cli;
-pub mod commands;
-pub mod convert;
-pub mod cost;
-pub mod crawl;
+mod aws;
+#[allow(missing_docs)] // see `internals`
+mod catalog;
+mod cli;
+mod commands;
+#[allow(missing_docs)] // see `internals`
+mod convert;
+#[allow(missing_docs)] // see `internals`
+mod cost;
+mod crawl;
+// The GPU kernel check (examples/kernel_check.rs, `--features cuda`) drives the fused encoder's
+// parts from outside the crate.
+#[cfg(feature = "cuda")]
+#[doc(hidden)]
+#[allow(missing_docs)]
 pub mod embed;
-pub mod error;
-pub mod output;
-pub mod pricing;
-pub mod progress;
-pub mod query;
-pub mod schema;
-pub mod storage;
-pub mod text;
-pub mod version;
+#[cfg(not(feature = "cuda"))]
+#[allow(missing_docs)] // see `internals`
+mod embed;
+mod error;
+mod output;
+mod pricing;
+mod progress;
+mod query;
+#[allow(missing_docs)] // see `internals`
+mod schema;
+mod storage;
+#[allow(missing_docs)] // see `internals`
+mod text;
+mod version;
 
-use cli::{Cli, Command};
+pub use cli::Cli;
+use cli::Command;
 use output::Printer;
 
 pub use error::ExitStatus;
 
+/// What the fuzz targets (`fuzz/`) reach from outside the crate: the parsers they feed with
+/// arbitrary bytes. Not an API; it follows the code, so what it re-exports is exempt from
+/// `missing_docs`.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::catalog::hive_path::{escape, is_component, parse_component, unescape};
+    pub use crate::convert::batch::{parse_chunk, BatchContext};
+    pub use crate::cost::{plan, Prices};
+    pub use crate::embed::model::ModelDir;
+    pub use crate::schema::{line_text, parse_hive_type, parse_line, Inferrer};
+    pub use crate::text::lines::{line_content, Chunk};
+}
+
+/// Runs one parsed command line to its end: the exit status is the process's.
 pub fn run(cli: Cli) -> ExitStatus {
     // The one context of the run: its runtime, Ctrl-C handler and AWS configuration start only
     // when the command first asks for them.

@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     keep_freed_memory();
-    let cli = match lakeops::cli::Cli::try_parse() {
+    let cli = match lakeops::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with status 0; usage errors to stderr with status 2.

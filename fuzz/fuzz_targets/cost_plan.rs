@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-use lakeops::cost::{plan, Prices};
+use lakeops::internals::{plan, Prices};
 
 const NAMES: [&str; 3] = ["plan.toml", "plan.yaml", "plan.json"];
 

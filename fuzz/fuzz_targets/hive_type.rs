@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use lakeops::schema::parse_hive_type;
+use lakeops::internals::parse_hive_type;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -8,9 +8,9 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use lakeops::convert::batch::{parse_chunk, BatchContext};
-use lakeops::convert::source::{line_content, Chunk};
-use lakeops::schema::{line_text, parse_line, Inferrer};
+use lakeops::internals::{
+    line_content, line_text, parse_chunk, parse_line, BatchContext, Chunk, Inferrer,
+};
 
 fuzz_target!(|data: &[u8]| {
     let first = match memchr_newline(data) {

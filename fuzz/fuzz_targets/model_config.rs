@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-use lakeops::embed::model::ModelDir;
+use lakeops::internals::ModelDir;
 
 const FILES: [&str; 6] = [
     "config.json",

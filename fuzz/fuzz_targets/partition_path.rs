@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use lakeops::catalog::hive_path::{escape, is_component, parse_component, unescape};
+use lakeops::internals::{escape, is_component, parse_component, unescape};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

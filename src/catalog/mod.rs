@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use file::FileCatalog;
-pub use glue::{collect_pages, GlueCatalog};
+pub use glue::GlueCatalog;
 
 pub type Parameters = BTreeMap<String, String>;
 

@@ -36,7 +36,7 @@ pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
 pub use infer::{sanitize_name, InferError};
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
 use report::{changes, column_list};
-pub use report::{Change, ColumnChange, ColumnOut, CrawlReport, Rejected};
+pub use report::{Change, ColumnOut, CrawlReport, Rejected};
 pub use sample::{FormatChoice, SampleError, SampleLimits};
 use scan::scan;
 

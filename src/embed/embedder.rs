@@ -129,6 +129,8 @@ impl Embedder {
         Ok(out)
     }
 
+    /// Texts to vectors in one call (the pipeline tokenises and batches on its own).
+    #[cfg(test)]
     pub fn embed_texts(
         &self,
         texts: &[&str],

@@ -15,6 +15,9 @@ pub mod chunk;
 mod device;
 mod embedder;
 pub mod encoder;
+// Without `cuda`, the fused path's plan, weights and CPU reference serve the tests and
+// examples/kernel_check.rs only; the GPU build runs them.
+#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
 pub mod fused;
 mod hub;
 pub mod input;
@@ -35,7 +38,9 @@ use serde::Serialize;
 
 use crate::progress::Progress;
 use crate::storage::discover::Order;
-pub use device::{select_device, DeviceChoice, Precision};
+#[cfg(test)]
+pub(crate) use device::select_device;
+pub use device::{DeviceChoice, Precision};
 pub use embedder::Embedder;
 use read::ReadMsg;
 use sink::{Row, WriteMsg};

@@ -21,8 +21,10 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::error::DataFusionError;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
+#[cfg(test)]
+use error::position_of;
 use error::{end_of, sql_error};
-pub use error::{position_of, EngineError, QueryError};
+pub use error::{EngineError, QueryError};
 
 /// The result of one statement as it is computed: its schema, and its batches one at a time
 /// (Q02: `--format ndjson|csv|json` and `-o` write each as it comes, so a large result is
@@ -44,16 +46,11 @@ impl QueryStream {
     }
 }
 
-/// The result of one statement: its schema (even when there are no rows) and its batches.
+/// The result of one statement, whole: its schema (even when there are no rows) and its batches.
+#[cfg(test)]
 pub struct QueryResult {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
-}
-
-impl QueryResult {
-    pub fn rows(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
-    }
 }
 
 /// `--json`'s last record: how many rows, the result's columns (also when there are no rows),
@@ -201,7 +198,9 @@ impl Session {
         &self.ctx
     }
 
-    /// Runs every statement of `sql` (separated by `;`) and returns the last one's result.
+    /// Runs every statement of `sql` (separated by `;`) and returns the last one's result whole
+    /// (the command streams it instead).
+    #[cfg(test)]
     pub async fn run(&self, sql: &str) -> Result<QueryResult, QueryError> {
         use futures::TryStreamExt;
         let QueryStream { schema, batches } = self.stream(sql).await?;

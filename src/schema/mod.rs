@@ -16,7 +16,7 @@ mod infer;
 mod json;
 
 pub use self::arrow::{from_arrow_type, to_arrow_fields, to_arrow_schema, to_arrow_type};
-pub use file::{SchemaFile, SchemaFileError};
+pub use file::SchemaFile;
 pub use hive::parse_hive_type;
 pub use infer::{find_field, Conflict, Inferrer};
 pub use json::{line_text, parse_line, JsonValue, LineError};

@@ -118,11 +118,6 @@ impl Store {
         }
     }
 
-    /// Whether an object exists (HeadObject on S3).
-    pub async fn exists(&self, key: &str) -> Result<bool, StorageError> {
-        Ok(self.stat(key).await?.is_some())
-    }
-
     /// An object's size and tag (ETag on S3, modification time locally), `None` when it does
     /// not exist: what tells the object this run wrote from another one under the same name.
     pub async fn stat(&self, key: &str) -> Result<Option<(u64, Option<String>)>, StorageError> {

@@ -11,6 +11,8 @@
 //! separate biases), `position` (MPNet's relative-position buckets) and `fused_weights` (the same
 //! weights handed to the fused GPU kernels); this file holds the forward pass.
 
+// Read by the GPU build's fused path (`fused::cuda`), the tests and the kernel check.
+#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
 mod fused_weights;
 mod position;
 mod weights;
@@ -99,10 +101,13 @@ impl Encoder {
         }
     }
 
+    // For the GPU build's fused path (`fused::cuda`).
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
     pub fn device(&self) -> &Device {
         &self.device
     }
 
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
     pub fn dtype(&self) -> DType {
         self.dtype
     }
