@@ -19,3 +19,26 @@ impl Progress for NoProgress {
     fn advance(&self, _: u64) {}
     fn finish(&self) {}
 }
+
+/// For tests: says once, on the first `advance`, that work has started (the streaming tests
+/// hold the listing back until then).
+#[cfg(test)]
+pub(crate) struct FirstAdvance(std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>);
+
+#[cfg(test)]
+impl FirstAdvance {
+    pub(crate) fn new(started: std::sync::mpsc::Sender<()>) -> Self {
+        FirstAdvance(std::sync::Mutex::new(Some(started)))
+    }
+}
+
+#[cfg(test)]
+impl Progress for FirstAdvance {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {
+        if let Some(started) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = started.send(());
+        }
+    }
+    fn finish(&self) {}
+}

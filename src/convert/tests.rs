@@ -295,19 +295,6 @@ fn targets_own_their_numbered_parts_only() {
     assert!(file.owns("out.parquet") && !file.owns("out-00001.parquet"));
 }
 
-/// Tells the test when the first bytes were converted: work has started.
-struct FirstAdvance(std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>);
-
-impl crate::progress::Progress for FirstAdvance {
-    fn start(&self, _: &'static str, _: Option<u64>) {}
-    fn advance(&self, _: u64) {
-        if let Some(started) = self.0.lock().unwrap().take() {
-            let _ = started.send(());
-        }
-    }
-    fn finish(&self) {}
-}
-
 /// Issue 14: a run converts inputs as they are listed. The second folder is listed only once the
 /// first input is being converted, so a run that waited for the whole listing never starts,
 /// and the test fails at the bounded wait below rather than hanging.
@@ -363,7 +350,7 @@ fn conversion_starts_before_the_listing_ends() {
         cancel: Arc::new(AtomicBool::new(false)),
     };
     let (started_tx, started) = std::sync::mpsc::channel();
-    let progress = FirstAdvance(std::sync::Mutex::new(Some(started_tx)));
+    let progress = crate::progress::FirstAdvance::new(started_tx);
     let (started, report) = std::thread::scope(|scope| {
         let converting = scope.spawn(|| run(options, &progress));
         listing

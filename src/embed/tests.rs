@@ -441,19 +441,6 @@ fn cuda_without_the_feature_is_a_clear_error() {
     ));
 }
 
-/// Tells the test when the first chunks were embedded: work has started.
-struct FirstAdvance(std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>);
-
-impl crate::progress::Progress for FirstAdvance {
-    fn start(&self, _: &'static str, _: Option<u64>) {}
-    fn advance(&self, _: u64) {
-        if let Some(started) = self.0.lock().unwrap().take() {
-            let _ = started.send(());
-        }
-    }
-    fn finish(&self) {}
-}
-
 /// Issue 14: a run embeds inputs as they are listed. The second folder is listed only once the
 /// first input's chunks were embedded, so a run that waited for the whole listing never starts,
 /// and the test fails at the bounded wait below rather than hanging.
@@ -493,7 +480,7 @@ fn embedding_starts_before_the_listing_ends() {
     let (listing, batches) = tokio::sync::mpsc::channel(4);
     let inputs = input::Inputs::streamed(batches, runtime.handle().clone(), &options.output);
     let (started_tx, started) = std::sync::mpsc::channel();
-    let progress = FirstAdvance(std::sync::Mutex::new(Some(started_tx)));
+    let progress = crate::progress::FirstAdvance::new(started_tx);
     let cancel = AtomicBool::new(false);
     let (started, report) = std::thread::scope(|scope| {
         let embedding = scope.spawn(|| {
