@@ -1,0 +1,67 @@
+//! The one lister: every object under a store's root, folders listed concurrently and handed
+//! over a folder at a time, hidden folders never descended into.
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::hidden_component;
+use crate::storage::{Level, ObjectMeta, StorageError, Store};
+
+/// Folders listed at once when a command walks a directory or prefix of inputs.
+pub const LIST_CONCURRENCY: usize = 16;
+
+/// The one lister: every object under `store`'s root, all levels, with up to `concurrency`
+/// folders listed at a time. Hidden folders (`_temporary/`, `.hive-staging/`) are never descended
+/// into. Objects arrive a folder at a time, as listings return, in no fixed order, so that a
+/// caller may start work before a large listing ends; dropping the receiver stops the listing.
+/// Must be called inside a tokio runtime.
+pub fn list_tree(
+    store: &Store,
+    concurrency: usize,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<ObjectMeta>, StorageError>> {
+    let concurrency = concurrency.max(1);
+    let (sender, receiver) = tokio::sync::mpsc::channel(concurrency * 2);
+    let store = store.clone();
+    tokio::spawn(async move {
+        let permits = Arc::new(Semaphore::new(concurrency));
+        let mut tasks: JoinSet<Result<Level, StorageError>> = JoinSet::new();
+        let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
+            let store = store.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore is never closed");
+                store.list_level(&prefix).await
+            });
+        };
+        spawn(&mut tasks, String::new());
+        while let Some(joined) = tasks.join_next().await {
+            let level = match joined {
+                Ok(Ok(level)) => level,
+                Ok(Err(e)) => {
+                    let _ = sender.send(Err(e)).await;
+                    return;
+                }
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            for prefix in level.prefixes {
+                let name = prefix
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                if !hidden_component(name) {
+                    spawn(&mut tasks, prefix);
+                }
+            }
+            if sender.send(Ok(level.objects)).await.is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
