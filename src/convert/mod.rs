@@ -36,14 +36,13 @@ use crate::storage::discover::Order;
 use batch::BatchContext;
 use manifest::record_done;
 use pipeline::{convert_input, parse_worker, Job};
-pub use plan::{
-    plan_outputs, resolve_inputs, Listing, OutputRoot, Planned, PlannedInput, Planner, Ranked,
-    ResolvedInput, Selection,
-};
-pub use prepare::{prepare, resolve_schema, PlanRow, Prepared};
+#[cfg(test)]
+use plan::ResolvedInput;
+pub use plan::{resolve_inputs, Listing, OutputRoot, Planned, PlannedInput, Planner, Selection};
+pub use prepare::{prepare, resolve_schema, PlanRow};
 use prepare::{settle, Resume, Settings};
 use report::summarize;
-pub use report::{ConvertReport, Counts, DryRunReport, FileReport};
+pub use report::{ConvertReport, DryRunReport, FileReport};
 pub use sample::SampleRows;
 use sink::StaleUploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};

@@ -63,6 +63,7 @@ const CANCEL_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl Listing {
     /// Inputs known already, in this order.
+    #[cfg(test)]
     pub fn from_inputs(inputs: Vec<ResolvedInput>) -> Listing {
         let stdin = inputs.iter().any(|i| i.input == Input::Stdin);
         let ranked = inputs

@@ -15,16 +15,16 @@ mod select;
 #[cfg(test)]
 mod tests;
 
-use std::sync::atomic::AtomicBool;
-
 use super::source::Input;
 use super::ConvertError;
 use crate::storage::discover::{discover_each, Accept, Order};
 use crate::storage::kind::{FileKind, Format};
 pub use listing::{Listing, Ranked, ResolvedInput};
-pub use output::{default_state, OutputRoot};
+pub use output::OutputRoot;
 pub use planner::{Planned, PlannedInput, Planner, Refused};
-pub use select::{shard_of, Selection};
+#[cfg(test)]
+use select::shard_of;
+pub use select::Selection;
 
 const DATA_FILES: &str = "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)";
 
@@ -77,7 +77,8 @@ pub fn resolve_inputs(
 
 /// `-o x.parquet` with one input writes exactly that file; anything else is a directory or
 /// prefix holding one file (or numbered parts) per input, named after the input, in the
-/// input's folder.
+/// input's folder. (The run plans as it lists, through [`Planner`]; the tests plan a list.)
+#[cfg(test)]
 pub fn plan_outputs(
     inputs: &[ResolvedInput],
     output: &OutputRoot,
@@ -85,7 +86,8 @@ pub fn plan_outputs(
 ) -> Result<(Vec<PlannedInput>, Vec<Refused>), ConvertError> {
     let selection = Selection::default();
     let mut planner = Planner::new(output, &selection, splits);
-    let batch = Listing::from_inputs(inputs.to_vec()).collect_ranked(&AtomicBool::new(false))?;
+    let batch = Listing::from_inputs(inputs.to_vec())
+        .collect_ranked(&std::sync::atomic::AtomicBool::new(false))?;
     let planned = planner.plan(batch)?;
     Ok((
         planned.inputs.into_iter().map(|(_, p)| p).collect(),

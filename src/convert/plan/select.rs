@@ -27,14 +27,6 @@ impl Selection {
         })
     }
 
-    /// Keeps inputs the `--include`/`--exclude` filter admits, then this shard's share.
-    pub fn apply(&self, inputs: Vec<ResolvedInput>) -> Vec<ResolvedInput> {
-        inputs
-            .into_iter()
-            .filter(|input| self.admits(input))
-            .collect()
-    }
-
     /// Whether this process converts `input`: one input at a time, so that a listing can be
     /// selected from as it arrives (the shard is a hash of the input's own key).
     pub fn admits(&self, input: &ResolvedInput) -> bool {

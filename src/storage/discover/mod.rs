@@ -16,7 +16,7 @@ mod tree;
 use std::sync::Arc;
 
 use super::{StorageError, Store};
-pub use filter::{hidden, hidden_component, is_folder_marker, never_data, KeyFilter, PatternError};
+pub use filter::{hidden_component, never_data, KeyFilter, PatternError};
 pub use sources::{discover_each, Accept, Batches, Listed, Order};
 pub use tree::{list_tree, LIST_CONCURRENCY};
 

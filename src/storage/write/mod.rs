@@ -23,7 +23,7 @@ use tokio::runtime::Handle;
 use super::{Backend, StorageError, Store};
 use multipart::Multipart;
 pub use multipart::Upload;
-pub use temp::{remove_stale_temps, temp_host, temp_path, write_atomically, TEMP_PREFIX};
+pub use temp::{remove_stale_temps, temp_path, write_atomically};
 
 /// How S3 uploads are cut and how many parts of one object travel at once. Memory per object
 /// being written is at most `part_size × (concurrency + 1)`.
@@ -66,7 +66,6 @@ enum Inner {
 
 /// A closed object not yet visible.
 pub struct Unpublished {
-    url: String,
     bytes: u64,
     state: Option<Closed>,
 }
@@ -175,19 +174,10 @@ impl Store {
 }
 
 impl ObjectWriter {
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Bytes written so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
-    }
-
     /// Everything written is stored (a local file synced; every S3 part uploaded) but not yet
     /// visible.
     pub fn close(mut self) -> Result<Unpublished, StorageError> {
-        let (url, bytes) = (self.url.clone(), self.bytes);
+        let bytes = self.bytes;
         let state = match self.inner.take().expect("closed once") {
             Inner::Local { file, temp, path } => {
                 let stored = file
@@ -216,7 +206,6 @@ impl ObjectWriter {
             }
         };
         Ok(Unpublished {
-            url,
             bytes,
             state: Some(state),
         })
@@ -257,10 +246,6 @@ impl Drop for ObjectWriter {
 }
 
 impl Unpublished {
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
