@@ -300,8 +300,8 @@ fn targets_own_their_numbered_parts_only() {
 /// and the test fails at the bounded wait below rather than hanging.
 #[test]
 fn conversion_starts_before_the_listing_ends() {
-    use crate::storage::discover::{Listed, Order};
-    use crate::storage::{Found, Store};
+    use crate::storage::discover::Listed;
+    use crate::storage::Store;
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("in");
@@ -311,18 +311,7 @@ fn conversion_starts_before_the_listing_ends() {
         std::fs::write(root.join(folder).join("part.jsonl"), text).unwrap();
     }
     let store = Arc::new(Store::local(&root));
-    let listed = |key: &str| Listed {
-        order: Order {
-            key: key.into(),
-            ..Order::default()
-        },
-        found: Found {
-            store: store.clone(),
-            key: key.into(),
-            size: text.len() as u64,
-            tag: None,
-        },
-    };
+    let listed = |key: &str| Listed::at(&store, key, text.len() as u64);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -51,6 +51,25 @@ pub struct Listed {
     pub found: Found,
 }
 
+/// For tests that feed a consumer a listing by hand: `key` under `store`, ranked by its key.
+#[cfg(test)]
+impl Listed {
+    pub(crate) fn at(store: &Arc<Store>, key: &str, size: u64) -> Listed {
+        Listed {
+            order: Order {
+                key: key.into(),
+                ..Order::default()
+            },
+            found: Found {
+                store: store.clone(),
+                key: key.into(),
+                size,
+                tag: None,
+            },
+        }
+    }
+}
+
 /// Inputs a batch at a time: one argument's named or matched files, or one folder's inputs of a
 /// directory or prefix argument. A listing error ends the stream.
 pub type Batches = tokio::sync::mpsc::Receiver<Result<Vec<Listed>, DiscoverError>>;
