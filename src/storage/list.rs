@@ -9,17 +9,45 @@ use super::{local_tag, Backend, Level, ObjectMeta, StorageError, Store};
 impl Store {
     /// One level under `prefix` (`""` for the root, else `/`-terminated), all pages.
     pub async fn list_level(&self, prefix: &str) -> Result<Level, StorageError> {
+        let mut objects = Vec::new();
+        let prefixes = self
+            .list_level_pages(prefix, |page| {
+                objects.extend(page);
+                std::future::ready(true)
+            })
+            .await?;
+        Ok(Level {
+            objects,
+            prefixes: prefixes.unwrap_or_default(),
+        })
+    }
+
+    /// One level under `prefix`, its objects handed to `page` a ListObjectsV2 page (up to 1,000
+    /// keys) at a time as each arrives, so that a flat prefix of millions of keys is worked on
+    /// while it is still being listed; a local folder is one page. The sub-folders come back
+    /// at the end, or `None` when `page` returned false (its consumer is gone) and listing
+    /// stopped.
+    pub async fn list_level_pages<F, Next>(
+        &self,
+        prefix: &str,
+        mut page: F,
+    ) -> Result<Option<Vec<String>>, StorageError>
+    where
+        F: FnMut(Vec<ObjectMeta>) -> Next,
+        Next: std::future::Future<Output = bool>,
+    {
         match &self.backend {
             Backend::Local { root } => {
                 self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                list_local(root, prefix)
+                let level = list_local(root, prefix)?;
+                Ok(page(level.objects).await.then_some(level.prefixes))
             }
             Backend::S3 {
                 client,
                 bucket,
                 prefix: root,
             } => {
-                let mut level = Level::default();
+                let mut prefixes = Vec::new();
                 let mut pages = client
                     .list_objects_v2()
                     .bucket(bucket)
@@ -28,32 +56,36 @@ impl Store {
                     .encoding_type(aws_sdk_s3::types::EncodingType::Url)
                     .into_paginator()
                     .send();
-                while let Some(page) = pages.next().await {
+                while let Some(listed) = pages.next().await {
                     self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                    let page = page.map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;
-                    for object in page.contents() {
+                    let listed = listed.map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;
+                    let mut objects = Vec::with_capacity(listed.contents().len());
+                    for object in listed.contents() {
                         let Some(key) = object.key().map(listed_key) else {
                             continue;
                         };
                         let Some(key) = key.strip_prefix(root.as_str()) else {
                             continue;
                         };
-                        level.objects.push(ObjectMeta {
+                        objects.push(ObjectMeta {
                             key: key.to_owned(),
                             size: object.size().unwrap_or(0).max(0) as u64,
                             tag: object.e_tag().map(str::to_owned),
                         });
                     }
-                    for common in page.common_prefixes() {
+                    for common in listed.common_prefixes() {
                         let Some(p) = common.prefix().map(listed_key) else {
                             continue;
                         };
                         if let Some(p) = p.strip_prefix(root.as_str()) {
-                            level.prefixes.push(p.to_owned());
+                            prefixes.push(p.to_owned());
                         }
                     }
+                    if !objects.is_empty() && !page(objects).await {
+                        return Ok(None);
+                    }
                 }
-                Ok(level)
+                Ok(Some(prefixes))
             }
         }
     }

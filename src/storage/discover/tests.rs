@@ -1,4 +1,5 @@
-//! Unit tests of discovery: the glob filter, and arguments as a stream of folder batches.
+//! Unit tests of discovery: the glob filter, arguments as a stream of folder batches, and the
+//! lister handing over a flat S3 prefix a page at a time.
 
 use super::*;
 
@@ -26,7 +27,13 @@ fn globs_follow_glue_semantics() {
     assert!(both.admits("en/c.jsonl"));
     let error = KeyFilter::new(&["[".into()], &[]).unwrap_err();
     assert_eq!(error.flag, "--include");
-    assert_eq!(error.pattern, "[");
+    assert_eq!(error.source.glob(), Some("["));
+    // The pattern is named once, by the cause.
+    crate::error::assert_causes_shown_once(&error);
+    assert_eq!(
+        crate::error::chain_text(&error),
+        "--include: not a glob pattern: error parsing glob '[': unclosed character class; missing ']'"
+    );
 }
 
 fn json_only(key: &str) -> bool {
@@ -109,4 +116,107 @@ fn directories_come_a_folder_at_a_time_and_named_files_first_in_argument_order()
             .is_err_and(|e| e.contains("no JSON lines in this directory")),
         "an empty directory ends the stream with its error, after what came before it"
     );
+}
+
+/// An S3 endpoint (std TCP in a thread) whose prefix `flat/` lists in two ListObjectsV2 pages;
+/// the second page is answered only once `release` gets a message.
+fn two_page_s3(release: std::sync::mpsc::Receiver<()>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let page = |keys: &[&str], next: Option<&str>| {
+        let contents: String = keys
+            .iter()
+            .map(|k| {
+                format!("<Contents><Key>flat/{k}</Key><Size>3</Size><ETag>\"e\"</ETag></Contents>")
+            })
+            .collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult \
+             xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>lake</Name>\
+             <Prefix>flat/</Prefix><Delimiter>/</Delimiter><EncodingType>url</EncodingType>\
+             <KeyCount>{}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>{}</IsTruncated>{}{contents}\
+             </ListBucketResult>",
+            keys.len(),
+            next.is_some(),
+            next.map(|t| format!("<NextContinuationToken>{t}</NextContinuationToken>"))
+                .unwrap_or_default(),
+        )
+    };
+    let first = page(&["a.jsonl", "b.jsonl"], Some("page-2"));
+    let second = page(&["c.jsonl"], None);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                request.push_str(&line);
+                line.clear();
+            }
+            let body = if request.contains("continuation-token=page-2") {
+                if release.recv().is_err() {
+                    return;
+                }
+                &second
+            } else {
+                &first
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    endpoint
+}
+
+#[test]
+fn a_flat_prefix_arrives_a_listing_page_at_a_time() {
+    let (release, released) = std::sync::mpsc::channel();
+    let endpoint = two_page_s3(released);
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .build();
+    let store = crate::storage::Store::s3(
+        aws_sdk_s3::Client::from_conf(config),
+        "lake".into(),
+        "flat/".into(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut pages = list_tree(&store, 4);
+        let keys = |page: Vec<crate::storage::ObjectMeta>| -> Vec<String> {
+            page.into_iter().map(|o| o.key).collect()
+        };
+        let wait = std::time::Duration::from_secs(20);
+        // The second page is not served yet: the first must come without it.
+        let first = tokio::time::timeout(wait, pages.recv()).await;
+        let first = first.expect("the first page before the second is served");
+        assert_eq!(keys(first.unwrap().unwrap()), ["a.jsonl", "b.jsonl"]);
+        release.send(()).unwrap();
+        let second = tokio::time::timeout(wait, pages.recv()).await.unwrap();
+        assert_eq!(keys(second.unwrap().unwrap()), ["c.jsonl"]);
+        assert!(tokio::time::timeout(wait, pages.recv())
+            .await
+            .unwrap()
+            .is_none());
+    });
 }

@@ -1,5 +1,5 @@
 //! The one lister: every object under a store's root, folders listed concurrently and handed
-//! over a folder at a time, hidden folders never descended into.
+//! over a listing page at a time, hidden folders never descended into.
 
 use std::sync::Arc;
 
@@ -7,15 +7,16 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::hidden_component;
-use crate::storage::{Level, ObjectMeta, StorageError, Store};
+use crate::storage::{ObjectMeta, StorageError, Store};
 
 /// Folders listed at once when a command walks a directory or prefix of inputs.
 pub const LIST_CONCURRENCY: usize = 16;
 
 /// The one lister: every object under `store`'s root, all levels, with up to `concurrency`
 /// folders listed at a time. Hidden folders (`_temporary/`, `.hive-staging/`) are never descended
-/// into. Objects arrive a folder at a time, as listings return, in no fixed order, so that a
-/// caller may start work before a large listing ends; dropping the receiver stops the listing.
+/// into. Objects arrive a listing page at a time (a folder's, or up to 1,000 keys of an S3
+/// prefix), as pages return, in no fixed order, so that a caller may start work before a large
+/// listing ends, even a flat one; dropping the receiver stops the listing.
 /// Must be called inside a tokio runtime.
 pub fn list_tree(
     store: &Store,
@@ -26,29 +27,37 @@ pub fn list_tree(
     let store = store.clone();
     tokio::spawn(async move {
         let permits = Arc::new(Semaphore::new(concurrency));
-        let mut tasks: JoinSet<Result<Level, StorageError>> = JoinSet::new();
+        // A folder's sub-folders once it is listed; `None` when the receiver is gone.
+        let mut tasks: JoinSet<Result<Option<Vec<String>>, StorageError>> = JoinSet::new();
         let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
             let store = store.clone();
             let permits = permits.clone();
+            let sender = sender.clone();
             tasks.spawn(async move {
                 let _permit = permits
                     .acquire_owned()
                     .await
                     .expect("semaphore is never closed");
-                store.list_level(&prefix).await
+                store
+                    .list_level_pages(&prefix, |objects| {
+                        let sender = sender.clone();
+                        async move { sender.send(Ok(objects)).await.is_ok() }
+                    })
+                    .await
             });
         };
         spawn(&mut tasks, String::new());
         while let Some(joined) = tasks.join_next().await {
-            let level = match joined {
-                Ok(Ok(level)) => level,
+            let prefixes = match joined {
+                Ok(Ok(Some(prefixes))) => prefixes,
+                Ok(Ok(None)) => return,
                 Ok(Err(e)) => {
                     let _ = sender.send(Err(e)).await;
                     return;
                 }
                 Err(e) => std::panic::resume_unwind(e.into_panic()),
             };
-            for prefix in level.prefixes {
+            for prefix in prefixes {
                 let name = prefix
                     .trim_end_matches('/')
                     .rsplit('/')
@@ -57,9 +66,6 @@ pub fn list_tree(
                 if !hidden_component(name) {
                     spawn(&mut tasks, prefix);
                 }
-            }
-            if sender.send(Ok(level.objects)).await.is_err() {
-                return;
             }
         }
     });
