@@ -173,6 +173,13 @@ pub fn escape_cell(text: &str) -> std::borrow::Cow<'_, str> {
     escape_where(text, |_| false)
 }
 
+/// aws-config's credential chains warn with the very failure they then return, which lakeops
+/// reports as the error's cause (with a hint): shown as a warning too, an expired SSO login is
+/// said three times. Its other warnings (a profile file that does not parse, an invalid setting)
+/// are news, and stay.
+const REPORTED_AS_ERRORS: &str =
+    "aws_config::meta::credentials=error,aws_config::meta::token=error,aws_config::profile::credentials=error";
+
 /// `tracing` to stderr: warnings by default, errors only with `-q`, more with `-v`; `RUST_LOG`
 /// takes precedence.
 pub fn init_logging(global: &GlobalArgs, color: bool) {
@@ -186,7 +193,7 @@ pub fn init_logging(global: &GlobalArgs, color: bool) {
     };
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
-        _ => EnvFilter::new(format!("lakeops={level},warn")),
+        _ => EnvFilter::new(format!("lakeops={level},warn,{REPORTED_AS_ERRORS}")),
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -231,4 +231,6 @@ fn an_expired_sso_login_gets_a_hint_to_refresh_it() {
         ],
     );
     assert!(hint_line(&stderr).contains("aws sso login"), "{stderr}");
+    // aws-config's own warnings of the same failure are not shown: the error says it once.
+    assert!(!stderr.contains("warning:"), "{stderr}");
 }
