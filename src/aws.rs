@@ -116,9 +116,6 @@ pub fn needs_aws<'a>(locations: impl IntoIterator<Item = &'a str>) -> bool {
         .any(|location| location.starts_with("s3://"))
 }
 
-/// An error of any kind, as the SDK and its connectors box them.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
 /// What went wrong with an AWS request, as far as the user can act on it: what hints are chosen
 /// by. Decided once, where the SDK's typed error is still at hand ([`call_error`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +176,7 @@ enum Detail {
     Unanswered {
         what: &'static str,
         status: Option<u16>,
-        source: BoxError,
+        source: crate::error::BoxError,
     },
 }
 

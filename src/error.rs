@@ -12,6 +12,10 @@ use crate::crawl::{CrawlError, DiscoverError, PlanError, SampleError};
 use crate::embed::EmbedError;
 use crate::query::EngineError;
 
+/// A cause of any kind, kept as the source of one of our errors (the SDK and its connectors box
+/// theirs this way too).
+pub type BoxError = Box<dyn Error + Send + Sync>;
+
 /// Process exit status; the numbers are API (see `lakeops --help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {

@@ -96,7 +96,7 @@ impl FileCatalog {
     }
 
     fn read(path: &Path, lock: Option<std::fs::File>) -> Result<FileCatalog, CatalogError> {
-        let not_a_catalog = |source: crate::aws::BoxError| CatalogError::NotACatalog {
+        let not_a_catalog = |source: crate::error::BoxError| CatalogError::NotACatalog {
             path: path.display().to_string(),
             source,
         };

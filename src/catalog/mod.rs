@@ -159,7 +159,7 @@ pub enum CatalogError {
     NotACatalog {
         path: String,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
 }
 

@@ -63,11 +63,21 @@ pub enum ConvertError {
     Step {
         what: &'static str,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
     #[error("cannot read {path}")]
     Read {
         path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A compressed input whose stream broke (C05): a gzip member's CRC or a zstd frame's
+    /// checksum is what vouches for the text decoded before it, so none of it is kept.
+    #[error("cannot read {path}: corrupt or truncated {codec} stream at line {line} of its text; none of its rows are kept, as the checksum that vouches for them failed")]
+    Corrupt {
+        path: PathBuf,
+        codec: &'static str,
+        line: u64,
         #[source]
         source: std::io::Error,
     },
@@ -85,6 +95,17 @@ pub enum ConvertError {
     },
     #[error("interrupted; outputs in progress were removed (S3 uploads aborted)")]
     Interrupted,
+}
+
+impl ConvertError {
+    /// An input that cannot be read (or whose compressed stream broke): under `--on-error skip`
+    /// or `dead-letter` it fails alone and the run goes on.
+    fn is_unreadable_input(&self) -> bool {
+        matches!(
+            self,
+            ConvertError::Read { .. } | ConvertError::Corrupt { .. }
+        )
+    }
 }
 
 /// What to do with a line that cannot become a row.
@@ -224,7 +245,7 @@ pub fn run(
                         });
                         let fatal = match &outcome {
                             Ok(_) => false,
-                            Err(ConvertError::Read { .. }) => options.on_error == OnError::Fail,
+                            Err(e) if e.is_unreadable_input() => options.on_error == OnError::Fail,
                             Err(_) => true,
                         };
                         outcomes
@@ -287,8 +308,8 @@ pub fn run(
             Outcome::Skipped(input) => files.push(FileReport::skipped(input)),
             Outcome::Converted(_, Ok(report)) => files.push(report),
             // An input that cannot be read at all does not stop the others unless asked to.
-            Outcome::Converted(input, Err(err @ ConvertError::Read { .. }))
-                if options.on_error != OnError::Fail =>
+            Outcome::Converted(input, Err(err))
+                if err.is_unreadable_input() && options.on_error != OnError::Fail =>
             {
                 let error = crate::error::chain_text(&err);
                 tracing::error!("{error}");

@@ -223,16 +223,11 @@ pub(super) fn convert_input(
                     // may be garbage that parsed: the input fails whole and publishes nothing
                     // (per input under skip and dead-letter, the run under fail).
                     Pending::Broken { error, partial } if compression != Compression::None => {
-                        return Err(ConvertError::Read {
+                        return Err(ConvertError::Corrupt {
                             path: name.clone().into(),
-                            source: std::io::Error::new(
-                                error.kind(),
-                                format!(
-                                    "corrupt or truncated {} stream at line {} of its text ({error}); none of its rows are kept, as the checksum that vouches for them failed",
-                                    compression.name(),
-                                    partial.first_line
-                                ),
-                            ),
+                            codec: compression.name(),
+                            line: partial.first_line,
+                            source: error,
                         });
                     }
                     Pending::Broken { error, partial } => {

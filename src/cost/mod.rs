@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 pub use prices::{PriceRow, Prices};
 
 /// A parser's or reader's own error, kept as the cause of ours.
-pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+pub use crate::error::BoxError as Cause;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CostError {

@@ -9,9 +9,37 @@ use super::encoder::Encoder;
 use super::model::ModelDir;
 use super::{EmbedError, EmbedOptions};
 
-fn compute(e: candle_core::Error) -> EmbedError {
-    // candle's errors may carry a backtrace; the first line is the message.
-    EmbedError::Compute(e.to_string().lines().next().unwrap_or_default().to_owned())
+pub(super) fn compute(e: candle_core::Error) -> EmbedError {
+    EmbedError::Compute {
+        what: "the encoder failed",
+        source: std::sync::Arc::new(without_backtrace(e)),
+    }
+}
+
+/// candle appends a backtrace to its error's text when `RUST_BACKTRACE` is set: a user's error
+/// message is the error, not where candle was when it made it.
+fn without_backtrace(e: candle_core::Error) -> candle_core::Error {
+    use candle_core::Error;
+    match e {
+        Error::WithBacktrace { inner, .. } => without_backtrace(*inner),
+        Error::Context { inner, context } => Error::Context {
+            inner: Box::new(without_backtrace(*inner)),
+            context,
+        },
+        Error::WithPath { inner, path } => Error::WithPath {
+            inner: Box::new(without_backtrace(*inner)),
+            path,
+        },
+        e => e,
+    }
+}
+
+/// A tokenizer failure; `what` says what was being done.
+pub(super) fn tokenizer_error(what: &'static str) -> impl Fn(tokenizers::Error) -> EmbedError {
+    move |e| EmbedError::Compute {
+        what,
+        source: std::sync::Arc::from(e),
+    }
 }
 
 pub struct Embedder {
@@ -94,7 +122,7 @@ impl Embedder {
         } else {
             tokenizer.encode_batch_fast(trimmed, true)
         }
-        .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
+        .map_err(tokenizer_error("cannot tokenize the batch"))?;
         Ok(encodings
             .into_iter()
             .map(|e| e.get_ids().to_vec())

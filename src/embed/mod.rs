@@ -95,9 +95,13 @@ pub enum EmbedError {
     NoGpu { device: String, reason: String },
     #[error("{0}")]
     Options(String),
-    /// candle's errors may carry a backtrace in their text: this is its first line.
-    #[error("the encoder failed: {0}")]
-    Compute(String),
+    /// The tokenizer or the encoder failed: `what` says which.
+    #[error("{what}")]
+    Compute {
+        what: &'static str,
+        #[source]
+        source: Cause,
+    },
     #[error("interrupted")]
     Interrupted,
 }

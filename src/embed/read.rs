@@ -63,7 +63,9 @@ pub(super) fn read_all(
             let mut tokenizer = embedder.model.tokenizer.clone();
             tokenizer
                 .with_truncation(None)
-                .map_err(|e| EmbedError::Compute(format!("tokenizer: {e}")))?;
+                .map_err(super::embedder::tokenizer_error(
+                    "cannot set up the tokenizer for token chunks",
+                ))?;
             token_length = TokenLength(tokenizer);
             &token_length
         }

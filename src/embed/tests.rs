@@ -508,3 +508,22 @@ fn embedding_starts_before_the_listing_ends() {
         assert!(options.output.join(output).is_file(), "{output}");
     }
 }
+
+#[test]
+fn an_encoder_error_keeps_candles_error_as_its_cause_without_the_backtrace() {
+    use candle_core::Error;
+    let traced = |inner: Error| Error::WithBacktrace {
+        inner: Box::new(inner),
+        backtrace: Box::new(std::backtrace::Backtrace::force_capture()),
+    };
+    let outer = traced(Error::Msg("out of memory".into()).with_path("w.safetensors"));
+    let inner = traced(Error::Msg("out of memory".into())).with_path("w.safetensors");
+    for error in [outer, inner] {
+        let error = super::embedder::compute(error);
+        assert_eq!(
+            crate::error::chain_text(&error),
+            "the encoder failed: path: \"w.safetensors\" out of memory"
+        );
+        crate::error::assert_causes_shown_once(&error);
+    }
+}

@@ -13,7 +13,7 @@ pub enum QueryError {
     TableFailed {
         spec: String,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
     /// The SQL does not parse or plan; `position` is (line, column), 1-based, when DataFusion
     /// gives one.
@@ -34,7 +34,7 @@ pub enum QueryError {
     CatalogTable {
         table: String,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
     /// `problem` is ours.
     #[error("catalog: {table}: {problem}")]
@@ -43,7 +43,7 @@ pub enum QueryError {
     LocationFailed {
         location: String,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
     /// A table location that cannot be read at all.
     #[error("{location}: {problem}")]

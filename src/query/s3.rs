@@ -19,6 +19,16 @@ use object_store::{
 
 const STORE: &str = "lakeops-s3";
 
+/// A key that object_store's paths cannot hold (an empty segment, as in `a//b`), so that
+/// DataFusion cannot ask for it.
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: the query engine cannot name this key")]
+struct UnnameableKey {
+    url: String,
+    #[source]
+    source: object_store::path::Error,
+}
+
 /// One bucket, read through the AWS SDK.
 #[derive(Debug)]
 pub struct S3ObjectStore {
@@ -41,7 +51,7 @@ impl fmt::Display for S3ObjectStore {
     }
 }
 
-fn generic(source: impl Into<crate::aws::BoxError>) -> object_store::Error {
+fn generic(source: impl Into<crate::error::BoxError>) -> object_store::Error {
     object_store::Error::Generic {
         store: STORE,
         source: source.into(),
@@ -72,11 +82,11 @@ impl S3ObjectStore {
     /// The key as object_store's path, written as is: `Path::from` would escape a `%` in it
     /// (so `ts=a%2Fb/` would be fetched as `ts=a%252Fb/`, and its partition value read wrong).
     fn path(&self, key: &str) -> Result<Path> {
-        Path::parse(key).map_err(|e| {
-            generic(format!(
-                "s3://{}/{key}: the query engine cannot name this key ({e})",
-                self.bucket
-            ))
+        Path::parse(key).map_err(|source| {
+            generic(UnnameableKey {
+                url: format!("s3://{}/{key}", self.bucket),
+                source,
+            })
         })
     }
 
@@ -86,7 +96,7 @@ impl S3ObjectStore {
         &self,
         operation: &'static str,
         key: &str,
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     ) -> StorageError {
         StorageError::S3 {
             operation,
@@ -291,5 +301,23 @@ mod tests {
             Some((100..200, 1000))
         );
         assert_eq!(super::parse_content_range("bytes */1000"), None);
+    }
+
+    #[test]
+    fn a_key_the_engine_cannot_name_keeps_object_stores_error_as_its_cause() {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .build();
+        let store = super::S3ObjectStore::new(aws_sdk_s3::Client::from_conf(config), "lake");
+        let err = store.path("a//b.parquet").unwrap_err();
+        let object_store::Error::Generic { source, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            crate::error::chain_text(source.as_ref()),
+            "s3://lake/a//b.parquet: the query engine cannot name this key: \
+             Path \"a//b.parquet\" contained empty path segment"
+        );
+        crate::error::assert_causes_shown_once(source.as_ref());
     }
 }

@@ -97,7 +97,7 @@ const NOT_A_DATA_NAME: &str = "not a Parquet (.parquet), JSON-lines (.jsonl/.jso
 /// Why a location is not a table: ours to say, or an error met while looking.
 enum NotATable {
     Problem(&'static str),
-    Failed(crate::aws::BoxError),
+    Failed(crate::error::BoxError),
 }
 
 impl From<&'static str> for NotATable {
@@ -107,7 +107,7 @@ impl From<&'static str> for NotATable {
 }
 
 impl NotATable {
-    fn failed(e: impl Into<crate::aws::BoxError>) -> NotATable {
+    fn failed(e: impl Into<crate::error::BoxError>) -> NotATable {
         NotATable::Failed(e.into())
     }
 

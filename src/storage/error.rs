@@ -21,7 +21,7 @@ pub enum StorageError {
         operation: &'static str,
         url: String,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
     /// An answer S3 should not give.
     #[error("{operation} {url}: {problem}")]
@@ -36,6 +36,6 @@ pub enum StorageError {
         url: String,
         resumes: u32,
         #[source]
-        source: crate::aws::BoxError,
+        source: crate::error::BoxError,
     },
 }

@@ -232,7 +232,7 @@ impl std::io::Read for BodyReader {
 
 impl BodyReader {
     /// Replaces a broken body with a new GetObject from the first byte not yet read.
-    fn resume(&mut self, mut cause: crate::aws::BoxError) -> std::io::Result<()> {
+    fn resume(&mut self, mut cause: crate::error::BoxError) -> std::io::Result<()> {
         while self.retries < BODY_RETRIES {
             self.retries += 1;
             tracing::debug!(

@@ -11,12 +11,14 @@ pub struct KeyFilter {
     exclude: Option<globset::GlobSet>,
 }
 
+/// A pattern globset cannot compile. Its error names the pattern (`error parsing glob '[a':
+/// unclosed character class`), so the flag is all this adds.
 #[derive(Debug, thiserror::Error)]
-#[error("{flag} {pattern:?}: {message}")]
+#[error("{flag}: not a glob pattern")]
 pub struct PatternError {
     pub flag: &'static str,
-    pub pattern: String,
-    pub message: String,
+    #[source]
+    pub source: globset::Error,
 }
 
 impl KeyFilter {
@@ -45,18 +47,12 @@ fn glob_set(
         let glob = globset::GlobBuilder::new(pattern)
             .literal_separator(true)
             .build()
-            .map_err(|e| PatternError {
-                flag,
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
+            .map_err(|source| PatternError { flag, source })?;
         builder.add(glob);
     }
-    let set = builder.build().map_err(|e| PatternError {
-        flag,
-        pattern: patterns.join(" "),
-        message: e.to_string(),
-    })?;
+    let set = builder
+        .build()
+        .map_err(|source| PatternError { flag, source })?;
     Ok(Some(set))
 }
 

@@ -173,8 +173,8 @@ impl Multipart {
         let part = self
             .runtime
             .block_on(task)
-            .map_err(crate::aws::BoxError::from)
-            .and_then(|r| r.map_err(crate::aws::BoxError::from))
+            .map_err(crate::error::BoxError::from)
+            .and_then(|r| r.map_err(crate::error::BoxError::from))
             .map_err(|source| StorageError::S3 {
                 operation: "UploadPart",
                 url: self.url.clone(),
