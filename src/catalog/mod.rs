@@ -81,12 +81,22 @@ pub struct StorageDescriptor {
     pub number_of_buckets: i32,
     #[serde(default)]
     pub serde_info: SerDeInfo,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub bucket_columns: Vec<String>,
+    #[serde(default)]
+    pub sort_columns: Vec<SortColumn>,
     #[serde(default)]
     pub parameters: Parameters,
     #[serde(default)]
     pub stored_as_sub_directories: bool,
+}
+
+/// A column the data is sorted by (Glue's `Order`): `sort_order` 1 ascending, 0 descending.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SortColumn {
+    pub column: String,
+    pub sort_order: i32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -185,13 +185,18 @@ pub fn table(
             location: location.to_owned(),
             input_format: shape.input_format.into(),
             output_format: shape.output_format.into(),
+            // The shape Glue's crawler and awswrangler write: unbucketed is -1, not 0.
+            compressed: inferred.compression.split(',').any(|c| c != "none"),
+            number_of_buckets: -1,
             serde_info: SerDeInfo {
                 name: None,
                 serialization_library: shape.serde.into(),
                 parameters: serde_parameters(inferred),
             },
+            bucket_columns: Vec::new(),
+            sort_columns: Vec::new(),
             parameters,
-            ..StorageDescriptor::default()
+            stored_as_sub_directories: false,
         },
         ..TableDef::default()
     }

@@ -202,6 +202,19 @@ fn assert_sd(table: &Value, location: &str, input: &str, output: &str, serde: &s
     assert_eq!(sd["InputFormat"], input, "{sd}");
     assert_eq!(sd["OutputFormat"], output, "{sd}");
     assert_eq!(sd["SerdeInfo"]["SerializationLibrary"], serde, "{sd}");
+    // The rest of the shape Glue's crawler and awswrangler write (issue 16): unbucketed, unsorted.
+    assert_eq!(sd["NumberOfBuckets"], -1, "{sd}");
+    assert_eq!(sd["BucketColumns"], json!([]), "{sd}");
+    assert_eq!(sd["SortColumns"], json!([]), "{sd}");
+    // The Rust SDK leaves a false boolean out of the request, which Glue stores as false (moto
+    // stores nothing).
+    let flag = |name: &str| sd[name].as_bool().unwrap_or(false);
+    assert!(!flag("StoredAsSubDirectories"), "{sd}");
+    assert_eq!(
+        flag("Compressed"),
+        param(table, "compressionType") != "none",
+        "{sd}"
+    );
     assert!(
         !param(table, "lakeops.owner").is_empty(),
         "lakeops.owner set"
@@ -806,6 +819,8 @@ fn crawl_json_compression_variants() {
         );
         assert_eq!(param(table, "classification"), "json", "{codec}");
         assert_eq!(param(table, "compressionType"), codec);
+        let compressed = table["StorageDescriptor"]["Compressed"].as_bool();
+        assert_eq!(compressed.unwrap_or(false), codec != "none", "{codec}");
         let st = stats(table, &state.partitions);
         assert_eq!((st.objects, st.bytes), (1, sizes.total()), "{codec}");
         let n = st.records;

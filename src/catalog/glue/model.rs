@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use aws_sdk_glue::types as glue;
 
 use crate::catalog::{
-    Column, EntryError, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef,
+    Column, EntryError, Parameters, PartitionDef, SerDeInfo, SortColumn, StorageDescriptor,
+    TableDef,
 };
 
 pub(super) fn params(map: Option<&HashMap<String, String>>) -> Parameters {
@@ -61,6 +62,14 @@ pub(super) fn sd_from(sd: Option<&glue::StorageDescriptor>) -> StorageDescriptor
             })
             .unwrap_or_default(),
         bucket_columns: sd.bucket_columns().to_vec(),
+        sort_columns: sd
+            .sort_columns()
+            .iter()
+            .map(|o| SortColumn {
+                column: o.column().to_owned(),
+                sort_order: o.sort_order(),
+            })
+            .collect(),
         parameters: params(sd.parameters()),
         stored_as_sub_directories: sd.stored_as_sub_directories(),
     }
@@ -81,11 +90,20 @@ fn sd_to(sd: &StorageDescriptor) -> glue::StorageDescriptor {
                 .set_parameters(hash_params(&sd.serde_info.parameters))
                 .build(),
         )
-        .set_bucket_columns(if sd.bucket_columns.is_empty() {
-            None
-        } else {
-            Some(sd.bucket_columns.clone())
-        })
+        // Sent even when empty, as Glue's crawler and awswrangler write them.
+        .set_bucket_columns(Some(sd.bucket_columns.clone()))
+        .set_sort_columns(Some(
+            sd.sort_columns
+                .iter()
+                .map(|o| {
+                    glue::Order::builder()
+                        .column(&o.column)
+                        .sort_order(o.sort_order)
+                        .build()
+                        .expect("an order always has its column and direction")
+                })
+                .collect(),
+        ))
         .set_parameters(hash_params(&sd.parameters))
         .stored_as_sub_directories(sd.stored_as_sub_directories)
         .build()
