@@ -40,6 +40,67 @@ impl DiscoverError {
     }
 }
 
+/// A table format whose data files are not the table: a log or a metadata tree says which of
+/// them are live, so crawling them as plain Parquet would bring deleted and replaced rows back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenTableFormat {
+    Iceberg,
+    Delta,
+    Hudi,
+}
+
+impl OpenTableFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OpenTableFormat::Iceberg => "Apache Iceberg",
+            OpenTableFormat::Delta => "Delta Lake",
+            OpenTableFormat::Hudi => "Apache Hudi",
+        }
+    }
+}
+
+/// An open table format found at a table root, and the key that gives it away.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OpenTable {
+    pub format: OpenTableFormat,
+    pub marker: String,
+}
+
+/// Whether the root holds an open table format's own layout: `_delta_log/` (Delta Lake),
+/// `.hoodie/` (Hudi), or `metadata/` with `*.metadata.json` files (Iceberg). The shared lister
+/// never descends into hidden folders, so the root's own level is read here: one request, two
+/// when there is a `metadata/` folder.
+pub async fn open_table(store: &Store) -> Result<Option<OpenTable>, StorageError> {
+    let root = store.list_level("").await?;
+    let has = |folder: &str| root.prefixes.iter().any(|p| p == folder);
+    let found = |format, marker: &str| {
+        Some(OpenTable {
+            format,
+            marker: marker.to_owned(),
+        })
+    };
+    if has("_delta_log/") {
+        return Ok(found(OpenTableFormat::Delta, "_delta_log/"));
+    }
+    if has(".hoodie/") {
+        return Ok(found(OpenTableFormat::Hudi, ".hoodie/"));
+    }
+    if has("metadata/") {
+        let metadata = store.list_level("metadata/").await?;
+        if let Some(file) = metadata
+            .objects
+            .iter()
+            .map(|o| o.key.as_str())
+            .filter(|key| key.ends_with(".metadata.json"))
+            .min()
+        {
+            return Ok(found(OpenTableFormat::Iceberg, file));
+        }
+    }
+    Ok(None)
+}
+
 /// P5: hidden names and folder markers are never data (the rule every command shares); nor,
 /// for a crawl, is an empty object, which has no schema to sample.
 fn ignored_object(object: &ObjectMeta) -> bool {

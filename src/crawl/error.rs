@@ -51,6 +51,7 @@ pub enum WarningCode {
     TableWithoutData,
     ForeignType,
     SkippedMismatched,
+    OpenTable,
 }
 
 impl WarningCode {
@@ -65,6 +66,7 @@ impl WarningCode {
             WarningCode::TableWithoutData => "W_TABLE_WITHOUT_DATA",
             WarningCode::ForeignType => "W_FOREIGN_TYPE",
             WarningCode::SkippedMismatched => "W_SKIPPED_MISMATCHED",
+            WarningCode::OpenTable => "W_OPEN_TABLE",
         }
     }
 }

@@ -31,7 +31,7 @@ use crate::schema::DataType;
 use crate::storage::Store;
 
 pub use apply::Applied;
-pub use discover::DiscoverError;
+pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
 pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
 pub use infer::{sanitize_name, InferError};
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
@@ -87,8 +87,16 @@ pub async fn crawl<C: Catalog>(
     progress: &dyn Progress,
 ) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
-    let scan = scan(store, options, progress).await?;
     let location = store.root_url();
+    if let Some(open) = discover::open_table(store)
+        .await
+        .map_err(DiscoverError::from)?
+    {
+        return Ok(CrawlReport::left_alone(
+            options, location, open, store, started,
+        ));
+    }
+    let scan = scan(store, options, progress).await?;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
@@ -167,6 +175,7 @@ pub async fn crawl<C: Catalog>(
         _ => scan.desired.as_ref().map(|d| d.table.clone()),
     };
     Ok(CrawlReport {
+        open_table: None,
         mode: options.mode,
         database: options.database.clone(),
         table: options.table.clone(),

@@ -1,11 +1,16 @@
 //! What a crawl reports: the changes as `--plan` and `--json` show them, from the plan's diff of
 //! the catalog before and after.
 
+use std::time::Instant;
+
 use serde::Serialize;
 
-use super::{plan, table, Mode, TableAction, Warning};
+use super::{
+    plan, table, CrawlOptions, Mode, OpenTable, OpenTableFormat, TableAction, Warning, WarningCode,
+};
 use crate::catalog::{Column, PartitionDef, TableDef};
 use crate::storage::kind::Format;
+use crate::storage::Store;
 
 /// One change, as `--plan` and `--json` show it.
 #[derive(Clone, Debug, Serialize)]
@@ -108,6 +113,65 @@ pub struct CrawlReport {
     pub rejected: Vec<Rejected>,
     #[serde(skip)]
     pub changes: Vec<Change>,
+    /// The root holds an open table format's table, which the crawl left alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_table: Option<OpenTable>,
+}
+
+impl CrawlReport {
+    /// A root that holds an open table format's table: nothing sampled, nothing planned, a
+    /// warning that says why.
+    pub(super) fn left_alone(
+        options: &CrawlOptions,
+        location: String,
+        open: OpenTable,
+        store: &Store,
+        started: Instant,
+    ) -> CrawlReport {
+        let warning = Warning::new(
+            WarningCode::OpenTable,
+            format!(
+                "{location} holds a {} table ({}): left alone, as its data files without its {} \
+                 would give a wrong table, with deleted and replaced rows back",
+                open.format.name(),
+                open.marker,
+                match open.format {
+                    OpenTableFormat::Iceberg => "metadata",
+                    OpenTableFormat::Delta | OpenTableFormat::Hudi => "log",
+                },
+            ),
+        );
+        CrawlReport {
+            mode: options.mode,
+            database: options.database.clone(),
+            table: options.table.clone(),
+            location,
+            format: None,
+            compression: None,
+            changed: false,
+            writes: 0,
+            planned_writes: 0,
+            columns: Vec::new(),
+            partition_keys: Vec::new(),
+            partitions: 0,
+            partitions_added: 0,
+            partitions_updated: 0,
+            partitions_deleted: 0,
+            objects_listed: 0,
+            objects_ignored: 0,
+            objects_sampled: 0,
+            objects_cached: 0,
+            bytes_stored: 0,
+            bytes_read: store.bytes_read(),
+            requests: store.requests(),
+            records_estimated: 0,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            warnings: vec![warning],
+            rejected: Vec::new(),
+            changes: Vec::new(),
+            open_table: Some(open),
+        }
+    }
 }
 
 pub(super) fn column_list(columns: &[Column]) -> Vec<ColumnOut> {

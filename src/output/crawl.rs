@@ -48,7 +48,15 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
         Mode::Apply => "applied",
         Mode::Plan | Mode::Check => "planned",
     };
-    if report.changes.is_empty() {
+    if let Some(open) = &report.open_table {
+        text.push_str(&format!(
+            "{}.{}: left alone, a {} table ({})\n",
+            escape_cell(&report.database),
+            escape_cell(&report.table),
+            open.format.name(),
+            escape_cell(&report.location)
+        ));
+    } else if report.changes.is_empty() {
         text.push_str(&format!(
             "{}.{}: no changes ({})\n",
             escape_cell(&report.database),

@@ -1715,3 +1715,92 @@ fn crawl_state_file_makes_an_unchanged_recrawl_list_only() {
         cols(&[("id", "int"), ("extra", "string")])
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Open table formats (issue 16): a root whose data files are not the table is left alone.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn crawl_leaves_delta_iceberg_and_hudi_tables_alone() {
+    let moto = Moto::start();
+    moto.create_bucket("open-lake");
+    let data = |key: &str| {
+        parquet(
+            key,
+            &[("id", "int64"), ("name", "string")],
+            &[json!({"id": 1, "name": "a"}), json!({"id": 2, "name": "b"})],
+        )
+    };
+    let commit = r#"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#;
+    moto.put(
+        "open-lake",
+        &[
+            // Delta Lake: a log beside partitioned data files, one of them removed by commit 1.
+            data("sales/dt=2024-01-01/part-00000.parquet"),
+            data("sales/dt=2024-01-01/part-00001.parquet"),
+            raw(
+                "sales/_delta_log/00000000000000000000.json",
+                commit.as_bytes(),
+            ),
+            raw(
+                "sales/_delta_log/00000000000000000001.json",
+                commit.as_bytes(),
+            ),
+            // Iceberg: data/ and metadata/ with the table's metadata files.
+            data("orders/data/00000-0-a.parquet"),
+            raw(
+                "orders/metadata/v1.metadata.json",
+                b"{\"format-version\":2}",
+            ),
+            raw(
+                "orders/metadata/v2.metadata.json",
+                b"{\"format-version\":2}",
+            ),
+            raw("orders/metadata/snap-1-a.avro", b"avro"),
+            // Hudi: the .hoodie/ timeline.
+            data("users/2024/01/a.parquet"),
+            raw(
+                "users/.hoodie/hoodie.properties",
+                b"hoodie.table.name=users\n",
+            ),
+            // A plain table with a folder that happens to be named metadata/.
+            data("plain/metadata/x.parquet"),
+        ],
+    );
+    for (table, format, marker) in [
+        ("sales", "delta", "_delta_log/"),
+        ("orders", "iceberg", "metadata/v1.metadata.json"),
+        ("users", "hudi", ".hoodie/"),
+    ] {
+        let root = format!("s3://open-lake/{table}/");
+        let (run, rec) = crawl_recorded(&moto, &[&root, "--database", "open_db"]);
+        run.expect_code(0, table);
+        let summary = run.summary();
+        assert_eq!(
+            summary["open_table"],
+            json!({"format": format, "marker": marker}),
+            "{table}: {summary}"
+        );
+        assert_eq!(summary["warnings"][0]["code"], "W_OPEN_TABLE", "{summary}");
+        assert_eq!(summary["writes"], 0, "{summary}");
+        assert!(run.changes().is_empty(), "{table}: {}", run.stdout);
+        assert_eq!(rec.glue_writes(), Vec::<String>::new(), "{table}");
+        let state = moto.glue("open_db", table);
+        assert!(state.table.is_none(), "{table}: no table in Glue");
+        // The human plan says so too.
+        let output = moto
+            .lakeops()
+            .args(["crawl", &root, "--database", "open_db", "--plan"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("left alone"), "{stdout}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("warning: W_OPEN_TABLE"), "{stderr}");
+    }
+    let (run, _) = crawl_recorded(&moto, &["s3://open-lake/plain/", "--database", "open_db"]);
+    run.expect_code(0, "plain");
+    assert!(run.summary().get("open_table").is_none());
+    assert!(moto.glue("open_db", "plain").table.is_some());
+}
