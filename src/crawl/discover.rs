@@ -51,11 +51,12 @@ pub enum OpenTableFormat {
 }
 
 impl OpenTableFormat {
-    pub fn name(self) -> &'static str {
+    /// The name with its article, for a sentence: "an Apache Iceberg".
+    pub fn a_name(self) -> &'static str {
         match self {
-            OpenTableFormat::Iceberg => "Apache Iceberg",
-            OpenTableFormat::Delta => "Delta Lake",
-            OpenTableFormat::Hudi => "Apache Hudi",
+            OpenTableFormat::Iceberg => "an Apache Iceberg",
+            OpenTableFormat::Delta => "a Delta Lake",
+            OpenTableFormat::Hudi => "an Apache Hudi",
         }
     }
 }

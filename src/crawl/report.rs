@@ -131,9 +131,9 @@ impl CrawlReport {
         let warning = Warning::new(
             WarningCode::OpenTable,
             format!(
-                "{location} holds a {} table ({}): left alone, as its data files without its {} \
+                "{location} holds {} table ({}): left alone, as its data files without its {} \
                  would give a wrong table, with deleted and replaced rows back",
-                open.format.name(),
+                open.format.a_name(),
                 open.marker,
                 match open.format {
                     OpenTableFormat::Iceberg => "metadata",

@@ -50,10 +50,10 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
     };
     if let Some(open) = &report.open_table {
         text.push_str(&format!(
-            "{}.{}: left alone, a {} table ({})\n",
+            "{}.{}: left alone, {} table ({})\n",
             escape_cell(&report.database),
             escape_cell(&report.table),
-            open.format.name(),
+            open.format.a_name(),
             escape_cell(&report.location)
         ));
     } else if report.changes.is_empty() {
