@@ -24,6 +24,23 @@ pub struct CsvSample {
     pub data_bytes: u64,
 }
 
+impl CsvSample {
+    /// The table's column names, one per position: the header's, trimmed and lowercased, or
+    /// `colN` where there is no header or its cell is empty.
+    pub fn column_names(&self) -> Vec<String> {
+        (0..self.types.len())
+            .map(|i| {
+                self.header
+                    .as_ref()
+                    .and_then(|h| h.get(i))
+                    .map(|n| n.trim().to_lowercase())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| format!("col{i}"))
+            })
+            .collect()
+    }
+}
+
 const DELIMITERS: [u8; 4] = [b',', b'\t', b'|', b';'];
 
 /// The candidate that splits the first line most often; `,` when none appears.

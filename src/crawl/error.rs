@@ -52,6 +52,7 @@ pub enum WarningCode {
     ForeignType,
     SkippedMismatched,
     OpenTable,
+    DissimilarPartitions,
 }
 
 impl WarningCode {
@@ -67,6 +68,7 @@ impl WarningCode {
             WarningCode::ForeignType => "W_FOREIGN_TYPE",
             WarningCode::SkippedMismatched => "W_SKIPPED_MISMATCHED",
             WarningCode::OpenTable => "W_OPEN_TABLE",
+            WarningCode::DissimilarPartitions => "W_DISSIMILAR_PARTITIONS",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! objects in windows (`sample`, from the state cache where unchanged), merge in key order
 //! (`infer`) and shape the table (`table`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::table::partition_key_columns;
@@ -41,6 +41,8 @@ struct PartitionAcc {
     objects: u64,
     bytes: u64,
     merger: infer::Merger,
+    /// Top-level column names of its objects, for the split diagnostic.
+    columns: BTreeSet<String>,
 }
 
 pub(super) async fn scan(
@@ -137,6 +139,7 @@ pub(super) async fn scan(
                     error: error.clone(),
                 });
             }
+            acc.columns.extend(sample.column_names());
             if own {
                 acc.merger.add(&url, sample.clone(), &options.overrides)?;
             } else {
@@ -197,6 +200,7 @@ pub(super) async fn scan(
         records: inferred.records,
         average_record_size: inferred.average_record_size,
     };
+    warnings.extend(split_diagnostic(&layout, &partitions));
     let keys = partition_key_columns(&layout, &options.partition_types)?;
     let table = table::table(&options.table, &location, &inferred, &keys, total);
     let mut wanted = Vec::new();
@@ -292,4 +296,36 @@ async fn sample_window(
         });
     }
     results
+}
+
+/// The two partitions a Glue crawler would most likely have put in separate tables, when their
+/// column sets are less than 70% alike; lakeops keeps one table and merges their columns.
+fn split_diagnostic(
+    layout: &discover::Layout,
+    partitions: &BTreeMap<Vec<String>, PartitionAcc>,
+) -> Option<Warning> {
+    let sampled: Vec<(&str, &BTreeSet<String>)> = layout
+        .partitions
+        .iter()
+        .filter_map(|(values, (path, _))| {
+            let acc = partitions.get(values)?;
+            (!acc.columns.is_empty()).then_some((path.prefix.as_str(), &acc.columns))
+        })
+        .collect();
+    let sets: Vec<&BTreeSet<String>> = sampled.iter().map(|(_, set)| *set).collect();
+    let pair = infer::similarity::least_similar(&sets)?;
+    Some(Warning::new(
+        WarningCode::DissimilarPartitions,
+        format!(
+            "partitions {} and {} share {} of {} columns (Jaccard similarity {:.2}, below {}): \
+             a Glue crawler would likely have made separate tables of them; lakeops keeps one \
+             table with the columns of both",
+            sampled[pair.first].0,
+            sampled[pair.second].0,
+            pair.shared,
+            pair.total,
+            pair.similarity(),
+            infer::similarity::SPLIT_BELOW,
+        ),
+    ))
 }

@@ -5,6 +5,7 @@
 //! Names (R6 lowercasing, `--sanitize-names`) are in `names`.
 
 mod names;
+pub mod similarity;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -322,16 +323,7 @@ impl Merger {
             }
             Format::Csv => {
                 let (csv, _) = self.csv?;
-                let names: Vec<String> = (0..csv.types.len())
-                    .map(|i| {
-                        csv.header
-                            .as_ref()
-                            .and_then(|h| h.get(i))
-                            .map(|n| n.trim().to_lowercase())
-                            .filter(|n| !n.is_empty())
-                            .unwrap_or_else(|| format!("col{i}"))
-                    })
-                    .collect();
+                let names = csv.column_names();
                 csv_shape = Some(CsvShape {
                     delimiter: csv.delimiter,
                     header: csv.header.is_some(),

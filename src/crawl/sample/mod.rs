@@ -53,6 +53,18 @@ pub struct ObjectSample {
     pub bad_lines: Vec<(u64, String)>,
 }
 
+impl ObjectSample {
+    /// Its top-level column names as the table names them (lowercase): what the similarity of
+    /// two partitions is measured on.
+    pub fn column_names(&self) -> BTreeSet<String> {
+        match &self.schema {
+            ObjectSchema::Json(json) => json.keys.iter().map(|k| k.to_lowercase()).collect(),
+            ObjectSchema::Parquet(fields) => fields.iter().map(|f| f.name.to_lowercase()).collect(),
+            ObjectSchema::Csv(csv) => csv.column_names().into_iter().collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum ObjectSchema {
     Json(JsonSchema),

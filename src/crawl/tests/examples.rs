@@ -1,4 +1,5 @@
-//! The spec's worked examples E1–E17: JSON and Parquet merges, names, refused documents.
+//! The spec's worked examples E1–E17: JSON and Parquet merges, names, refused documents; and
+//! the table-boundary diagnostic (where a Glue crawler would have split the table).
 
 use super::*;
 
@@ -163,4 +164,68 @@ fn e13_to_e15_parquet_merges_strictly() {
         lake.crawl_with(&pinned, Faults::default()).unwrap();
         assert_eq!(lake.columns(), "a string", "--type resolves the conflict");
     }
+}
+
+#[test]
+fn partitions_less_than_70_percent_alike_get_the_split_diagnostic() {
+    use crate::crawl::infer::similarity::{least_similar, LeastSimilar};
+    let set = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (abc, abcd, xyza) = (
+        set(&["a", "b", "c"]),
+        set(&["a", "b", "c", "d"]),
+        set(&["x", "y", "z", "a"]),
+    );
+    // 3 of 4 columns shared is 0.75: one table, as a crawler would make it too.
+    assert_eq!(least_similar(&[&abc, &abcd, &abc]), None);
+    assert_eq!(
+        least_similar(&[&abc, &abcd, &xyza]),
+        Some(LeastSimilar {
+            first: 1,
+            second: 2,
+            shared: 1,
+            total: 7
+        }),
+        "abcd and xyza: 1 of 7, below abc and xyza (1 of 6)"
+    );
+    assert_eq!(least_similar(&[&abc]), None);
+
+    let lake = Lake::new();
+    lake.lines("dt=1/a.json", &[r#"{"id":1,"name":"a","price":1.5}"#]);
+    lake.lines(
+        "dt=2/a.json",
+        &[r#"{"id":2,"name":"b","price":2.5,"tax":0.1}"#],
+    );
+    let (report, _) = lake.crawl().unwrap();
+    assert!(
+        !codes(&report).contains(&"W_DISSIMILAR_PARTITIONS"),
+        "{:?}",
+        report.warnings
+    );
+    lake.lines(
+        "dt=3/a.json",
+        &[r#"{"ID":3,"user":"u","agent":"x","ip":"1.2.3.4"}"#],
+    );
+    let (report, _) = lake.crawl().unwrap();
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code() == WarningCode::DissimilarPartitions)
+        .unwrap_or_else(|| panic!("{:?}", report.warnings));
+    assert!(
+        warning.message.starts_with(
+            "partitions dt=2/ and dt=3/ share 1 of 7 columns (Jaccard similarity 0.14, below 0.7)"
+        ),
+        "{}",
+        warning.message
+    );
+    // lakeops still makes one table of them.
+    assert_eq!(
+        lake.columns(),
+        "id int, name string, price double, tax double, user string, agent string, ip string"
+    );
 }
