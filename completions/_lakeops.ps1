@@ -82,7 +82,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
         }
         'lakeops;crawl' {
             [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Glue database (created when missing)')
-            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)')
+            [CompletionResult]::new('--table-prefix', '--table-prefix', [CompletionResultType]::ParameterName, 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler''s table prefix does')
             [CompletionResult]::new('--catalog-file', '--catalog-file', [CompletionResultType]::ParameterName, 'Use a JSON catalog file (Glue''s Table/Partition structure) instead of AWS Glue')
             [CompletionResult]::new('--update-behavior', '--update-behavior', [CompletionResultType]::ParameterName, 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data''s columns; log never updates an existing table')
             [CompletionResult]::new('--delete-behavior', '--delete-behavior', [CompletionResultType]::ParameterName, 'What happens when data is gone: log warns; deprecate marks an empty table DEPRECATED_BY_CRAWLER; delete drops empty tables and partitions without data')

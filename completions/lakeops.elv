@@ -77,7 +77,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         }
         &'lakeops;crawl'= {
             cand --database 'Glue database (created when missing)'
-            cand --table 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _)'
+            cand --table 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)'
+            cand --table-prefix 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler''s table prefix does'
             cand --catalog-file 'Use a JSON catalog file (Glue''s Table/Partition structure) instead of AWS Glue'
             cand --update-behavior 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data''s columns; log never updates an existing table'
             cand --delete-behavior 'What happens when data is gone: log warns; deprecate marks an empty table DEPRECATED_BY_CRAWLER; delete drops empty tables and partitions without data'

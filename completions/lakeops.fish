@@ -75,7 +75,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l json -d 'Mac
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l database -d 'Glue database (created when missing)' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table -d 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table -d 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table-prefix -d 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler\'s table prefix does' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l catalog-file -d 'Use a JSON catalog file (Glue\'s Table/Partition structure) instead of AWS Glue' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l update-behavior -d 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data\'s columns; log never updates an existing table' -r -f -a "merge\t''
 replace\t''

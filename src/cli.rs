@@ -488,9 +488,15 @@ pub struct CrawlArgs {
     #[arg(long, value_name = "DB")]
     pub database: String,
 
-    /// Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _)
+    /// Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most
+    /// 128 characters)
     #[arg(long, value_name = "NAME")]
     pub table: Option<String>,
+
+    /// Put P before the default table name (made Glue-safe the same way), as a Glue crawler's
+    /// table prefix does
+    #[arg(long, value_name = "P", conflicts_with = "table")]
+    pub table_prefix: Option<String>,
 
     /// Use a JSON catalog file (Glue's Table/Partition structure) instead of AWS Glue
     #[arg(long, value_name = "PATH")]

@@ -18,9 +18,6 @@ use crate::storage::kind::Format;
 use crate::storage::{Location, Store};
 use crate::ExitStatus;
 
-/// Glue's limit on table names.
-const MAX_TABLE_NAME: usize = 128;
-
 pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let printer = ctx.printer();
     let location = Location::parse(&args.root)?;
@@ -30,11 +27,14 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             let last = location
                 .last_component()
                 .context("cannot name the table after ROOT; give --table")?;
-            crawl::sanitize_name(&last)
+            crawl::table_name_for_root(args.table_prefix.as_deref().unwrap_or_default(), &last)
         }
     };
-    if table.is_empty() || table.len() > MAX_TABLE_NAME {
-        bail!("invalid table name {table:?}: 1 to {MAX_TABLE_NAME} characters");
+    if table.is_empty() || table.len() > crawl::MAX_TABLE_NAME {
+        bail!(
+            "invalid table name {table:?}: 1 to {} characters",
+            crawl::MAX_TABLE_NAME
+        );
     }
     let database = args.database.to_lowercase();
     if database.is_empty() {

@@ -33,12 +33,13 @@ use crate::storage::Store;
 pub use apply::Applied;
 pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
 pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
-pub use infer::{sanitize_name, InferError};
+pub use infer::InferError;
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
 use report::{changes, column_list};
 pub use report::{Change, ColumnOut, CrawlReport, Rejected};
 pub use sample::{FormatChoice, SampleError, SampleLimits};
 use scan::scan;
+pub use table::{table_name_for_root, MAX_TABLE_NAME};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -2,6 +2,7 @@
 //! Spectrum read (specs/crawl.md, "Table / StorageDescriptor fields"): formats and SerDe per
 //! classification, Glue's parameters, deterministic statistics (S6), trailing-`/` Locations.
 
+use super::infer::sanitize_name;
 use crate::catalog::{Column, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef};
 
 use super::infer::Inferred;
@@ -225,6 +226,18 @@ pub fn partition(
         storage_descriptor: sd,
         parameters,
     }
+}
+
+/// Glue's limit on table names.
+pub const MAX_TABLE_NAME: usize = 128;
+
+/// A table named after its root (specs/crawl.md (c)): `prefix` and the root's last component,
+/// each lowercased with `[^a-z0-9_]` as `_`, cut at Glue's 128 characters.
+pub fn table_name_for_root(prefix: &str, last_component: &str) -> String {
+    let mut name = sanitize_name(prefix) + &sanitize_name(last_component);
+    // Sanitized names are ASCII, so any length is a character boundary.
+    name.truncate(MAX_TABLE_NAME);
+    name
 }
 
 /// Glue's field limits (specs/crawl.md): real Glue rejects a definition past them, moto does

@@ -326,3 +326,54 @@ fn crawl_folds_database_and_table_names_to_lowercase() {
     assert_eq!(table["Name"], "sales_2024");
     assert_eq!(table["StorageDescriptor"]["Columns"][0]["Name"], "id");
 }
+
+/// Issue 16's naming rule: `--table-prefix` goes before the default name, both made Glue-safe,
+/// and a name past Glue's 128 characters is cut there; a prefix with `--table` is a usage error.
+#[test]
+fn crawl_table_prefix_and_long_root_names() {
+    let dir = common::tmp();
+    let base = std::fs::canonicalize(dir.path()).expect("canonical temp dir");
+    let long = format!("Events-{}", "x".repeat(200));
+    let catalog = base.join("catalog.json");
+    for (folder, prefix, expected) in [
+        ("Sales (EU)", Some("Raw-"), "raw_sales__eu_".to_owned()),
+        // Cut at 128 characters: "events_" and 121 of the 200 x.
+        (long.as_str(), None, format!("events_{}", "x".repeat(121))),
+    ] {
+        let root = base.join(folder);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("a.json"), "{\"id\":1}\n").unwrap();
+        let mut command = common::lakeops();
+        command
+            .env_remove("AWS_REGION")
+            .arg("crawl")
+            .arg(&root)
+            .args(["--database", "db", "--catalog-file"])
+            .arg(&catalog);
+        if let Some(prefix) = prefix {
+            command.args(["--table-prefix", prefix]);
+        }
+        command.assert().success();
+        let written: Value = serde_json::from_slice(&std::fs::read(&catalog).unwrap()).unwrap();
+        let names: Vec<&str> = written["Databases"][0]["Tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["Name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&expected.as_str()), "{names:?}");
+    }
+    common::lakeops()
+        .args([
+            "crawl",
+            "x",
+            "--database",
+            "db",
+            "--table",
+            "t",
+            "--table-prefix",
+            "p_",
+        ])
+        .assert()
+        .code(2);
+}
