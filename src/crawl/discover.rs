@@ -70,36 +70,37 @@ pub struct OpenTable {
 
 /// Whether the root holds an open table format's own layout: `_delta_log/` (Delta Lake),
 /// `.hoodie/` (Hudi), or `metadata/` with `*.metadata.json` files (Iceberg). The shared lister
-/// never descends into hidden folders, so the root's own level is read here: one request, two
-/// when there is a `metadata/` folder.
+/// never descends into hidden folders, so each folder is asked for by name: a request each,
+/// whatever the size of the root (listing the root's level would page through a flat root
+/// twice), and Iceberg's metadata pages only until a metadata file turns up.
 pub async fn open_table(store: &Store) -> Result<Option<OpenTable>, StorageError> {
-    let root = store.list_level("").await?;
-    let has = |folder: &str| root.prefixes.iter().any(|p| p == folder);
     let found = |format, marker: &str| {
         Some(OpenTable {
             format,
             marker: marker.to_owned(),
         })
     };
-    if has("_delta_log/") {
+    if store.has_folder("_delta_log/").await? {
         return Ok(found(OpenTableFormat::Delta, "_delta_log/"));
     }
-    if has(".hoodie/") {
+    if store.has_folder(".hoodie/").await? {
         return Ok(found(OpenTableFormat::Hudi, ".hoodie/"));
     }
-    if has("metadata/") {
-        let metadata = store.list_level("metadata/").await?;
-        if let Some(file) = metadata
-            .objects
-            .iter()
-            .map(|o| o.key.as_str())
-            .filter(|key| key.ends_with(".metadata.json"))
-            .min()
-        {
-            return Ok(found(OpenTableFormat::Iceberg, file));
-        }
+    if !store.has_folder("metadata/").await? {
+        return Ok(None);
     }
-    Ok(None)
+    let mut first: Option<String> = None;
+    store
+        .list_level_pages("metadata/", |page| {
+            first = page
+                .into_iter()
+                .map(|o| o.key)
+                .filter(|key| key.ends_with(".metadata.json"))
+                .min();
+            std::future::ready(first.is_none())
+        })
+        .await?;
+    Ok(first.and_then(|file| found(OpenTableFormat::Iceberg, &file)))
 }
 
 /// P5: hidden names and folder markers are never data (the rule every command shares); nor,

@@ -22,6 +22,34 @@ impl Store {
         })
     }
 
+    /// Whether anything lies under the folder `prefix` (`/`-terminated): one request however
+    /// large the store, where listing the level above it would page through all of it.
+    pub async fn has_folder(&self, prefix: &str) -> Result<bool, StorageError> {
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        match &self.backend {
+            Backend::Local { root } => {
+                // A link to a folder is not followed, as in listings.
+                let path = root.join(prefix);
+                Ok(std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()))
+            }
+            Backend::S3 {
+                client,
+                bucket,
+                prefix: root,
+            } => {
+                let listed = client
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(format!("{root}{prefix}"))
+                    .max_keys(1)
+                    .send()
+                    .await
+                    .map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;
+                Ok(listed.key_count().unwrap_or(0) > 0 || !listed.contents().is_empty())
+            }
+        }
+    }
+
     /// One level under `prefix`, its objects handed to `page` a ListObjectsV2 page (up to 1,000
     /// keys) at a time as each arrives, so that a flat prefix of millions of keys is worked on
     /// while it is still being listed; a local folder is one page. The sub-folders come back
