@@ -480,9 +480,11 @@ fn parse_device(text: &str) -> Result<crate::embed::DeviceChoice, String> {
 
 #[derive(Debug, Args)]
 pub struct CrawlArgs {
-    /// Table root: s3://BUCKET/PREFIX/, or a local directory (with --catalog-file)
-    #[arg(value_name = "ROOT")]
-    pub root: String,
+    /// Table root: s3://BUCKET/PREFIX/, or a local directory (with --catalog-file). Several
+    /// roots make a table each, crawled concurrently; with --discover-tables, the lake root
+    /// whose folders are the tables
+    #[arg(value_name = "ROOT", required = true, num_args = 1..)]
+    pub roots: Vec<String>,
 
     /// Glue database (created when missing)
     #[arg(long, value_name = "DB")]
@@ -497,6 +499,20 @@ pub struct CrawlArgs {
     /// table prefix does
     #[arg(long, value_name = "P", conflicts_with = "table")]
     pub table_prefix: Option<String>,
+
+    /// Make a table of each folder at the table level under ROOT, named after the folder
+    #[arg(long, conflicts_with = "table")]
+    pub discover_tables: bool,
+
+    /// The folder level that holds the tables, counted as a Glue crawler's table level: 1 is
+    /// the first folder under the bucket (or under a local ROOT). Default: the shallowest level
+    /// at which every folder has a consistent partition layout
+    #[arg(long, value_name = "N", requires = "discover_tables", value_parser = clap::value_parser!(u16).range(1..))]
+    pub table_level: Option<u16>,
+
+    /// Stop at the first table that fails (default: crawl the others, then exit 1)
+    #[arg(long)]
+    pub fail_fast: bool,
 
     /// Use a JSON catalog file (Glue's Table/Partition structure) instead of AWS Glue
     #[arg(long, value_name = "PATH")]

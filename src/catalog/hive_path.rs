@@ -64,11 +64,16 @@ pub fn unescape(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
+/// Whether a folder name is a named partition (`k=v`), not a plain folder.
+pub fn is_named(component: &str) -> bool {
+    matches!(component.split_once('='), Some((key, _)) if !key.is_empty())
+}
+
 /// P2: one folder name as a partition: `k=v` gives `(lower(k), unescape(v))`, an empty value the
 /// Hive default; anything else is the level's `partition_<level>` with the name as its value.
 pub fn parse_component(component: &str, level: usize) -> (String, String) {
     match component.split_once('=') {
-        Some((key, value)) if !key.is_empty() => {
+        Some((key, value)) if is_named(component) => {
             let value = unescape(value);
             let value = if value.is_empty() {
                 DEFAULT_PARTITION.to_owned()

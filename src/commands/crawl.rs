@@ -11,30 +11,26 @@ use crate::cli::{
 };
 use crate::crawl::{
     self, csv::Header, CrawlOptions, CrawlReport, DeleteBehavior, FormatChoice, Mode,
-    PartitionSchema, SampleLimits, UpdateBehavior,
+    PartitionSchema, RunOptions, RunReport, SampleLimits, Target, UpdateBehavior,
 };
 use crate::output;
+use crate::storage::discover::KeyFilter;
 use crate::storage::kind::Format;
-use crate::storage::{Location, Store};
+use crate::storage::{Budget, Location, Store};
 use crate::ExitStatus;
 
 pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let printer = ctx.printer();
-    let location = Location::parse(&args.root)?;
-    let table = match &args.table {
-        Some(name) => name.to_lowercase(),
-        None => {
-            let last = location
-                .last_component()
-                .context("cannot name the table after ROOT; give --table")?;
-            crawl::table_name_for_root(args.table_prefix.as_deref().unwrap_or_default(), &last)
-        }
-    };
-    if table.is_empty() || table.len() > crawl::MAX_TABLE_NAME {
-        bail!(
-            "invalid table name {table:?}: 1 to {} characters",
-            crawl::MAX_TABLE_NAME
-        );
+    let locations = args
+        .roots
+        .iter()
+        .map(|root| Location::parse(root))
+        .collect::<Result<Vec<_>, _>>()?;
+    if locations.len() > 1 && args.table.is_some() {
+        bail!("--table names one table; several ROOTs are named after their last components (add --table-prefix)");
+    }
+    if locations.len() > 1 && args.discover_tables {
+        bail!("--discover-tables takes one ROOT, the lake root whose folders are the tables");
     }
     let database = args.database.to_lowercase();
     if database.is_empty() {
@@ -42,7 +38,7 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     }
     let options = CrawlOptions {
         database,
-        table,
+        table: String::new(),
         mode: if args.check {
             Mode::Check
         } else if args.plan {
@@ -90,31 +86,63 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         skip_mismatched: args.skip_mismatched,
         state_file: args.state_file.clone(),
     };
-    let report = ctx.block_on(crawl_with(&args, &location, &options, ctx))??;
-    output::crawl::emit(printer, &report)?;
-    let drift = options.mode == Mode::Check && report.changed;
-    Ok(if drift || !report.rejected.is_empty() {
+    let prefix = args.table_prefix.as_deref().unwrap_or_default();
+    let single = locations.len() == 1 && !args.discover_tables;
+    if single {
+        let table = table_name(&args, &args.roots[0], prefix)?;
+        let options = CrawlOptions { table, ..options };
+        let report = ctx.block_on(crawl_one(&args, &locations[0], &options, ctx))??;
+        output::crawl::emit(printer, &report)?;
+        let drift = options.mode == Mode::Check && report.changed;
+        return Ok(if drift || !report.rejected.is_empty() {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Success
+        });
+    }
+    let run = ctx.block_on(crawl_many(&args, &locations, &options, ctx))??;
+    output::crawl::emit_run(printer, &run)?;
+    let drift = options.mode == Mode::Check && run.tables.iter().any(|t| t.changed);
+    let findings = !run.failed.is_empty()
+        || !run.not_crawled.is_empty()
+        || run.tables.iter().any(|t| !t.rejected.is_empty());
+    Ok(if drift || findings {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
 }
 
-async fn crawl_with(
-    args: &CrawlArgs,
-    location: &Location,
-    options: &CrawlOptions,
-    ctx: &Context,
-) -> anyhow::Result<CrawlReport> {
+/// `--table`, or the root's last component with `--table-prefix` (specs/crawl.md (c)).
+fn table_name(args: &CrawlArgs, root: &str, prefix: &str) -> anyhow::Result<String> {
+    let location = Location::parse(root)?;
+    let table = match &args.table {
+        Some(name) => name.to_lowercase(),
+        None => {
+            let last = location
+                .last_component()
+                .with_context(|| format!("cannot name a table after {root}; give --table"))?;
+            crawl::table_name_for_root(prefix, &last)
+        }
+    };
+    if table.is_empty() || table.len() > crawl::MAX_TABLE_NAME {
+        bail!(
+            "invalid table name {table:?}: 1 to {} characters",
+            crawl::MAX_TABLE_NAME
+        );
+    }
+    Ok(table)
+}
+
+/// The store of a root: S3 loads AWS; a local root needs --catalog-file and none of AWS.
+async fn open_store(args: &CrawlArgs, location: &Location, ctx: &Context) -> anyhow::Result<Store> {
     if let (Location::Local(path), None) = (location, &args.catalog_file) {
         bail!(
             "{} is a local directory: crawling it needs --catalog-file (Glue tables point at S3)",
             path.display()
         );
     }
-    // AWS is loaded only when S3 or Glue is involved: a local root with a catalog file needs
-    // neither credentials nor a region.
-    let store = match location {
+    Ok(match location {
         Location::S3 { bucket, prefix } => {
             Store::s3(ctx.aws().await?.s3(), bucket.clone(), prefix.clone())
         }
@@ -126,7 +154,25 @@ async fn crawl_with(
             }
             Store::local(root)
         }
-    };
+    })
+}
+
+/// Glue's table level of a root: the folders of its prefix under the bucket (a local root is
+/// level 0, as a bucket is).
+fn root_level(location: &Location) -> usize {
+    match location {
+        Location::S3 { prefix, .. } => prefix.split('/').filter(|c| !c.is_empty()).count(),
+        Location::Local(_) => 0,
+    }
+}
+
+async fn crawl_one(
+    args: &CrawlArgs,
+    location: &Location,
+    options: &CrawlOptions,
+    ctx: &Context,
+) -> anyhow::Result<CrawlReport> {
+    let store = open_store(args, location, ctx).await?;
     let progress = ctx.printer().progress();
     let what = format!("cannot crawl {}", store.root_url());
     match &args.catalog_file {
@@ -141,6 +187,52 @@ async fn crawl_with(
             Ok(crawl::crawl(&store, &mut catalog, options, &progress)
                 .await
                 .context(what)?)
+        }
+    }
+}
+
+/// Several roots, or the tables under a lake root: one run, each table's failure its own.
+async fn crawl_many(
+    args: &CrawlArgs,
+    locations: &[Location],
+    options: &CrawlOptions,
+    ctx: &Context,
+) -> anyhow::Result<RunReport> {
+    let prefix = args.table_prefix.as_deref().unwrap_or_default();
+    let mut targets = Vec::with_capacity(locations.len());
+    let mut level = None;
+    for (root, location) in args.roots.iter().zip(locations) {
+        let store = open_store(args, location, ctx).await?;
+        if args.discover_tables {
+            let filter = KeyFilter::new(&options.include, &options.exclude)?;
+            let lake = crawl::discover_tables(
+                &store,
+                root_level(location),
+                args.table_level.map(usize::from),
+                prefix,
+                &filter,
+                &Budget::new(options.concurrency),
+            )
+            .await
+            .with_context(|| format!("cannot find the tables under {}", store.root_url()))?;
+            level = Some(lake.level);
+            targets.extend(lake.targets);
+        } else {
+            targets.push(Target::new(table_name(args, root, prefix)?, store));
+        }
+    }
+    let progress = ctx.printer().counter("tables");
+    let run = RunOptions {
+        fail_fast: args.fail_fast,
+    };
+    match &args.catalog_file {
+        Some(path) => {
+            let mut catalog = FileCatalog::open_for_update(path)?;
+            Ok(crawl::crawl_tables(targets, level, &mut catalog, options, run, &progress).await?)
+        }
+        None => {
+            let mut catalog = GlueCatalog::new(ctx.aws().await?.glue());
+            Ok(crawl::crawl_tables(targets, level, &mut catalog, options, run, &progress).await?)
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::hive_path;
-use crate::storage::{discover, ObjectMeta, StorageError, Store};
+use crate::storage::{discover, Budget, ObjectMeta, StorageError, Store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -105,7 +105,7 @@ pub async fn open_table(store: &Store) -> Result<Option<OpenTable>, StorageError
 
 /// P5: hidden names and folder markers are never data (the rule every command shares); nor,
 /// for a crawl, is an empty object, which has no schema to sample.
-fn ignored_object(object: &ObjectMeta) -> bool {
+pub(super) fn ignored_object(object: &ObjectMeta) -> bool {
     object.size == 0 || discover::never_data(&object.key)
 }
 
@@ -118,16 +118,25 @@ pub struct Listing {
 }
 
 /// Lists everything under the root through the shared lister (`storage::discover::list_tree`),
-/// at most `concurrency` requests at a time, keeping data objects the filter admits.
+/// within the run's request budget, keeping data objects the filter admits.
 pub async fn list(
     store: &Store,
     filter: &discover::KeyFilter,
-    concurrency: usize,
+    budget: &Budget,
 ) -> Result<Listing, DiscoverError> {
-    let mut listing = Listing::default();
-    let mut levels = discover::list_tree(store, concurrency);
+    let mut objects = Vec::new();
+    let mut levels = discover::list_tree(store, budget);
     while let Some(level) = levels.recv().await {
-        for object in level? {
+        objects.extend(level?);
+    }
+    Ok(Listing::of(objects, filter))
+}
+
+impl Listing {
+    /// The data objects among `objects` that the filter admits, in key order.
+    pub fn of(objects: Vec<ObjectMeta>, filter: &discover::KeyFilter) -> Listing {
+        let mut listing = Listing::default();
+        for object in objects {
             listing.listed += 1;
             if ignored_object(&object) || !filter.admits(&object.key) {
                 listing.ignored += 1;
@@ -135,9 +144,9 @@ pub async fn list(
                 listing.objects.push(object);
             }
         }
+        listing.objects.sort_by(|a, b| a.key.cmp(&b.key));
+        listing
     }
-    listing.objects.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(listing)
 }
 
 /// One partition: its values in key order (P7) and its raw prefix under the root (P6).

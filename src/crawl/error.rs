@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{state, table, DiscoverError, InferError, PlanError, SampleError};
+use super::{state, table, DiscoverError, InferError, PlanError, SampleError, TablesError};
 use crate::catalog::CatalogError;
 
 /// The spec's codes for what stops a crawl. They are data: shown before the message by
@@ -20,6 +20,8 @@ pub enum ErrorCode {
     NoData,
     NoSchema,
     GlueLimit,
+    TableLevel,
+    NameClash,
 }
 
 impl ErrorCode {
@@ -35,6 +37,8 @@ impl ErrorCode {
             ErrorCode::NoData => "E_NO_DATA",
             ErrorCode::NoSchema => "E_NO_SCHEMA",
             ErrorCode::GlueLimit => "E_GLUE_LIMIT",
+            ErrorCode::TableLevel => "E_TABLE_LEVEL",
+            ErrorCode::NameClash => "E_NAME_CLASH",
         }
     }
 }
@@ -106,6 +110,7 @@ pub enum CrawlError {
     Plan(PlanError),
     Catalog(CatalogError),
     Limit(table::LimitError),
+    Tables(TablesError),
     /// `message` is ours: which key, or which value does not fit.
     PartitionType {
         key: String,
@@ -134,6 +139,7 @@ impl CrawlError {
             CrawlError::Infer(e) => Some(e.code()),
             CrawlError::Plan(e) => Some(e.code()),
             CrawlError::Limit(_) => Some(ErrorCode::GlueLimit),
+            CrawlError::Tables(e) => Some(e.code()),
             CrawlError::PartitionType { .. } => Some(ErrorCode::PartitionType),
             CrawlError::NothingReadable { .. } | CrawlError::NoColumns { .. } => {
                 Some(ErrorCode::NoSchema)
@@ -154,6 +160,7 @@ impl CrawlError {
             CrawlError::Plan(e) => e,
             CrawlError::Catalog(e) => e,
             CrawlError::Limit(e) => e,
+            CrawlError::Tables(e) => e,
             CrawlError::State(e) => e,
             _ => return None,
         })
@@ -216,5 +223,6 @@ crawl_error_from!(
     Plan(PlanError),
     Catalog(CatalogError),
     Limit(table::LimitError),
+    Tables(TablesError),
     State(state::StateError)
 );

@@ -19,16 +19,18 @@ mod sample;
 mod scan;
 mod state;
 mod table;
+mod tables;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+use futures::StreamExt as _;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, CatalogError};
-use crate::progress::Progress;
+use crate::progress::{NoProgress, Progress};
 use crate::schema::DataType;
-use crate::storage::Store;
+use crate::storage::{Budget, Store};
 
 pub use apply::Applied;
 pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
@@ -40,6 +42,7 @@ pub use report::{Change, ColumnOut, CrawlReport, Rejected};
 pub use sample::{FormatChoice, SampleError, SampleLimits};
 use scan::scan;
 pub use table::{table_name_for_root, MAX_TABLE_NAME};
+pub use tables::{discover as discover_tables, TableLevel, TablesError, Target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,33 +84,247 @@ pub struct CrawlOptions {
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
 const MAX_TRIES: u32 = 3;
 
+/// How a run of several tables goes on when one fails.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Stop at the first table that fails; tables not yet applied are left as they are.
+    pub fail_fast: bool,
+}
+
+/// A table that failed, and why; the others went on.
+#[derive(Debug)]
+pub struct Failed {
+    pub table: String,
+    pub location: String,
+    pub error: CrawlError,
+}
+
+/// What a run did to each of its tables, in table-name order.
+#[derive(Debug)]
+pub struct RunReport {
+    pub tables: Vec<CrawlReport>,
+    pub failed: Vec<Failed>,
+    /// Tables never crawled because `--fail-fast` stopped the run.
+    pub not_crawled: Vec<String>,
+    /// Where a lake's tables were found (`--discover-tables`).
+    pub level: Option<TableLevel>,
+    pub elapsed_ms: u64,
+}
+
+/// One table root: a run of one target whose failure is the error.
 pub async fn crawl<C: Catalog>(
     store: &Store,
     catalog: &mut C,
     options: &CrawlOptions,
     progress: &dyn Progress,
 ) -> Result<CrawlReport, CrawlError> {
-    let started = Instant::now();
-    let location = store.root_url();
-    if let Some(open) = discover::open_table(store)
-        .await
-        .map_err(DiscoverError::from)?
-    {
-        return Ok(CrawlReport::left_alone(
-            options, location, open, store, started,
-        ));
+    let target = Target::new(options.table.clone(), store.clone());
+    let mut run = crawl_tables(
+        vec![target],
+        None,
+        catalog,
+        options,
+        RunOptions { fail_fast: true },
+        progress,
+    )
+    .await?;
+    match run.failed.pop() {
+        Some(failed) => Err(failed.error),
+        None => Ok(run.tables.pop().expect("one table, crawled or failed")),
     }
-    let scan = scan(store, options, progress).await?;
-    let now_ms = std::time::SystemTime::now()
+}
+
+/// Crawls `targets` (`options.table` aside: each names its own), listing and sampling them
+/// concurrently within one budget of `options.concurrency` requests while the catalog is
+/// planned and written one table at a time as their scans finish. A table that fails is
+/// reported and the others go on, unless `run.fail_fast`. With `level` (a lake's tables), tables
+/// lakeops made under its root that are no longer among them follow `--delete-behavior`.
+/// Errors only when the run cannot start (two targets with one name) or the state file cannot
+/// be written.
+pub async fn crawl_tables<C: Catalog>(
+    targets: Vec<Target>,
+    level: Option<TableLevel>,
+    catalog: &mut C,
+    options: &CrawlOptions,
+    run: RunOptions,
+    progress: &dyn Progress,
+) -> Result<RunReport, CrawlError> {
+    let started = Instant::now();
+    tables::check_names(&targets)?;
+    let previous = match &options.state_file {
+        Some(path) => state::Previous::load(path),
+        None => state::Previous::default(),
+    };
+    let settings = state::settings(&options.limits);
+    let budget = Budget::new(options.concurrency);
+    let names: Vec<String> = targets.iter().map(|t| t.table.clone()).collect();
+    // One table shows its sampling; many show tables done.
+    let single = targets.len() == 1;
+    let scan_progress: &dyn Progress = if single { progress } else { &NoProgress };
+    if !single {
+        progress.start("tables", Some(targets.len() as u64));
+    }
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(1);
+    let scans = async {
+        let mut scans = futures::stream::iter(targets)
+            .map(|target| {
+                let cached = previous.cached(&target.store.root_url(), &settings);
+                let budget = &budget;
+                async move {
+                    let options = CrawlOptions {
+                        table: target.table.clone(),
+                        ..options.clone()
+                    };
+                    let started = Instant::now();
+                    let store = target.store.clone();
+                    let scanned =
+                        scan_target(target, &options, cached, budget, scan_progress).await;
+                    (store, options, started, scanned)
+                }
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        while let Some(scanned) = scans.next().await {
+            if sender.send(scanned).await.is_err() {
+                break;
+            }
+        }
+        drop(sender);
+    };
+    let applies = async {
+        let mut report = RunReport {
+            tables: Vec::new(),
+            failed: Vec::new(),
+            not_crawled: Vec::new(),
+            level: None,
+            elapsed_ms: 0,
+        };
+        let mut recorded = Vec::new();
+        while let Some((store, options, started, scanned)) = receiver.recv().await {
+            let outcome = match scanned {
+                Ok(Scanned::OpenTable(open)) => Ok(CrawlReport::left_alone(
+                    &options,
+                    store.root_url(),
+                    open,
+                    &store,
+                    started,
+                )),
+                Ok(Scanned::Data(mut scan)) => {
+                    recorded.extend(scan.recorded.take());
+                    write_catalog(&store, catalog, &options, *scan, started).await
+                }
+                Err(error) => Err(error),
+            };
+            if !single {
+                progress.advance(1);
+            }
+            match outcome {
+                Ok(table) => report.tables.push(table),
+                Err(error) => {
+                    report.failed.push(Failed {
+                        table: options.table.clone(),
+                        location: store.root_url(),
+                        error,
+                    });
+                    if run.fail_fast {
+                        break;
+                    }
+                }
+            }
+        }
+        // Closing the channel stops the scans still going.
+        drop(receiver);
+        (report, recorded)
+    };
+    let ((), (mut report, recorded)) = futures::join!(scans, applies);
+    if !single {
+        progress.finish();
+    }
+    if let Some(level) = &level {
+        if report.failed.is_empty() || !run.fail_fast {
+            report
+                .tables
+                .extend(stale_tables(catalog, level, &names, options).await?);
+        }
+    }
+    if let Some(path) = &options.state_file {
+        previous.save(path, recorded)?;
+    }
+    let done: BTreeSet<&str> = report
+        .tables
+        .iter()
+        .map(|t| t.table.as_str())
+        .chain(report.failed.iter().map(|f| f.table.as_str()))
+        .collect();
+    report.not_crawled = names
+        .iter()
+        .filter(|name| !done.contains(name.as_str()))
+        .cloned()
+        .collect();
+    report.tables.sort_by(|a, b| a.table.cmp(&b.table));
+    report.failed.sort_by(|a, b| a.table.cmp(&b.table));
+    report.level = level;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// What a table root's listing and sampling found.
+enum Scanned {
+    OpenTable(OpenTable),
+    Data(Box<scan::Scan>),
+}
+
+async fn scan_target(
+    target: Target,
+    options: &CrawlOptions,
+    cached: state::Cached,
+    budget: &Budget,
+    progress: &dyn Progress,
+) -> Result<Scanned, CrawlError> {
+    let open = {
+        let _permit = budget.permit().await;
+        discover::open_table(&target.store)
+            .await
+            .map_err(DiscoverError::from)?
+    };
+    if let Some(open) = open {
+        return Ok(Scanned::OpenTable(open));
+    }
+    let start = scan::Start {
+        listing: target.listing,
+        cached: &cached,
+        budget,
+    };
+    let scan = scan(&target.store, options, start, progress).await?;
+    Ok(Scanned::Data(Box::new(scan)))
+}
+
+fn now_ms() -> u128 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let plan_options = plan::PlanOptions {
+        .map_or(0, |d| d.as_millis())
+}
+
+fn plan_options(options: &CrawlOptions) -> plan::PlanOptions {
+    plan::PlanOptions {
         update: options.update,
         delete: options.delete,
         adopt: options.adopt,
         recreate: options.recreate,
-        now_ms,
-    };
+        now_ms: now_ms(),
+    }
+}
+
+/// Plans one table against the catalog and, in apply mode, writes the plan; again from the
+/// catalog's new state when it changed underneath (I5).
+async fn write_catalog<C: Catalog>(
+    store: &Store,
+    catalog: &mut C,
+    options: &CrawlOptions,
+    scan: scan::Scan,
+    started: Instant,
+) -> Result<CrawlReport, CrawlError> {
+    let location = store.root_url();
+    let plan_options = plan_options(options);
     let mut tries = 0;
     let (plan, applied) = loop {
         tries += 1;
@@ -139,7 +356,8 @@ pub async fn crawl<C: Catalog>(
             &plan_options,
         )?;
         tracing::info!(
-            "plan: {} catalog write calls ({} partitions to add, {} to update, {} to delete)",
+            "plan for {}: {} catalog write calls ({} partitions to add, {} to update, {} to delete)",
+            options.table,
             plan.write_calls(),
             plan.add.len(),
             plan.update.len(),
@@ -211,6 +429,77 @@ pub async fn crawl<C: Catalog>(
         rejected,
         changes: changes(&plan, &options.table),
     })
+}
+
+/// Tables lakeops made under the lake root that are not among this run's `names` (the table
+/// level changed, or a table's folder is gone): kept with a warning, deprecated or deleted, as
+/// `--delete-behavior` says. Tables it did not make are never touched.
+async fn stale_tables<C: Catalog>(
+    catalog: &mut C,
+    level: &TableLevel,
+    names: &[String],
+    options: &CrawlOptions,
+) -> Result<Vec<CrawlReport>, CrawlError> {
+    if !catalog.database_exists(&options.database).await? {
+        return Ok(Vec::new());
+    }
+    let mut stale = Vec::new();
+    let mut tables = catalog.list_tables(&options.database).await?;
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for current in tables {
+        let location = &current.storage_descriptor.location;
+        let ours =
+            current.parameters.get(table::OWNER_KEY).map(String::as_str) == Some(table::OWNER);
+        if !ours || !location.starts_with(&level.root) || names.contains(&current.name) {
+            continue;
+        }
+        let started = Instant::now();
+        let why = format!(
+            "is no longer a table of {} at table level {}",
+            level.root, level.level
+        );
+        let plan = plan::plan_stale(&options.database, &current, &why, &plan_options(options));
+        let applied = if options.mode == Mode::Apply && !plan.is_empty() {
+            apply::apply(catalog, &plan, &current.name).await?
+        } else {
+            Applied::default()
+        };
+        stale.push(CrawlReport {
+            open_table: None,
+            mode: options.mode,
+            database: options.database.clone(),
+            table: current.name.clone(),
+            location: location.clone(),
+            format: None,
+            compression: None,
+            changed: !plan.is_empty(),
+            writes: applied.writes,
+            planned_writes: plan.write_calls(),
+            columns: column_list(&current.storage_descriptor.columns),
+            partition_keys: current
+                .partition_keys
+                .iter()
+                .map(|k| k.name.clone())
+                .collect(),
+            partitions: 0,
+            partitions_added: 0,
+            partitions_updated: 0,
+            partitions_deleted: 0,
+            objects_listed: 0,
+            objects_ignored: 0,
+            objects_sampled: 0,
+            objects_cached: 0,
+            bytes_stored: 0,
+            bytes_read: 0,
+            requests: 0,
+            records_estimated: 0,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            warnings: plan.warnings.clone(),
+            rejected: Vec::new(),
+            changes: changes(&plan, &current.name),
+        });
+    }
+    Ok(stale)
 }
 
 #[cfg(test)]

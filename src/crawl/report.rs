@@ -45,14 +45,17 @@ pub enum Change {
         table: String,
     },
     AddPartition {
+        table: String,
         values: Vec<String>,
         location: String,
     },
     UpdatePartition {
+        table: String,
         values: Vec<String>,
         location: String,
     },
     DeletePartition {
+        table: String,
         values: Vec<String>,
     },
 }
@@ -226,15 +229,21 @@ pub(super) fn changes(plan: &plan::Plan, table: &str) -> Vec<Change> {
         plan.add
             .iter()
             .map(partition)
-            .map(|(values, location)| Change::AddPartition { values, location }),
+            .map(|(values, location)| Change::AddPartition {
+                table: qualified.clone(),
+                values,
+                location,
+            }),
     );
-    changes.extend(
-        plan.update
-            .iter()
-            .map(partition)
-            .map(|(values, location)| Change::UpdatePartition { values, location }),
-    );
+    changes.extend(plan.update.iter().map(partition).map(|(values, location)| {
+        Change::UpdatePartition {
+            table: qualified.clone(),
+            values,
+            location,
+        }
+    }));
     changes.extend(plan.delete.iter().map(|values| Change::DeletePartition {
+        table: qualified.clone(),
         values: values.clone(),
     }));
     changes

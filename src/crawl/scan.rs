@@ -13,7 +13,7 @@ use super::{
 use crate::progress::Progress;
 use crate::storage::discover::KeyFilter;
 use crate::storage::kind::Format;
-use crate::storage::{ObjectMeta, Store};
+use crate::storage::{Budget, ObjectMeta, Store};
 
 /// What sampling found, before the catalog is consulted.
 pub(super) struct Scan {
@@ -29,6 +29,16 @@ pub(super) struct Scan {
     pub(super) records: u64,
     pub(super) warnings: Vec<Warning>,
     pub(super) rejected: Vec<Rejected>,
+    /// This root's samples for `--state-file`, written once the run is over.
+    pub(super) recorded: Option<state::Recorder>,
+}
+
+/// What a table's scan starts from, besides its store and options.
+pub(super) struct Start<'a> {
+    /// The table's objects when a lake's listing already holds them; else the scan lists.
+    pub(super) listing: Option<discover::Listing>,
+    pub(super) cached: &'a state::Cached,
+    pub(super) budget: &'a Budget,
 }
 
 /// Objects sampled per window: the window's results are merged in key order before the next
@@ -48,10 +58,22 @@ struct PartitionAcc {
 pub(super) async fn scan(
     store: &Store,
     options: &CrawlOptions,
+    start: Start<'_>,
     progress: &dyn Progress,
 ) -> Result<Scan, CrawlError> {
-    let filter = KeyFilter::new(&options.include, &options.exclude).map_err(DiscoverError::from)?;
-    let listing = discover::list(store, &filter, options.concurrency).await?;
+    let Start {
+        listing,
+        cached,
+        budget,
+    } = start;
+    let listing = match listing {
+        Some(listing) => listing,
+        None => {
+            let filter =
+                KeyFilter::new(&options.include, &options.exclude).map_err(DiscoverError::from)?;
+            discover::list(store, &filter, budget).await?
+        }
+    };
     tracing::info!(
         "listed {} objects under {} ({} ignored)",
         listing.listed,
@@ -82,26 +104,13 @@ pub(super) async fn scan(
     let limits = Arc::new(options.limits.clone());
     let mut sampled = 0u64;
     let mut reused = 0u64;
-    let settings = format!("{:?}", options.limits);
-    let cached = match &options.state_file {
-        Some(path) => state::Cached::load(path, &store.root_url(), &settings),
-        None => state::Cached::default(),
-    };
     let mut recorder = options
         .state_file
         .as_ref()
-        .map(|_| state::Recorder::new(&store.root_url(), &settings));
+        .map(|_| state::Recorder::new(&store.root_url(), &state::settings(&options.limits)));
     let window = options.concurrency.max(1) * WINDOW_PER_TASK;
     for batch in members.chunks(window) {
-        let results = sample_window(
-            store,
-            &listing.objects,
-            batch,
-            &limits,
-            options.concurrency,
-            &cached,
-        )
-        .await;
+        let results = sample_window(store, &listing.objects, batch, &limits, budget, cached).await;
         for ((index, values), (result, from_cache)) in batch.iter().zip(results) {
             let object = &listing.objects[*index];
             let url = store.url(&object.key);
@@ -154,10 +163,6 @@ pub(super) async fn scan(
         "sampled {sampled} objects ({reused} unchanged since the state file), {} bytes read",
         store.bytes_read()
     );
-    drop(cached);
-    if let (Some(recorder), Some(path)) = (&recorder, &options.state_file) {
-        recorder.save(path)?;
-    }
 
     let location = store.root_url();
     if table_merger.is_empty() {
@@ -180,6 +185,7 @@ pub(super) async fn scan(
             records: 0,
             warnings,
             rejected,
+            recorded: recorder,
         });
     }
     let inferred = table_merger
@@ -251,20 +257,20 @@ pub(super) async fn scan(
         }),
         warnings,
         rejected,
+        recorded: recorder,
     })
 }
 
-/// Samples a window of objects, at most `concurrency` at a time; results in the window's order,
+/// Samples a window of objects, as many at a time as `budget` allows; results in the window's order,
 /// each marked whether it came from the state cache instead of a read.
 async fn sample_window(
     store: &Store,
     objects: &[ObjectMeta],
     batch: &[(usize, Vec<String>)],
     limits: &Arc<SampleLimits>,
-    concurrency: usize,
+    budget: &Budget,
     cached: &state::Cached,
 ) -> Vec<(Result<sample::ObjectSample, SampleError>, bool)> {
-    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     enum Pending {
         Cached(Box<sample::ObjectSample>),
         Reading(tokio::task::JoinHandle<Result<sample::ObjectSample, SampleError>>),
@@ -278,12 +284,9 @@ async fn sample_window(
             }
             let store = store.clone();
             let limits = limits.clone();
-            let permits = permits.clone();
+            let budget = budget.clone();
             Pending::Reading(tokio::spawn(async move {
-                let _permit = permits
-                    .acquire_owned()
-                    .await
-                    .expect("semaphore is never closed");
+                let _permit = budget.permit().await;
                 sample::sample_object(&store, &object, &limits).await
             }))
         })

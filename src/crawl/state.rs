@@ -2,8 +2,11 @@
 //! size and change tag (S3 ETag, local modification time), so that a re-crawl reads only the
 //! objects that are new or changed and an unchanged root costs nothing but its listing.
 //!
-//! The file is a cache, not a record: a missing, unreadable or mismatched one (another root,
-//! other sampling settings, another format version) is ignored and rewritten, never an error.
+//! One file serves every root of a run (and of other runs): a section per root, read once at
+//! the start and written once at the end, so that tables crawled concurrently never race for it.
+//! The file is a cache, not a record: a missing, unreadable or mismatched one (other sampling
+//! settings, another format version) is ignored and rewritten, never an error; the sections of
+//! roots a run did not crawl, or failed to, are kept as they were.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +18,7 @@ use crate::storage::kind::Compression;
 use crate::storage::kind::Format;
 use crate::storage::ObjectMeta;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write the state file {path}")]
@@ -28,6 +31,11 @@ pub struct StateError {
 #[derive(Serialize, Deserialize)]
 struct StateFile {
     version: u32,
+    roots: Vec<RootState>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct RootState {
     root: String,
     settings: String,
     /// Distinct schemas: the objects of a lake mostly share a few.
@@ -56,33 +64,77 @@ pub struct Cached {
     objects: HashMap<String, Entry>,
 }
 
-impl Cached {
-    /// Reads the state of `root` taken with `settings`; anything else yields an empty cache.
-    pub fn load(path: &Path, root: &str, settings: &str) -> Cached {
+/// What a root's samples depend on besides the objects: a section taken with other settings is
+/// not used.
+pub fn settings(limits: &super::SampleLimits) -> String {
+    format!("{limits:?}")
+}
+
+/// The state file as the run found it.
+#[derive(Default)]
+pub struct Previous {
+    roots: Vec<RootState>,
+}
+
+impl Previous {
+    /// Reads the file; a missing, unreadable or other-version one is an empty state.
+    pub fn load(path: &Path) -> Previous {
         let Ok(bytes) = std::fs::read(path) else {
-            return Cached::default();
+            return Previous::default();
         };
         match serde_json::from_slice::<StateFile>(&bytes) {
-            Ok(file)
-                if file.version == VERSION && file.root == root && file.settings == settings =>
-            {
-                Cached {
-                    schemas: file.schemas,
-                    objects: file
-                        .objects
-                        .into_iter()
-                        .map(|e| (e.key.clone(), e))
-                        .collect(),
-                }
-            }
-            Ok(_) => Cached::default(),
+            Ok(file) if file.version == VERSION => Previous { roots: file.roots },
+            Ok(_) => Previous::default(),
             Err(e) => {
                 tracing::warn!("ignoring the state file {}: {e}", path.display());
-                Cached::default()
+                Previous::default()
             }
         }
     }
 
+    /// The samples of `root` taken with `settings`; anything else yields an empty cache.
+    pub fn cached(&self, root: &str, settings: &str) -> Cached {
+        let Some(state) = self
+            .roots
+            .iter()
+            .find(|r| r.root == root && r.settings == settings)
+        else {
+            return Cached::default();
+        };
+        Cached {
+            schemas: state.schemas.clone(),
+            objects: state
+                .objects
+                .iter()
+                .map(|e| (e.key.clone(), e.clone()))
+                .collect(),
+        }
+    }
+
+    /// Writes this run's roots over their old sections and keeps the others (temp file, then
+    /// rename: an interrupted run leaves the old file).
+    pub fn save(self, path: &Path, recorded: Vec<Recorder>) -> Result<(), StateError> {
+        let mut roots: Vec<RootState> = recorded.into_iter().map(|r| r.state).collect();
+        let kept: Vec<RootState> = self
+            .roots
+            .into_iter()
+            .filter(|old| !roots.iter().any(|new| new.root == old.root))
+            .collect();
+        roots.extend(kept);
+        roots.sort_by(|a, b| a.root.cmp(&b.root));
+        let file = StateFile {
+            version: VERSION,
+            roots,
+        };
+        let bytes = serde_json::to_vec(&file).expect("state serialises");
+        crate::storage::write::write_atomically(path, &bytes).map_err(|source| StateError {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+impl Cached {
     /// The sample of an object that has not changed since it was taken.
     pub fn lookup(&self, object: &ObjectMeta) -> Option<ObjectSample> {
         let entry = self.objects.get(&object.key)?;
@@ -101,17 +153,17 @@ impl Cached {
     }
 }
 
-/// The state being built during this run: every object sampled or reused, in key order.
+/// The state of one root being built during this run: every object sampled or reused, in key
+/// order.
 pub struct Recorder {
-    file: StateFile,
+    state: RootState,
     interned: HashMap<String, usize>,
 }
 
 impl Recorder {
     pub fn new(root: &str, settings: &str) -> Recorder {
         Recorder {
-            file: StateFile {
-                version: VERSION,
+            state: RootState {
                 root: root.to_owned(),
                 settings: settings.to_owned(),
                 schemas: Vec::new(),
@@ -127,12 +179,12 @@ impl Recorder {
             return;
         };
         let text = serde_json::to_string(&sample.schema).expect("schemas serialise");
-        let next = self.file.schemas.len();
+        let next = self.state.schemas.len();
         let schema = *self.interned.entry(text).or_insert(next);
         if schema == next {
-            self.file.schemas.push(sample.schema.clone());
+            self.state.schemas.push(sample.schema.clone());
         }
-        self.file.objects.push(Entry {
+        self.state.objects.push(Entry {
             key: object.key.clone(),
             size: object.size,
             tag: tag.clone(),
@@ -143,15 +195,5 @@ impl Recorder {
             record_bytes: sample.record_bytes,
             bad_lines: sample.bad_lines.clone(),
         });
-    }
-
-    /// Writes the state (temp file, then rename: an interrupted run leaves the old one).
-    pub fn save(&self, path: &Path) -> Result<(), StateError> {
-        let error = |source| StateError {
-            path: path.to_owned(),
-            source,
-        };
-        let bytes = serde_json::to_vec(&self.file).expect("state serialises");
-        crate::storage::write::write_atomically(path, &bytes).map_err(error)
     }
 }

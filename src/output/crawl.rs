@@ -4,8 +4,10 @@
 
 use std::io;
 
-use super::{escape_cell, megabytes, thousands, Printer};
-use crate::crawl::{Change, ColumnOut, CrawlReport, Mode};
+use serde::Serialize;
+
+use super::{escape_cell, megabytes, plural, thousands, Printer};
+use crate::crawl::{Change, ColumnOut, CrawlReport, Mode, RunReport};
 
 /// Partition lines a human plan shows before summarising the rest.
 const PARTITION_LINES_SHOWN: usize = 20;
@@ -38,11 +40,159 @@ fn push_shape(text: &mut String, columns: &[ColumnOut], partition_keys: &[String
 /// the summary, warnings and rejected objects on stderr.
 pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
     if printer.json() {
-        for change in &report.changes {
-            printer.json_record("change", change)?;
-        }
-        return printer.json_record("summary", report);
+        return records(printer, report);
     }
+    printer.data(&plan_text(report))?;
+    printer.human(&summary_text(report, false));
+    Ok(())
+}
+
+fn records(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
+    for change in &report.changes {
+        printer.json_record("change", change)?;
+    }
+    printer.json_record("summary", report)
+}
+
+#[derive(Serialize)]
+struct FailedOut<'a> {
+    database: &'a str,
+    table: &'a str,
+    location: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    error: String,
+}
+
+#[derive(Serialize)]
+struct RunOut<'a> {
+    tables: usize,
+    crawled: usize,
+    failed: usize,
+    not_crawled: &'a [String],
+    writes: u64,
+    planned_writes: u64,
+    requests: u64,
+    elapsed_ms: u64,
+}
+
+/// A run of several tables: where the tables were found, then each table as [`emit`] shows it,
+/// each failed table's error, and a line for the run. `--json`: a `table_level` record, each
+/// table's records, an `error` record per failed table and a `run` record.
+pub fn emit_run(printer: &Printer, run: &RunReport) -> io::Result<()> {
+    let database = run
+        .tables
+        .first()
+        .map(|t| t.database.as_str())
+        .unwrap_or_default();
+    let totals = RunOut {
+        tables: run.tables.len() + run.failed.len() + run.not_crawled.len(),
+        crawled: run.tables.len(),
+        failed: run.failed.len(),
+        not_crawled: &run.not_crawled,
+        writes: run.tables.iter().map(|t| t.writes).sum(),
+        planned_writes: run.tables.iter().map(|t| t.planned_writes).sum(),
+        requests: run.tables.iter().map(|t| t.requests).sum(),
+        elapsed_ms: run.elapsed_ms,
+    };
+    if printer.json() {
+        if let Some(level) = &run.level {
+            printer.json_record("table_level", level)?;
+        }
+        for table in &run.tables {
+            records(printer, table)?;
+        }
+        for failed in &run.failed {
+            printer.json_record(
+                "error",
+                &FailedOut {
+                    database,
+                    table: &failed.table,
+                    location: &failed.location,
+                    code: failed.error.code().map(|c| c.as_str()),
+                    error: crate::error::chain_text(&failed.error),
+                },
+            )?;
+        }
+        return printer.json_record("run", &totals);
+    }
+    let mut plan = String::new();
+    let mut summary = String::new();
+    if let Some(level) = &run.level {
+        plan.push_str(&format!(
+            "tables at level {} under {}: {}\n",
+            level.level,
+            escape_cell(&level.root),
+            if level.chosen {
+                "the shallowest level with one partition layout in every folder"
+            } else {
+                "--table-level"
+            }
+        ));
+        for reason in &level.passed_over {
+            plan.push_str(&format!("  not {}\n", escape_cell(reason)));
+        }
+        if !level.outside.is_empty() {
+            summary.push_str(&format!(
+                "warning: W_OUTSIDE_TABLES: {} above table level {} belong to no table: {}{}\n",
+                plural(level.outside.len() as u64, "data object", "data objects"),
+                level.level,
+                level
+                    .outside
+                    .iter()
+                    .take(3)
+                    .map(|url| escape_cell(url).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if level.outside.len() > 3 { ", ..." } else { "" }
+            ));
+        }
+    }
+    for table in &run.tables {
+        plan.push_str(&plan_text(table));
+        summary.push_str(&summary_text(table, true));
+    }
+    printer.data(&plan)?;
+    printer.human(&summary);
+    for failed in &run.failed {
+        printer.failure(
+            &format!(
+                "{}.{} ({})",
+                escape_cell(database),
+                escape_cell(&failed.table),
+                escape_cell(&failed.location)
+            ),
+            &failed.error,
+        );
+    }
+    let mut last = format!(
+        "{}: {} crawled, {} failed",
+        plural(totals.tables as u64, "table", "tables"),
+        totals.crawled,
+        totals.failed
+    );
+    if !run.not_crawled.is_empty() {
+        last.push_str(&format!(
+            ", {} not crawled (--fail-fast)",
+            run.not_crawled.len()
+        ));
+    }
+    last.push_str(&format!(
+        "; {} requests; {} catalog writes{}; {:.2} s\n",
+        thousands(totals.requests),
+        totals.writes,
+        match run.tables.first().map(|t| t.mode) {
+            Some(Mode::Plan | Mode::Check) => format!(" ({} planned)", totals.planned_writes),
+            _ => String::new(),
+        },
+        run.elapsed_ms as f64 / 1000.0
+    ));
+    printer.human(&last);
+    Ok(())
+}
+
+/// A table's plan (or what was applied), for stdout.
+fn plan_text(report: &CrawlReport) -> String {
     let mut text = String::new();
     let verb = match report.mode {
         Mode::Apply => "applied",
@@ -156,21 +306,25 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
                     continue;
                 }
                 let line = match partition {
-                    Change::AddPartition { values, location } => {
+                    Change::AddPartition {
+                        values, location, ..
+                    } => {
                         format!(
                             "  + partition ({}) {}\n",
                             cells(values),
                             escape_cell(location)
                         )
                     }
-                    Change::UpdatePartition { values, location } => {
+                    Change::UpdatePartition {
+                        values, location, ..
+                    } => {
                         format!(
                             "  ~ partition ({}) {}\n",
                             cells(values),
                             escape_cell(location)
                         )
                     }
-                    Change::DeletePartition { values } => {
+                    Change::DeletePartition { values, .. } => {
                         format!("  - partition ({})\n", cells(values))
                     }
                     _ => unreachable!("table changes are matched above"),
@@ -185,8 +339,12 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
             partition_changes - PARTITION_LINES_SHOWN
         ));
     }
-    printer.data(&text)?;
+    text
+}
 
+/// A table's warnings, rejected objects and counts, for stderr; `named` puts the table's name
+/// before the counts, for a run of several.
+fn summary_text(report: &CrawlReport, named: bool) -> String {
     let mut summary = String::new();
     for warning in &report.warnings {
         summary.push_str(&format!(
@@ -209,6 +367,13 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
             )),
         }
     }
+    if named {
+        summary.push_str(&format!(
+            "{}.{}: ",
+            escape_cell(&report.database),
+            escape_cell(&report.table)
+        ));
+    }
     summary.push_str(&format!(
         "{} objects listed ({} ignored), {} sampled{}; read {} MB of {} MB stored in {} requests; {} partitions; {} catalog writes{}; {:.2} s\n",
         thousands(report.objects_listed),
@@ -230,6 +395,5 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
         },
         report.elapsed_ms as f64 / 1000.0,
     ));
-    printer.human(&summary);
-    Ok(())
+    summary
 }

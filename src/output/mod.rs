@@ -118,8 +118,26 @@ impl Printer {
 
     /// `error: what` / `  Caused by: why` / `hint: fix`, on stderr, even with `--quiet`.
     pub fn error(&self, err: &anyhow::Error, hint: Option<&str>) {
-        let shown = crate::error::shown(err.as_ref());
-        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&shown[0]));
+        self.error_lines(None, err.as_ref(), hint);
+    }
+
+    /// One part of a run failed while the rest went on: `error: what: its error`, with causes.
+    pub fn failure(&self, what: &str, err: &(dyn std::error::Error + 'static)) {
+        self.error_lines(Some(what), err, None);
+    }
+
+    fn error_lines(
+        &self,
+        what: Option<&str>,
+        err: &(dyn std::error::Error + 'static),
+        hint: Option<&str>,
+    ) {
+        let shown = crate::error::shown(err);
+        let first = match what {
+            Some(what) => format!("{what}: {}", shown[0]),
+            None => shown[0].clone(),
+        };
+        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&first));
         for cause in &shown[1..] {
             text.push_str(&format!(
                 "  {} {}\n",

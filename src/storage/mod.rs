@@ -7,6 +7,7 @@
 //! This file holds the `Store` and its object calls; `location` parses names, `list` lists one
 //! level, `read` reads ranges and streams, `discover` walks whole trees, `write` publishes.
 
+mod budget;
 pub mod discover;
 pub mod kind;
 pub mod write;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use budget::Budget;
 pub use discover::Found;
 pub use write::{ObjectWriter, Unpublished, UploadSettings};
 
@@ -114,6 +116,29 @@ impl Store {
                 bucket,
                 prefix,
             },
+            counters: Arc::default(),
+        }
+    }
+
+    /// The store rooted at `folder` (`/`-terminated, relative to this root), with counters of
+    /// its own: one table of a lake.
+    pub fn folder(&self, folder: &str) -> Store {
+        let backend = match &self.backend {
+            Backend::Local { root } => Backend::Local {
+                root: root.join(folder.trim_end_matches('/')),
+            },
+            Backend::S3 {
+                client,
+                bucket,
+                prefix,
+            } => Backend::S3 {
+                client: client.clone(),
+                bucket: bucket.clone(),
+                prefix: format!("{prefix}{folder}"),
+            },
+        };
+        Store {
+            backend,
             counters: Arc::default(),
         }
     }

@@ -211,7 +211,7 @@ pub fn plan(
                 location: location.to_owned(),
             });
         };
-        plan_empty_root(&mut plan, &qualified, current, options);
+        plan_gone(&mut plan, &qualified, current, "has no data files", options);
         return Ok(plan);
     };
 
@@ -341,13 +341,18 @@ pub fn plan(
     Ok(plan)
 }
 
-fn plan_empty_root(plan: &mut Plan, qualified: &str, current: &TableDef, options: &PlanOptions) {
+/// A table whose data is gone, or which is no longer a table of the lake: `why` says which.
+fn plan_gone(
+    plan: &mut Plan,
+    qualified: &str,
+    current: &TableDef,
+    why: &str,
+    options: &PlanOptions,
+) {
     match options.delete {
         DeleteBehavior::Log => plan.warnings.push(Warning::new(
             WarningCode::TableWithoutData,
-            format!(
-                "table {qualified} has no data files; kept (--delete-behavior deprecate|delete)"
-            ),
+            format!("table {qualified} {why}; kept (--delete-behavior deprecate|delete)"),
         )),
         // Marked once, never rewritten while the root stays empty (S4).
         DeleteBehavior::Deprecate if !current.parameters.contains_key(DEPRECATED_KEY) => {
@@ -363,6 +368,23 @@ fn plan_empty_root(plan: &mut Plan, qualified: &str, current: &TableDef, options
         DeleteBehavior::Deprecate => {}
         DeleteBehavior::Delete => plan.table = TableAction::Delete(current.name.clone()),
     }
+}
+
+/// Plans a table lakeops made under a lake root that is no longer one of its tables (the table
+/// level changed, or its folder is gone): what `--delete-behavior` says.
+pub fn plan_stale(database: &str, current: &TableDef, why: &str, options: &PlanOptions) -> Plan {
+    let mut plan = Plan {
+        database: database.to_owned(),
+        create_database: false,
+        table: TableAction::Keep,
+        add: Vec::new(),
+        update: Vec::new(),
+        delete: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let qualified = format!("{database}.{}", current.name);
+    plan_gone(&mut plan, &qualified, current, why, options);
+    plan
 }
 
 fn same_table(a: &TableDef, b: &TableDef) -> bool {

@@ -263,8 +263,9 @@ fn crawl_state_error_shows_its_io_cause_once() {
     // A state file in a folder that is a file: the write fails.
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "").unwrap();
-    let err = state::Recorder::new("file:///lake/", "settings")
-        .save(&blocker.join("state.json"))
+    let recorded = vec![state::Recorder::new("file:///lake/", "settings")];
+    let err = state::Previous::default()
+        .save(&blocker.join("state.json"), recorded)
         .unwrap_err();
     crate::error::assert_causes_shown_once(&err);
     let err = CrawlError::from(err);

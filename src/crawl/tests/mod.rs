@@ -8,6 +8,7 @@
 
 mod examples;
 mod formats;
+mod lake;
 mod runs;
 
 use std::collections::BTreeMap;

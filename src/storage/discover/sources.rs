@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{list_tree, never_data, DiscoverError, Found, LIST_CONCURRENCY};
-use crate::storage::{Location, Store};
+use crate::storage::{Budget, Location, Store};
 
 /// What a command reads: which names are inputs, and how to describe them in errors.
 #[derive(Clone, Copy)]
@@ -144,7 +144,7 @@ async fn send_source(
         } => (arg, store, when_empty),
     };
     let mut inputs = 0usize;
-    let mut levels = list_tree(&store, LIST_CONCURRENCY);
+    let mut levels = list_tree(&store, &Budget::new(LIST_CONCURRENCY));
     while let Some(level) = levels.recv().await {
         let objects = match level {
             Ok(objects) => objects,

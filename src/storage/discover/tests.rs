@@ -202,7 +202,7 @@ fn a_flat_prefix_arrives_a_listing_page_at_a_time() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let mut pages = list_tree(&store, 4);
+        let mut pages = list_tree(&store, &crate::storage::Budget::new(4));
         let keys = |page: Vec<crate::storage::ObjectMeta>| -> Vec<String> {
             page.into_iter().map(|o| o.key).collect()
         };

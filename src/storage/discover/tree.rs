@@ -1,32 +1,28 @@
 //! The one lister: every object under a store's root, folders listed concurrently and handed
 //! over a listing page at a time, hidden folders never descended into.
 
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::hidden_component;
-use crate::storage::{ObjectMeta, StorageError, Store};
+use crate::storage::{Budget, ObjectMeta, StorageError, Store};
 
 /// Folders listed at once when a command walks a directory or prefix of inputs.
 pub const LIST_CONCURRENCY: usize = 16;
 
-/// The one lister: every object under `store`'s root, all levels, with up to `concurrency`
-/// folders listed at a time. Hidden folders (`_temporary/`, `.hive-staging/`) are never descended
+/// The one lister: every object under `store`'s root, all levels, with as many folders listed at
+/// a time as `budget` has room for. Hidden folders (`_temporary/`, `.hive-staging/`) are never descended
 /// into. Objects arrive a listing page at a time (a folder's, or up to 1,000 keys of an S3
 /// prefix), as pages return, in no fixed order, so that a caller may start work before a large
 /// listing ends, even a flat one; dropping the receiver stops the listing.
 /// Must be called inside a tokio runtime.
 pub fn list_tree(
     store: &Store,
-    concurrency: usize,
+    budget: &Budget,
 ) -> tokio::sync::mpsc::Receiver<Result<Vec<ObjectMeta>, StorageError>> {
-    let concurrency = concurrency.max(1);
-    let (sender, receiver) = tokio::sync::mpsc::channel(concurrency * 2);
+    let (sender, receiver) = tokio::sync::mpsc::channel(LIST_CONCURRENCY * 2);
     let store = store.clone();
+    let permits = budget.clone();
     tokio::spawn(async move {
-        let permits = Arc::new(Semaphore::new(concurrency));
         // A folder's sub-folders once it is listed; `None` when the receiver is gone.
         let mut tasks: JoinSet<Result<Option<Vec<String>>, StorageError>> = JoinSet::new();
         let spawn = |tasks: &mut JoinSet<_>, prefix: String| {
@@ -34,10 +30,7 @@ pub fn list_tree(
             let permits = permits.clone();
             let sender = sender.clone();
             tasks.spawn(async move {
-                let _permit = permits
-                    .acquire_owned()
-                    .await
-                    .expect("semaphore is never closed");
+                let _permit = permits.permit().await;
                 store
                     .list_level_pages(&prefix, |objects| {
                         let sender = sender.clone();
