@@ -77,6 +77,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s V -l version
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l database -d 'Glue database (created when missing)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table -d 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table-prefix -d 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler\'s table prefix does' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table-level -d 'The folder level that holds the tables, counted as a Glue crawler\'s table level: 1 is the first folder under the bucket (or under a local ROOT). Default: the shallowest level at which every folder has a consistent partition layout' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l catalog-file -d 'Use a JSON catalog file (Glue\'s Table/Partition structure) instead of AWS Glue' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l update-behavior -d 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data\'s columns; log never updates an existing table' -r -f -a "merge\t''
 replace\t''
@@ -107,6 +108,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l endpoint-url -
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l discover-tables -d 'Make a table of each folder at the table level under ROOT, named after the folder'
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l fail-fast -d 'Stop at the first table that fails (default: crawl the others, then exit 1)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l plan -l dry-run -d 'Print the changes and exit 0 without writing'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l check -d 'Print the changes without writing; exit 1 when the catalog would change (CI drift check)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l sanitize-names -d 'Column names as [a-z0-9_] only, with mapping.* SerDe parameters to the original keys'

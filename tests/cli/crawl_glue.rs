@@ -1804,3 +1804,285 @@ fn crawl_leaves_delta_iceberg_and_hudi_tables_alone() {
     assert!(run.summary().get("open_table").is_none());
     assert!(moto.glue("open_db", "plain").table.is_some());
 }
+
+// ---------------------------------------------------------------------------------------------
+// A whole lake in one run (issue 16): several roots, tables discovered under a lake root.
+// ---------------------------------------------------------------------------------------------
+
+/// Every JSON record of a run's stdout.
+fn records(run: &Run) -> Vec<Value> {
+    run.stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn records_of(run: &Run, kind: &str) -> Vec<Value> {
+    records(run)
+        .into_iter()
+        .filter(|r| r["type"] == kind)
+        .collect()
+}
+
+/// A lake root with three tables at level 2: plain JSON, Iceberg and Delta Lake.
+fn put_three_table_lake(moto: &Moto, bucket: &str) {
+    moto.create_bucket(bucket);
+    let data = |key: &str| {
+        parquet(
+            key,
+            &[("id", "int64"), ("name", "string")],
+            &[json!({"id": 1, "name": "a"})],
+        )
+    };
+    let mut objects: Vec<Obj> = (0..4)
+        .map(|i| {
+            let rec = format!(r#"{{"id":{i},"amount":{i}.5}}"#);
+            lines(
+                &format!("raw/sales/dt=2024-01-0{}/part-{i}.json", 1 + i % 2),
+                "gzip",
+                &[rec],
+            )
+        })
+        .collect();
+    objects.extend([
+        data("raw/orders/data/00000-0-a.parquet"),
+        raw(
+            "raw/orders/metadata/v1.metadata.json",
+            b"{\"format-version\":2}",
+        ),
+        data("raw/events/part-00000.parquet"),
+        raw(
+            "raw/events/_delta_log/00000000000000000000.json",
+            br#"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#,
+        ),
+        raw("README.txt", b"not a table"),
+    ]);
+    moto.put(bucket, &objects);
+}
+
+#[test]
+fn crawl_lake_root_finds_three_tables_at_level_two() {
+    let moto = Moto::start();
+    put_three_table_lake(&moto, "lake-two");
+    let args = [
+        "s3://lake-two/",
+        "--database",
+        "lake_db",
+        "--discover-tables",
+    ];
+    let (run, rec) = crawl_recorded(&moto, &args);
+    run.expect_code(0, "lake crawl");
+    let level = &records_of(&run, "table_level")[0];
+    assert_eq!(
+        (level["level"].as_u64(), level["chosen"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert!(
+        level["passed_over"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("level 1: "),
+        "{level}"
+    );
+    assert_eq!(level["outside"], json!(["s3://lake-two/README.txt"]));
+    let summaries = records_of(&run, "summary");
+    let tables: Vec<&str> = summaries
+        .iter()
+        .map(|s| s["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, ["events", "orders", "sales"]);
+    assert_eq!(summaries[0]["open_table"]["format"], "delta");
+    assert_eq!(summaries[1]["open_table"]["format"], "iceberg");
+    let totals = &records_of(&run, "run")[0];
+    assert_eq!(
+        (totals["tables"].as_u64(), totals["failed"].as_u64()),
+        (Some(3), Some(0))
+    );
+    // Partition changes name their table, so a run's records need no order to be read.
+    assert!(run
+        .changes()
+        .iter()
+        .filter(|c| c["action"] == "add_partition")
+        .all(|c| c["table"] == "lake_db.sales"));
+
+    // What boto3 reads back: the plain table, nothing for the open formats.
+    let sales = moto.glue("lake_db", "sales");
+    assert_eq!(
+        sales.table()["StorageDescriptor"]["Location"],
+        "s3://lake-two/raw/sales/"
+    );
+    assert_eq!(
+        columns(&sales.table()["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "int"), ("amount", "double")])
+    );
+    assert_eq!(
+        columns(&sales.table()["PartitionKeys"]),
+        cols(&[("dt", "string")])
+    );
+    assert_eq!(sales.partitions.len(), 2);
+    assert!(moto.glue("lake_db", "orders").table.is_none());
+    assert!(moto.glue("lake_db", "events").table.is_none());
+    let writes = rec.glue_writes();
+    assert_eq!(count(&writes, "CreateTable"), 1, "{writes:?}");
+
+    // The plan says where the tables were found, and the stray object.
+    let output = moto
+        .lakeops()
+        .args([
+            "crawl",
+            "s3://lake-two/",
+            "--database",
+            "lake_db",
+            "--discover-tables",
+            "--plan",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("tables at level 2 under s3://lake-two/: the shallowest level"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("lake_db.sales: no changes"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("W_OUTSIDE_TABLES: 1 data object above table level 2"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 tables: 3 crawled, 0 failed"), "{stderr}");
+
+    // A name clash is refused before anything is written: level 1 with a prefix is fine, two
+    // roots with one name are not.
+    refused(
+        &moto,
+        &[
+            "s3://lake-two/raw/sales/",
+            "s3://lake-two/Sales/",
+            "--database",
+            "lake_db",
+        ],
+        &["E_NAME_CLASH"],
+    );
+}
+
+#[test]
+fn crawl_several_roots_one_failing_exits_1_with_the_others_applied() {
+    let moto = Moto::start();
+    moto.create_bucket("many-roots");
+    moto.put(
+        "many-roots",
+        &[
+            lines("a/x.json", "none", &[r#"{"id":1}"#.to_owned()]),
+            raw("bad/doc.json", b"[{\"a\":1},\n {\"a\":2}]\n"),
+            lines("c/x.json", "none", &[r#"{"id":2}"#.to_owned()]),
+        ],
+    );
+    let roots = [
+        "s3://many-roots/a/",
+        "s3://many-roots/bad/",
+        "s3://many-roots/c/",
+    ];
+    let args = |extra: &[&'static str]| {
+        let mut args: Vec<&str> = roots.to_vec();
+        args.extend(["--database", "many_db"]);
+        args.extend(extra);
+        args
+    };
+    let run = crawl(&moto, &args(&[]));
+    run.expect_code(1, "one root fails");
+    let errors = records_of(&run, "error");
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    assert_eq!(errors[0]["table"], "bad");
+    assert_eq!(errors[0]["code"], "E_NOT_JSON_LINES");
+    assert!(errors[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("bad/doc.json"));
+    assert!(moto.glue("many_db", "a").table.is_some());
+    assert!(moto.glue("many_db", "c").table.is_some());
+    assert!(moto.glue("many_db", "bad").table.is_none());
+
+    // People see the error with its table, then the run's line.
+    let output = moto
+        .lakeops()
+        .arg("crawl")
+        .args(args(&["--plan"]))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: many_db.bad (s3://many-roots/bad/): E_NOT_JSON_LINES"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 tables: 2 crawled, 1 failed"), "{stderr}");
+
+    // --fail-fast: the run stops at the failure, still exit 1, and says what it did not crawl.
+    let run = crawl(&moto, &args(&["--fail-fast"]));
+    run.expect_code(1, "fail fast");
+    let totals = &records_of(&run, "run")[0];
+    assert_eq!(totals["failed"], 1);
+    let done = totals["crawled"].as_u64().unwrap()
+        + totals["not_crawled"].as_array().unwrap().len() as u64;
+    assert_eq!(done, 2, "{totals}");
+
+    // --table names one table only.
+    refused(
+        &moto,
+        &[
+            "s3://many-roots/a/",
+            "s3://many-roots/c/",
+            "--database",
+            "many_db",
+            "--table",
+            "t",
+        ],
+        &["--table names one table"],
+    );
+}
+
+#[test]
+fn crawl_lake_recrawl_with_a_state_file_is_listing_only() {
+    let moto = Moto::start();
+    moto.create_bucket("lake-state");
+    let objects: Vec<Obj> = (0..12)
+        .map(|i| {
+            let rec = format!(r#"{{"id":{i}}}"#);
+            let table = ["t1", "t2", "t3"][i % 3];
+            lines(
+                &format!("{table}/dt={}/part-{i}.json", i % 2),
+                "gzip",
+                &[rec],
+            )
+        })
+        .collect();
+    moto.put("lake-state", &objects);
+    let dir = crate::common::tmp();
+    let state = dir.path().join("state.json");
+    let args = [
+        "s3://lake-state/",
+        "--database",
+        "lake_state_db",
+        "--discover-tables",
+        "--table-level",
+        "1",
+        "--state-file",
+        state.to_str().expect("UTF-8 temp path"),
+    ];
+    crawl(&moto, &args).expect_code(0, "first crawl");
+    let (run, rec) = crawl_recorded(&moto, &args);
+    run.expect_code(0, "unchanged re-crawl");
+    for summary in records_of(&run, "summary") {
+        assert_eq!(summary["objects_cached"], 4, "{summary}");
+        assert_eq!(summary["objects_sampled"], 0, "{summary}");
+        assert_eq!(summary["writes"], 0, "{summary}");
+    }
+    assert!(rec.glue_writes().is_empty(), "{:?}", rec.glue_writes());
+    let s3 = rec.s3_requests();
+    assert!(
+        s3.iter().all(|r| r.contains("list-type=2")),
+        "only ListObjectsV2: {s3:?}"
+    );
+}
