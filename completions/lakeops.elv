@@ -80,6 +80,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --table 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)'
             cand --table-prefix 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler''s table prefix does'
             cand --table-level 'The folder level that holds the tables, counted as a Glue crawler''s table level: 1 is the first folder under the bucket (or under a local ROOT). Default: the shallowest level at which every folder has a consistent partition layout'
+            cand --open-tables 'Iceberg, Delta Lake and Hudi tables: leave them alone (reported, nothing written), or register Iceberg and Delta Lake tables from their own metadata, as Athena reads them'
             cand --catalog-file 'Use a JSON catalog file (Glue''s Table/Partition structure) instead of AWS Glue'
             cand --update-behavior 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data''s columns; log never updates an existing table'
             cand --delete-behavior 'What happens when data is gone: log warns; deprecate marks an empty table DEPRECATED_BY_CRAWLER; delete drops empty tables and partitions without data'

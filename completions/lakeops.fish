@@ -78,6 +78,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l database -d 'G
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table -d 'Table name (default: the last component of ROOT, lowercased, [^a-z0-9_] as _, at most 128 characters)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table-prefix -d 'Put P before the default table name (made Glue-safe the same way), as a Glue crawler\'s table prefix does' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l table-level -d 'The folder level that holds the tables, counted as a Glue crawler\'s table level: 1 is the first folder under the bucket (or under a local ROOT). Default: the shallowest level at which every folder has a consistent partition layout' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l open-tables -d 'Iceberg, Delta Lake and Hudi tables: leave them alone (reported, nothing written), or register Iceberg and Delta Lake tables from their own metadata, as Athena reads them' -r -f -a "leave\t''
+register\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l catalog-file -d 'Use a JSON catalog file (Glue\'s Table/Partition structure) instead of AWS Glue' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l update-behavior -d 'How an existing table follows the data: merge adds and widens columns, never drops; replace takes the data\'s columns; log never updates an existing table' -r -f -a "merge\t''
 replace\t''

@@ -510,6 +510,11 @@ pub struct CrawlArgs {
     #[arg(long, value_name = "N", requires = "discover_tables", value_parser = clap::value_parser!(u16).range(1..))]
     pub table_level: Option<u16>,
 
+    /// Iceberg, Delta Lake and Hudi tables: leave them alone (reported, nothing written), or
+    /// register Iceberg and Delta Lake tables from their own metadata, as Athena reads them
+    #[arg(long, value_enum, default_value_t = OpenTablesArg::Leave, value_name = "MODE")]
+    pub open_tables: OpenTablesArg,
+
     /// Stop at the first table that fails (default: crawl the others, then exit 1)
     #[arg(long)]
     pub fail_fast: bool,
@@ -636,6 +641,12 @@ pub enum DeleteBehaviorArg {
     Log,
     Deprecate,
     Delete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OpenTablesArg {
+    Leave,
+    Register,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

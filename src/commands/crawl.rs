@@ -7,10 +7,11 @@ use anyhow::{bail, Context as _};
 use super::Context;
 use crate::catalog::{FileCatalog, GlueCatalog};
 use crate::cli::{
-    CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, PartitionSchemaArg, UpdateBehaviorArg,
+    CrawlArgs, DeleteBehaviorArg, FormatArg, HeaderArg, OpenTablesArg, PartitionSchemaArg,
+    UpdateBehaviorArg,
 };
 use crate::crawl::{
-    self, csv::Header, CrawlOptions, CrawlReport, DeleteBehavior, FormatChoice, Mode,
+    self, csv::Header, CrawlOptions, CrawlReport, DeleteBehavior, FormatChoice, Mode, OpenTables,
     PartitionSchema, RunOptions, RunReport, SampleLimits, Target, UpdateBehavior,
 };
 use crate::output;
@@ -85,6 +86,10 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         concurrency: usize::from(args.concurrency),
         skip_mismatched: args.skip_mismatched,
         state_file: args.state_file.clone(),
+        open_tables: match args.open_tables {
+            OpenTablesArg::Leave => OpenTables::Leave,
+            OpenTablesArg::Register => OpenTables::Register,
+        },
     };
     let prefix = args.table_prefix.as_deref().unwrap_or_default();
     let single = locations.len() == 1 && !args.discover_tables;

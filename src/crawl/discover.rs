@@ -66,6 +66,9 @@ impl OpenTableFormat {
 pub struct OpenTable {
     pub format: OpenTableFormat,
     pub marker: String,
+    /// With `--open-tables register`: the metadata file or commit the table was registered from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered: Option<String>,
 }
 
 /// Whether the root holds an open table format's own layout: `_delta_log/` (Delta Lake),
@@ -78,6 +81,7 @@ pub async fn open_table(store: &Store) -> Result<Option<OpenTable>, StorageError
         Some(OpenTable {
             format,
             marker: marker.to_owned(),
+            registered: None,
         })
     };
     if store.has_folder("_delta_log/").await? {

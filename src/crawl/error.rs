@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{state, table, DiscoverError, InferError, PlanError, SampleError, TablesError};
+use super::{
+    state, table, DiscoverError, InferError, OpenTableError, PlanError, SampleError, TablesError,
+};
 use crate::catalog::CatalogError;
 
 /// The spec's codes for what stops a crawl. They are data: shown before the message by
@@ -111,6 +113,7 @@ pub enum CrawlError {
     Catalog(CatalogError),
     Limit(table::LimitError),
     Tables(TablesError),
+    Open(OpenTableError),
     /// `message` is ours: which key, or which value does not fit.
     PartitionType {
         key: String,
@@ -145,6 +148,7 @@ impl CrawlError {
                 Some(ErrorCode::NoSchema)
             }
             CrawlError::Catalog(_)
+            | CrawlError::Open(_)
             | CrawlError::State(_)
             | CrawlError::OwnNeedsParquet { .. }
             | CrawlError::TooManyConflicts(_) => None,
@@ -161,6 +165,7 @@ impl CrawlError {
             CrawlError::Catalog(e) => e,
             CrawlError::Limit(e) => e,
             CrawlError::Tables(e) => e,
+            CrawlError::Open(e) => e,
             CrawlError::State(e) => e,
             _ => return None,
         })
@@ -224,5 +229,6 @@ crawl_error_from!(
     Catalog(CatalogError),
     Limit(table::LimitError),
     Tables(TablesError),
+    Open(OpenTableError),
     State(state::StateError)
 );

@@ -13,6 +13,7 @@ pub mod csv;
 mod discover;
 mod error;
 mod infer;
+mod open;
 mod plan;
 mod report;
 mod sample;
@@ -36,6 +37,7 @@ pub use apply::Applied;
 pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
 pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
 pub use infer::InferError;
+pub use open::OpenTableError;
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
 use report::{changes, column_list};
 pub use report::{Change, ColumnOut, CrawlReport, Rejected};
@@ -50,6 +52,15 @@ pub enum Mode {
     Apply,
     Plan,
     Check,
+}
+
+/// What a crawl does with an Iceberg, Delta Lake or Hudi table it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenTables {
+    /// Report it and write nothing.
+    Leave,
+    /// Register Iceberg and Delta Lake tables from their metadata (Hudi is left alone).
+    Register,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +90,7 @@ pub struct CrawlOptions {
     pub skip_mismatched: bool,
     /// I7: where samples are remembered between runs.
     pub state_file: Option<std::path::PathBuf>,
+    pub open_tables: OpenTables,
 }
 
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
@@ -201,6 +213,9 @@ pub async fn crawl_tables<C: Catalog>(
         let mut recorded = Vec::new();
         while let Some((store, options, started, scanned)) = receiver.recv().await {
             let outcome = match scanned {
+                Ok(Scanned::Register(open, desired)) => {
+                    register(&store, catalog, &options, open, *desired, started).await
+                }
                 Ok(Scanned::OpenTable(open)) => Ok(CrawlReport::left_alone(
                     &options,
                     store.root_url(),
@@ -270,6 +285,8 @@ pub async fn crawl_tables<C: Catalog>(
 /// What a table root's listing and sampling found.
 enum Scanned {
     OpenTable(OpenTable),
+    /// An open table to register, with the table its metadata describes.
+    Register(OpenTable, Box<plan::Desired>),
     Data(Box<scan::Scan>),
 }
 
@@ -286,7 +303,15 @@ async fn scan_target(
             .await
             .map_err(DiscoverError::from)?
     };
-    if let Some(open) = open {
+    if let Some(mut open) = open {
+        if options.open_tables == OpenTables::Register && open.format != OpenTableFormat::Hudi {
+            let (desired, source) = {
+                let _permit = budget.permit().await;
+                open::desired(&target.store, &open, &options.table).await?
+            };
+            open.registered = Some(source);
+            return Ok(Scanned::Register(open, Box::new(desired)));
+        }
         return Ok(Scanned::OpenTable(open));
     }
     let start = scan::Start {
@@ -429,6 +454,40 @@ async fn write_catalog<C: Catalog>(
         rejected,
         changes: changes(&plan, &options.table),
     })
+}
+
+/// An open table written from its own metadata: its metadata is the truth, so the table
+/// follows it (`replace`) whatever `--update-behavior` says for data-crawled tables.
+async fn register<C: Catalog>(
+    store: &Store,
+    catalog: &mut C,
+    options: &CrawlOptions,
+    open: OpenTable,
+    desired: plan::Desired,
+    started: Instant,
+) -> Result<CrawlReport, CrawlError> {
+    let options = CrawlOptions {
+        update: UpdateBehavior::Replace,
+        ..options.clone()
+    };
+    let scan = scan::Scan {
+        desired: Some(desired),
+        format: None,
+        compression: None,
+        partitions: 0,
+        listed: 0,
+        ignored: 0,
+        sampled: 0,
+        reused: 0,
+        bytes_stored: 0,
+        records: 0,
+        warnings: Vec::new(),
+        rejected: Vec::new(),
+        recorded: None,
+    };
+    let mut report = write_catalog(store, catalog, &options, scan, started).await?;
+    report.open_table = Some(open);
+    Ok(report)
 }
 
 /// Tables lakeops made under the lake root that are not among this run's `names` (the table

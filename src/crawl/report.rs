@@ -131,19 +131,20 @@ impl CrawlReport {
         store: &Store,
         started: Instant,
     ) -> CrawlReport {
-        let warning = Warning::new(
-            WarningCode::OpenTable,
-            format!(
-                "{location} holds {} table ({}): left alone, as its data files without its {} \
-                 would give a wrong table, with deleted and replaced rows back",
-                open.format.a_name(),
-                open.marker,
-                match open.format {
-                    OpenTableFormat::Iceberg => "metadata",
-                    OpenTableFormat::Delta | OpenTableFormat::Hudi => "log",
-                },
-            ),
+        let mut message = format!(
+            "{location} holds {} table ({}): left alone, as its data files without its {} \
+             would give a wrong table, with deleted and replaced rows back",
+            open.format.a_name(),
+            open.marker,
+            match open.format {
+                OpenTableFormat::Iceberg => "metadata",
+                OpenTableFormat::Delta | OpenTableFormat::Hudi => "log",
+            },
         );
+        if options.open_tables == super::OpenTables::Register {
+            message.push_str("; --open-tables register registers Iceberg and Delta Lake only");
+        }
+        let warning = Warning::new(WarningCode::OpenTable, message);
         CrawlReport {
             mode: options.mode,
             database: options.database.clone(),

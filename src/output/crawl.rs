@@ -198,7 +198,11 @@ fn plan_text(report: &CrawlReport) -> String {
         Mode::Apply => "applied",
         Mode::Plan | Mode::Check => "planned",
     };
-    if let Some(open) = &report.open_table {
+    if let Some(open) = report
+        .open_table
+        .as_ref()
+        .filter(|o| o.registered.is_none())
+    {
         text.push_str(&format!(
             "{}.{}: left alone, {} table ({})\n",
             escape_cell(&report.database),
@@ -220,6 +224,15 @@ fn plan_text(report: &CrawlReport) -> String {
             escape_cell(&report.table),
             escape_cell(&report.location)
         ));
+    }
+    if let Some(open) = &report.open_table {
+        if let Some(source) = &open.registered {
+            text.push_str(&format!(
+                "  {} table, from {}\n",
+                open.format.a_name(),
+                escape_cell(source)
+            ));
+        }
     }
     let mut partition_lines = 0;
     let partition_changes = report

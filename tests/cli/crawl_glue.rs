@@ -1845,16 +1845,59 @@ fn put_three_table_lake(moto: &Moto, bucket: &str) {
             )
         })
         .collect();
+    let iceberg = |schema_id: u64, fields: Value| {
+        json!({
+            "format-version": 2,
+            "location": "s3://lake/raw/orders",
+            "current-schema-id": schema_id,
+            "schemas": [{"schema-id": schema_id, "type": "struct", "fields": fields}],
+        })
+        .to_string()
+    };
+    let first = iceberg(
+        0,
+        json!([{"id": 1, "name": "id", "required": true, "type": "long"}]),
+    );
+    let newest = iceberg(
+        1,
+        json!([
+            {"id": 1, "name": "id", "required": true, "type": "long"},
+            {"id": 2, "name": "total", "required": false, "type": "decimal(10, 2)"},
+        ]),
+    );
+    let schema = json!({"type": "struct", "fields": [
+        {"name": "id", "type": "long", "nullable": true, "metadata": {}},
+        {"name": "dt", "type": "string", "nullable": true, "metadata": {}},
+    ]});
+    let commit0 = [
+        json!({"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}}),
+        json!({"metaData": {"id": "e1", "format": {"provider": "parquet", "options": {}},
+            "schemaString": schema.to_string(), "partitionColumns": ["dt"], "configuration": {}}}),
+    ]
+    .map(|v| v.to_string())
+    .join("\n");
+    let commit1 = json!({"add": {"path": "dt=2024-01-01/part-00000.parquet", "size": 1,
+        "partitionValues": {"dt": "2024-01-01"}, "modificationTime": 0, "dataChange": true}})
+    .to_string();
     objects.extend([
         data("raw/orders/data/00000-0-a.parquet"),
+        // Version 9 then 10: the newest is the larger number, not the later name.
         raw(
-            "raw/orders/metadata/v1.metadata.json",
-            b"{\"format-version\":2}",
+            "raw/orders/metadata/00009-a.metadata.json",
+            first.as_bytes(),
         ),
-        data("raw/events/part-00000.parquet"),
+        raw(
+            "raw/orders/metadata/00010-b.metadata.json",
+            newest.as_bytes(),
+        ),
+        data("raw/events/dt=2024-01-01/part-00000.parquet"),
         raw(
             "raw/events/_delta_log/00000000000000000000.json",
-            br#"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#,
+            commit0.as_bytes(),
+        ),
+        raw(
+            "raw/events/_delta_log/00000000000000000001.json",
+            commit1.as_bytes(),
         ),
         raw("README.txt", b"not a table"),
     ]);
@@ -1953,8 +1996,58 @@ fn crawl_lake_root_finds_three_tables_at_level_two() {
     );
     assert!(stderr.contains("3 tables: 3 crawled, 0 failed"), "{stderr}");
 
-    // A name clash is refused before anything is written: level 1 with a prefix is fine, two
-    // roots with one name are not.
+    // --open-tables register: Iceberg and Delta Lake from their own metadata, as Athena reads
+    // them; the plain table is unchanged.
+    let mut register = args.to_vec();
+    register.extend(["--open-tables", "register"]);
+    let (run, rec) = crawl_recorded(&moto, &register);
+    run.expect_code(0, "register open tables");
+    let writes = rec.glue_writes();
+    assert_eq!(count(&writes, "CreateTable"), 2, "{writes:?}");
+    let summaries = records_of(&run, "summary");
+    assert_eq!(
+        summaries[1]["open_table"]["registered"],
+        "s3://lake-two/raw/orders/metadata/00010-b.metadata.json"
+    );
+    let orders = moto.glue("lake_db", "orders");
+    let orders = orders.table();
+    assert_eq!(orders["TableType"], "EXTERNAL_TABLE");
+    assert_eq!(param(orders, "table_type"), "ICEBERG");
+    assert_eq!(
+        param(orders, "metadata_location"),
+        "s3://lake-two/raw/orders/metadata/00010-b.metadata.json"
+    );
+    assert_eq!(
+        orders["StorageDescriptor"]["Location"],
+        "s3://lake-two/raw/orders/"
+    );
+    assert_eq!(
+        columns(&orders["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "bigint"), ("total", "decimal(10,2)")])
+    );
+    let events = moto.glue("lake_db", "events");
+    assert!(
+        events.partitions.is_empty(),
+        "Athena reads a Delta table's partitions from its log"
+    );
+    let events = events.table();
+    assert_eq!(param(events, "table_type"), "DELTA");
+    assert_eq!(param(events, "spark.sql.sources.provider"), "delta");
+    assert_eq!(
+        events["StorageDescriptor"]["SerdeInfo"]["Parameters"]["path"],
+        "s3://lake-two/raw/events/"
+    );
+    assert_eq!(
+        columns(&events["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "bigint")])
+    );
+    assert_eq!(columns(&events["PartitionKeys"]), cols(&[("dt", "string")]));
+    // Registering again changes nothing.
+    let (run, rec) = crawl_recorded(&moto, &register);
+    run.expect_code(0, "register again");
+    assert!(rec.glue_writes().is_empty(), "{:?}", rec.glue_writes());
+
+    // A name clash is refused before anything is written.
     refused(
         &moto,
         &[

@@ -48,6 +48,7 @@ fn options() -> CrawlOptions {
         concurrency: 4,
         skip_mismatched: false,
         state_file: None,
+        open_tables: OpenTables::Leave,
     }
 }
 
