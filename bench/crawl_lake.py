@@ -3,6 +3,7 @@
 
   crawl_lake.py --objects 100000 --partitions 720 --records 10 --out DIR
   crawl_lake.py --objects 100 --partitions 10 --records 40000 --s3 s3://bucket/prefix --endpoint-url URL
+  crawl_lake.py --tables 50 --objects 2000 --partitions 100 --out DIR   # DIR/t00/ .. DIR/t49/
 
 Objects are gzip JSON lines under year=/month=/day=/hour=/ prefixes; every 7th partition adds a
 field, so the crawl merges an evolving schema. Deterministic for given arguments.
@@ -49,15 +50,21 @@ def main():
     ap.add_argument("--s3", help="s3://bucket/prefix (bucket is created)")
     ap.add_argument("--endpoint-url")
     ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--tables", type=int, default=0,
+                    help="this many tables t00/, t01/, ... of --objects each (0: one, no folder)")
     args = ap.parse_args()
 
     def key(i):
+        table, i = divmod(i, args.objects)
+        folder = f"t{table:02d}/" if args.tables else ""
         p = i % args.partitions
-        return p, partition_prefix(p) + f"part-{i:07d}.json.gz"
+        return p, folder + partition_prefix(p) + f"part-{i:07d}.json.gz"
+
+    count = args.objects * max(args.tables, 1)
 
     total = 0
     if args.out:
-        for i in range(args.objects):
+        for i in range(count):
             p, k = key(i)
             path = os.path.join(args.out, k)
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -85,8 +92,8 @@ def main():
             return len(data)
 
         with cf.ThreadPoolExecutor(args.threads) as pool:
-            total = sum(pool.map(put, range(args.objects), chunksize=64))
-    print(json.dumps({"objects": args.objects, "bytes": total}))
+            total = sum(pool.map(put, range(count), chunksize=64))
+    print(json.dumps({"objects": count, "bytes": total}))
 
 
 if __name__ == "__main__":

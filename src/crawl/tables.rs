@@ -68,6 +68,10 @@ pub enum TablesError {
     #[error("no data objects under {root} at table level {level}")]
     NoTables { root: String, level: usize },
     #[error(
+        "{folder} cannot name a table (an empty or unusable folder name); crawl it with --table"
+    )]
+    Unnameable { folder: String },
+    #[error(
         "{first} and {second} would both be table {name}; rename a folder, or crawl them \
          separately with --table"
     )]
@@ -81,7 +85,9 @@ pub enum TablesError {
 impl TablesError {
     pub fn code(&self) -> super::ErrorCode {
         match self {
-            TablesError::NameClash { .. } => super::ErrorCode::NameClash,
+            TablesError::NameClash { .. } | TablesError::Unnameable { .. } => {
+                super::ErrorCode::NameClash
+            }
             _ => super::ErrorCode::TableLevel,
         }
     }
@@ -146,14 +152,21 @@ pub async fn discover(
         }
         .into());
     }
-    let targets: Vec<Target> = folders
-        .into_iter()
-        .map(|(folder, objects)| Target {
-            table: table_name_for_root(table_prefix, last_component(&folder)),
+    let mut targets = Vec::with_capacity(folders.len());
+    for (folder, objects) in folders {
+        let name = last_component(&folder);
+        if table_name_for_root("", name).is_empty() {
+            return Err(TablesError::Unnameable {
+                folder: store.url(&folder),
+            }
+            .into());
+        }
+        targets.push(Target {
+            table: table_name_for_root(table_prefix, name),
             store: store.folder(&folder),
             listing: Some(Listing::of(objects, filter)),
-        })
-        .collect();
+        });
+    }
     check_names(&targets)?;
     Ok(Lake {
         level: TableLevel {
@@ -167,12 +180,10 @@ pub async fn discover(
     })
 }
 
+/// The folder's own name: `a//` is the folder with an empty name inside `a/`, not `a`.
 fn last_component(folder: &str) -> &str {
-    folder
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
+    let folder = folder.strip_suffix('/').unwrap_or(folder);
+    folder.rsplit('/').next().unwrap_or_default()
 }
 
 /// The folders `depth` levels down that hold data, each with its objects (keys relative to the
