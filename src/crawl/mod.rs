@@ -211,10 +211,12 @@ pub async fn crawl_tables<C: Catalog>(
             elapsed_ms: 0,
         };
         let mut recorded = Vec::new();
+        let mut database_planned = false;
         while let Some((store, options, started, scanned)) = receiver.recv().await {
             let outcome = match scanned {
                 Ok(Scanned::Register(open, desired)) => {
-                    register(&store, catalog, &options, open, *desired, started).await
+                    let table = (&store, &options, started);
+                    register(table, catalog, &mut database_planned, open, *desired).await
                 }
                 Ok(Scanned::OpenTable(open)) => Ok(CrawlReport::left_alone(
                     &options,
@@ -225,7 +227,8 @@ pub async fn crawl_tables<C: Catalog>(
                 )),
                 Ok(Scanned::Data(mut scan)) => {
                     recorded.extend(scan.recorded.take());
-                    write_catalog(&store, catalog, &options, *scan, started).await
+                    let table = (&store, &options, started);
+                    write_catalog(table, catalog, &mut database_planned, *scan).await
                 }
                 Err(error) => Err(error),
             };
@@ -339,14 +342,17 @@ fn plan_options(options: &CrawlOptions) -> plan::PlanOptions {
     }
 }
 
+/// A table being written: its store, its options and when its crawl started.
+type TableRun<'a> = (&'a Store, &'a CrawlOptions, Instant);
+
 /// Plans one table against the catalog and, in apply mode, writes the plan; again from the
-/// catalog's new state when it changed underneath (I5).
+/// catalog's new state when it changed underneath (I5). `database_planned`: an earlier table of
+/// a `--plan` run already plans to create the database, so this one does not again.
 async fn write_catalog<C: Catalog>(
-    store: &Store,
+    (store, options, started): TableRun<'_>,
     catalog: &mut C,
-    options: &CrawlOptions,
+    database_planned: &mut bool,
     scan: scan::Scan,
-    started: Instant,
 ) -> Result<CrawlReport, CrawlError> {
     let location = store.root_url();
     let plan_options = plan_options(options);
@@ -368,7 +374,7 @@ async fn write_catalog<C: Catalog>(
             None => Vec::new(),
         };
         let catalogued = plan::Catalogued {
-            database_exists,
+            database_exists: database_exists || *database_planned,
             table: current.as_ref(),
             partitions: &current_partitions,
         };
@@ -388,6 +394,9 @@ async fn write_catalog<C: Catalog>(
             plan.update.len(),
             plan.delete.len()
         );
+        if options.mode != Mode::Apply {
+            *database_planned |= plan.create_database;
+        }
         if options.mode != Mode::Apply || plan.is_empty() {
             break (plan, Applied::default());
         }
@@ -459,12 +468,11 @@ async fn write_catalog<C: Catalog>(
 /// An open table written from its own metadata: its metadata is the truth, so the table
 /// follows it (`replace`) whatever `--update-behavior` says for data-crawled tables.
 async fn register<C: Catalog>(
-    store: &Store,
+    (store, options, started): TableRun<'_>,
     catalog: &mut C,
-    options: &CrawlOptions,
+    database_planned: &mut bool,
     open: OpenTable,
     desired: plan::Desired,
-    started: Instant,
 ) -> Result<CrawlReport, CrawlError> {
     let options = CrawlOptions {
         update: UpdateBehavior::Replace,
@@ -485,7 +493,8 @@ async fn register<C: Catalog>(
         rejected: Vec::new(),
         recorded: None,
     };
-    let mut report = write_catalog(store, catalog, &options, scan, started).await?;
+    let mut report =
+        write_catalog((store, &options, started), catalog, database_planned, scan).await?;
     report.open_table = Some(open);
     Ok(report)
 }

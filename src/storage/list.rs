@@ -42,6 +42,9 @@ impl Store {
                     .bucket(bucket)
                     .prefix(format!("{root}{prefix}"))
                     .max_keys(1)
+                    // The response echoes the prefix; raw, a control character in it is not
+                    // XML and the reply cannot be parsed.
+                    .encoding_type(aws_sdk_s3::types::EncodingType::Url)
                     .send()
                     .await
                     .map_err(|e| self.s3_error("ListObjectsV2", prefix, e))?;

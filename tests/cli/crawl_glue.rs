@@ -2179,3 +2179,54 @@ fn crawl_lake_recrawl_with_a_state_file_is_listing_only() {
         "only ListObjectsV2: {s3:?}"
     );
 }
+
+/// Found by probing: a folder name with a control character made the open-table probe's
+/// ListObjectsV2 reply unparseable (the prefix echoed raw is not XML), and a `--plan` over a new
+/// database planned to create it once per table.
+#[test]
+fn crawl_lake_control_character_folder_and_one_planned_database() {
+    let moto = Moto::start();
+    moto.create_bucket("odd-lake");
+    moto.put(
+        "odd-lake",
+        &[
+            lines(
+                "lake/b\u{1b}[31m/y.json",
+                "none",
+                &[r#"{"id":1}"#.to_owned()],
+            ),
+            lines("lake/c/z.json", "none", &[r#"{"id":2}"#.to_owned()]),
+        ],
+    );
+    let args = [
+        "s3://odd-lake/lake/",
+        "--discover-tables",
+        "--database",
+        "odd_db",
+    ];
+    let output = moto
+        .lakeops()
+        .arg("crawl")
+        .args(args)
+        .arg("--plan")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("+ create database").count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("odd_db.b__31m (s3://odd-lake/lake/b\\u{1b}[31m/)"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "escaped for the terminal: {stdout:?}"
+    );
+    crawl(&moto, &args).expect_code(0, "apply");
+    let table = moto.glue("odd_db", "b__31m");
+    assert_eq!(
+        table.table()["StorageDescriptor"]["Location"],
+        "s3://odd-lake/lake/b\u{1b}[31m/"
+    );
+}
