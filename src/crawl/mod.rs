@@ -533,13 +533,6 @@ async fn stale_tables<C: Catalog>(
             Applied::default()
         };
         stale.push(CrawlReport {
-            open_table: None,
-            mode: options.mode,
-            database: options.database.clone(),
-            table: current.name.clone(),
-            location: location.clone(),
-            format: None,
-            compression: None,
             changed: !plan.is_empty(),
             writes: applied.writes,
             planned_writes: plan.write_calls(),
@@ -549,22 +542,9 @@ async fn stale_tables<C: Catalog>(
                 .iter()
                 .map(|k| k.name.clone())
                 .collect(),
-            partitions: 0,
-            partitions_added: 0,
-            partitions_updated: 0,
-            partitions_deleted: 0,
-            objects_listed: 0,
-            objects_ignored: 0,
-            objects_sampled: 0,
-            objects_cached: 0,
-            bytes_stored: 0,
-            bytes_read: 0,
-            requests: 0,
-            records_estimated: 0,
-            elapsed_ms: started.elapsed().as_millis() as u64,
             warnings: plan.warnings.clone(),
-            rejected: Vec::new(),
             changes: changes(&plan, &current.name),
+            ..CrawlReport::nothing_read(options, &current.name, location.clone(), started)
         });
     }
     Ok(stale)

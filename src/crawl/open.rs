@@ -185,16 +185,25 @@ async fn iceberg(store: &Store, name: &str) -> Result<(TableDef, String), OpenTa
     Ok((table, url))
 }
 
-fn iceberg_struct(schema: &Value) -> Result<Vec<Field>, String> {
+/// A struct's fields as both formats write them (`fields`, each with `name` and `type`), names
+/// lowercased as Glue keeps them, each type read by the format's own `field_type`.
+fn struct_fields(
+    schema: &Value,
+    field_type: fn(&Value) -> Result<DataType, String>,
+) -> Result<Vec<Field>, String> {
     schema["fields"]
         .as_array()
         .ok_or("a struct without fields")?
         .iter()
         .map(|f| {
             let name = f["name"].as_str().ok_or("a field without a name")?;
-            Ok(Field::new(name.to_lowercase(), iceberg_type(&f["type"])?))
+            Ok(Field::new(name.to_lowercase(), field_type(&f["type"])?))
         })
         .collect()
+}
+
+fn iceberg_struct(schema: &Value) -> Result<Vec<Field>, String> {
+    struct_fields(schema, iceberg_type)
 }
 
 fn iceberg_type(t: &Value) -> Result<DataType, String> {
@@ -353,15 +362,7 @@ async fn delta(store: &Store, name: &str) -> Result<(TableDef, String), OpenTabl
 }
 
 fn delta_struct(schema: &Value) -> Result<Vec<Field>, String> {
-    schema["fields"]
-        .as_array()
-        .ok_or("a struct without fields")?
-        .iter()
-        .map(|f| {
-            let name = f["name"].as_str().ok_or("a field without a name")?;
-            Ok(Field::new(name.to_lowercase(), delta_type(&f["type"])?))
-        })
-        .collect()
+    struct_fields(schema, delta_type)
 }
 
 fn delta_type(t: &Value) -> Result<DataType, String> {

@@ -146,9 +146,25 @@ impl CrawlReport {
         }
         let warning = Warning::new(WarningCode::OpenTable, message);
         CrawlReport {
+            warnings: vec![warning],
+            open_table: Some(open),
+            bytes_read: store.bytes_read(),
+            requests: store.requests(),
+            ..CrawlReport::nothing_read(options, &options.table, location, started)
+        }
+    }
+
+    /// A table whose objects were not read: left alone, or a lake's stale table.
+    pub(super) fn nothing_read(
+        options: &CrawlOptions,
+        table: &str,
+        location: String,
+        started: Instant,
+    ) -> CrawlReport {
+        CrawlReport {
             mode: options.mode,
             database: options.database.clone(),
-            table: options.table.clone(),
+            table: table.to_owned(),
             location,
             format: None,
             compression: None,
@@ -166,14 +182,14 @@ impl CrawlReport {
             objects_sampled: 0,
             objects_cached: 0,
             bytes_stored: 0,
-            bytes_read: store.bytes_read(),
-            requests: store.requests(),
+            bytes_read: 0,
+            requests: 0,
             records_estimated: 0,
             elapsed_ms: started.elapsed().as_millis() as u64,
-            warnings: vec![warning],
+            warnings: Vec::new(),
             rejected: Vec::new(),
             changes: Vec::new(),
-            open_table: Some(open),
+            open_table: None,
         }
     }
 }
