@@ -22,13 +22,16 @@ steps="${STEPS:-local,moto}"
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 2; }
 rm -rf "$dir" && mkdir -p "$dir"
 
-# Sums a run's JSON records: requests and catalog writes over every table, objects sampled.
+# Sums a run's JSON records: requests (each table's, and the lake listing's) and catalog writes
+# over every table, objects sampled.
 totals() {
   "$py" -c '
 import json, sys
 requests = writes = sampled = listed = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
+    if r.get("type") == "table_level":
+        requests += r["requests"]
     if r.get("type") == "summary":
         requests += r["requests"]; writes += r["writes"]; sampled += r["objects_sampled"]; listed += r["objects_listed"]
 print("tables=%d objects_listed=%d sampled=%d requests=%d writes=%d" % (

@@ -96,6 +96,10 @@ pub struct CrawlOptions {
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
 const MAX_TRIES: u32 = 3;
 
+/// Tables listed and sampled at once. Their requests share one budget anyway, and one table's
+/// windows alone can fill it; more tables at once would only hold more samples in memory.
+const TABLES_AT_ONCE: usize = 8;
+
 /// How a run of several tables goes on when one fails.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
@@ -194,7 +198,7 @@ pub async fn crawl_tables<C: Catalog>(
                     (store, options, started, scanned)
                 }
             })
-            .buffer_unordered(options.concurrency.max(1));
+            .buffer_unordered(TABLES_AT_ONCE);
         while let Some(scanned) = scans.next().await {
             if sender.send(scanned).await.is_err() {
                 break;

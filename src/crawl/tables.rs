@@ -43,6 +43,8 @@ pub struct TableLevel {
     pub passed_over: Vec<String>,
     /// Data objects above the table level, which belong to no table.
     pub outside: Vec<String>,
+    /// Requests the lake's listing made (each table's scan counts its own).
+    pub requests: u64,
 }
 
 /// The tables under a lake root.
@@ -175,6 +177,7 @@ pub async fn discover(
             chosen: level.is_none(),
             passed_over,
             outside: outside.iter().map(|key| store.url(key)).collect(),
+            requests: store.requests(),
         },
         targets,
     })

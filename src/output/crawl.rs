@@ -92,7 +92,8 @@ pub fn emit_run(printer: &Printer, run: &RunReport) -> io::Result<()> {
         not_crawled: &run.not_crawled,
         writes: run.tables.iter().map(|t| t.writes).sum(),
         planned_writes: run.tables.iter().map(|t| t.planned_writes).sum(),
-        requests: run.tables.iter().map(|t| t.requests).sum(),
+        requests: run.tables.iter().map(|t| t.requests).sum::<u64>()
+            + run.level.as_ref().map_or(0, |l| l.requests),
         elapsed_ms: run.elapsed_ms,
     };
     if printer.json() {

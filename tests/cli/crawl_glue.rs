@@ -1942,6 +1942,14 @@ fn crawl_lake_root_finds_three_tables_at_level_two() {
         (totals["tables"].as_u64(), totals["failed"].as_u64()),
         (Some(3), Some(0))
     );
+    // The lake's listing is counted once, in the run's requests, beside each table's own.
+    let listing = level["requests"].as_u64().unwrap();
+    assert!(listing >= 3, "{level}");
+    let tables_requests: u64 = summaries
+        .iter()
+        .map(|s| s["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(totals["requests"].as_u64(), Some(listing + tables_requests));
     // Partition changes name their table, so a run's records need no order to be read.
     assert!(run
         .changes()
