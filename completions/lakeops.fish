@@ -110,6 +110,7 @@ never\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l plan -l dry-run -d 'Print the changes and exit 0 without writing'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l check -d 'Print the changes without writing; exit 1 when the catalog would change (CI drift check)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l sanitize-names -d 'Column names as [a-z0-9_] only, with mapping.* SerDe parameters to the original keys'
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l infer-temporal -d 'Type JSON strings and CSV cells that are ISO-8601 dates (2024-01-31) as date and timestamps (2024-01-31T10:00:00.5Z, 2024-01-31 10:00:00) as timestamp, when every sampled value of the column is one; the SerDe is told the timestamp forms seen'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l adopt -d 'Take over an existing table that lakeops did not create'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l recreate -d 'Drop and recreate the table when its format, compression, delimiter or partition keys no longer match the data (instead of failing with E_INCOMPATIBLE)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l skip-mismatched -d 'Ignore (with a warning) objects whose partition layout differs from the majority\'s, instead of failing with E_PARTITION_LAYOUT'
