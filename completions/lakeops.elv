@@ -105,6 +105,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --dry-run 'Print the changes and exit 0 without writing'
             cand --check 'Print the changes without writing; exit 1 when the catalog would change (CI drift check)'
             cand --sanitize-names 'Column names as [a-z0-9_] only, with mapping.* SerDe parameters to the original keys'
+            cand --infer-temporal 'Type JSON strings and CSV cells that are ISO-8601 dates (2024-01-31) as date and timestamps (2024-01-31T10:00:00.5Z, 2024-01-31 10:00:00) as timestamp, when every sampled value of the column is one; the SerDe is told the timestamp forms seen'
             cand --adopt 'Take over an existing table that lakeops did not create'
             cand --recreate 'Drop and recreate the table when its format, compression, delimiter or partition keys no longer match the data (instead of failing with E_INCOMPATIBLE)'
             cand --skip-mismatched 'Ignore (with a warning) objects whose partition layout differs from the majority''s, instead of failing with E_PARTITION_LAYOUT'

@@ -575,6 +575,12 @@ pub struct CrawlArgs {
     #[arg(long)]
     pub sanitize_names: bool,
 
+    /// Type JSON strings and CSV cells that are ISO-8601 dates (2024-01-31) as date and
+    /// timestamps (2024-01-31T10:00:00.5Z, 2024-01-31 10:00:00) as timestamp, when every sampled
+    /// value of the column is one; the SerDe is told the timestamp forms seen
+    #[arg(long)]
+    pub infer_temporal: bool,
+
     /// Take over an existing table that lakeops did not create
     #[arg(long)]
     pub adopt: bool,

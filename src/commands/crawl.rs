@@ -75,6 +75,7 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                 HeaderArg::Yes => Header::Yes,
                 HeaderArg::No => Header::No,
             },
+            infer_temporal: args.infer_temporal,
         },
         include: args.include.clone(),
         exclude: args.exclude.clone(),

@@ -1,8 +1,11 @@
 //! CSV objects (R10): delimiter, header, and one of boolean/bigint/double/string per column.
 //! A header is assumed when every cell of the first row is text and some later row has a cell
-//! that is not (Glue's rule), unless `--header yes|no` says otherwise.
+//! that is not (Glue's rule), unless `--header yes|no` says otherwise. Under `--infer-temporal`,
+//! ISO-8601 cells are `date` or `timestamp` too.
 
-use crate::schema::DataType;
+use std::collections::BTreeSet;
+
+use crate::schema::{temporal, DataType, Temporal, TimestampForm};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Header {
@@ -20,6 +23,9 @@ pub struct CsvSample {
     pub types: Vec<DataType>,
     /// Some field was quoted: the table needs OpenCSVSerDe, which reads every column as string.
     pub quoted: bool,
+    /// Per column position, how its timestamp cells were written (`--infer-temporal`).
+    #[serde(default)]
+    pub timestamp_forms: Vec<BTreeSet<TimestampForm>>,
     pub records: u64,
     pub data_bytes: u64,
 }
@@ -53,9 +59,11 @@ fn detect_delimiter(first_line: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
-pub fn cell_type(cell: &str) -> DataType {
+/// A cell's type; `temporal` (`--infer-temporal`) also tells dates and timestamps, whose form
+/// is returned beside.
+pub fn cell_type(cell: &str, infer_temporal: bool) -> (DataType, Option<TimestampForm>) {
     let cell = cell.trim();
-    if cell.is_empty() {
+    let ty = if cell.is_empty() {
         DataType::Unknown
     } else if cell.eq_ignore_ascii_case("true") || cell.eq_ignore_ascii_case("false") {
         DataType::Boolean
@@ -64,11 +72,23 @@ pub fn cell_type(cell: &str) -> DataType {
     } else if cell.bytes().any(|b| b.is_ascii_digit()) && cell.parse::<f64>().is_ok() {
         DataType::Double
     } else {
-        DataType::String
-    }
+        match infer_temporal.then(|| temporal(cell)).flatten() {
+            Some(Temporal::Timestamp(form)) => return (DataType::Timestamp, Some(form)),
+            Some(Temporal::Date) => DataType::Date,
+            None => DataType::String,
+        }
+    };
+    (ty, None)
 }
 
-pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> CsvSample {
+pub fn sample(
+    text: &[u8],
+    complete: bool,
+    max_records: u64,
+    header: Header,
+    infer_temporal: bool,
+) -> CsvSample {
+    let cell_kind = |cell: &str| cell_type(cell, infer_temporal).0;
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
     // A prefix may end inside a row: only whole lines are read.
     let text = match (complete, memchr::memrchr(b'\n', text)) {
@@ -102,11 +122,11 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
     data_bytes += (text.len() as u64).saturating_sub(last_end).min(1 << 20);
     let first_is_text = rows.first().is_some_and(|row| {
         row.iter()
-            .all(|cell| matches!(cell_type(cell), DataType::String))
+            .all(|cell| matches!(cell_kind(cell), DataType::String))
     });
     let later_has_non_text = rows.iter().skip(1).any(|row| {
         row.iter()
-            .any(|cell| !matches!(cell_type(cell), DataType::String | DataType::Unknown))
+            .any(|cell| !matches!(cell_kind(cell), DataType::String | DataType::Unknown))
     });
     let has_header = match header {
         Header::Yes => !rows.is_empty(),
@@ -125,9 +145,14 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
         .max()
         .unwrap_or(0);
     let mut types = vec![DataType::Unknown; width];
+    let mut timestamp_forms = vec![BTreeSet::new(); if infer_temporal { width } else { 0 }];
     for row in &rows {
-        for (ty, cell) in types.iter_mut().zip(row) {
-            ty.widen(&cell_type(cell), &mut |_| {});
+        for (position, (ty, cell)) in types.iter_mut().zip(row).enumerate() {
+            let (cell_ty, form) = cell_type(cell, infer_temporal);
+            if let (Some(form), Some(forms)) = (form, timestamp_forms.get_mut(position)) {
+                forms.insert(form);
+            }
+            ty.widen(&cell_ty, &mut |_| {});
         }
     }
     if !has_header {
@@ -138,6 +163,7 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
         header: header_row,
         types,
         quoted: text.contains(&b'"'),
+        timestamp_forms,
         records: rows.len() as u64,
         data_bytes,
     }
@@ -154,6 +180,7 @@ mod tests {
             true,
             100,
             Header::Auto,
+            false,
         );
         assert_eq!(
             s.header,
@@ -169,26 +196,26 @@ mod tests {
 
     #[test]
     fn all_text_files_have_no_header() {
-        let s = sample(b"a,b\nc,d\n", true, 100, Header::Auto);
+        let s = sample(b"a,b\nc,d\n", true, 100, Header::Auto, false);
         assert_eq!(s.header, None);
         assert_eq!(s.types, vec![DataType::String, DataType::String]);
         assert_eq!(s.records, 2);
-        let forced = sample(b"a,b\nc,d\n", true, 100, Header::Yes);
+        let forced = sample(b"a,b\nc,d\n", true, 100, Header::Yes, false);
         assert_eq!(forced.header, Some(vec!["a".into(), "b".into()]));
     }
 
     #[test]
     fn delimiters_booleans_and_quotes() {
-        let s = sample(b"x\ty\n1\ttrue\n2\tFALSE\n", true, 100, Header::Auto);
+        let s = sample(b"x\ty\n1\ttrue\n2\tFALSE\n", true, 100, Header::Auto, false);
         assert_eq!(s.delimiter, b'\t');
         assert_eq!(s.types, vec![DataType::Bigint, DataType::Boolean]);
-        let q = sample(b"a,b\n1,\"x, y\"\n", true, 100, Header::Auto);
+        let q = sample(b"a,b\n1,\"x, y\"\n", true, 100, Header::Auto, false);
         assert!(q.quoted);
     }
 
     #[test]
     fn a_cut_prefix_drops_the_partial_row() {
-        let s = sample(b"id,v\n1,2\n3,4.5\n5,", false, 100, Header::Auto);
+        let s = sample(b"id,v\n1,2\n3,4.5\n5,", false, 100, Header::Auto, false);
         assert_eq!(s.records, 2);
         assert_eq!(s.types, vec![DataType::Bigint, DataType::Double]);
     }

@@ -59,6 +59,8 @@ pub enum WarningCode {
     SkippedMismatched,
     OpenTable,
     DissimilarPartitions,
+    /// `--infer-temporal` found dates or timestamps the table's SerDe cannot read as such.
+    TemporalUnreadable,
 }
 
 impl WarningCode {
@@ -75,6 +77,7 @@ impl WarningCode {
             WarningCode::SkippedMismatched => "W_SKIPPED_MISMATCHED",
             WarningCode::OpenTable => "W_OPEN_TABLE",
             WarningCode::DissimilarPartitions => "W_DISSIMILAR_PARTITIONS",
+            WarningCode::TemporalUnreadable => "W_TEMPORAL_UNREADABLE",
         }
     }
 }

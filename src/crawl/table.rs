@@ -2,7 +2,7 @@
 //! Spectrum read (specs/crawl.md, "Table / StorageDescriptor fields"): formats and SerDe per
 //! classification, Glue's parameters, deterministic statistics (S6), trailing-`/` Locations.
 
-use super::infer::sanitize_name;
+use super::infer::{needs_pattern, sanitize_name, timestamp_pattern};
 use crate::catalog::{Column, Parameters, PartitionDef, SerDeInfo, StorageDescriptor, TableDef};
 
 use super::infer::Inferred;
@@ -43,7 +43,12 @@ pub const OWNED_SERDE_PARAMETERS: &[&str] = &[
     "field.delim",
     "separatorChar",
     "quoteChar",
+    TIMESTAMP_FORMATS,
 ];
+
+/// The SerDe parameter that lists the timestamp patterns a text SerDe tries before its own
+/// (Hive's LazySimpleSerDe and JSON SerDes, Trino's OpenX JSON reader): comma-separated.
+const TIMESTAMP_FORMATS: &str = "timestamp.formats";
 
 pub fn owns_serde_parameter(key: &str) -> bool {
     OWNED_SERDE_PARAMETERS.contains(&key) || key.starts_with("mapping.")
@@ -122,6 +127,17 @@ pub fn data_parameters(inferred: &Inferred) -> Parameters {
 
 fn serde_parameters(inferred: &Inferred) -> Parameters {
     let mut p = Parameters::new();
+    // Only the forms the data was seen in, in a fixed order, so the parameter changes only when
+    // the data does (I1). Quoted CSV has no timestamp columns (R10), Parquet no forms.
+    let patterns: Vec<String> = inferred
+        .timestamp_forms
+        .iter()
+        .filter(|form| needs_pattern(form))
+        .map(timestamp_pattern)
+        .collect();
+    if !patterns.is_empty() {
+        p.insert(TIMESTAMP_FORMATS.into(), patterns.join(","));
+    }
     match inferred.format {
         Format::Json => {
             let paths: Vec<&str> = inferred.paths.iter().map(String::as_str).collect();

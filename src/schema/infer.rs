@@ -1,6 +1,9 @@
 //! R1 applied record by record: widen an accumulated schema with each JSON value in place,
 //! without building a type per record (inference over a whole file must stay cheap).
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::temporal::{temporal, Temporal, TimestampForm};
 use super::{push_path, DataType, Field, JsonValue, WIDE_INTEGER};
 
 /// A `W_KIND_CONFLICT`: at `path`, objects or arrays met scalars or each other and the column
@@ -15,7 +18,21 @@ pub struct Inferrer {
     record: Vec<Field>,
     conflicts: Vec<Conflict>,
     records: u64,
+    /// `--infer-temporal`: ISO-8601 strings are `date` or `timestamp` instead of `string`.
+    #[serde(default)]
+    temporal: bool,
+    /// Under `temporal`: per field path, how its timestamp strings were written.
+    #[serde(default)]
+    timestamp_forms: BTreeMap<String, BTreeSet<TimestampForm>>,
 }
+
+/// What [`Inferrer::finish_all`] returns: the record schema, the kind conflicts, and per field
+/// path the forms of the timestamps seen there (for paths that may have ended up other types).
+pub type Finished = (
+    Vec<Field>,
+    Vec<Conflict>,
+    BTreeMap<String, BTreeSet<TimestampForm>>,
+);
 
 /// The R1 type of a scalar, or of an empty container.
 pub(crate) fn scalar_type(value: &JsonValue<'_>) -> DataType {
@@ -37,11 +54,23 @@ impl Inferrer {
         Self::default()
     }
 
+    /// An inferrer that types ISO-8601 date and timestamp strings (`--infer-temporal`).
+    pub fn with_temporal(temporal: bool) -> Self {
+        Inferrer {
+            temporal,
+            ..Self::default()
+        }
+    }
+
     /// Widens the schema with one record (a top-level object, as `parse_line` returns).
     pub fn add(&mut self, record: &JsonValue<'_>) {
         if let JsonValue::Object(entries) = record {
             let mut path = String::new();
-            absorb_entries(&mut self.record, entries, &mut path, &mut self.conflicts);
+            let mut state = Absorb {
+                conflicts: &mut self.conflicts,
+                temporal: self.temporal.then_some(&mut self.timestamp_forms),
+            };
+            absorb_entries(&mut self.record, entries, &mut path, &mut state);
             self.records += 1;
         }
     }
@@ -60,6 +89,9 @@ impl Inferrer {
         for c in other.conflicts {
             note_conflict(conflicts, &c.path);
         }
+        for (path, forms) in other.timestamp_forms {
+            self.timestamp_forms.entry(path).or_default().extend(forms);
+        }
         if let DataType::Struct(fields) = mine {
             self.record = fields;
         }
@@ -68,14 +100,16 @@ impl Inferrer {
 
     /// The record schema with R3 applied, and the kind conflicts met on the way.
     pub fn finish(self) -> (Vec<Field>, Vec<Conflict>) {
-        let mut record = DataType::Struct(self.record);
-        if let DataType::Struct(fields) = &mut record {
-            fields.iter_mut().for_each(|f| f.data_type.finalize());
-        }
-        match record {
-            DataType::Struct(fields) => (fields, self.conflicts),
-            _ => unreachable!("a struct stays a struct"),
-        }
+        let (fields, conflicts, _) = self.finish_all();
+        (fields, conflicts)
+    }
+
+    /// [`Inferrer::finish`], plus the timestamp forms seen per field path (paths as in
+    /// [`Conflict`]: `a.b`, `a[]`).
+    pub fn finish_all(self) -> Finished {
+        let mut fields = self.record;
+        fields.iter_mut().for_each(|f| f.data_type.finalize());
+        (fields, self.conflicts, self.timestamp_forms)
     }
 }
 
@@ -87,29 +121,51 @@ fn note_conflict(conflicts: &mut Vec<Conflict>, path: &str) {
     }
 }
 
-fn absorb(
-    ty: &mut DataType,
-    value: &JsonValue<'_>,
-    path: &mut String,
-    conflicts: &mut Vec<Conflict>,
-) {
+/// What absorbing a record writes besides the types.
+struct Absorb<'a> {
+    conflicts: &'a mut Vec<Conflict>,
+    /// `Some` under `--infer-temporal`: where the timestamp forms go.
+    temporal: Option<&'a mut BTreeMap<String, BTreeSet<TimestampForm>>>,
+}
+
+fn absorb(ty: &mut DataType, value: &JsonValue<'_>, path: &mut String, state: &mut Absorb<'_>) {
     match (&mut *ty, value) {
         (_, JsonValue::Null) => {}
         (DataType::Unknown, JsonValue::Array(_) | JsonValue::Object(_)) => {
             *ty = scalar_type(value);
-            absorb(ty, value, path, conflicts);
+            absorb(ty, value, path, state);
         }
         (DataType::Array(element), JsonValue::Array(items)) => {
             path.push_str("[]");
             for item in items {
-                absorb(element, item, path, conflicts);
+                absorb(element, item, path, state);
             }
             path.truncate(path.len() - 2);
         }
         (DataType::Struct(fields), JsonValue::Object(entries)) => {
-            absorb_entries(fields, entries, path, conflicts)
+            absorb_entries(fields, entries, path, state)
         }
-        _ => ty.widen(&scalar_type(value), &mut |_| note_conflict(conflicts, path)),
+        (_, JsonValue::Str(text)) if state.temporal.is_some() => {
+            let found = temporal(text);
+            if let (Some(Temporal::Timestamp(form)), Some(forms)) = (found, &mut state.temporal) {
+                // Looked up first, so that a path is allocated once rather than per value.
+                match forms.get_mut(path.as_str()) {
+                    Some(seen) => {
+                        seen.insert(form);
+                    }
+                    None => {
+                        forms.insert(path.clone(), BTreeSet::from([form]));
+                    }
+                }
+            }
+            let found = found.map_or(DataType::String, Temporal::data_type);
+            let conflicts = &mut *state.conflicts;
+            ty.widen(&found, &mut |_| note_conflict(conflicts, path))
+        }
+        _ => {
+            let conflicts = &mut *state.conflicts;
+            ty.widen(&scalar_type(value), &mut |_| note_conflict(conflicts, path))
+        }
     }
 }
 
@@ -117,7 +173,7 @@ fn absorb_entries(
     fields: &mut Vec<Field>,
     entries: &[(std::borrow::Cow<'_, str>, JsonValue<'_>)],
     path: &mut String,
-    conflicts: &mut Vec<Conflict>,
+    state: &mut Absorb<'_>,
 ) {
     for (position, (key, value)) in entries.iter().enumerate() {
         let index = match find_field(fields, key, position) {
@@ -129,7 +185,7 @@ fn absorb_entries(
         };
         let len = path.len();
         push_path(path, key);
-        absorb(&mut fields[index].data_type, value, path, conflicts);
+        absorb(&mut fields[index].data_type, value, path, state);
         path.truncate(len);
     }
 }

@@ -14,12 +14,14 @@ mod file;
 mod hive;
 mod infer;
 mod json;
+mod temporal;
 
 pub use self::arrow::{from_arrow_type, to_arrow_fields, to_arrow_schema, to_arrow_type};
 pub use file::SchemaFile;
 pub use hive::parse_hive_type;
 pub use infer::{find_field, Conflict, Inferrer};
 pub use json::{line_text, parse_line, JsonValue, LineError};
+pub use temporal::{temporal, Temporal, TimestampForm, Zone};
 
 use std::fmt;
 
@@ -41,6 +43,7 @@ pub enum DataType {
         scale: i8,
     },
     String,
+    /// From Parquet footers, or from ISO-8601 strings under `--infer-temporal` (see `temporal`).
     Date,
     Timestamp,
     Binary,
@@ -161,7 +164,10 @@ impl DataType {
             (a @ Decimal { .. }, b @ Decimal { .. }) if same_scale_decimals(a, b) => {
                 wider_decimal(a, b)
             }
-            // Boolean against a number, or decimals of different scale: only text holds both.
+            // Boolean against a number, decimals of different scale, or a date against a
+            // timestamp or a number: only text holds both. (Date ⊔ timestamp is not timestamp:
+            // the OpenX SerDe takes a value without a colon for epoch seconds, so a bare
+            // `2024-01-01` in a timestamp column reads as NULL.)
             _ => String,
         };
         *self = merged;

@@ -166,6 +166,97 @@ fn r2_numeric_and_scalar_widening() {
 }
 
 #[test]
+fn r2_temporal_widening() {
+    use DataType::*;
+    assert_eq!(Unknown.merge(&Date), Date, "null ⊔ date");
+    assert_eq!(Timestamp.merge(&Unknown), Timestamp);
+    assert_eq!(
+        Date.merge(&Timestamp),
+        String,
+        "no reader takes both in one column"
+    );
+    assert_eq!(Timestamp.merge(&Date), String);
+    for other in [Boolean, Int, Bigint, Double, WIDE_INTEGER, String] {
+        assert_eq!(Date.merge(&other), String, "date ⊔ {other}");
+        assert_eq!(other.merge(&Timestamp), String, "{other} ⊔ timestamp");
+    }
+    assert_eq!(
+        Array(Box::new(Date)).merge(&Array(Box::new(Unknown))),
+        Array(Box::new(Date))
+    );
+}
+
+fn infer_temporal(lines: &[&str]) -> String {
+    let mut inferrer = Inferrer::with_temporal(true);
+    for line in lines {
+        inferrer.add(&parse_line(line).expect("valid test line"));
+    }
+    let (fields, _, _) = inferrer.finish_all();
+    fields
+        .iter()
+        .map(|f| format!("{} {}", f.name, f.data_type))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn r1_temporal_strings_only_when_asked() {
+    assert_eq!(
+        infer_temporal(&[r#"{"a":"2024-01-01","b":"2024-01-01T00:00:00Z","c":"x"}"#]),
+        "a date, b timestamp, c string"
+    );
+    assert_eq!(
+        infer_temporal(&[
+            r#"{"a":"2024-01-01","b":null,"m":{"t":["2024-01-01 10:00:00"]}}"#,
+            r#"{"a":"2024-01-02T00:00:00","b":"2024-01-01","m":{"t":[]}}"#
+        ]),
+        "a string, b date, m struct<t:array<timestamp>>",
+        "date ⊔ timestamp = string; null ⊔ date = date, nested too"
+    );
+    assert_eq!(
+        infer_temporal(&[r#"{"a":"2024-01-01"}"#, r#"{"a":20240101}"#]),
+        "a string"
+    );
+}
+
+#[test]
+fn timestamp_forms_are_kept_per_path_and_merged() {
+    let mut a = Inferrer::with_temporal(true);
+    a.add(
+        &parse_line(r#"{"t":"2024-01-01T00:00:00Z","s":{"u":"2024-01-01 00:00:00.5"}}"#).unwrap(),
+    );
+    let mut b = Inferrer::with_temporal(true);
+    b.add(&parse_line(r#"{"t":"2024-01-01T00:00:00+01:00"}"#).unwrap());
+    a.merge(b);
+    let (_, _, forms) = a.finish_all();
+    let described: Vec<(String, Vec<(bool, u8, Zone)>)> = forms
+        .into_iter()
+        .map(|(path, forms)| {
+            (
+                path,
+                forms
+                    .into_iter()
+                    .map(|f| (f.t_separator, f.fraction_digits, f.zone))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("s.u".to_owned(), vec![(false, 1, Zone::None)]),
+            (
+                "t".to_owned(),
+                vec![(true, 0, Zone::Utc), (true, 0, Zone::Offset)]
+            ),
+        ]
+    );
+    let mut plain = Inferrer::new();
+    plain.add(&parse_line(r#"{"t":"2024-01-01T00:00:00Z"}"#).unwrap());
+    assert!(plain.finish_all().2.is_empty(), "no forms without the flag");
+}
+
+#[test]
 fn duplicate_keys_reject_the_line() {
     let err = parse_line(r#"{"a":1,"a":2}"#).unwrap_err();
     assert!(err.to_string().contains("duplicate key \"a\""), "{err}");
@@ -242,6 +333,8 @@ fn arb_type() -> impl Strategy<Value = DataType> {
         Just(DataType::Double),
         Just(WIDE_INTEGER),
         Just(DataType::String),
+        Just(DataType::Date),
+        Just(DataType::Timestamp),
     ];
     leaf.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![

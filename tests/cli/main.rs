@@ -11,6 +11,7 @@ mod convert_s3;
 mod cost;
 mod crawl_glue;
 mod crawl_local;
+mod crawl_temporal;
 mod embed;
 mod hardening;
 mod moto;

@@ -2,14 +2,16 @@
 //! CSV, R5 (strict) for Parquet, names lowercased with case collisions reported (R6), SerDe
 //! `paths` (R8), `--type` overrides and `--sanitize-names` applied last.
 //!
-//! Names (R6 lowercasing, `--sanitize-names`) are in `names`.
+//! Names (R6 lowercasing, `--sanitize-names`) are in `names`; which inferred timestamps the
+//! table's SerDe reads (`--infer-temporal`) is in `temporal`.
 
 mod names;
 pub mod similarity;
+mod temporal;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::schema::{DataType, Field};
+use crate::schema::{DataType, Field, TimestampForm};
 
 use super::csv::CsvSample;
 use super::sample::{JsonSchema, ObjectSample, ObjectSchema};
@@ -18,6 +20,7 @@ use crate::storage::kind::Format;
 
 use names::lowercase_fields;
 pub use names::sanitize_name;
+pub use temporal::{needs_pattern, timestamp_pattern};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InferError {
@@ -110,6 +113,8 @@ pub struct Inferred {
     pub compression: String,
     pub records: u64,
     pub average_record_size: u64,
+    /// `--infer-temporal`: how the values of the columns typed `timestamp` are written.
+    pub timestamp_forms: BTreeSet<TimestampForm>,
 }
 
 impl Merger {
@@ -198,6 +203,12 @@ impl Merger {
                             None => merged.types.push(ty.clone()),
                         }
                     }
+                    for (position, forms) in csv.timestamp_forms.iter().enumerate() {
+                        match merged.timestamp_forms.get_mut(position) {
+                            Some(existing) => existing.extend(forms.iter().copied()),
+                            None => merged.timestamp_forms.push(forms.clone()),
+                        }
+                    }
                     if let (Some(names), Some(more)) = (&mut merged.header, &csv.header) {
                         names.extend(more.iter().skip(names.len()).cloned());
                     }
@@ -279,10 +290,12 @@ impl Merger {
         let (format, _) = self.format?;
         let mut paths = BTreeSet::new();
         let mut csv_shape = None;
+        let mut timestamp_forms = BTreeSet::new();
         let mut columns = match format {
             Format::Json => {
                 let json = self.json.unwrap_or_default();
-                let (fields, conflicts) = json.inferrer.finish();
+                let (mut fields, conflicts, forms) = json.inferrer.finish_all();
+                timestamp_forms = temporal::settle_json(&mut fields, &forms, warnings);
                 for conflict in conflicts {
                     warnings.push(Warning::new(
                         WarningCode::KindConflict,
@@ -329,15 +342,23 @@ impl Merger {
                     header: csv.header.is_some(),
                     quoted: csv.quoted,
                 });
-                names
-                    .into_iter()
-                    .zip(csv.types)
-                    .map(|(name, ty)| {
-                        // OpenCSVSerDe reads every column as string (R10).
-                        let ty = if csv.quoted { DataType::String } else { ty };
-                        Field::new(name, ty)
-                    })
-                    .collect()
+                let mut fields = Vec::with_capacity(names.len());
+                for (position, (name, ty)) in names.into_iter().zip(csv.types).enumerate() {
+                    // OpenCSVSerDe reads every column as string (R10).
+                    let ty = if csv.quoted {
+                        warnings.extend(temporal::opencsv_warning(&name, &ty));
+                        DataType::String
+                    } else {
+                        if ty == DataType::Timestamp {
+                            // LazySimpleSerDe reads every form, given its pattern.
+                            timestamp_forms
+                                .extend(csv.timestamp_forms.get(position).into_iter().flatten());
+                        }
+                        ty
+                    };
+                    fields.push(Field::new(name, ty));
+                }
+                fields
             }
         };
         for column in &mut columns {
@@ -375,6 +396,7 @@ impl Merger {
             compression: self.compressions.into_iter().collect::<Vec<_>>().join(","),
             records,
             average_record_size,
+            timestamp_forms,
         })
     }
 }

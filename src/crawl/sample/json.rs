@@ -4,7 +4,7 @@
 use crate::schema::{self, JsonValue};
 use crate::text::lines;
 
-use super::{JsonSchema, ObjectSchema, SampleError, TextSample};
+use super::{JsonSchema, ObjectSchema, SampleError, SampleLimits, TextSample};
 
 /// At most this many bad lines are kept per object for the report.
 const BAD_LINES_KEPT: usize = 5;
@@ -12,10 +12,14 @@ const BAD_LINES_KEPT: usize = 5;
 pub(super) fn sample_json(
     text: &[u8],
     complete: bool,
-    max_records: u64,
+    limits: &SampleLimits,
     url: &str,
 ) -> Result<TextSample, SampleError> {
-    let mut schema = JsonSchema::default();
+    let max_records = limits.records;
+    let mut schema = JsonSchema {
+        inferrer: schema::Inferrer::with_temporal(limits.infer_temporal),
+        ..JsonSchema::default()
+    };
     let mut bad_lines = Vec::new();
     let mut bytes = 0u64;
     let mut stopped_early = false;

@@ -35,6 +35,8 @@ pub struct SampleLimits {
     pub records: u64,
     pub format: FormatChoice,
     pub csv_header: csv_sample::Header,
+    /// `--infer-temporal`: ISO-8601 date and timestamp strings are typed, not `string`.
+    pub infer_temporal: bool,
 }
 
 /// The first ranged read of a text object; later reads double it up to `SampleLimits::bytes`.
@@ -153,9 +155,15 @@ pub async fn sample_object(
             FormatChoice::Auto => sniff_text(&object.key, &text),
         };
         let sample = match format {
-            Format::Json => sample_json(&text, complete, limits.records, &url)?,
+            Format::Json => sample_json(&text, complete, limits, &url)?,
             Format::Csv => {
-                let csv = csv_sample::sample(&text, complete, limits.records, limits.csv_header);
+                let csv = csv_sample::sample(
+                    &text,
+                    complete,
+                    limits.records,
+                    limits.csv_header,
+                    limits.infer_temporal,
+                );
                 let records = csv.records;
                 let bytes = csv.data_bytes;
                 TextSample {

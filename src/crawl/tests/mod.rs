@@ -4,12 +4,14 @@
 //! wrappers stand in for what moto cannot do (Glue's batch limits, ConcurrentModification,
 //! partitions created by an interrupted run). This file holds that harness; the tests are in
 //! `examples` (E1–E17), `runs` (the hybrid scenario, idempotency, ownership, schema change) and
-//! `formats` (CSV, statistics, state file, limits, typed keys, error texts).
+//! `formats` (CSV, statistics, state file, limits, typed keys, error texts) and `temporal`
+//! (`--infer-temporal`).
 
 mod examples;
 mod formats;
 mod lake;
 mod runs;
+mod temporal;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +39,7 @@ fn options() -> CrawlOptions {
             records: 1000,
             format: FormatChoice::Auto,
             csv_header: csv::Header::Auto,
+            infer_temporal: false,
         },
         include: Vec::new(),
         exclude: Vec::new(),

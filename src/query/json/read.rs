@@ -124,7 +124,10 @@ fn lattice_fields(arrow: &Schema) -> Result<Vec<schema::Field>> {
         .fields()
         .iter()
         .map(|field| {
+            // `from_arrow_type` also names types the lattice never builds from JSON (a catalog's
+            // `date` or `timestamp`): those go to DataFusion's reader, which parses the text.
             schema::from_arrow_type(field.data_type())
+                .filter(schema::DataType::is_json_type)
                 .map(|data_type| schema::Field::new(field.name(), data_type))
                 .ok_or_else(|| {
                     DataFusionError::NotImplemented(format!(
