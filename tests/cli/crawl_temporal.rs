@@ -93,7 +93,11 @@ for column, glue_type in types.items():
 df = df.sort_values("id")
 out({
     "types": types,
-    "rows": [[int(r["id"]), r["day"], r["at"], r["local"]] for _, r in df.iterrows()],
+    # pandas turns the None of a missing value back into NaN inside a column.
+    "rows": [
+        [int(r["id"])] + [None if pd.isna(r[c]) else r[c] for c in ("day", "at", "local")]
+        for _, r in df.iterrows()
+    ],
 })
 # pyarrow's thread pools, started by awswrangler, sometimes abort at interpreter teardown.
 sys.stdout.flush()
