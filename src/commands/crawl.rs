@@ -85,6 +85,7 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         concurrency: usize::from(args.concurrency),
         skip_mismatched: args.skip_mismatched,
         state_file: args.state_file.clone(),
+        explain: args.explain,
     };
     let prefix = args.table_prefix.as_deref().unwrap_or_default();
     let single = locations.len() == 1 && !args.discover_tables;

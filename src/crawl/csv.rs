@@ -2,6 +2,7 @@
 //! A header is assumed when every cell of the first row is text and some later row has a cell
 //! that is not (Glue's rule), unless `--header yes|no` says otherwise.
 
+use super::explain::Provenance;
 use crate::schema::DataType;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +70,17 @@ pub fn cell_type(cell: &str) -> DataType {
 }
 
 pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> CsvSample {
+    sample_explained(text, complete, max_records, header, false).0
+}
+
+/// [`sample`], and with `explain` the rows' [`Provenance`] (1-based lines as records).
+pub fn sample_explained(
+    text: &[u8],
+    complete: bool,
+    max_records: u64,
+    header: Header,
+    explain: bool,
+) -> (CsvSample, Option<Provenance>) {
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
     // A prefix may end inside a row: only whole lines are read.
     let text = match (complete, memchr::memrchr(b'\n', text)) {
@@ -84,6 +96,8 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
         .flexible(true)
         .from_reader(text);
     let mut rows: Vec<Vec<String>> = Vec::new();
+    // Each row's 1-based line, for --explain.
+    let mut lines: Vec<u64> = Vec::new();
     let mut data_bytes = 0u64;
     let mut last_end = 0u64;
     for record in reader.records() {
@@ -94,6 +108,7 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
             data_bytes += end.saturating_sub(last_end);
         }
         last_end = end;
+        lines.push(record.position().map_or(0, |p| p.line()));
         rows.push(record.iter().map(str::to_owned).collect());
         if rows.len() as u64 > max_records {
             break;
@@ -113,7 +128,9 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
         Header::No => false,
         Header::Auto => first_is_text && later_has_non_text,
     };
+    let mut header_line = 1;
     let header_row = if has_header {
+        header_line = lines.remove(0);
         Some(rows.remove(0))
     } else {
         None
@@ -133,14 +150,27 @@ pub fn sample(text: &[u8], complete: bool, max_records: u64, header: Header) -> 
     if !has_header {
         data_bytes += first_line.len() as u64 + 1;
     }
-    CsvSample {
+    let sample = CsvSample {
         delimiter,
         header: header_row,
         types,
         quoted: text.contains(&b'"'),
         records: rows.len() as u64,
         data_bytes,
-    }
+    };
+    let provenance = explain.then(|| {
+        let names = sample.column_names();
+        let mut provenance = Provenance::default();
+        for (row, line) in rows.iter().zip(&lines) {
+            provenance.add_csv(*line, row, &names);
+        }
+        // Header names over no cell are columns too; the header is where they appear.
+        if !names.is_empty() {
+            provenance.csv_position(names.len() - 1, &names, header_line);
+        }
+        provenance
+    });
+    (sample, provenance)
 }
 
 #[cfg(test)]

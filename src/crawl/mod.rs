@@ -12,6 +12,7 @@ mod apply;
 pub mod csv;
 mod discover;
 mod error;
+mod explain;
 mod infer;
 mod plan;
 mod report;
@@ -35,6 +36,7 @@ use crate::storage::{Budget, Store};
 pub use apply::Applied;
 pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
 pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
+pub use explain::Explain;
 pub use infer::InferError;
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
 use report::{changes, column_list};
@@ -79,6 +81,9 @@ pub struct CrawlOptions {
     pub skip_mismatched: bool,
     /// I7: where samples are remembered between runs.
     pub state_file: Option<std::path::PathBuf>,
+    /// Report where each column and partition key came from (`CrawlReport::explain`); text
+    /// objects note their records' values while sampled.
+    pub explain: bool,
 }
 
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
@@ -428,6 +433,7 @@ async fn write_catalog<C: Catalog>(
         warnings,
         rejected,
         changes: changes(&plan, &options.table),
+        explain: scan.explain,
     })
 }
 
@@ -497,6 +503,7 @@ async fn stale_tables<C: Catalog>(
             warnings: plan.warnings.clone(),
             rejected: Vec::new(),
             changes: changes(&plan, &current.name),
+            explain: Vec::new(),
         });
     }
     Ok(stale)

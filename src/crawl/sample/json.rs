@@ -4,7 +4,7 @@
 use crate::schema::{self, JsonValue};
 use crate::text::lines;
 
-use super::{JsonSchema, ObjectSchema, SampleError, TextSample};
+use super::{JsonSchema, ObjectSchema, Provenance, SampleError, TextSample};
 
 /// At most this many bad lines are kept per object for the report.
 const BAD_LINES_KEPT: usize = 5;
@@ -14,8 +14,10 @@ pub(super) fn sample_json(
     complete: bool,
     max_records: u64,
     url: &str,
+    explain: bool,
 ) -> Result<TextSample, SampleError> {
     let mut schema = JsonSchema::default();
+    let mut provenance = explain.then(Provenance::default);
     let mut bad_lines = Vec::new();
     let mut bytes = 0u64;
     let mut stopped_early = false;
@@ -46,6 +48,9 @@ pub(super) fn sample_json(
                 bytes += line.len() as u64 + u64::from(terminated);
                 note_keys(&mut schema, &record);
                 schema.inferrer.add(&record);
+                if let Some(provenance) = &mut provenance {
+                    provenance.add_json(line_number, &record);
+                }
             }
             Err(error) => {
                 let first_record = schema.inferrer.records() == 0 && bad_lines.is_empty();
@@ -74,6 +79,7 @@ pub(super) fn sample_json(
         bytes,
         bad_lines,
         stopped_early,
+        provenance,
     })
 }
 

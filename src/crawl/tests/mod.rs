@@ -7,6 +7,7 @@
 //! `formats` (CSV, statistics, state file, limits, typed keys, error texts).
 
 mod examples;
+mod explain;
 mod formats;
 mod lake;
 mod runs;
@@ -48,6 +49,7 @@ fn options() -> CrawlOptions {
         concurrency: 4,
         skip_mismatched: false,
         state_file: None,
+        explain: false,
     }
 }
 
