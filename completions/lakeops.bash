@@ -1048,7 +1048,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__crawl)
-            opts="-q -v -h -V --database --table --table-prefix --discover-tables --table-level --open-tables --fail-fast --catalog-file --dry-run --plan --check --update-behavior --delete-behavior --partition-schema --format --include --exclude --sample-bytes --sample-records --type --sanitize-names --infer-temporal --adopt --recreate --partition-type --header --skip-mismatched --state-file --concurrency --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --database --table --table-prefix --discover-tables --table-level --open-tables --fail-fast --catalog-file --dry-run --plan --check --update-behavior --delete-behavior --partition-schema --format --include --exclude --sample-bytes --sample-records --type --sanitize-names --infer-temporal --adopt --recreate --partition-type --header --skip-mismatched --state-file --explain --concurrency --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -109,6 +109,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --adopt 'Take over an existing table that lakeops did not create'
             cand --recreate 'Drop and recreate the table when its format, compression, delimiter or partition keys no longer match the data (instead of failing with E_INCOMPATIBLE)'
             cand --skip-mismatched 'Ignore (with a warning) objects whose partition layout differs from the majority''s, instead of failing with E_PARTITION_LAYOUT'
+            cand --explain 'Show where each column and partition key came from: the object and record where it first appeared, its first value, and each widening of its type with the object and record that caused it (in the plan; --json: explain records)'
             cand --s3-path-style 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
             cand --quiet 'Print nothing but errors (no progress bar, no summary)'

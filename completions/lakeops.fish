@@ -119,6 +119,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l infer-temporal
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l adopt -d 'Take over an existing table that lakeops did not create'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l recreate -d 'Drop and recreate the table when its format, compression, delimiter or partition keys no longer match the data (instead of failing with E_INCOMPATIBLE)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l skip-mismatched -d 'Ignore (with a warning) objects whose partition layout differs from the majority\'s, instead of failing with E_PARTITION_LAYOUT'
+complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l explain -d 'Show where each column and partition key came from: the object and record where it first appeared, its first value, and each widening of its type with the object and record that caused it (in the plan; --json: explain records)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'

@@ -608,6 +608,12 @@ pub struct CrawlArgs {
     #[arg(long, value_name = "PATH")]
     pub state_file: Option<PathBuf>,
 
+    /// Show where each column and partition key came from: the object and record where it
+    /// first appeared, its first value, and each widening of its type with the object and
+    /// record that caused it (in the plan; --json: explain records)
+    #[arg(long)]
+    pub explain: bool,
+
     /// Concurrent S3 requests
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     pub concurrency: u16,

@@ -91,6 +91,7 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             OpenTablesArg::Leave => OpenTables::Leave,
             OpenTablesArg::Register => OpenTables::Register,
         },
+        explain: args.explain,
     };
     let prefix = args.table_prefix.as_deref().unwrap_or_default();
     let single = locations.len() == 1 && !args.discover_tables;

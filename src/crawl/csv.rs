@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use super::explain::Provenance;
 use crate::schema::{temporal, DataType, Temporal, TimestampForm};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,7 @@ pub fn cell_type(cell: &str, infer_temporal: bool) -> (DataType, Option<Timestam
     (ty, None)
 }
 
+#[cfg(test)]
 pub fn sample(
     text: &[u8],
     complete: bool,
@@ -88,6 +90,18 @@ pub fn sample(
     header: Header,
     infer_temporal: bool,
 ) -> CsvSample {
+    sample_explained(text, complete, max_records, header, infer_temporal, false).0
+}
+
+/// [`sample`], and with `explain` the rows' [`Provenance`] (1-based lines as records).
+pub fn sample_explained(
+    text: &[u8],
+    complete: bool,
+    max_records: u64,
+    header: Header,
+    infer_temporal: bool,
+    explain: bool,
+) -> (CsvSample, Option<Provenance>) {
     let cell_kind = |cell: &str| cell_type(cell, infer_temporal).0;
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
     // A prefix may end inside a row: only whole lines are read.
@@ -104,6 +118,8 @@ pub fn sample(
         .flexible(true)
         .from_reader(text);
     let mut rows: Vec<Vec<String>> = Vec::new();
+    // Each row's 1-based line, for --explain.
+    let mut lines: Vec<u64> = Vec::new();
     let mut data_bytes = 0u64;
     let mut last_end = 0u64;
     for record in reader.records() {
@@ -114,6 +130,7 @@ pub fn sample(
             data_bytes += end.saturating_sub(last_end);
         }
         last_end = end;
+        lines.push(record.position().map_or(0, |p| p.line()));
         rows.push(record.iter().map(str::to_owned).collect());
         if rows.len() as u64 > max_records {
             break;
@@ -133,7 +150,9 @@ pub fn sample(
         Header::No => false,
         Header::Auto => first_is_text && later_has_non_text,
     };
+    let mut header_line = 1;
     let header_row = if has_header {
+        header_line = lines.remove(0);
         Some(rows.remove(0))
     } else {
         None
@@ -158,7 +177,7 @@ pub fn sample(
     if !has_header {
         data_bytes += first_line.len() as u64 + 1;
     }
-    CsvSample {
+    let sample = CsvSample {
         delimiter,
         header: header_row,
         types,
@@ -166,7 +185,20 @@ pub fn sample(
         timestamp_forms,
         records: rows.len() as u64,
         data_bytes,
-    }
+    };
+    let provenance = explain.then(|| {
+        let names = sample.column_names();
+        let mut provenance = Provenance::new(infer_temporal);
+        for (row, line) in rows.iter().zip(&lines) {
+            provenance.add_csv(*line, row, &names);
+        }
+        // Header names over no cell are columns too; the header is where they appear.
+        if !names.is_empty() {
+            provenance.csv_position(names.len() - 1, &names, header_line);
+        }
+        provenance
+    });
+    (sample, provenance)
 }
 
 #[cfg(test)]

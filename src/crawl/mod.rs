@@ -12,6 +12,7 @@ mod apply;
 pub mod csv;
 mod discover;
 mod error;
+mod explain;
 mod infer;
 mod open;
 mod plan;
@@ -36,6 +37,7 @@ use crate::storage::{Budget, Store};
 pub use apply::Applied;
 pub use discover::{DiscoverError, OpenTable, OpenTableFormat};
 pub use error::{CrawlError, ErrorCode, Warning, WarningCode};
+pub use explain::Explain;
 pub use infer::InferError;
 pub use open::OpenTableError;
 pub use plan::{DeleteBehavior, PlanError, TableAction, UpdateBehavior};
@@ -91,6 +93,9 @@ pub struct CrawlOptions {
     /// I7: where samples are remembered between runs.
     pub state_file: Option<std::path::PathBuf>,
     pub open_tables: OpenTables,
+    /// Report where each column and partition key came from (`CrawlReport::explain`); text
+    /// objects note their records' values while sampled.
+    pub explain: bool,
 }
 
 /// Tries of plan-and-apply when UpdateTable meets a concurrent change (I5).
@@ -466,6 +471,7 @@ async fn write_catalog<C: Catalog>(
         warnings,
         rejected,
         changes: changes(&plan, &options.table),
+        explain: scan.explain,
     })
 }
 
@@ -496,6 +502,7 @@ async fn register<C: Catalog>(
         warnings: Vec::new(),
         rejected: Vec::new(),
         recorded: None,
+        explain: Vec::new(),
     };
     let mut report =
         write_catalog((store, &options, started), catalog, database_planned, scan).await?;

@@ -116,6 +116,9 @@ pub struct CrawlReport {
     pub rejected: Vec<Rejected>,
     #[serde(skip)]
     pub changes: Vec<Change>,
+    /// `--explain`: each column's, then each partition key's, provenance (`explain` records).
+    #[serde(skip)]
+    pub explain: Vec<super::Explain>,
     /// The root holds an open table format's table, which the crawl left alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_table: Option<OpenTable>,
@@ -189,6 +192,7 @@ impl CrawlReport {
             warnings: Vec::new(),
             rejected: Vec::new(),
             changes: Vec::new(),
+            explain: Vec::new(),
             open_table: None,
         }
     }

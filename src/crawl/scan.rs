@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use super::explain::{self, Explain};
 use super::table::partition_key_columns;
 use super::{
     discover, infer, plan, sample, state, table, CrawlError, CrawlOptions, DiscoverError,
@@ -29,6 +30,8 @@ pub(super) struct Scan {
     pub(super) records: u64,
     pub(super) warnings: Vec<Warning>,
     pub(super) rejected: Vec<Rejected>,
+    /// `--explain`: the columns', then the partition keys', provenance.
+    pub(super) explain: Vec<Explain>,
     /// This root's samples for `--state-file`, written once the run is over.
     pub(super) recorded: Option<state::Recorder>,
 }
@@ -99,6 +102,7 @@ pub(super) async fn scan(
     progress.start("sampling", Some(bytes_stored));
 
     let mut table_merger = infer::Merger::default();
+    let mut tracker = options.explain.then(explain::Tracker::default);
     let mut partitions: BTreeMap<Vec<String>, PartitionAcc> = BTreeMap::new();
     let own = options.partition_schema == PartitionSchema::Own;
     let limits = Arc::new(options.limits.clone());
@@ -110,7 +114,13 @@ pub(super) async fn scan(
         .map(|_| state::Recorder::new(&store.root_url(), &state::settings(&options.limits)));
     let window = options.concurrency.max(1) * WINDOW_PER_TASK;
     for batch in members.chunks(window) {
-        let results = sample_window(store, &listing.objects, batch, &limits, budget, cached).await;
+        let sampling = Sampling {
+            limits: &limits,
+            budget,
+            cached,
+            explain: options.explain,
+        };
+        let results = sample_window(store, &listing.objects, batch, &sampling).await;
         for ((index, values), (result, from_cache)) in batch.iter().zip(results) {
             let object = &listing.objects[*index];
             let url = store.url(&object.key);
@@ -155,6 +165,9 @@ pub(super) async fn scan(
                 // Only the statistics are needed per partition.
                 acc.merger.add_stats(&sample);
             }
+            if let Some(tracker) = &mut tracker {
+                tracker.add(&url, &sample);
+            }
             table_merger.add(&url, sample, &options.overrides)?;
         }
     }
@@ -185,6 +198,7 @@ pub(super) async fn scan(
             records: 0,
             warnings,
             rejected,
+            explain: Vec::new(),
             recorded: recorder,
         });
     }
@@ -209,6 +223,21 @@ pub(super) async fn scan(
     warnings.extend(split_diagnostic(&layout, &partitions));
     let keys = partition_key_columns(&layout, &options.partition_types)?;
     let table = table::table(&options.table, &location, &inferred, &keys, total);
+    let mut explained = Vec::new();
+    if let Some(tracker) = tracker {
+        explained = tracker.finish(
+            &inferred.columns,
+            inferred.format == Format::Csv,
+            options.sanitize_names,
+            &options.overrides,
+        );
+        explained.extend(explain::partition_keys(
+            store,
+            &layout,
+            &keys,
+            &options.partition_types,
+        ));
+    }
     let mut wanted = Vec::new();
     if !layout.keys.is_empty() {
         for (values, (path, _)) in &layout.partitions {
@@ -257,8 +286,18 @@ pub(super) async fn scan(
         }),
         warnings,
         rejected,
+        explain: explained,
         recorded: recorder,
     })
+}
+
+/// How a window's objects are sampled.
+struct Sampling<'a> {
+    limits: &'a Arc<SampleLimits>,
+    budget: &'a Budget,
+    cached: &'a state::Cached,
+    /// `--explain`: text samples carry their provenance.
+    explain: bool,
 }
 
 /// Samples a window of objects, as many at a time as `budget` allows; results in the window's order,
@@ -267,10 +306,14 @@ async fn sample_window(
     store: &Store,
     objects: &[ObjectMeta],
     batch: &[(usize, Vec<String>)],
-    limits: &Arc<SampleLimits>,
-    budget: &Budget,
-    cached: &state::Cached,
+    sampling: &Sampling<'_>,
 ) -> Vec<(Result<sample::ObjectSample, SampleError>, bool)> {
+    let Sampling {
+        limits,
+        budget,
+        cached,
+        explain,
+    } = *sampling;
     enum Pending {
         Cached(Box<sample::ObjectSample>),
         Reading(tokio::task::JoinHandle<Result<sample::ObjectSample, SampleError>>),
@@ -280,14 +323,19 @@ async fn sample_window(
         .map(|(index, _)| {
             let object = objects[*index].clone();
             if let Some(sample) = cached.lookup(&object) {
-                return Pending::Cached(Box::new(sample));
+                // A text sample remembered without --explain's notes is read again, so that
+                // what --explain says never depends on the state file.
+                let explained = sample.provenance.is_some() || sample.format == Format::Parquet;
+                if !explain || explained {
+                    return Pending::Cached(Box::new(sample));
+                }
             }
             let store = store.clone();
             let limits = limits.clone();
             let budget = budget.clone();
             Pending::Reading(tokio::spawn(async move {
                 let _permit = budget.permit().await;
-                sample::sample_object(&store, &object, &limits).await
+                sample::sample_object(&store, &object, &limits, explain).await
             }))
         })
         .collect();

@@ -7,12 +7,18 @@
 //! The file is a cache, not a record: a missing, unreadable or mismatched one (other sampling
 //! settings, another format version) is ignored and rewritten, never an error; the sections of
 //! roots a run did not crawl, or failed to, are kept as they were.
+//!
+//! An object's entry keeps `--explain`'s notes when the run that sampled it made them. An
+//! `--explain` run reads again a text object whose entry has none (an older file, or a run
+//! without `--explain`), so what it explains never depends on the state file; the notes then
+//! stay in the file for later runs, with or without `--explain`, until the object changes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::explain::Provenance;
 use super::sample::{ObjectSample, ObjectSchema};
 use crate::storage::kind::Compression;
 use crate::storage::kind::Format;
@@ -55,6 +61,10 @@ struct Entry {
     record_bytes: f64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     bad_lines: Vec<(u64, String)>,
+    /// `--explain`'s notes, when the run that sampled the object made them (files written
+    /// before `--explain` existed have none, which reads as such).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provenance: Option<Provenance>,
 }
 
 /// The samples of the previous run, by key.
@@ -149,6 +159,7 @@ impl Cached {
             records: entry.records,
             record_bytes: entry.record_bytes,
             bad_lines: entry.bad_lines.clone(),
+            provenance: entry.provenance.clone(),
         })
     }
 }
@@ -194,6 +205,7 @@ impl Recorder {
             records: sample.records,
             record_bytes: sample.record_bytes,
             bad_lines: sample.bad_lines.clone(),
+            provenance: sample.provenance.clone(),
         });
     }
 }

@@ -7,7 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use super::{escape_cell, megabytes, plural, thousands, Printer};
-use crate::crawl::{Change, ColumnOut, CrawlReport, Mode, RunReport};
+use crate::crawl::{Change, ColumnOut, CrawlReport, Explain, Mode, RunReport};
 
 /// Partition lines a human plan shows before summarising the rest.
 const PARTITION_LINES_SHOWN: usize = 20;
@@ -47,11 +47,99 @@ pub fn emit(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
     Ok(())
 }
 
+/// An `explain` record: a column's or key's provenance, naming its table.
+#[derive(Serialize)]
+struct ExplainOut<'a> {
+    table: String,
+    #[serde(flatten)]
+    explain: &'a Explain,
+}
+
 fn records(printer: &Printer, report: &CrawlReport) -> io::Result<()> {
     for change in &report.changes {
         printer.json_record("change", change)?;
     }
+    let table = format!("{}.{}", report.database, report.table);
+    for explain in &report.explain {
+        printer.json_record(
+            "explain",
+            &ExplainOut {
+                table: table.clone(),
+                explain,
+            },
+        )?;
+    }
     printer.json_record("summary", report)
+}
+
+/// Where a column or key was seen, for a person: `URL record N`, `URL (footer)` for a Parquet
+/// file's schema, or the folder alone for a partition key.
+fn place(object: &str, record: Option<u64>, partition_key: bool) -> String {
+    match (record, partition_key) {
+        (Some(record), _) => format!("{} record {record}", escape_cell(object)),
+        (None, true) => escape_cell(object).into_owned(),
+        (None, false) => format!("{} (footer)", escape_cell(object)),
+    }
+}
+
+/// `--explain`'s lines under a table's plan: one per column, then one per partition key.
+fn push_explain(text: &mut String, explain: &[Explain]) {
+    if explain.is_empty() {
+        return;
+    }
+    text.push_str("  explain:\n");
+    for column in explain {
+        let mut line = format!(
+            "    {}{} {}{}: first in {}",
+            escape_cell(&column.column),
+            if column.partition_key {
+                " (partition)"
+            } else {
+                ""
+            },
+            escape_cell(&column.data_type),
+            if column.pinned { " (pinned)" } else { "" },
+            place(
+                &column.first_seen.object,
+                column.first_seen.record,
+                column.partition_key
+            ),
+        );
+        let first_type = column.first_type.as_deref().map(escape_cell);
+        match (&column.first_value, first_type) {
+            (Some(value), Some(first_type)) => {
+                let same_place = value.object == column.first_seen.object
+                    && value.record == column.first_seen.record;
+                if !same_place {
+                    line.push_str(&format!(
+                        " (null); first value in {}",
+                        place(&value.object, value.record, column.partition_key)
+                    ));
+                }
+                line.push_str(&format!(
+                    " as {first_type} (value {})",
+                    escape_cell(&value.value)
+                ));
+            }
+            (Some(value), None) => {
+                line.push_str(&format!(" (value {})", escape_cell(&value.value)))
+            }
+            (None, Some(first_type)) => line.push_str(&format!(" as {first_type}")),
+            (None, None) => line.push_str(" (only nulls)"),
+        }
+        for widening in &column.widenings {
+            line.push_str(&format!(
+                "; widened to {} by {}",
+                escape_cell(&widening.to),
+                place(&widening.object, widening.record, column.partition_key)
+            ));
+            if let Some(value) = &widening.value {
+                line.push_str(&format!(" (value {})", escape_cell(value)));
+            }
+        }
+        line.push('\n');
+        text.push_str(&line);
+    }
 }
 
 #[derive(Serialize)]
@@ -353,6 +441,7 @@ fn plan_text(report: &CrawlReport) -> String {
             partition_changes - PARTITION_LINES_SHOWN
         ));
     }
+    push_explain(&mut text, &report.explain);
     text
 }
 

@@ -34,6 +34,16 @@ pub type Finished = (
     BTreeMap<String, BTreeSet<TimestampForm>>,
 );
 
+/// A value's R1 type, where `infer_temporal` also reads ISO-8601 strings as dates and
+/// timestamps, as sampling does under `--infer-temporal`.
+pub(crate) fn value_type(value: &JsonValue<'_>, infer_temporal: bool) -> DataType {
+    match value {
+        JsonValue::Str(text) if infer_temporal => super::temporal::temporal(text)
+            .map_or(DataType::String, super::temporal::Temporal::data_type),
+        _ => scalar_type(value),
+    }
+}
+
 /// The R1 type of a scalar, or of an empty container.
 pub(crate) fn scalar_type(value: &JsonValue<'_>) -> DataType {
     match value {

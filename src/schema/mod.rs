@@ -19,6 +19,7 @@ mod temporal;
 pub use self::arrow::{from_arrow_type, to_arrow_fields, to_arrow_schema, to_arrow_type};
 pub use file::SchemaFile;
 pub use hive::parse_hive_type;
+pub(crate) use infer::value_type;
 pub use infer::{find_field, Conflict, Inferrer};
 pub use json::{line_text, parse_line, JsonValue, LineError};
 pub use temporal::{temporal, Temporal, TimestampForm, Zone};

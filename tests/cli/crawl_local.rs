@@ -377,3 +377,119 @@ fn crawl_table_prefix_and_long_root_names() {
         .assert()
         .code(2);
 }
+
+/// `--explain` (issue 16): an `explain` record per column and partition key, after the table's
+/// changes and before its summary, and the same provenance in the human plan.
+#[test]
+fn crawl_local_explain_records_and_plan_lines() {
+    let lake = Lake::new();
+    let put = |key: &str, text: &str| {
+        let path = lake.root.join(key);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put(
+        "dt=1/a.json",
+        "{\"id\":1,\"note\":null}\n{\"id\":2,\"note\":\"hi\"}\n",
+    );
+    put(
+        "dt=2/b.json",
+        "{\"id\":3000000000,\"note\":\"x\"}\n{\"id\":2.5}\n",
+    );
+    let url = lake.url();
+
+    let run = lake.crawl(&["--plan", "--explain"]);
+    run.expect_code(0, "--explain --json");
+    let records: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    let first_explain = types
+        .iter()
+        .position(|t| *t == "explain")
+        .expect("explain records");
+    assert!(
+        types[..first_explain].iter().all(|t| *t == "change")
+            && types[first_explain..types.len() - 1]
+                .iter()
+                .all(|t| *t == "explain")
+            && types.last() == Some(&"summary"),
+        "changes, then explain records, then the summary: {types:?}"
+    );
+    let explain: Vec<&Value> = records.iter().filter(|r| r["type"] == "explain").collect();
+    assert_eq!(
+        explain[0],
+        &json!({
+            "type": "explain",
+            "table": "local_db.events",
+            "column": "id",
+            "partition_key": false,
+            "data_type": "double",
+            "pinned": false,
+            "first_seen": {"object": format!("{url}dt=1/a.json"), "record": 1},
+            "first_value": {"value": "1", "object": format!("{url}dt=1/a.json"), "record": 1},
+            "first_type": "int",
+            "widenings": [
+                {"from": "int", "to": "bigint", "object": format!("{url}dt=2/b.json"),
+                 "record": 1, "value": "3000000000"},
+                {"from": "bigint", "to": "double", "object": format!("{url}dt=2/b.json"),
+                 "record": 2, "value": "2.5"},
+            ],
+        })
+    );
+    assert_eq!(explain[1]["column"], "note");
+    assert_eq!(explain[1]["first_seen"]["record"], 1);
+    assert_eq!(explain[1]["first_value"]["record"], 2);
+    assert_eq!(
+        explain[2],
+        &json!({
+            "type": "explain",
+            "table": "local_db.events",
+            "column": "dt",
+            "partition_key": true,
+            "data_type": "string",
+            "pinned": false,
+            "first_seen": {"object": format!("{url}dt=1/"), "record": null},
+            "first_value": {"value": "\"1\"", "object": format!("{url}dt=1/"), "record": null},
+            "first_type": null,
+            "widenings": [],
+        })
+    );
+    assert_eq!(explain.len(), 3);
+
+    // The human plan: the same, under the table's changes.
+    let output = common::lakeops()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("crawl")
+        .arg(&lake.root)
+        .args(["--database", "local_db", "--catalog-file"])
+        .arg(&lake.catalog)
+        .args(["--plan", "--explain"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let plan = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = plan.lines().skip_while(|l| *l != "  explain:").collect();
+    assert_eq!(
+        lines,
+        [
+            "  explain:".to_owned(),
+            format!(
+                "    id double: first in {url}dt=1/a.json record 1 as int (value 1); \
+                 widened to bigint by {url}dt=2/b.json record 1 (value 3000000000); \
+                 widened to double by {url}dt=2/b.json record 2 (value 2.5)"
+            ),
+            format!(
+                "    note string: first in {url}dt=1/a.json record 1 (null); first value in \
+                 {url}dt=1/a.json record 2 as string (value \"hi\")"
+            ),
+            format!("    dt (partition) string: first in {url}dt=1/ (value \"1\")"),
+        ],
+        "{plan}"
+    );
+}

@@ -78,5 +78,6 @@ pub(super) async fn sample_parquet(
             0.0
         },
         bad_lines: Vec::new(),
+        provenance: None,
     })
 }

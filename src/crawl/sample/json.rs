@@ -4,7 +4,7 @@
 use crate::schema::{self, JsonValue};
 use crate::text::lines;
 
-use super::{JsonSchema, ObjectSchema, SampleError, SampleLimits, TextSample};
+use super::{JsonSchema, ObjectSchema, Provenance, SampleError, SampleLimits, TextSample};
 
 /// At most this many bad lines are kept per object for the report.
 const BAD_LINES_KEPT: usize = 5;
@@ -14,12 +14,14 @@ pub(super) fn sample_json(
     complete: bool,
     limits: &SampleLimits,
     url: &str,
+    explain: bool,
 ) -> Result<TextSample, SampleError> {
     let max_records = limits.records;
     let mut schema = JsonSchema {
         inferrer: schema::Inferrer::with_temporal(limits.infer_temporal),
         ..JsonSchema::default()
     };
+    let mut provenance = explain.then(|| Provenance::new(limits.infer_temporal));
     let mut bad_lines = Vec::new();
     let mut bytes = 0u64;
     let mut stopped_early = false;
@@ -50,6 +52,9 @@ pub(super) fn sample_json(
                 bytes += line.len() as u64 + u64::from(terminated);
                 note_keys(&mut schema, &record);
                 schema.inferrer.add(&record);
+                if let Some(provenance) = &mut provenance {
+                    provenance.add_json(line_number, &record);
+                }
             }
             Err(error) => {
                 let first_record = schema.inferrer.records() == 0 && bad_lines.is_empty();
@@ -78,6 +83,7 @@ pub(super) fn sample_json(
         bytes,
         bad_lines,
         stopped_early,
+        provenance,
     })
 }
 

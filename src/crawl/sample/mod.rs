@@ -17,6 +17,7 @@ use crate::storage::{ObjectMeta, StorageError, Store};
 use crate::text::codec;
 
 use super::csv::{self as csv_sample, CsvSample};
+use super::explain::Provenance;
 use footer::sample_parquet;
 use json::sample_json;
 
@@ -53,6 +54,9 @@ pub struct ObjectSample {
     pub record_bytes: f64,
     /// Lines in the sample that were not JSON objects, with their 1-based line numbers.
     pub bad_lines: Vec<(u64, String)>,
+    /// `--explain`'s notes on a text object (never made for Parquet, whose footer says it all).
+    #[serde(default)]
+    pub provenance: Option<Provenance>,
 }
 
 impl ObjectSample {
@@ -125,10 +129,12 @@ impl SampleError {
     }
 }
 
+/// Samples one object; with `explain`, a text object's sample carries its [`Provenance`].
 pub async fn sample_object(
     store: &Store,
     object: &ObjectMeta,
     limits: &SampleLimits,
+    explain: bool,
 ) -> Result<ObjectSample, SampleError> {
     let url = store.url(&object.key);
     let wants_parquet = match limits.format {
@@ -155,14 +161,15 @@ pub async fn sample_object(
             FormatChoice::Auto => sniff_text(&object.key, &text),
         };
         let sample = match format {
-            Format::Json => sample_json(&text, complete, limits, &url)?,
+            Format::Json => sample_json(&text, complete, limits, &url, explain)?,
             Format::Csv => {
-                let csv = csv_sample::sample(
+                let (csv, provenance) = csv_sample::sample_explained(
                     &text,
                     complete,
                     limits.records,
                     limits.csv_header,
                     limits.infer_temporal,
+                    explain,
                 );
                 let records = csv.records;
                 let bytes = csv.data_bytes;
@@ -172,6 +179,7 @@ pub async fn sample_object(
                     bytes,
                     bad_lines: Vec::new(),
                     stopped_early: records >= limits.records,
+                    provenance,
                 }
             }
             Format::Parquet => unreachable!("Parquet objects are sampled from their footer"),
@@ -211,6 +219,7 @@ pub async fn sample_object(
             records,
             record_bytes,
             bad_lines: sample.bad_lines,
+            provenance: sample.provenance,
         });
     }
 }
@@ -272,4 +281,5 @@ struct TextSample {
     bad_lines: Vec<(u64, String)>,
     /// The record limit was reached before the end of the fetched text.
     stopped_early: bool,
+    provenance: Option<Provenance>,
 }

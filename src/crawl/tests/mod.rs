@@ -8,6 +8,7 @@
 //! (`--infer-temporal`).
 
 mod examples;
+mod explain;
 mod formats;
 mod lake;
 mod runs;
@@ -52,6 +53,7 @@ fn options() -> CrawlOptions {
         skip_mismatched: false,
         state_file: None,
         open_tables: OpenTables::Leave,
+        explain: false,
     }
 }
 
