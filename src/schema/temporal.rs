@@ -94,7 +94,7 @@ pub fn temporal(text: &str) -> Option<Temporal> {
     let zone = match rest {
         [] => Zone::None,
         [b'Z'] => Zone::Utc,
-        [sign, h1, h2, b':', m1, m2] if matches!(sign, b'+' | b'-') => {
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
             let hours = two_digits(&[*h1, *h2])?;
             let minutes = two_digits(&[*m1, *m2])?;
             if hours > 18 || minutes > 59 {

@@ -229,7 +229,8 @@ fn timestamp_forms_are_kept_per_path_and_merged() {
     b.add(&parse_line(r#"{"t":"2024-01-01T00:00:00+01:00"}"#).unwrap());
     a.merge(b);
     let (_, _, forms) = a.finish_all();
-    let described: Vec<(String, Vec<(bool, u8, Zone)>)> = forms
+    type Described = Vec<(String, Vec<(bool, u8, Zone)>)>;
+    let described: Described = forms
         .into_iter()
         .map(|(path, forms)| {
             (
