@@ -8,6 +8,7 @@
 # /usr/bin/time. Work files go to ${BENCH_DIR:-/tmp/lakeops-crawl-bench}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/moto.sh
 objects="${1:-100000}"
 s3_objects="${2:-100000}"
 dir="${BENCH_DIR:-/tmp/lakeops-crawl-bench}"
@@ -34,13 +35,7 @@ measure "lakeops crawl (no change, state)" "$bin" crawl "$dir/local/iot" --datab
 measure "lakeops crawl (no change)" "$bin" crawl "$dir/local/iot" --database bench --catalog-file "$dir/catalog.json" --json -q
 
 echo "== moto S3 + Glue: $s3_objects objects in 720 partitions; 40 large objects"
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$dir" && exec "$py" -m moto.server -H 127.0.0.1 -p "$port" > moto.log 2>&1) &
-moto=$!
-trap 'kill $moto 2>/dev/null || true' EXIT
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-for _ in $(seq 50); do curl -s "$AWS_ENDPOINT_URL/moto-api/" > /dev/null && break; sleep 0.2; done
+start_moto
 "$py" bench/crawl_lake.py --objects "$s3_objects" --partitions 720 --records 10 --s3 s3://bench-lake/iot --endpoint-url "$AWS_ENDPOINT_URL" > /dev/null
 "$py" bench/crawl_lake.py --objects 40 --partitions 10 --records 40000 --s3 s3://bench-lake/big --endpoint-url "$AWS_ENDPOINT_URL" > /dev/null
 cat > "$dir/list.py" <<'PY'

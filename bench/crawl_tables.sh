@@ -11,6 +11,7 @@
 # boto3 (PYTHON; tests/requirements.txt), /usr/bin/time. Work files in ${BENCH_DIR:-/tmp/lakeops-tables-bench}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/moto.sh
 tables="${1:-50}"
 partitions="${2:-100}"
 per_partition="${3:-20}"
@@ -73,13 +74,7 @@ if [[ ",$steps," == *",local,"* ]]; then
   LEVEL=1 compare local "$dir/lake/" --catalog-file "$dir/whole.json"
 fi
 if [[ ",$steps," == *",moto,"* ]]; then
-  port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  (cd "$dir" && exec "$py" -m moto.server -H 127.0.0.1 -p "$port" > moto.log 2>&1) &
-  moto=$!
-  trap 'kill $moto 2>/dev/null || true' EXIT
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-  for _ in $(seq 50); do curl -s "$AWS_ENDPOINT_URL/moto-api/" > /dev/null && break; sleep 0.2; done
+  start_moto
   "$py" bench/crawl_lake.py --tables "$tables" --objects "$per_table" --partitions "$partitions" --records 10 \
       --s3 s3://bench-tables/lake --endpoint-url "$AWS_ENDPOINT_URL" > /dev/null
   LEVEL=2 compare moto s3://bench-tables/lake/
