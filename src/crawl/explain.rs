@@ -11,6 +11,8 @@
 //! (a field added, a nested field widened) is not listed. Parquet types come from each file's
 //! footer, not from a record, so their `record` is `None`.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::discover::Layout;
@@ -191,7 +193,7 @@ pub struct Explain {
 }
 
 /// How the tracker finds a column of the table again.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum TrackKey {
     /// JSON and Parquet: the name lowercased (R6).
     Name(String),
@@ -214,6 +216,8 @@ struct Track {
 #[derive(Debug, Default)]
 pub struct Tracker {
     tracks: Vec<Track>,
+    /// Where each key's track is: every object names every column, on wide tables too.
+    index: HashMap<TrackKey, usize>,
 }
 
 impl Tracker {
@@ -246,9 +250,10 @@ impl Tracker {
     }
 
     fn track(&mut self, key: TrackKey, seen: impl FnOnce() -> Seen) -> &mut Track {
-        let index = match self.tracks.iter().position(|t| t.key == key) {
-            Some(index) => index,
+        let index = match self.index.get(&key) {
+            Some(index) => *index,
             None => {
+                self.index.insert(key.clone(), self.tracks.len());
                 self.tracks.push(Track {
                     key,
                     first_seen: seen(),
@@ -332,19 +337,26 @@ impl Tracker {
         sanitize: bool,
         pinned: &std::collections::BTreeMap<String, DataType>,
     ) -> Vec<Explain> {
-        let mut tracks: Vec<Option<Track>> = self.tracks.into_iter().map(Some).collect();
+        // Each track under the key its column has in the table (the first, where
+        // --sanitize-names makes two names one).
+        let mut by_column: HashMap<TrackKey, Track> = HashMap::new();
+        for track in self.tracks {
+            let key = match &track.key {
+                TrackKey::Name(name) if sanitize => TrackKey::Name(sanitize_name(name)),
+                key => key.clone(),
+            };
+            by_column.entry(key).or_insert(track);
+        }
         columns
             .iter()
             .enumerate()
             .filter_map(|(position, column)| {
-                let slot = tracks.iter_mut().find(|slot| {
-                    slot.as_ref().is_some_and(|t| match &t.key {
-                        TrackKey::Position(p) => csv && *p == position,
-                        TrackKey::Name(name) if sanitize => sanitize_name(name) == column.name,
-                        TrackKey::Name(name) => *name == column.name,
-                    })
-                })?;
-                let track = slot.take()?;
+                let key = if csv {
+                    TrackKey::Position(position)
+                } else {
+                    TrackKey::Name(column.name.clone())
+                };
+                let track = by_column.remove(&key)?;
                 let parquet = track.first_seen.record.is_none();
                 let name_of = |t: &DataType| {
                     if parquet {
