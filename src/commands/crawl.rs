@@ -11,7 +11,7 @@ use crate::cli::{
     UpdateBehaviorArg,
 };
 use crate::crawl::{
-    self, csv::Header, CrawlOptions, CrawlReport, DeleteBehavior, FormatChoice, Mode, OpenTables,
+    self, csv::Header, CrawlOptions, DeleteBehavior, FormatChoice, Mode, OpenTables,
     PartitionSchema, RunOptions, RunReport, SampleLimits, Target, UpdateBehavior,
 };
 use crate::output;
@@ -93,12 +93,17 @@ pub fn run(args: CrawlArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         },
         explain: args.explain,
     };
-    let prefix = args.table_prefix.as_deref().unwrap_or_default();
     let single = locations.len() == 1 && !args.discover_tables;
     if single {
-        let table = table_name(&args, &args.roots[0], prefix)?;
-        let options = CrawlOptions { table, ..options };
-        let report = ctx.block_on(crawl_one(&args, &locations[0], &options, ctx))??;
+        let mut run = ctx.block_on(crawl_many(&args, &locations, &options, ctx))??;
+        if let Some(failed) = run.failed.pop() {
+            let what = format!("cannot crawl {}", failed.location);
+            return Err(anyhow::Error::from(failed.error).context(what));
+        }
+        let report = run
+            .tables
+            .pop()
+            .context("a crawl of one table reports it")?;
         output::crawl::emit(printer, &report)?;
         let drift = options.mode == Mode::Check && report.changed;
         return Ok(if drift || !report.rejected.is_empty() {
@@ -173,32 +178,7 @@ fn root_level(location: &Location) -> usize {
     }
 }
 
-async fn crawl_one(
-    args: &CrawlArgs,
-    location: &Location,
-    options: &CrawlOptions,
-    ctx: &Context,
-) -> anyhow::Result<CrawlReport> {
-    let store = open_store(args, location, ctx).await?;
-    let progress = ctx.printer().progress();
-    let what = format!("cannot crawl {}", store.root_url());
-    match &args.catalog_file {
-        Some(path) => {
-            let mut catalog = FileCatalog::open_for_update(path)?;
-            Ok(crawl::crawl(&store, &mut catalog, options, &progress)
-                .await
-                .context(what)?)
-        }
-        None => {
-            let mut catalog = GlueCatalog::new(ctx.aws().await?.glue());
-            Ok(crawl::crawl(&store, &mut catalog, options, &progress)
-                .await
-                .context(what)?)
-        }
-    }
-}
-
-/// Several roots, or the tables under a lake root: one run, each table's failure its own.
+/// The roots, or the tables under a lake root: one run, each table's failure its own.
 async fn crawl_many(
     args: &CrawlArgs,
     locations: &[Location],
@@ -228,7 +208,12 @@ async fn crawl_many(
             targets.push(Target::new(table_name(args, root, prefix)?, store));
         }
     }
-    let progress = ctx.printer().counter("tables");
+    // One table shows its sampling; many show tables done.
+    let progress = if targets.len() == 1 {
+        ctx.printer().progress()
+    } else {
+        ctx.printer().counter("tables")
+    };
     let run = RunOptions {
         fail_fast: args.fail_fast,
     };

@@ -132,7 +132,9 @@ pub struct RunReport {
     pub elapsed_ms: u64,
 }
 
-/// One table root: a run of one target whose failure is the error.
+/// One table root: a run of one target whose failure is the error (the tests' entry point; the
+/// command runs [`crawl_tables`] for one root too).
+#[cfg(test)]
 pub async fn crawl<C: Catalog>(
     store: &Store,
     catalog: &mut C,

@@ -169,7 +169,6 @@ pub async fn discover(
             listing: Some(Listing::of(objects, filter)),
         });
     }
-    check_names(&targets)?;
     Ok(Lake {
         level: TableLevel {
             root,

@@ -54,17 +54,6 @@ impl Lake {
         names.sort();
         names
     }
-
-    fn table_named(&self, name: &str) -> TableDef {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut catalog = FileCatalog::open(&self.catalog_path()).unwrap();
-        runtime
-            .block_on(catalog.get_table("db", name))
-            .unwrap()
-            .expect("table exists")
-    }
 }
 
 fn crawled(run: &RunReport) -> Vec<&str> {

@@ -224,12 +224,16 @@ impl Lake {
     }
 
     fn table(&self) -> TableDef {
+        self.table_named("t")
+    }
+
+    fn table_named(&self, name: &str) -> TableDef {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         let mut catalog = FileCatalog::open(&self.catalog_path()).unwrap();
         runtime
-            .block_on(catalog.get_table("db", "t"))
+            .block_on(catalog.get_table("db", name))
             .unwrap()
             .expect("table exists")
     }
