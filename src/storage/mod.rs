@@ -5,11 +5,13 @@
 //! Keys handed out and taken in are relative to the store's root and always use `/`.
 //!
 //! This file holds the `Store` and its object calls; `location` parses names, `list` lists one
-//! level, `read` reads ranges and streams, `discover` walks whole trees, `write` publishes.
+//! level, `read` reads ranges and streams, `parquet` reads Parquet footers and column chunks by range,
+//! `discover` walks whole trees, `write` publishes.
 
 mod budget;
 pub mod discover;
 pub mod kind;
+pub mod parquet;
 pub mod write;
 
 use std::path::{Path, PathBuf};

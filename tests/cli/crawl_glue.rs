@@ -2068,6 +2068,148 @@ fn crawl_lake_root_finds_three_tables_at_level_two() {
     );
 }
 
+/// Tables written by the formats' own libraries, into moto's S3: a Delta Lake table whose log
+/// was checkpointed and whose early commits were cleaned up (its schema survives only in the
+/// checkpoint), and a pyiceberg table whose schema evolved. Registered, each reads back through
+/// its library again, found by Glue alone.
+#[test]
+fn crawl_registers_open_tables_written_by_deltalake_and_pyiceberg() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let made = moto.py(
+        r#"
+import os
+import pyarrow as pa
+from deltalake import write_deltalake, DeltaTable
+ep = os.environ["MOTO_ENDPOINT"]
+s3.create_bucket(Bucket="open-real")
+opts = {"AWS_ENDPOINT_URL": ep, "AWS_ALLOW_HTTP": "true", "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}
+uri = "s3://open-real/lake/events"
+def write(ids, dts, notes=None, **kw):
+    cols = {"id": pa.array(ids, pa.int64()), "dt": dts}
+    if notes is not None:
+        cols["Note"] = pa.array(notes, pa.string())
+    write_deltalake(uri, pa.table(cols), storage_options=opts, **kw)
+write([1, 2], ["2024-01-01", "2024-01-02"], partition_by=["dt"])
+write([4], ["2024-01-03"], ["added"], mode="append", schema_mode="merge")
+write([3], ["2024-01-01"], [None], mode="append")
+DeltaTable(uri, storage_options=opts).create_checkpoint()
+# A log cleanup: the commits that held metaData are gone, the checkpoint holds it.
+for v in (0, 1):
+    s3.delete_object(Bucket="open-real", Key=f"lake/events/_delta_log/{v:020}.json")
+write([5], ["2024-01-03"], ["later"], mode="append")
+
+from pyiceberg.catalog.sql import SqlCatalog
+from pyiceberg.types import DecimalType
+s3props = {"s3.endpoint": ep, "s3.access-key-id": "testing",
+           "s3.secret-access-key": "testing", "s3.region": "us-east-1"}
+cat = SqlCatalog("t", uri="sqlite:///" + inp["dir"] + "/catalog.db",
+                 warehouse="s3://open-real/warehouse", **s3props)
+cat.create_namespace("ns")
+orders = cat.create_table("ns.orders", schema=pa.schema([("id", pa.int64())]),
+                          location="s3://open-real/lake/orders")
+orders.append(pa.table({"id": pa.array([1, 2], pa.int64())}))
+with orders.update_schema() as update:
+    update.add_column("total", DecimalType(10, 2))
+import decimal
+orders.append(pa.table({"id": pa.array([3], pa.int64()),
+                        "total": pa.array([decimal.Decimal("9.50")], pa.decimal128(10, 2))}))
+out({"orders_metadata": orders.metadata_location})
+"#,
+        &json!({"dir": dir.path()}),
+    );
+    let args = [
+        "s3://open-real/lake/",
+        "--database",
+        "open_db",
+        "--discover-tables",
+        "--open-tables",
+        "register",
+    ];
+    let (run, rec) = crawl_recorded(&moto, &args);
+    run.expect_code(0, "register tables the libraries wrote");
+    let summaries = records_of(&run, "summary");
+    let tables: Vec<&str> = summaries
+        .iter()
+        .map(|s| s["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, ["events", "orders"]);
+    let checkpoint =
+        "s3://open-real/lake/events/_delta_log/00000000000000000002.checkpoint.parquet";
+    assert_eq!(summaries[0]["open_table"]["registered"], checkpoint);
+    assert_eq!(
+        summaries[1]["open_table"]["registered"],
+        made["orders_metadata"]
+    );
+    // The Delta log is read from the newest commit back to the checkpoint, the checkpoint for
+    // its metaData and protocol columns; no data file and no older commit is read.
+    let reads: Vec<String> = rec
+        .s3_requests()
+        .into_iter()
+        .filter(|r| {
+            r.starts_with("GET") && r.contains("/lake/events/") && !r.contains("list-type=2")
+        })
+        .collect();
+    let of = |name: &str| reads.iter().filter(|r| r.contains(name)).count();
+    // The commit once; the checkpoint's footer, then its two columns' chunks in one GET.
+    assert_eq!(
+        (
+            of("/_delta_log/00000000000000000003.json"),
+            of("/_delta_log/00000000000000000002.checkpoint.parquet"),
+            reads.len()
+        ),
+        (1, 2, 3),
+        "{reads:?}"
+    );
+
+    let events = moto.glue("open_db", "events");
+    let events = events.table();
+    assert_eq!(param(events, "table_type"), "DELTA");
+    assert_eq!(
+        columns(&events["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "bigint"), ("note", "string")])
+    );
+    assert_eq!(columns(&events["PartitionKeys"]), cols(&[("dt", "string")]));
+    let orders = moto.glue("open_db", "orders");
+    assert_eq!(param(orders.table(), "table_type"), "ICEBERG");
+    assert_eq!(
+        columns(&orders.table()["StorageDescriptor"]["Columns"]),
+        cols(&[("id", "bigint"), ("total", "decimal(10,2)")])
+    );
+
+    // Each library finds its table again from what lakeops wrote to Glue alone.
+    let read = moto.py(
+        r#"
+import os
+ep = os.environ["MOTO_ENDPOINT"]
+from pyiceberg.catalog.glue import GlueCatalog
+cat = GlueCatalog("glue", **{"glue.endpoint": ep, "glue.region": "us-east-1",
+    "glue.access-key-id": "testing", "glue.secret-access-key": "testing",
+    "s3.endpoint": ep, "s3.access-key-id": "testing", "s3.secret-access-key": "testing",
+    "s3.region": "us-east-1"})
+orders = cat.load_table("open_db.orders").scan().to_arrow().sort_by("id")
+from deltalake import DeltaTable
+location = glue.get_table(DatabaseName="open_db", Name="events")["Table"]["StorageDescriptor"]["Location"]
+events = DeltaTable(location, storage_options={"AWS_ENDPOINT_URL": ep, "AWS_ALLOW_HTTP": "true",
+    "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing"}).to_pyarrow_table().sort_by("id")
+out({"orders": [[r["id"], str(r["total"])] for r in orders.to_pylist()],
+     "events": [[r["id"], r["Note"]] for r in events.to_pylist()]})
+"#,
+        &json!({}),
+    );
+    assert_eq!(
+        read["orders"],
+        json!([[1, "None"], [2, "None"], [3, "9.50"]])
+    );
+    assert_eq!(
+        read["events"],
+        json!([[1, null], [2, null], [3, null], [4, "added"], [5, "later"]])
+    );
+}
+
 #[test]
 fn crawl_several_roots_one_failing_exits_1_with_the_others_applied() {
     let moto = Moto::start();

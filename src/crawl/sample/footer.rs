@@ -3,49 +3,22 @@
 
 use crate::schema::{self, Field};
 use crate::storage::kind::{Compression, Format};
+use crate::storage::parquet::ParquetObject;
 use crate::storage::{ObjectMeta, Store};
 
 use super::{ObjectSample, ObjectSchema, SampleError};
-
-/// The first guess at a Parquet footer's size (metadata plus the 8-byte trailer).
-const FOOTER_GUESS: u64 = 64 << 10;
 
 pub(super) async fn sample_parquet(
     store: &Store,
     object: &ObjectMeta,
     url: &str,
 ) -> Result<ObjectSample, SampleError> {
-    let bad = |problem: String| SampleError::BadParquet {
-        url: url.to_owned(),
-        problem,
-    };
     let parquet = |source| SampleError::Parquet {
         url: url.to_owned(),
         source,
     };
-    if object.size < 12 {
-        return Err(bad(format!("{} bytes is too short", object.size)));
-    }
-    let mut tail = store
-        .read_tail(&object.key, object.size, FOOTER_GUESS)
-        .await?;
-    if tail.len() < 8 {
-        return Err(bad("the object is shorter than its listed size".into()));
-    }
-    let footer = parquet::file::metadata::FooterTail::try_new(
-        tail[tail.len() - 8..].try_into().expect("8 bytes"),
-    )
-    .map_err(parquet)?;
-    let needed = footer.metadata_length() as u64 + 8;
-    if needed > object.size {
-        return Err(bad("the footer is longer than the file".into()));
-    }
-    if needed > tail.len() as u64 {
-        tail = store.read_tail(&object.key, object.size, needed).await?;
-    }
-    let metadata_bytes = &tail[tail.len() - needed as usize..tail.len() - 8];
-    let metadata = parquet::file::metadata::ParquetMetaDataReader::decode_metadata(metadata_bytes)
-        .map_err(parquet)?;
+    let file = ParquetObject::open(store, object).await?;
+    let metadata = file.metadata();
     let file = metadata.file_metadata();
     let arrow_schema =
         parquet::arrow::parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata())

@@ -13,6 +13,7 @@ use std::io::{Cursor, Read};
 
 use crate::schema::{Field, Inferrer};
 use crate::storage::kind::{Compression, FileKind, Format};
+use crate::storage::parquet::ParquetFileError;
 use crate::storage::{ObjectMeta, StorageError, Store};
 use crate::text::codec;
 
@@ -93,9 +94,9 @@ pub enum SampleError {
     Storage(#[from] StorageError),
     #[error("{url} holds a JSON array document or records that span lines; the OpenX SerDe needs one object per line")]
     NotJsonLines { url: String },
-    /// `problem` is ours: what about the object's size or footer is wrong.
-    #[error("{url}: not a Parquet file: {problem}")]
-    BadParquet { url: String, problem: String },
+    #[error(transparent)]
+    ParquetFile(#[from] ParquetFileError),
+    /// A footer that decodes but whose schema arrow cannot read.
     #[error("{url}: not a Parquet file")]
     Parquet {
         url: String,
