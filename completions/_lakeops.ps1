@@ -44,9 +44,9 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
         'lakeops;convert' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input')
-            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)')
-            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts')
@@ -436,8 +436,11 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;embed' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory: one Parquet file per input')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output directory: one Parquet file per input')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory or s3:// prefix: one Parquet file per input, named after it, in the input''s folder')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output directory or s3:// prefix: one Parquet file per input, named after it, in the input''s folder')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination')
             [CompletionResult]::new('--text-column', '--text-column', [CompletionResultType]::ParameterName, 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title')
             [CompletionResult]::new('--id-column', '--id-column', [CompletionResultType]::ParameterName, 'Column or field holding the document id (default: the row number in its input)')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache')
@@ -454,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, else the profile''s)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each input with its output and whether it would be embedded or skipped; embed nothing')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Embed every input again, even those whose output is complete with the same parameters')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first input that cannot be embedded (exit 2) instead of embedding the others and exiting 1')
             [CompletionResult]::new('--s3-path-style', '--s3-path-style', [CompletionResultType]::ParameterName, 'Path-style S3 addressing (bucket in the path) even without --endpoint-url')

@@ -40,9 +40,9 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;convert'= {
             cand -o 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input'
             cand --output 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input''s folder), or a .parquet file (local or S3) when there is one input'
-            cand --include 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)'
+            cand --include 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)'
             cand --exclude 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)'
-            cand --shard 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
+            cand --shard 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
             cand --state 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)'
             cand -j 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts'
             cand --jobs 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts'
@@ -409,8 +409,11 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;cost;help;help'= {
         }
         &'lakeops;embed'= {
-            cand -o 'Output directory: one Parquet file per input'
-            cand --output 'Output directory: one Parquet file per input'
+            cand -o 'Output directory or s3:// prefix: one Parquet file per input, named after it, in the input''s folder'
+            cand --output 'Output directory or s3:// prefix: one Parquet file per input, named after it, in the input''s folder'
+            cand --include 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)'
+            cand --exclude 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)'
+            cand --shard 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
             cand --text-column 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title'
             cand --id-column 'Column or field holding the document id (default: the row number in its input)'
             cand --model 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache'
@@ -427,6 +430,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --region 'AWS region (default: AWS_REGION, else the profile''s)'
             cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --dry-run 'Print each input with its output and whether it would be embedded or skipped; embed nothing'
             cand --overwrite 'Embed every input again, even those whose output is complete with the same parameters'
             cand --fail-fast 'Stop at the first input that cannot be embedded (exit 2) instead of embedding the others and exiting 1'
             cand --s3-path-style 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'

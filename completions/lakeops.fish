@@ -41,9 +41,9 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "version" -d 'Print 
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s o -l output -d 'Output directory or s3:// prefix (one Parquet file per input, named after it, in the input\'s folder), or a .parquet file (local or S3) when there is one input' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Convert only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l include -d 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l shard -d 'Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l shard -d 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l state -d 'Where the resume manifest lives, a directory or s3:// prefix (default: beside the output, OUTPUT.lakeops-state/; never inside it, so readers of the output see data files only)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s j -l jobs -d 'Inputs converted at the same time; each holds a row group in memory (--row-group-size) and, for S3 output, up to (--part-concurrency + 1) parts' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-size -d 'S3 multipart upload part size (at least 5MiB)' -r
@@ -388,7 +388,10 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "prices" -d 'The embedded price table, with sources and dates'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s o -l output -d 'Output directory: one Parquet file per input' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s o -l output -d 'Output directory or s3:// prefix: one Parquet file per input, named after it, in the input\'s folder' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l include -d 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l shard -d 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l text-column -d 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l id-column -d 'Column or field holding the document id (default: the row number in its input)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l model -d 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache' -r
@@ -412,6 +415,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l endpoint-url -
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l dry-run -d 'Print each input with its output and whether it would be embedded or skipped; embed nothing'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l overwrite -d 'Embed every input again, even those whose output is complete with the same parameters'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l fail-fast -d 'Stop at the first input that cannot be embedded (exit 2) instead of embedding the others and exiting 1'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'

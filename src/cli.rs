@@ -251,20 +251,8 @@ pub struct ConvertArgs {
     )]
     pub output: Option<String>,
 
-    /// Convert only inputs whose path below their INPUT argument matches this glob (repeatable;
-    /// `*` stays within a folder, `**` crosses folders, as in Glue)
-    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
-    pub include: Vec<String>,
-
-    /// Leave out inputs whose path below their INPUT argument matches this glob (repeatable;
-    /// wins over --include)
-    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
-    pub exclude: Vec<String>,
-
-    /// Convert only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their
-    /// path, so N processes given the same command share the work without coordination
-    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Selection")]
-    pub shard: Option<(u64, u64)>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 
     /// Print each input with its output and whether it would be converted or skipped; write
     /// nothing
@@ -345,6 +333,25 @@ pub struct ConvertArgs {
     pub aws: AwsArgs,
 }
 
+/// Which inputs a command that reads many takes: one meaning for convert and embed.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Take only inputs whose path below their INPUT argument matches this glob (repeatable;
+    /// `*` stays within a folder, `**` crosses folders, as in Glue)
+    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
+    pub include: Vec<String>,
+
+    /// Leave out inputs whose path below their INPUT argument matches this glob (repeatable;
+    /// wins over --include)
+    #[arg(long, value_name = "GLOB", help_heading = "Selection")]
+    pub exclude: Vec<String>,
+
+    /// Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their
+    /// path, so N processes given the same command share the work without coordination
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Selection")]
+    pub shard: Option<(u64, u64)>,
+}
+
 fn parse_shard(text: &str) -> Result<(u64, u64), String> {
     let (k, n) = text
         .split_once('/')
@@ -393,9 +400,18 @@ pub struct EmbedArgs {
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
-    /// Output directory: one Parquet file per input
-    #[arg(short, long, value_name = "OUTDIR")]
-    pub output: PathBuf,
+    /// Output directory or s3:// prefix: one Parquet file per input, named after it, in the
+    /// input's folder
+    #[arg(short, long, value_name = "OUTPUT")]
+    pub output: String,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Print each input with its output and whether it would be embedded or skipped; embed
+    /// nothing
+    #[arg(long, help_heading = "Selection")]
+    pub dry_run: bool,
 
     /// Column (Parquet) or field (JSON) holding the text; nested as metadata.title
     #[arg(long, value_name = "NAME")]
@@ -452,7 +468,7 @@ pub struct EmbedArgs {
     pub max_seq_length: Option<usize>,
 
     /// Embed every input again, even those whose output is complete with the same parameters
-    #[arg(long)]
+    #[arg(long, help_heading = "Selection")]
     pub overwrite: bool,
 
     /// Stop at the first input that cannot be embedded (exit 2) instead of embedding the others

@@ -5,10 +5,11 @@ use anyhow::Context as _;
 use super::Context;
 use crate::aws::needs_aws;
 use crate::cli::ConvertArgs;
-use crate::convert::{self, ConvertOptions, DryRunReport, OutputRoot, SchemaSource, Selection};
+use crate::convert::{self, ConvertOptions, OutputRoot, SchemaSource, Selection};
 use crate::output;
 use crate::progress::NoProgress;
 use crate::schema::SchemaFile;
+use crate::storage::discover::DryRun;
 use crate::storage::write::MIN_PART_SIZE;
 use crate::storage::UploadSettings;
 use crate::ExitStatus;
@@ -58,7 +59,11 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         anyhow::bail!("--part-size must be at least 5MiB (S3's smallest multipart part)");
     }
     let options = ConvertOptions {
-        selection: Selection::new(&args.include, &args.exclude, args.shard)?,
+        selection: Selection::new(
+            &args.selection.include,
+            &args.selection.exclude,
+            args.selection.shard,
+        )?,
         output: OutputRoot::open(
             &output,
             inputs.single()?,
@@ -88,7 +93,14 @@ pub fn run(args: ConvertArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     };
     if args.dry_run {
         let prepared = convert::prepare(&options, &NoProgress)?;
-        output::convert::plan(printer, &DryRunReport::new(prepared.rows(&options.output)))?;
+        output::plan::emit(
+            printer,
+            &DryRun {
+                verb: "convert",
+                done: "converted",
+                rows: prepared.rows(&options.output),
+            },
+        )?;
         return Ok(ExitStatus::Success);
     }
     let progress = printer.progress();

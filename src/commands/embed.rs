@@ -7,11 +7,29 @@ use crate::embed::fused::{Act, Choice};
 use crate::embed::input;
 use crate::embed::{self, ChunkUnit, EmbedOptions, Embedder, Precision};
 use crate::output;
+use crate::storage::discover::{DryRun, Selection};
+use crate::storage::{Location, Store};
 use crate::ExitStatus;
+use std::sync::Arc;
 
 pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let printer = ctx.printer();
     let cancel = ctx.cancel();
+    let runtime = ctx.runtime()?;
+    // AWS is loaded only for s3:// inputs or output: local runs need neither credentials nor a
+    // region.
+    let locations = || args.inputs.iter().chain([&args.output]).map(String::as_str);
+    let s3 = if needs_aws(locations()) {
+        Some(ctx.aws_blocking()?.s3())
+    } else {
+        None
+    };
+    let output = Arc::new(Store::at(Location::parse(&args.output)?, s3.as_ref())?);
+    let selection = Selection::new(
+        &args.selection.include,
+        &args.selection.exclude,
+        args.selection.shard,
+    )?;
     let options = EmbedOptions {
         model: args.model.clone(),
         text_column: args.text_column.clone(),
@@ -31,7 +49,6 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         batch_size: args.batch_size,
         batch_tokens: args.batch_tokens,
         max_seq_length: args.max_seq_length,
-        output: args.output.clone(),
         overwrite: args.overwrite,
         kernels: match args.kernels {
             KernelsArg::Fused => Choice::Fused(Act::GeluTanh),
@@ -39,19 +56,30 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             KernelsArg::Generic => Choice::Generic,
         },
         fail_fast: args.fail_fast,
-    };
-    let runtime = ctx.runtime()?;
-    // AWS is loaded only for s3:// inputs: local runs need neither credentials nor a region.
-    let s3 = if needs_aws(args.inputs.iter().map(String::as_str)) {
-        Some(ctx.aws_blocking()?.s3())
-    } else {
-        None
+        output: output.clone(),
     };
     // Listed while the model loads; missing files and bad patterns are errors before it.
-    let inputs = runtime.block_on(input::discover(&args.inputs, s3.as_ref(), &args.output))?;
+    let inputs = runtime.block_on(input::discover(
+        &args.inputs,
+        s3.as_ref(),
+        &output,
+        selection,
+    ))?;
     let (embedder, warning) = Embedder::load(&options)?;
     if let Some(warning) = warning {
         tracing::warn!("{warning}");
+    }
+    if args.dry_run {
+        let rows = embed::plan(inputs, &options, &embedder, runtime.handle(), &cancel)?;
+        output::plan::emit(
+            printer,
+            &DryRun {
+                verb: "embed",
+                done: "embedded",
+                rows,
+            },
+        )?;
+        return Ok(ExitStatus::Success);
     }
     let progress = printer.counter("chunks");
     let report = embed::run(

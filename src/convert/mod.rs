@@ -39,10 +39,10 @@ use pipeline::{convert_input, parse_worker, Job};
 #[cfg(test)]
 use plan::ResolvedInput;
 pub use plan::{resolve_inputs, Listing, OutputRoot, Planned, PlannedInput, Planner, Selection};
-pub use prepare::{prepare, resolve_schema, PlanRow};
+pub use prepare::{prepare, resolve_schema};
 use prepare::{settle, Resume, Settings};
 use report::summarize;
-pub use report::{ConvertReport, DryRunReport, FileReport};
+pub use report::{ConvertReport, FileReport};
 pub use sample::SampleRows;
 use sink::StaleUploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};

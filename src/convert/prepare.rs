@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::manifest;
 use super::plan::{self, OutputRoot, PlannedInput, Planner};
 use super::sample::{self, SampleRows};
@@ -14,6 +12,7 @@ use super::source::Input;
 use super::{ConvertError, ConvertOptions, SchemaSource};
 use crate::progress::Progress;
 use crate::schema::{Conflict, Field};
+use crate::storage::discover::PlanRow;
 use crate::text::codec::Opened;
 
 /// The schema the run will use: pinned, or inferred from the inputs.
@@ -71,16 +70,6 @@ pub struct Prepared {
     pub refused: Vec<plan::Refused>,
     /// Per planned input: converted already, per the manifest.
     pub done: Vec<bool>,
-}
-
-/// One line of `--dry-run`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanRow {
-    pub input: String,
-    pub size: Option<u64>,
-    /// The output file, or the first of its numbered parts.
-    pub output: String,
-    pub action: &'static str,
 }
 
 impl Prepared {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{OutputFile, PlanRow};
+use super::OutputFile;
 use crate::text::codec::Compression;
 
 /// What happened to the lines and bytes of one input, or of a whole run.
@@ -117,67 +117,5 @@ pub(super) fn summarize(
         wall_seconds,
         throughput_bytes_per_second,
         kind_conflicts,
-    }
-}
-
-/// What `--dry-run` reports: a row per input, and the totals its `--json` summary carries.
-#[derive(Debug, Clone, Serialize)]
-pub struct DryRunReport {
-    /// Reported one record each.
-    #[serde(skip)]
-    pub rows: Vec<PlanRow>,
-    /// Always true: what tells this summary from a run's.
-    pub dry_run: bool,
-    pub inputs: u64,
-    pub to_convert: u64,
-    pub to_skip: u64,
-    pub bytes_to_convert: u64,
-}
-
-impl DryRunReport {
-    pub fn new(rows: Vec<PlanRow>) -> Self {
-        let converted = || rows.iter().filter(|r| r.action == "convert");
-        let to_convert = converted().count() as u64;
-        let bytes_to_convert = converted().filter_map(|r| r.size).sum();
-        let inputs = rows.len() as u64;
-        DryRunReport {
-            dry_run: true,
-            inputs,
-            to_convert,
-            to_skip: inputs - to_convert,
-            bytes_to_convert,
-            rows,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The summary `--dry-run --json` prints: the same fields it had as a `json!` literal.
-    #[test]
-    fn dry_run_summary_counts_what_would_be_converted() {
-        let row = |action, size| PlanRow {
-            input: "in".into(),
-            size,
-            output: "out".into(),
-            action,
-        };
-        let report = DryRunReport::new(vec![
-            row("convert", Some(5)),
-            row("skip", Some(7)),
-            row("convert", None),
-        ]);
-        assert_eq!(
-            serde_json::to_value(&report).unwrap(),
-            serde_json::json!({
-                "dry_run": true,
-                "inputs": 3,
-                "to_convert": 2,
-                "to_skip": 1,
-                "bytes_to_convert": 5,
-            })
-        );
     }
 }

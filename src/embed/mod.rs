@@ -37,7 +37,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::progress::Progress;
-use crate::storage::discover::Order;
+use crate::storage::discover::{Order, PlanRow};
 #[cfg(test)]
 pub(crate) use device::select_device;
 pub use device::{DeviceChoice, Precision};
@@ -162,7 +162,9 @@ pub struct EmbedOptions {
     /// Most padded tokens (chunks × longest) per encoder call (None: 8,192 CPU, 131,072 GPU).
     pub batch_tokens: Option<usize>,
     pub max_seq_length: Option<usize>,
-    pub output: PathBuf,
+    /// The output directory or s3:// prefix: one Parquet file per input, the inputs' layout
+    /// mirrored.
+    pub output: std::sync::Arc<crate::storage::Store>,
     /// Re-embed inputs whose output is already complete with the same run key.
     pub overwrite: bool,
     /// The encoder's kernels on a GPU (see [`fused::Choice`]).
@@ -378,6 +380,47 @@ pub fn run(
         tokenize_seconds: read_times.tokenize,
         write_seconds,
     })
+}
+
+/// `--dry-run`: each input with its output and whether a run would embed it or skip it (its
+/// output up to date), in report order; nothing is read or written but the outputs' footers.
+pub fn plan(
+    mut inputs: input::Inputs,
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    runtime: &tokio::runtime::Handle,
+    cancel: &AtomicBool,
+) -> Result<Vec<PlanRow>, EmbedError> {
+    let mut rows = Vec::new();
+    while let Some(batch) = inputs.next_batch(cancel) {
+        for (order, candidate) in batch? {
+            let row = match candidate {
+                input::Candidate::Refused { url, reason } => PlanRow {
+                    input: url,
+                    size: None,
+                    output: reason,
+                    action: "refuse",
+                },
+                input::Candidate::Input(input) => PlanRow {
+                    input: input.url(),
+                    size: Some(input.size),
+                    output: sink::output_name(options, &input),
+                    action: if sink::up_to_date(options, embedder, &input, runtime) {
+                        "skip"
+                    } else {
+                        "embed"
+                    },
+                },
+            };
+            rows.push((row.action != "refuse", order, row));
+        }
+    }
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(EmbedError::Interrupted);
+    }
+    // Refused inputs first, as a run reports them.
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    Ok(rows.into_iter().map(|(_, _, row)| row).collect())
 }
 
 /// A closed channel means the other side stopped on an error, which it reports itself.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::chunk::{Chars, Length, Splitter, TokenLength};
 use super::input::{self, Candidate, Columns, Document, InputFile, Inputs};
-use super::sink::{self, output_path};
+use super::sink::{self, output_name};
 use super::{send, ChunkUnit, EmbedError, EmbedOptions, Embedder, InputReport};
 use crate::storage::discover::Order;
 
@@ -101,13 +101,10 @@ pub(super) fn read_all(
                 }
                 Candidate::Input(input) => input,
             };
-            let path = output_path(options, &input);
-            let skipped = !options.overwrite
-                && sink::stored_run_key(&path).as_deref()
-                    == Some(sink::run_key(options, embedder, &input).as_str());
+            let skipped = sink::up_to_date(options, embedder, &input, runtime);
             let report = InputReport {
                 skipped,
-                ..InputReport::new(input.url(), path.display().to_string())
+                ..InputReport::new(input.url(), output_name(options, &input))
             };
             send(&tx, ReadMsg::Listed(order, false, Box::new(report)))?;
             if skipped {

@@ -6,7 +6,6 @@
 //! metadata is what a rerun compares to skip an input (resume).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -20,11 +19,10 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use parquet::file::reader::FileReader;
-use parquet::file::serialized_reader::SerializedFileReader;
 
 use super::input::InputFile;
 use super::{EmbedError, EmbedOptions, Embedder};
+use crate::storage::parquet::ParquetObject;
 use crate::storage::write::{ObjectWriter, UploadSettings};
 use crate::storage::{StorageError, Store};
 
@@ -182,27 +180,49 @@ impl EmbeddingSink {
     }
 }
 
-/// The run key stored in an existing output file, if it is a readable Parquet file.
-pub fn stored_run_key(path: &Path) -> Option<String> {
-    let file = File::open(path).ok()?;
-    let reader = SerializedFileReader::new(file).ok()?;
-    reader
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()?
-        .iter()
-        .find(|kv| kv.key == RUN_KEY)
-        .and_then(|kv| kv.value.clone())
+/// The run key stored in an input's existing output, read from its footer (a suffix GET on S3):
+/// `None` when there is no output, or it is not a finished lakeops file.
+fn stored_run_key(
+    options: &EmbedOptions,
+    input: &InputFile,
+    runtime: &tokio::runtime::Handle,
+) -> Option<String> {
+    let store = &options.output;
+    let key = output_key(input);
+    runtime.block_on(async {
+        let (size, tag) = store.stat(&key).await.ok()??;
+        let object = crate::storage::ObjectMeta { key, size, tag };
+        let file = ParquetObject::open(store, &object).await.ok()?;
+        file.metadata()
+            .file_metadata()
+            .key_value_metadata()?
+            .iter()
+            .find(|kv| kv.key == RUN_KEY)
+            .and_then(|kv| kv.value.clone())
+    })
 }
 
-/// An input's output file, relative to the output directory.
+/// Whether a run skips `input`: not `--overwrite`, and its output carries this run's key (this
+/// input's identity and every setting that shapes the vectors).
+pub fn up_to_date(
+    options: &EmbedOptions,
+    embedder: &Embedder,
+    input: &InputFile,
+    runtime: &tokio::runtime::Handle,
+) -> bool {
+    !options.overwrite
+        && stored_run_key(options, input, runtime).as_deref()
+            == Some(run_key(options, embedder, input).as_str())
+}
+
+/// An input's output, relative to the output root.
 fn output_key(input: &InputFile) -> String {
     format!("{}.parquet", input.output_stem)
 }
 
-/// Where an input's embeddings go.
-pub fn output_path(options: &EmbedOptions, input: &InputFile) -> PathBuf {
-    options.output.join(output_key(input))
+/// Where an input's embeddings go, as people read it: a path, or an s3:// URL.
+pub fn output_name(options: &EmbedOptions, input: &InputFile) -> String {
+    options.output.display(&output_key(input))
 }
 
 /// Everything that decides an output file's content, as stored in its metadata.
@@ -211,9 +231,10 @@ pub(super) fn run_key(options: &EmbedOptions, embedder: &Embedder, input: &Input
         "input": input.url(),
         "input_size": input.size,
         "input_tag": input.tag,
-        "model": embedder.model.name,
-        "model_revision": embedder.model.revision,
-        "model_fingerprint": embedder.model.fingerprint(),
+        "model_fingerprint": embedder.model.fingerprint,
+        "pooling": embedder.model.pooling.name(),
+        "normalized": embedder.model.normalize,
+        "lowercase": embedder.model.lowercase,
         "dtype": embedder.precision.name(),
         "max_seq_length": embedder.model.max_seq_length,
         "chunk_size": options.chunk_size,
@@ -283,7 +304,7 @@ pub(super) fn write_all(
     runtime: &tokio::runtime::Handle,
     rx: mpsc::Receiver<WriteMsg>,
 ) -> Result<(Vec<(usize, u64)>, f64), EmbedError> {
-    let store = Store::local(&options.output);
+    let store = &options.output;
     let mut written = Vec::new();
     let mut open: Option<EmbeddingSink> = None;
     let mut busy = 0f64;
@@ -292,7 +313,7 @@ pub(super) fn write_all(
         match msg {
             WriteMsg::Start(input) => {
                 open = Some(EmbeddingSink::create(
-                    &store,
+                    store,
                     &output_key(&input),
                     runtime,
                     embedder.model.dim(),

@@ -1,10 +1,10 @@
-//! `lakeops convert`'s reports: the `--dry-run` plan and a run's per-input table and totals. For
+//! `lakeops convert`'s reports: a run's per-input table and totals (`--dry-run` is `plan`'s). For
 //! people they go to stderr, being reports rather than data; `--json` records go to stdout.
 
 use std::io;
 
 use super::{megabytes, plural, thousands, Printer, Table};
-use crate::convert::{ConvertReport, DryRunReport};
+use crate::convert::ConvertReport;
 use crate::schema::SchemaFile;
 
 /// `--print-schema`: the schema file itself, with or without `--json`, so that `--schema` reads
@@ -12,40 +12,6 @@ use crate::schema::SchemaFile;
 pub fn schema(printer: &Printer, schema: &SchemaFile) -> io::Result<()> {
     let text = serde_json::to_string_pretty(schema).map_err(io::Error::other)?;
     printer.data(&format!("{text}\n"))
-}
-
-/// A `plan` record per input and a summary, or a table and one line of totals.
-pub fn plan(printer: &Printer, report: &DryRunReport) -> io::Result<()> {
-    if printer.json() {
-        for row in &report.rows {
-            printer.json_record("plan", row)?;
-        }
-        return printer.json_record("summary", report);
-    }
-    let mut table = Table::new(&[
-        ("input", false),
-        ("MB", true),
-        ("output", false),
-        ("action", false),
-    ]);
-    for row in &report.rows {
-        table.row(vec![
-            row.input.clone(),
-            row.size.map(megabytes).unwrap_or_default(),
-            row.output.clone(),
-            row.action.to_owned(),
-        ]);
-    }
-    let mut text = table.render();
-    text.push_str(&format!(
-        "dry run: {} of {} inputs to convert ({} MB), {} already converted; nothing written\n",
-        thousands(report.to_convert),
-        thousands(report.inputs),
-        megabytes(report.bytes_to_convert),
-        thousands(report.to_skip),
-    ));
-    printer.human(&text);
-    Ok(())
 }
 
 /// A `file` record per input and a summary, or a table of the inputs converted, the totals, and

@@ -13,6 +13,9 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
+    /// An s3:// location in a run that made no S3 client (a caller's bug, said plainly).
+    #[error("{url}: S3 is not configured")]
+    NoS3 { url: String },
     #[error("{key:?}: refused as an output name: {reason}")]
     UnsafeKey { key: String, reason: &'static str },
     /// A request that failed: an AWS call ([`crate::aws::CallError`]) or the body it streams.

@@ -82,6 +82,12 @@ pub enum Identity {
     Object { bucket: String, key: String },
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Store").field(&self.root_url()).finish()
+    }
+}
+
 /// The identity of an existing local file (`None` when there is no file).
 pub fn file_identity(path: &Path) -> Option<Identity> {
     use std::os::unix::fs::MetadataExt;
@@ -101,6 +107,54 @@ impl Store {
                 bucket: bucket.clone(),
                 key: format!("{prefix}{key}"),
             }),
+        }
+    }
+
+    /// The store at `location`; `s3` is the client for an s3:// one (the caller makes it only
+    /// when some location needs it).
+    pub fn at(location: Location, s3: Option<&aws_sdk_s3::Client>) -> Result<Store, StorageError> {
+        Ok(match location {
+            Location::Local(path) => Store::local(path),
+            Location::S3 { bucket, prefix } => {
+                let client = s3.ok_or_else(|| StorageError::NoS3 {
+                    url: format!("s3://{bucket}/{prefix}"),
+                })?;
+                let prefix = if prefix.is_empty() || prefix.ends_with('/') {
+                    prefix
+                } else {
+                    format!("{prefix}/")
+                };
+                Store::s3(client.clone(), bucket, prefix)
+            }
+        })
+    }
+
+    /// Whether `key` of `other` lies under this store's root: an input inside an output
+    /// directory or prefix, which a rerun must not take for one of its inputs. Local roots are
+    /// compared as they exist now (links resolved); a root that does not exist holds nothing.
+    pub fn covers(&self, other: &Store, key: &str) -> bool {
+        match (&self.backend, &other.backend) {
+            (Backend::Local { root }, Backend::Local { root: other_root }) => {
+                let Ok(root) = root.canonicalize() else {
+                    return false;
+                };
+                other_root
+                    .join(key)
+                    .canonicalize()
+                    .is_ok_and(|path| path.starts_with(root))
+            }
+            (
+                Backend::S3 { bucket, prefix, .. },
+                Backend::S3 {
+                    bucket: other_bucket,
+                    prefix: other_prefix,
+                    ..
+                },
+            ) => {
+                bucket == other_bucket
+                    && format!("{other_prefix}{key}").starts_with(prefix.as_str())
+            }
+            _ => false,
         }
     }
 

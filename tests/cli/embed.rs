@@ -842,3 +842,306 @@ fn a_hugging_face_id_is_downloaded_into_the_cache_once() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lake scale (issue 17): S3 output, resume from the outputs' own footers, --dry-run, --shard,
+// --include/--exclude.
+// ---------------------------------------------------------------------------------------------
+
+fn docs(prefix: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"id": format!("{prefix}{i}"), "text": format!("{prefix} text number {i}")})
+            )
+        })
+        .collect()
+}
+
+/// The rows of every Parquet object under an S3 prefix, as pyarrow reads them, by key.
+fn s3_outputs(moto: &Moto, bucket: &str, prefix: &str) -> Value {
+    moto.py(
+        r#"
+import io, pyarrow.parquet as pq
+files = {}
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=inp["bucket"], Prefix=inp["prefix"]):
+    for o in page.get("Contents", []):
+        body = s3.get_object(Bucket=inp["bucket"], Key=o["Key"])["Body"].read()
+        t = pq.read_table(io.BytesIO(body))
+        meta = {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if k.startswith(b"lakeops")}
+        files[o["Key"][len(inp["prefix"]):]] = {"rows": t.select(["doc_id", "chunk_index", "chunk_text", "embedding"]).to_pylist(), "source": meta.get("lakeops.embed.source")}
+out(files)
+"#,
+        &json!({"bucket": bucket, "prefix": prefix}),
+    )
+}
+
+fn embed_moto(moto: &Moto, args: &[&str]) -> std::process::Output {
+    moto.lakeops()
+        .args([
+            "embed",
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--json",
+        ])
+        .arg("--model")
+        .arg(tiny_model())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn records(stdout: &[u8], kind: &str) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["type"] == kind)
+        .collect()
+}
+
+#[test]
+fn embed_s3_to_s3_mirrors_the_layout_and_resumes_from_the_outputs_footers() {
+    let moto = Moto::start();
+    moto.create_bucket("lake");
+    moto.put(
+        "lake",
+        &[
+            raw("corpus/en/a.jsonl", docs("a", 3).as_bytes()),
+            raw("corpus/fr/b.jsonl.zst", &zstd(docs("b", 2).as_bytes())),
+        ],
+    );
+    let run = embed_moto(&moto, &["s3://lake/corpus/", "-o", "s3://lake/vectors/"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let outputs = s3_outputs(&moto, "lake", "vectors/");
+    // Data files only: no state, manifest or temporary object in the data prefix.
+    let keys: Vec<&String> = outputs.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["en/a.parquet", "fr/b.parquet"]);
+    assert_eq!(
+        outputs["en/a.parquet"]["source"],
+        "s3://lake/corpus/en/a.jsonl"
+    );
+    let ids: Vec<&str> = outputs["fr/b.parquet"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["b0", "b1"]);
+    assert_eq!(
+        outputs["en/a.parquet"]["rows"][0]["embedding"]
+            .as_array()
+            .unwrap()
+            .len(),
+        32
+    );
+    let reported: Vec<Value> = records(&run.stdout, "input")
+        .iter()
+        .map(|r| r["output"].clone())
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            json!("s3://lake/vectors/en/a.parquet"),
+            json!("s3://lake/vectors/fr/b.parquet")
+        ]
+    );
+
+    // A rerun reads the outputs' footers and writes nothing.
+    let (rerun, rec) =
+        moto.record(|| embed_moto(&moto, &["s3://lake/corpus/", "-o", "s3://lake/vectors/"]));
+    assert!(rerun.status.success());
+    assert!(records(&rerun.stdout, "input")
+        .iter()
+        .all(|r| r["skipped"] == true));
+    let writes: Vec<String> = rec
+        .s3_requests()
+        .into_iter()
+        .filter(|r| r.starts_with("PUT") || r.starts_with("POST") || r.starts_with("DELETE"))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+
+    // One input changes: --dry-run says so and writes nothing; the run then redoes only it.
+    moto.put("lake", &[raw("corpus/en/a.jsonl", docs("a", 4).as_bytes())]);
+    let (plan, rec) = moto.record(|| {
+        embed_moto(
+            &moto,
+            &["s3://lake/corpus/", "-o", "s3://lake/vectors/", "--dry-run"],
+        )
+    });
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    let actions: Vec<(String, String)> = records(&plan.stdout, "plan")
+        .iter()
+        .map(|r| {
+            (
+                r["input"].as_str().unwrap().to_owned(),
+                r["action"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("s3://lake/corpus/en/a.jsonl".to_owned(), "embed".to_owned()),
+            (
+                "s3://lake/corpus/fr/b.jsonl.zst".to_owned(),
+                "skip".to_owned()
+            )
+        ]
+    );
+    let summary = crate::common::summary(&plan.stdout);
+    assert_eq!(
+        (summary["to_embed"].as_u64(), summary["to_skip"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(rec
+        .s3_requests()
+        .iter()
+        .all(|r| r.starts_with("GET") || r.starts_with("HEAD")));
+    let run = embed_moto(&moto, &["s3://lake/corpus/", "-o", "s3://lake/vectors/"]);
+    let skipped: Vec<bool> = records(&run.stdout, "input")
+        .iter()
+        .map(|r| r["skipped"].as_bool().unwrap())
+        .collect();
+    assert_eq!(skipped, [false, true]);
+    assert_eq!(
+        s3_outputs(&moto, "lake", "vectors/")["en/a.parquet"]["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // An output prefix inside the input prefix: a rerun does not take its own outputs for
+    // documents.
+    for _ in 0..2 {
+        let run = embed_moto(
+            &moto,
+            &["s3://lake/corpus/", "-o", "s3://lake/corpus/vectors/"],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(records(&run.stdout, "input").len(), 2);
+    }
+
+    // Local in, S3 out.
+    let dir = tmp();
+    std::fs::create_dir_all(dir.path().join("in/x")).unwrap();
+    std::fs::write(dir.path().join("in/x/c.jsonl"), docs("c", 2)).unwrap();
+    let input = dir.path().join("in");
+    let run = embed_moto(
+        &moto,
+        &[input.to_str().unwrap(), "-o", "s3://lake/from-local/"],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let outputs = s3_outputs(&moto, "lake", "from-local/");
+    assert_eq!(outputs["x/c.parquet"]["rows"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn embed_two_shards_give_exactly_the_rows_of_one_unsharded_run() {
+    let moto = Moto::start();
+    moto.create_bucket("shards");
+    let objects: Vec<_> = (0..6)
+        .map(|i| {
+            raw(
+                &format!("in/p{i}/part-{i}.jsonl"),
+                docs(&format!("d{i}-"), 3).as_bytes(),
+            )
+        })
+        .collect();
+    moto.put("shards", &objects);
+    let whole = embed_moto(&moto, &["s3://shards/in/", "-o", "s3://shards/whole/"]);
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let mut taken = Vec::new();
+    for shard in ["0/2", "1/2"] {
+        let run = embed_moto(
+            &moto,
+            &[
+                "s3://shards/in/",
+                "-o",
+                "s3://shards/sharded/",
+                "--shard",
+                shard,
+            ],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        taken.push(records(&run.stdout, "input").len());
+    }
+    // Each shard took some and together all, with no coordination.
+    assert!(
+        taken.iter().all(|&n| n > 0) && taken.iter().sum::<usize>() == 6,
+        "{taken:?}"
+    );
+    assert_eq!(
+        s3_outputs(&moto, "shards", "sharded/"),
+        s3_outputs(&moto, "shards", "whole/")
+    );
+
+    // A shard with nothing to do is a run with nothing to do.
+    let run = embed_moto(
+        &moto,
+        &[
+            "s3://shards/in/p0/",
+            "-o",
+            "s3://shards/none/",
+            "--shard",
+            "1/2",
+            "--include",
+            "nothing*",
+        ],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(records(&run.stdout, "input").is_empty());
+
+    // --include and --exclude match the path below the argument.
+    let run = embed_moto(
+        &moto,
+        &[
+            "s3://shards/in/",
+            "-o",
+            "s3://shards/some/",
+            "--include",
+            "p[0-3]/**",
+            "--exclude",
+            "**/part-1.jsonl",
+            "--dry-run",
+        ],
+    );
+    let inputs: Vec<&str> = records(&run.stdout, "plan")
+        .iter()
+        .map(|r| r["input"].as_str().unwrap().rsplit('/').next().unwrap())
+        .map(|s| Box::leak(s.to_owned().into_boxed_str()) as &str)
+        .collect();
+    assert_eq!(inputs, ["part-0.jsonl", "part-2.jsonl", "part-3.jsonl"]);
+}

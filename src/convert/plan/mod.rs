@@ -4,27 +4,26 @@
 //! folder, so they hold for the whole run. `--dry-run` plans the whole listing at once.
 //!
 //! Stages, one file each: [`listing`] (the arguments as a stream of resolved inputs) →
-//! [`select`] (`--include`/`--exclude`, `--shard`) → [`output`] (the output root and the state
+//! `storage::discover::Selection` (`--include`/`--exclude`, `--shard`) → [`output`] (the output root and the state
 //! location) → [`planner`] (each input's output keys, the checks across inputs). This file holds
 //! the two entry points, [`resolve_inputs`] and [`plan_outputs`].
 
 mod listing;
 mod output;
 mod planner;
-mod select;
 #[cfg(test)]
 mod tests;
 
 use super::source::Input;
 use super::ConvertError;
+#[cfg(test)]
+use crate::storage::discover::shard_of;
+pub use crate::storage::discover::Selection;
 use crate::storage::discover::{discover_each, Accept, Order};
 use crate::storage::kind::{FileKind, Format};
 pub use listing::{Listing, Ranked, ResolvedInput};
 pub use output::OutputRoot;
 pub use planner::{Planned, PlannedInput, Planner, Refused};
-#[cfg(test)]
-use select::shard_of;
-pub use select::Selection;
 
 const DATA_FILES: &str = "JSON-lines files (*.jsonl, *.json, *.ndjson, optionally .zst or .gz)";
 

@@ -49,26 +49,6 @@ pub fn default_state(output: &Location) -> Location {
     }
 }
 
-fn store_at(
-    location: Location,
-    s3: Option<&aws_sdk_s3::Client>,
-    what: &str,
-) -> Result<Store, ConvertError> {
-    Ok(match location {
-        Location::Local(path) => Store::local(path),
-        Location::S3 { bucket, prefix } => {
-            let client =
-                s3.ok_or_else(|| ConvertError::Options(format!("{what}: S3 is not configured")))?;
-            let prefix = if prefix.is_empty() || prefix.ends_with('/') {
-                prefix
-            } else {
-                format!("{prefix}/")
-            };
-            Store::s3(client.clone(), bucket, prefix)
-        }
-    })
-}
-
 impl OutputRoot {
     /// `state`: `--state`, a local directory or s3:// prefix for the resume manifest.
     pub fn open(
@@ -83,7 +63,7 @@ impl OutputRoot {
                 Some(state) => Location::parse(state)?,
                 None => default_state(&Location::parse(output)?),
             };
-            root.state = Some(Arc::new(store_at(location, s3, state.unwrap_or(output))?));
+            root.state = Some(Arc::new(Store::at(location, s3)?));
         }
         Ok(root)
     }

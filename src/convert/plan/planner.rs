@@ -79,7 +79,7 @@ impl<'a> Planner<'a> {
         }
         let mut planned = Planned::default();
         for Ranked { order, input } in batch {
-            if !self.selection.admits(&input) {
+            if !self.selection.admits(&input.relative_key()) {
                 continue;
             }
             match self.target(&input) {

@@ -138,7 +138,7 @@ fn include_and_exclude_look_at_the_path_below_the_argument() {
     let names = |selection: Selection| -> Vec<String> {
         inputs
             .iter()
-            .filter(|input| selection.admits(input))
+            .filter(|input| selection.admits(&input.relative_key()))
             .map(ResolvedInput::relative_key)
             .collect()
     };

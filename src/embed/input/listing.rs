@@ -1,14 +1,15 @@
-//! The inputs the arguments name, handed over as they are listed, each checked for a safe and
-//! unique output name and left out when it lies under the output directory.
+//! The inputs the arguments name, handed over as they are listed: those `--include`,
+//! `--exclude` and `--shard` admit, each checked for a safe and unique output name, and left out
+//! when it lies under the output directory or prefix.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use super::{embeddable, InputFile};
 use crate::embed::EmbedError;
-use crate::storage::discover::{discover_each, Accept, Batches, Listed, Order};
-use crate::storage::Found;
+use crate::storage::discover::{discover_each, Accept, Batches, Listed, Order, Selection};
+use crate::storage::{Found, Store};
 
 /// What embed reads, for the lister.
 fn is_embeddable(key: &str) -> bool {
@@ -37,14 +38,15 @@ pub enum Candidate {
 pub struct Inputs {
     batches: Batches,
     runtime: tokio::runtime::Handle,
-    output: PathBuf,
-    /// The output directory as it existed when the run started (None: it did not).
-    canonical_output: Option<PathBuf>,
+    output: Arc<Store>,
+    selection: Selection,
     /// Every output stem handed over, with the input that writes it: a clash in any two
     /// batches is caught.
     writers: HashMap<String, (Order, String)>,
     /// Inputs handed over (refused ones included).
     handed: usize,
+    /// Inputs `selection` left out.
+    deselected: usize,
 }
 
 /// How often a consumer waiting on a slow listing looks at Ctrl-C.
@@ -53,12 +55,14 @@ const CANCEL_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 /// Expands the command-line inputs: local files, directories (recursively) and globs, s3://
 /// objects and prefixes. `s3` is needed only when an s3:// input is given. Missing files and
 /// bad patterns are errors here; directories and prefixes are listed in the background while
-/// the returned `Inputs` are consumed. Inputs under the output directory are left out: with the
-/// output inside an input directory, a rerun must not take its own Parquet files for documents.
+/// the returned `Inputs` are consumed. Inputs under the output are left out: with the output
+/// inside an input directory or prefix, a rerun must not take its own Parquet files for
+/// documents.
 pub async fn discover(
     args: &[String],
     s3: Option<&aws_sdk_s3::Client>,
-    output: &Path,
+    output: &Arc<Store>,
+    selection: Selection,
 ) -> Result<Inputs, EmbedError> {
     let args: Vec<(usize, String)> = args.iter().cloned().enumerate().collect();
     let batches = discover_each(&args, s3, ACCEPT)
@@ -68,19 +72,26 @@ pub async fn discover(
         batches,
         tokio::runtime::Handle::current(),
         output,
+        selection,
     ))
 }
 
 impl Inputs {
-    /// What `batches` hands over, for a run writing into `output`.
-    pub fn streamed(batches: Batches, runtime: tokio::runtime::Handle, output: &Path) -> Inputs {
+    /// What `batches` hands over and `selection` admits, for a run writing into `output`.
+    pub fn streamed(
+        batches: Batches,
+        runtime: tokio::runtime::Handle,
+        output: &Arc<Store>,
+        selection: Selection,
+    ) -> Inputs {
         Inputs {
             batches,
             runtime,
-            output: output.to_owned(),
-            canonical_output: output.canonicalize().ok(),
+            output: output.clone(),
+            selection,
             writers: HashMap::new(),
             handed: 0,
+            deselected: 0,
         }
     }
 
@@ -106,17 +117,22 @@ impl Inputs {
         let listed = match received {
             Some(Ok(listed)) => listed,
             Some(Err(e)) => return Some(Err(EmbedError::Discover(std::sync::Arc::new(e)))),
-            None if self.handed == 0 => {
+            // A shard or filter that takes nothing is a run with nothing to do, not an error.
+            None if self.handed == 0 && self.deselected == 0 => {
                 return Some(Err(EmbedError::Options(format!(
-                    "every input is inside the output directory {}: nothing to embed",
-                    self.output.display()
+                    "every input is inside the output {}: nothing to embed",
+                    self.output.root_url()
                 ))))
             }
             None => return None,
         };
         let mut batch = Vec::with_capacity(listed.len());
         for Listed { order, found } in listed {
-            if self.inside_output(&found) {
+            if self.output.covers(&found.store, &found.key) {
+                continue;
+            }
+            if !self.selection.admits(&found.key) {
+                self.deselected += 1;
                 continue;
             }
             let candidate = match candidate(found) {
@@ -145,17 +161,6 @@ impl Inputs {
             batch.push((order, candidate));
         }
         Some(Ok(batch))
-    }
-
-    fn inside_output(&self, found: &Found) -> bool {
-        let Some(output) = &self.canonical_output else {
-            return false;
-        };
-        found
-            .store
-            .local_file(&found.key)
-            .and_then(|path| path.canonicalize().ok())
-            .is_some_and(|path| path.starts_with(output))
     }
 }
 

@@ -93,6 +93,8 @@ pub struct ModelDir {
     pub lowercase: bool,
     pub tokenizer: Tokenizer,
     pub weights: PathBuf,
+    /// See [`content_fingerprint`].
+    pub fingerprint: String,
 }
 
 #[derive(Deserialize)]
@@ -212,8 +214,11 @@ impl ModelDir {
             )));
         }
         let tokenizer = load_tokenizer(&dir.join("tokenizer.json"), max_seq_length, spec)?;
+        let weights = dir.join("model.safetensors");
+        let fingerprint = content_fingerprint(&[&weights, &dir.join("tokenizer.json")], spec)?;
         Ok(ModelDir {
-            weights: dir.join("model.safetensors"),
+            fingerprint,
+            weights,
             dir,
             name: spec.trim_end_matches('/').to_owned(),
             revision,
@@ -230,18 +235,34 @@ impl ModelDir {
     pub fn dim(&self) -> usize {
         self.config.hidden_size
     }
+}
 
-    /// Size and modification time of the weights: enough to notice a different model at the
-    /// same path without hashing hundreds of megabytes on every run.
-    pub fn fingerprint(&self) -> String {
-        let meta = std::fs::metadata(&self.weights).ok();
-        let size = meta.as_ref().map_or(0, |m| m.len());
-        let mtime = meta
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs());
-        format!("{size}-{mtime}")
+/// A hash of the files that decide the vectors beside the settings, the weights and the
+/// tokenizer, by content: the same model under another path or on another machine is the same
+/// model (shards on other machines resume each other's outputs), and a model changed in place is
+/// a different one whatever its size and time.
+fn content_fingerprint(files: &[&Path], spec: &str) -> Result<String, EmbedError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    for path in files {
+        let mut file = std::fs::File::open(path)
+            .map_err(|e| model_file(spec, format!("cannot read {}", path.display()), e))?;
+        loop {
+            let n = file
+                .read(&mut buffer)
+                .map_err(|e| model_file(spec, format!("cannot read {}", path.display()), e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+        }
     }
+    Ok(hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 fn tokenizer_max_length(path: &Path) -> Option<usize> {

@@ -57,7 +57,7 @@ fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
         batch_size: Some(8),
         batch_tokens: None,
         max_seq_length: None,
-        output: PathBuf::new(),
+        output: std::sync::Arc::new(crate::storage::Store::local("")),
         overwrite: false,
         fail_fast: false,
     }

@@ -25,10 +25,16 @@ fn embedding_starts_before_the_listing_ends() {
         .build()
         .unwrap();
     let mut options = options(&tiny_model(), None);
-    options.output = dir.path().join("out");
+    let out = dir.path().join("out");
+    options.output = std::sync::Arc::new(crate::storage::Store::local(&out));
     let (embedder, _) = Embedder::load(&options).unwrap();
     let (listing, batches) = tokio::sync::mpsc::channel(4);
-    let inputs = input::Inputs::streamed(batches, runtime.handle().clone(), &options.output);
+    let inputs = input::Inputs::streamed(
+        batches,
+        runtime.handle().clone(),
+        &options.output,
+        Default::default(),
+    );
     let (started_tx, started) = std::sync::mpsc::channel();
     let progress = crate::progress::FirstAdvance::new(started_tx);
     let cancel = AtomicBool::new(false);
@@ -66,7 +72,7 @@ fn embedding_starts_before_the_listing_ends() {
     );
     assert_eq!(report.chunks, 2);
     for output in ["a/x.parquet", "b/y.parquet"] {
-        assert!(options.output.join(output).is_file(), "{output}");
+        assert!(out.join(output).is_file(), "{output}");
     }
 }
 

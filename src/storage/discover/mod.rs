@@ -4,10 +4,13 @@
 //!
 //! Stages, one file each: [`sources`] (the arguments checked, then a stream of folder batches,
 //! [`discover_each`], the entry point) → [`tree`] (the one concurrent lister, [`list_tree`]);
-//! [`filter`] holds the rules every command shares (`--include`/`--exclude`, hidden names).
+//! [`filter`] holds the rules every command shares (`--include`/`--exclude`, hidden names),
+//! [`select`] the `--shard` share built on them.
 //! This file holds what they hand over: [`Found`] and [`DiscoverError`].
 
 mod filter;
+mod plan;
+mod select;
 mod sources;
 #[cfg(test)]
 mod tests;
@@ -17,6 +20,10 @@ use std::sync::Arc;
 
 use super::{StorageError, Store};
 pub use filter::{hidden_component, never_data, KeyFilter, PatternError};
+pub use plan::{DryRun, PlanRow};
+#[cfg(test)]
+pub use select::shard_of;
+pub use select::Selection;
 pub use sources::{discover_each, Accept, Batches, Listed, Order};
 pub use tree::{list_tree, LIST_CONCURRENCY};
 

@@ -1,13 +1,11 @@
-//! Which inputs this process converts: the `--include`/`--exclude` filter and the `--shard`
-//! share (a hash of each input's relative key).
+//! Which inputs this process takes, one meaning for every command that reads many inputs: the
+//! `--include`/`--exclude` filter and the `--shard` share (a hash of each input's relative key).
 
 use sha2::{Digest, Sha256};
 
-use super::ResolvedInput;
-use crate::convert::ConvertError;
-use crate::storage::discover::KeyFilter;
+use super::{KeyFilter, PatternError};
 
-/// Which of the resolved inputs this process converts.
+/// Which of the listed inputs this process takes.
 #[derive(Debug, Default)]
 pub struct Selection {
     pub filter: KeyFilter,
@@ -20,18 +18,21 @@ impl Selection {
         include: &[String],
         exclude: &[String],
         shard: Option<(u64, u64)>,
-    ) -> Result<Selection, ConvertError> {
+    ) -> Result<Selection, PatternError> {
         Ok(Selection {
             filter: KeyFilter::new(include, exclude)?,
             shard,
         })
     }
 
-    /// Whether this process converts `input`: one input at a time, so that a listing can be
-    /// selected from as it arrives (the shard is a hash of the input's own key).
-    pub fn admits(&self, input: &ResolvedInput) -> bool {
-        let key = input.relative_key();
-        self.filter.admits(&key) && self.shard.is_none_or(|(k, n)| shard_of(&key, n) == k)
+    /// Whether this process takes the input at `relative_key` (its path below the argument it
+    /// was found under): one input at a time, so that a listing can be selected from as it
+    /// arrives (the shard is a hash of the input's own key).
+    pub fn admits(&self, relative_key: &str) -> bool {
+        self.filter.admits(relative_key)
+            && self
+                .shard
+                .is_none_or(|(k, n)| shard_of(relative_key, n) == k)
     }
 }
 
