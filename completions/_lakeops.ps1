@@ -443,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination')
             [CompletionResult]::new('--text-column', '--text-column', [CompletionResultType]::ParameterName, 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title')
             [CompletionResult]::new('--id-column', '--id-column', [CompletionResultType]::ParameterName, 'Column or field holding the document id (default: the row number in its input)')
+            [CompletionResult]::new('--keep-columns', '--keep-columns', [CompletionResultType]::ParameterName, 'Copy these source columns or fields (nested as metadata.title) onto every chunk row, as text named with _ for . (metadata_title): strings as they are, numbers and booleans as written, objects and arrays as JSON')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Chunk size, in --chunk-unit')
             [CompletionResult]::new('--chunk-overlap', '--chunk-overlap', [CompletionResultType]::ParameterName, 'Overlap between consecutive chunks, in --chunk-unit')

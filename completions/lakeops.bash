@@ -1154,7 +1154,7 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__embed)
-            opts="-o -q -v -h -V --output --include --exclude --shard --dry-run --text-column --id-column --model --chunk-size --chunk-overlap --chunk-unit --device --dtype --kernels --batch-size --batch-tokens --max-seq-length --overwrite --fail-fast --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
+            opts="-o -q -v -h -V --output --include --exclude --shard --dry-run --text-column --id-column --keep-columns --model --chunk-size --chunk-overlap --chunk-unit --device --dtype --kernels --batch-size --batch-tokens --max-seq-length --overwrite --fail-fast --profile --region --endpoint-url --s3-path-style --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,6 +1185,10 @@ _lakeops() {
                     return 0
                     ;;
                 --id-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

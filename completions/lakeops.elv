@@ -416,6 +416,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --shard 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
             cand --text-column 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title'
             cand --id-column 'Column or field holding the document id (default: the row number in its input)'
+            cand --keep-columns 'Copy these source columns or fields (nested as metadata.title) onto every chunk row, as text named with _ for . (metadata_title): strings as they are, numbers and booleans as written, objects and arrays as JSON'
             cand --model 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache'
             cand --chunk-size 'Chunk size, in --chunk-unit'
             cand --chunk-overlap 'Overlap between consecutive chunks, in --chunk-unit'

@@ -394,6 +394,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l exclude -d 'Le
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l shard -d 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l text-column -d 'Column (Parquet) or field (JSON) holding the text; nested as metadata.title' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l id-column -d 'Column or field holding the document id (default: the row number in its input)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l keep-columns -d 'Copy these source columns or fields (nested as metadata.title) onto every chunk row, as text named with _ for . (metadata_title): strings as they are, numbers and booleans as written, objects and arrays as JSON' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l model -d 'Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-size -d 'Chunk size, in --chunk-unit' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-overlap -d 'Overlap between consecutive chunks, in --chunk-unit' -r

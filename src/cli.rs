@@ -421,6 +421,12 @@ pub struct EmbedArgs {
     #[arg(long, value_name = "NAME")]
     pub id_column: Option<String>,
 
+    /// Copy these source columns or fields (nested as metadata.title) onto every chunk row, as
+    /// text named with _ for . (metadata_title): strings as they are, numbers and booleans as
+    /// written, objects and arrays as JSON
+    #[arg(long, value_name = "PATH,...", value_delimiter = ',')]
+    pub keep_columns: Vec<String>,
+
     /// Model folder in sentence-transformers layout, or a Hugging Face id in the local HF cache
     #[arg(long, value_name = "DIR_OR_ID", default_value = crate::embed::model::DEFAULT_MODEL)]
     pub model: String,

@@ -34,6 +34,7 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         model: args.model.clone(),
         text_column: args.text_column.clone(),
         id_column: args.id_column.clone(),
+        keep_columns: args.keep_columns.clone(),
         chunk_size: args.chunk_size,
         chunk_overlap: args.chunk_overlap,
         chunk_unit: match args.chunk_unit {

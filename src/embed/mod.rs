@@ -151,6 +151,8 @@ pub struct EmbedOptions {
     pub model: String,
     pub text_column: String,
     pub id_column: Option<String>,
+    /// Source columns (nested as `metadata.title`) copied onto every chunk row, as text.
+    pub keep_columns: Vec<String>,
     pub chunk_size: usize,
     pub chunk_overlap: usize,
     pub chunk_unit: ChunkUnit,
@@ -171,6 +173,42 @@ pub struct EmbedOptions {
     pub kernels: fused::Choice,
     /// Stop at the first input that fails alone instead of embedding the others.
     pub fail_fast: bool,
+}
+
+impl EmbedOptions {
+    /// Settings that cannot work together, refused before anything is read.
+    pub fn check(&self) -> Result<(), EmbedError> {
+        if self.chunk_size == 0 {
+            return Err(EmbedError::Options(
+                "--chunk-size must be at least 1".into(),
+            ));
+        }
+        if self.chunk_overlap > self.chunk_size {
+            return Err(EmbedError::Options(format!(
+                "--chunk-overlap {} is larger than --chunk-size {}",
+                self.chunk_overlap, self.chunk_size
+            )));
+        }
+        let mut names: Vec<(String, &str)> = sink::FIXED_COLUMNS
+            .iter()
+            .map(|c| (c.to_string(), "lakeops' own column"))
+            .collect();
+        for path in &self.keep_columns {
+            if path.is_empty() || path.split('.').any(str::is_empty) {
+                return Err(EmbedError::Options(format!(
+                    "--keep-columns {path:?}: not a column name (nested names are a.b)"
+                )));
+            }
+            let name = sink::kept_column_name(path);
+            if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
+                return Err(EmbedError::Options(format!(
+                    "--keep-columns {path} would be the output column {name}, as is {other}"
+                )));
+            }
+            names.push((name, path));
+        }
+        Ok(())
+    }
 }
 
 /// What happened to one input.
@@ -247,17 +285,7 @@ pub fn run(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<EmbedReport, EmbedError> {
-    if options.chunk_size == 0 {
-        return Err(EmbedError::Options(
-            "--chunk-size must be at least 1".into(),
-        ));
-    }
-    if options.chunk_overlap > options.chunk_size {
-        return Err(EmbedError::Options(format!(
-            "--chunk-overlap {} is larger than --chunk-size {}",
-            options.chunk_overlap, options.chunk_size
-        )));
-    }
+    options.check()?;
     let started = Instant::now();
     // Per input in the order listed: its place in the report order, whether discovery refused
     // it, and its report.
@@ -296,6 +324,7 @@ pub fn run(
                                 chunk_start: c.chunk_start,
                                 chunk_text: c.text,
                                 embedding,
+                                kept: c.kept,
                             })
                             .collect();
                         send(&write_tx, WriteMsg::Rows(rows))?;
@@ -391,6 +420,7 @@ pub fn plan(
     runtime: &tokio::runtime::Handle,
     cancel: &AtomicBool,
 ) -> Result<Vec<PlanRow>, EmbedError> {
+    options.check()?;
     let mut rows = Vec::new();
     while let Some(batch) = inputs.next_batch(cancel) {
         for (order, candidate) in batch? {

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::chunk::{Chars, Length, Splitter, TokenLength};
@@ -19,6 +20,8 @@ pub(super) struct Pending {
     pub chunk_start: i64,
     pub text: String,
     pub ids: Vec<u32>,
+    /// The document's kept columns, shared by its chunks.
+    pub kept: Arc<[Option<String>]>,
 }
 
 pub(super) enum ReadMsg {
@@ -78,6 +81,7 @@ pub(super) fn read_all(
     let columns = Columns {
         text: &options.text_column,
         id: options.id_column.as_deref(),
+        keep: &options.keep_columns,
     };
     let mut listed = 0usize;
     while let Some(batch) = inputs.next_batch(cancel) {
@@ -137,6 +141,7 @@ pub(super) fn read_all(
                     for doc in docs {
                         documents += 1;
                         let text = doc.text.unwrap_or_default();
+                        let kept: Arc<[Option<String>]> = doc.kept.into();
                         let chunks = splitter.split(&text);
                         if chunks.is_empty() {
                             empty += 1;
@@ -148,6 +153,7 @@ pub(super) fn read_all(
                                 chunk_start: chunk.char_start as i64,
                                 text: text[chunk.bytes].to_owned(),
                                 ids: Vec::new(),
+                                kept: kept.clone(),
                             });
                         }
                         if pending.len() >= window {

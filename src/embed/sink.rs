@@ -1,6 +1,6 @@
 //! Stage 5: one Parquet file per input — `doc_id`, `chunk_index`, `chunk_start`, `chunk_text`,
-//! `embedding` (`FixedSizeList<Float32, dim>`) — with the model and chunking in the key-value
-//! metadata, written on the pipeline's writer thread. Files go through `storage::write`'s object
+//! `embedding` (`FixedSizeList<Float32, dim>`), then the kept columns (nullable strings) — with
+//! the model and chunking in the key-value metadata, written on the pipeline's writer thread. Files go through `storage::write`'s object
 //! writer (a hidden temporary name, synced, renamed when the input is complete, removed when
 //! dropped), so an interrupted run never leaves a file that looks finished. The run key in the
 //! metadata is what a rerun compares to skip an input (resume).
@@ -36,23 +36,55 @@ pub struct Row {
     pub chunk_start: i64,
     pub chunk_text: String,
     pub embedding: Vec<f32>,
+    /// The document's kept columns, in `--keep-columns` order.
+    pub kept: Arc<[Option<String>]>,
 }
 
-pub fn schema(dim: usize) -> SchemaRef {
-    Arc::new(Schema::new(vec![
-        Field::new("doc_id", DataType::Utf8, false),
-        Field::new("chunk_index", DataType::Int32, false),
-        Field::new("chunk_start", DataType::Int64, false),
-        Field::new("chunk_text", DataType::Utf8, false),
-        Field::new(
-            "embedding",
-            DataType::FixedSizeList(
-                Arc::new(Field::new("item", DataType::Float32, false)),
-                dim as i32,
+/// The columns every output has, in order; kept columns follow them.
+pub const FIXED_COLUMNS: [&str; 5] = [
+    "doc_id",
+    "chunk_index",
+    "chunk_start",
+    "chunk_text",
+    "embedding",
+];
+
+/// The output column a kept source column becomes: its path with `_` for `.`
+/// (`metadata.title` -> `metadata_title`), a name every SQL engine reads unquoted.
+pub fn kept_column_name(path: &str) -> String {
+    path.replace('.', "_")
+}
+
+/// The field metadata key that names a kept column's source path.
+const SOURCE_KEY: &str = "lakeops.embed.source_column";
+
+pub fn schema(dim: usize, keep: &[String]) -> SchemaRef {
+    let kept = keep.iter().map(|path| {
+        Field::new(kept_column_name(path), DataType::Utf8, true).with_metadata(
+            [(SOURCE_KEY.to_owned(), path.clone())]
+                .into_iter()
+                .collect(),
+        )
+    });
+    Arc::new(Schema::new(
+        [
+            Field::new("doc_id", DataType::Utf8, false),
+            Field::new("chunk_index", DataType::Int32, false),
+            Field::new("chunk_start", DataType::Int64, false),
+            Field::new("chunk_text", DataType::Utf8, false),
+            Field::new(
+                "embedding",
+                DataType::FixedSizeList(
+                    Arc::new(Field::new("item", DataType::Float32, false)),
+                    dim as i32,
+                ),
+                false,
             ),
-            false,
-        ),
-    ]))
+        ]
+        .into_iter()
+        .chain(kept)
+        .collect::<Vec<_>>(),
+    ))
 }
 
 pub struct EmbeddingSink {
@@ -89,7 +121,7 @@ impl EmbeddingSink {
         store: &Store,
         key: &str,
         runtime: &tokio::runtime::Handle,
-        dim: usize,
+        (dim, keep): (usize, &[String]),
         metadata: HashMap<String, String>,
     ) -> Result<EmbeddingSink, EmbedError> {
         let path = store
@@ -108,7 +140,12 @@ impl EmbeddingSink {
             .build();
         // Schema metadata is stored both in the Arrow schema and as Parquet key-value pairs, so
         // every reader (pyarrow, DuckDB's parquet_kv_metadata, polars) sees it.
-        let schema = Arc::new(schema(dim).as_ref().clone().with_metadata(metadata.clone()));
+        let schema = Arc::new(
+            schema(dim, keep)
+                .as_ref()
+                .clone()
+                .with_metadata(metadata.clone()),
+        );
         let mut writer = ArrowWriter::try_new(object, schema.clone(), Some(properties))
             .map_err(|e| write_error(&path, e))?;
         let mut pairs: Vec<_> = metadata.into_iter().collect();
@@ -156,6 +193,13 @@ impl EmbeddingSink {
             )),
             Arc::new(embedding),
         ];
+        let kept = self.schema.fields().len() - FIXED_COLUMNS.len();
+        let mut columns = columns;
+        for k in 0..kept {
+            columns.push(Arc::new(StringArray::from_iter(
+                rows.iter().map(|r| r.kept.get(k).cloned().flatten()),
+            )));
+        }
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
             .map_err(|e| write_error(&self.path, e))?;
         self.writer
@@ -242,6 +286,7 @@ pub(super) fn run_key(options: &EmbedOptions, embedder: &Embedder, input: &Input
         "chunk_unit": options.chunk_unit.name(),
         "text_column": options.text_column,
         "id_column": options.id_column,
+        "keep_columns": options.keep_columns,
     })
     .to_string()
 }
@@ -280,6 +325,10 @@ fn file_metadata(
             "langchain RecursiveCharacterTextSplitter".to_owned(),
         ),
         ("lakeops.embed.source", input.url()),
+        (
+            "lakeops.embed.keep_columns",
+            serde_json::to_string(&options.keep_columns).unwrap_or_default(),
+        ),
         (RUN_KEY, run_key(options, embedder, input)),
     ]
     .into_iter()
@@ -316,7 +365,7 @@ pub(super) fn write_all(
                     store,
                     &output_key(&input),
                     runtime,
-                    embedder.model.dim(),
+                    (embedder.model.dim(), &options.keep_columns),
                     file_metadata(options, embedder, &input),
                 )?);
             }

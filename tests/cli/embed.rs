@@ -1145,3 +1145,138 @@ fn embed_two_shards_give_exactly_the_rows_of_one_unsharded_run() {
         .collect();
     assert_eq!(inputs, ["part-0.jsonl", "part-2.jsonl", "part-3.jsonl"]);
 }
+
+#[test]
+fn keep_columns_copy_source_values_onto_every_chunk() {
+    let dir = tmp();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let long = "Lakes keep many documents. ".repeat(12);
+    py_json(
+        r#"
+import json, sys, pyarrow as pa, pyarrow.parquet as pq
+long = sys.argv[2]
+t = pa.table({
+    "text": [long, "short text"],
+    "url": ["https://a.example/1", None],
+    "metadata": [{"identification": {"label": "en", "prob": 0.5}, "year": 2024},
+                 {"identification": None, "year": 2023}],
+    "tags": [["x", "y"], []],
+})
+pq.write_table(t, sys.argv[1] + "/docs.parquet")
+print(json.dumps(True))
+"#,
+        &[&input, Path::new(&long)],
+    );
+    write_jsonl(
+        &input.join("lines.jsonl"),
+        &[
+            json!({"text": long, "url": "https://b.example/2", "metadata": {"identification": {"label": "fr"}, "year": 2022}, "tags": ["z"]}),
+            json!({"text": "no url here", "metadata": {"year": 2021}}),
+        ],
+    );
+    let out = dir.path().join("out");
+    let keep = "url,metadata.identification.label,metadata.year,tags";
+    let run = embed_tiny(
+        &input,
+        &out,
+        &[
+            "--chunk-size",
+            "100",
+            "--chunk-overlap",
+            "0",
+            "--keep-columns",
+            keep,
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got = py_json(
+        r#"
+import json, sys, pyarrow.parquet as pq
+files = {}
+for name in ["docs", "lines"]:
+    t = pq.read_table(sys.argv[1] + "/" + name + ".parquet")
+    files[name] = {
+        "schema": [[f.name, str(f.type), (f.metadata or {}).get(b"lakeops.embed.source_column", b"").decode()] for f in t.schema],
+        "rows": t.drop(["embedding", "chunk_text", "chunk_start"]).to_pylist(),
+    }
+print(json.dumps(files))
+"#,
+        &[&out],
+    );
+    assert_eq!(
+        got["docs"]["schema"],
+        json!([
+            ["doc_id", "string", ""],
+            ["chunk_index", "int32", ""],
+            ["chunk_start", "int64", ""],
+            ["chunk_text", "string", ""],
+            ["embedding", "fixed_size_list<item: float not null>[32]", ""],
+            ["url", "string", "url"],
+            [
+                "metadata_identification_label",
+                "string",
+                "metadata.identification.label"
+            ],
+            ["metadata_year", "string", "metadata.year"],
+            ["tags", "string", "tags"],
+        ])
+    );
+    for (file, first) in [
+        (
+            "docs",
+            json!(["https://a.example/1", "en", "2024", "[\"x\",\"y\"]"]),
+        ),
+        (
+            "lines",
+            json!(["https://b.example/2", "fr", "2022", "[\"z\"]"]),
+        ),
+    ] {
+        let rows = got[file]["rows"].as_array().unwrap();
+        let of_doc =
+            |id: &str| -> Vec<&Value> { rows.iter().filter(|r| r["doc_id"] == id).collect() };
+        // The long document has several chunks, each with its document's values.
+        assert!(of_doc("0").len() > 2, "{file}: {rows:?}");
+        for row in of_doc("0") {
+            let values = json!([
+                row["url"],
+                row["metadata_identification_label"],
+                row["metadata_year"],
+                row["tags"]
+            ]);
+            assert_eq!(values, first, "{file}");
+        }
+        let second = of_doc("1");
+        assert_eq!(second.len(), 1, "{file}");
+        assert_eq!(second[0]["url"], Value::Null, "{file}");
+        assert_eq!(
+            second[0]["metadata_identification_label"],
+            Value::Null,
+            "{file}"
+        );
+    }
+
+    // A name clash with lakeops' own columns, and a column no input has, are errors.
+    let clash = embed_tiny(
+        &input,
+        &dir.path().join("o2"),
+        &["--keep-columns", "doc.id"],
+    );
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&clash.stderr).contains("would be the output column doc_id"),
+        "{}",
+        String::from_utf8_lossy(&clash.stderr)
+    );
+    let missing = embed_tiny(&input, &dir.path().join("o3"), &["--keep-columns", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("nope"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}

@@ -1,10 +1,12 @@
-//! One input's documents: an id and a text from each Parquet row or JSON line, nested names
-//! addressed as `metadata.title`, handed over a batch at a time.
+//! One input's documents: an id, a text and the kept columns (`--keep-columns`) from each
+//! Parquet row or JSON line, nested names addressed as `metadata.title`, handed over a batch at
+//! a time.
 
 use std::io::{BufReader, Read};
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StructArray};
 use arrow::datatypes::{DataType, Fields};
+use arrow::error::ArrowError;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
@@ -15,17 +17,21 @@ use crate::storage::kind::Format;
 use crate::text::codec::open_reader;
 use crate::text::lines::{line_content, read_line_bounded, DEFAULT_MAX_LINE_BYTES};
 
-/// A document: its id (the id column rendered as text, or its 0-based row number) and its text
-/// (None for a null or missing text).
+/// A document: its id (the id column rendered as text, or its 0-based row number), its text
+/// (None for a null or missing text) and the values of the kept columns, as text (see
+/// [`kept_text`]), in `--keep-columns` order.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub id: String,
     pub text: Option<String>,
+    pub kept: Vec<Option<String>>,
 }
 
 pub struct Columns<'a> {
     pub text: &'a str,
     pub id: Option<&'a str>,
+    /// `--keep-columns`: paths copied onto every chunk of the document.
+    pub keep: &'a [String],
 }
 
 const BATCH_ROWS: usize = 1024;
@@ -84,18 +90,24 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
             message: format!("the text column is {text_type}, not a string"),
         });
     }
-    if let Some(id) = columns.id {
-        if field_type(&fields, id).is_none() {
+    for path in columns
+        .id
+        .into_iter()
+        .chain(columns.keep.iter().map(String::as_str))
+    {
+        if field_type(&fields, path).is_none() {
             return Err(EmbedError::Column {
                 url: url.to_owned(),
-                column: id.to_owned(),
+                column: path.to_owned(),
                 message: format!("no such column (columns: {})", column_names(&fields)),
             });
         }
     }
     let mask = ProjectionMask::columns(
         builder.parquet_schema(),
-        std::iter::once(columns.text).chain(columns.id),
+        std::iter::once(columns.text)
+            .chain(columns.id)
+            .chain(columns.keep.iter().map(String::as_str)),
     );
     let reader = builder
         .with_projection(mask)
@@ -114,6 +126,14 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
             Some((array, _)) => Some(ArrayFormatter::try_new(array, &options).map_err(arrow)?),
             None => None,
         };
+        let kept: Vec<Vec<Option<String>>> = columns
+            .keep
+            .iter()
+            .map(|path| {
+                let (array, valid) = nested_column(&batch, path);
+                kept_column(&array, &valid).map_err(arrow)
+            })
+            .collect::<Result<_, _>>()?;
         let mut docs = Vec::with_capacity(batch.num_rows());
         for i in 0..batch.num_rows() {
             let id = match (&ids, &id_format) {
@@ -130,7 +150,8 @@ fn read_parquet<R: parquet::file::reader::ChunkReader + 'static>(
                 _ => (row + i as u64).to_string(),
             };
             let text = (text_valid[i] && texts.is_valid(i)).then(|| texts.value(i).to_owned());
-            docs.push(Document { id, text });
+            let kept = kept.iter().map(|column| column[i].clone()).collect();
+            docs.push(Document { id, text, kept });
         }
         row += batch.num_rows() as u64;
         emit(docs)?;
@@ -178,6 +199,60 @@ fn is_string(data_type: &DataType) -> bool {
     }
 }
 
+/// A kept Parquet column's values as text, the way [`kept_text`] renders JSON: strings as they
+/// are, nested values as JSON, other scalars as arrow displays them; null where the value or a
+/// struct above it is null.
+fn kept_column(array: &ArrayRef, valid: &[bool]) -> Result<Vec<Option<String>>, ArrowError> {
+    let nested = matches!(
+        array.data_type(),
+        DataType::Struct(_)
+            | DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(..)
+            | DataType::Map(..)
+    );
+    if nested {
+        let batch = RecordBatch::try_from_iter([("v", array.clone())])?;
+        let mut writer = arrow::json::LineDelimitedWriter::new(Vec::new());
+        writer.write(&batch)?;
+        writer.finish()?;
+        let lines = writer.into_inner();
+        let mut values = Vec::with_capacity(array.len());
+        for (i, line) in lines.split(|b| *b == b'\n').take(array.len()).enumerate() {
+            let row: serde_json::Value =
+                serde_json::from_slice(line).map_err(|e| ArrowError::JsonError(e.to_string()))?;
+            values.push(valid[i].then(|| row.get("v").and_then(kept_text)).flatten());
+        }
+        return Ok(values);
+    }
+    let strings = is_string(array.data_type())
+        .then(|| arrow::compute::cast(array, &DataType::Utf8))
+        .transpose()?;
+    let options = FormatOptions::default();
+    let format = ArrayFormatter::try_new(array, &options)?;
+    Ok((0..array.len())
+        .map(|i| {
+            if !valid[i] || array.is_null(i) {
+                return None;
+            }
+            Some(match &strings {
+                Some(strings) => strings.as_string::<i32>().value(i).to_owned(),
+                None => format.value(i).to_string(),
+            })
+        })
+        .collect())
+}
+
+/// A kept JSON value as text: a string as it is, a number or boolean as written, an object or
+/// array as compact JSON; null is none.
+fn kept_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
 /// The leaf array at `path` and, per row, whether every struct above it is non-null.
 fn nested_column(batch: &RecordBatch, path: &str) -> (ArrayRef, Vec<bool>) {
     let mut valid = vec![true; batch.num_rows()];
@@ -220,6 +295,7 @@ fn read_json_lines(
     let mut row = 0u64;
     let mut docs = Vec::with_capacity(BATCH_ROWS);
     let mut seen_text = false;
+    let mut seen_kept = vec![false; columns.keep.len()];
     loop {
         let (n, overlong) = read_line_bounded(&mut reader, &mut line, DEFAULT_MAX_LINE_BYTES)
             .map_err(|e| failed(number + 1, "cannot read", e))?;
@@ -268,7 +344,13 @@ fn read_json_lines(
                 _ => return Err(at(number, format!("no id in field {field}"))),
             },
         };
-        docs.push(Document { id, text });
+        let mut kept = Vec::with_capacity(columns.keep.len());
+        for (path, seen) in columns.keep.iter().zip(&mut seen_kept) {
+            let value = lookup(&record, path);
+            *seen |= value.is_some();
+            kept.push(value.and_then(kept_text));
+        }
+        docs.push(Document { id, text, kept });
         row += 1;
         if docs.len() == BATCH_ROWS {
             emit(std::mem::take(&mut docs))?;
@@ -280,6 +362,22 @@ fn read_json_lines(
             column: columns.text.to_owned(),
             message: format!("no record among {row} has this field"),
         });
+    }
+    // A kept field no record has is a misspelt name, said as the text field's is; one that only
+    // some records have is null in the others.
+    if row > 0 {
+        if let Some((path, _)) = columns
+            .keep
+            .iter()
+            .zip(&seen_kept)
+            .find(|(_, seen)| !**seen)
+        {
+            return Err(EmbedError::Column {
+                url: url.to_owned(),
+                column: path.clone(),
+                message: format!("no record among {row} has this field"),
+            });
+        }
     }
     if !docs.is_empty() {
         emit(docs)?;

@@ -49,6 +49,7 @@ fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
         model: model.to_owned(),
         text_column: "text".into(),
         id_column: None,
+        keep_columns: Vec::new(),
         chunk_size: 1000,
         chunk_overlap: 100,
         chunk_unit: ChunkUnit::Chars,
