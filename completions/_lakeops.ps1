@@ -448,7 +448,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Chunk size, in --chunk-unit')
             [CompletionResult]::new('--chunk-overlap', '--chunk-overlap', [CompletionResultType]::ParameterName, 'Overlap between consecutive chunks, in --chunk-unit')
             [CompletionResult]::new('--chunk-unit', '--chunk-unit', [CompletionResultType]::ParameterName, 'Measure chunks in characters or in model tokens')
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N, a list of them (cuda:0,cuda:1; cpu,cpu) or cuda:all: one encoder per device, fed by one reader, the output the same')
             [CompletionResult]::new('--dtype', '--dtype', [CompletionResultType]::ParameterName, 'Compute precision (default: f32 on the CPU, bf16 on a GPU)')
             [CompletionResult]::new('--kernels', '--kernels', [CompletionResultType]::ParameterName, 'Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)')

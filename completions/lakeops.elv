@@ -421,7 +421,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --chunk-size 'Chunk size, in --chunk-unit'
             cand --chunk-overlap 'Overlap between consecutive chunks, in --chunk-unit'
             cand --chunk-unit 'Measure chunks in characters or in model tokens'
-            cand --device 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N'
+            cand --device 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N, a list of them (cuda:0,cuda:1; cpu,cpu) or cuda:all: one encoder per device, fed by one reader, the output the same'
             cand --dtype 'Compute precision (default: f32 on the CPU, bf16 on a GPU)'
             cand --kernels 'Encoder kernels on a GPU in bf16/f16 (the CPU and f32 always run the generic path)'
             cand --batch-size 'Most chunks per encoder batch (default: 32 on the CPU, 512 on a GPU)'

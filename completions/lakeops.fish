@@ -400,7 +400,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-size -d 
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-overlap -d 'Overlap between consecutive chunks, in --chunk-unit' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l chunk-unit -d 'Measure chunks in characters or in model tokens' -r -f -a "chars\t''
 tokens\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l device -d 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l device -d 'auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N, a list of them (cuda:0,cuda:1; cpu,cpu) or cuda:all: one encoder per device, fed by one reader, the output the same' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l dtype -d 'Compute precision (default: f32 on the CPU, bf16 on a GPU)' -r -f -a "f32\t''
 f16\t''
 bf16\t''"

@@ -443,9 +443,16 @@ pub struct EmbedArgs {
     #[arg(long, value_enum, default_value_t = ChunkUnitArg::Chars, value_name = "UNIT")]
     pub chunk_unit: ChunkUnitArg,
 
-    /// auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N
-    #[arg(long, default_value = "auto", value_name = "DEVICE", value_parser = parse_device)]
-    pub device: crate::embed::DeviceChoice,
+    /// auto (a GPU when usable, else the CPU), cpu, cuda or cuda:N, a list of them (cuda:0,cuda:1;
+    /// cpu,cpu) or cuda:all: one encoder per device, fed by one reader, the output the same
+    #[arg(
+        long,
+        default_value = "auto",
+        value_name = "DEVICE,...",
+        value_parser = parse_device,
+        value_delimiter = ','
+    )]
+    pub device: Vec<crate::embed::DeviceChoice>,
 
     /// Compute precision (default: f32 on the CPU, bf16 on a GPU)
     #[arg(long, value_enum, value_name = "DTYPE")]
@@ -492,11 +499,12 @@ fn parse_device(text: &str) -> Result<crate::embed::DeviceChoice, String> {
         "auto" => Ok(DeviceChoice::Auto),
         "cpu" => Ok(DeviceChoice::Cpu),
         "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
+        "cuda:all" => Ok(DeviceChoice::CudaAll),
         _ => text
             .strip_prefix("cuda:")
             .and_then(|n| n.parse().ok())
             .map(DeviceChoice::Cuda)
-            .ok_or_else(|| "expected auto, cpu, cuda or cuda:N".to_owned()),
+            .ok_or_else(|| "expected auto, cpu, cuda, cuda:N or cuda:all".to_owned()),
     }
 }
 

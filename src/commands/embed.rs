@@ -41,7 +41,7 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             ChunkUnitArg::Chars => ChunkUnit::Chars,
             ChunkUnitArg::Tokens => ChunkUnit::Tokens,
         },
-        device: args.device,
+        device: args.device.clone(),
         precision: args.dtype.map(|d| match d {
             PrecisionArg::F32 => Precision::F32,
             PrecisionArg::F16 => Precision::F16,

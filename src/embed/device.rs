@@ -12,6 +12,8 @@ pub enum DeviceChoice {
     Auto,
     Cpu,
     Cuda(usize),
+    /// Every CUDA device this process sees.
+    CudaAll,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,13 +42,69 @@ impl Precision {
     }
 }
 
+/// A device and its name for the report (`cpu`, `cuda:1`).
+pub type Named = (Device, String);
+
+/// The devices `--device` lists, each with its name for the report, and why `auto` fell back
+/// to the CPU (if it did). One encoder runs on each, so a device may be listed twice (`cpu,cpu`);
+/// `auto` and `cuda:all` stand alone, and the devices of one run are of one kind, since the
+/// precision and batch sizes are chosen for all of them.
+pub fn select_devices(
+    choices: &[DeviceChoice],
+) -> Result<(Vec<Named>, Option<String>), EmbedError> {
+    let alone = |c: &DeviceChoice| matches!(c, DeviceChoice::Auto | DeviceChoice::CudaAll);
+    match choices {
+        [] => Err(EmbedError::Options("--device lists no device".into())),
+        [DeviceChoice::CudaAll] => Ok((all_cuda_devices()?, None)),
+        [one] => {
+            let (device, name, warning) = select_device(*one)?;
+            Ok((vec![(device, name)], warning))
+        }
+        many if many.iter().any(alone) => Err(EmbedError::Options(
+            "--device auto and cuda:all stand alone, not in a list".into(),
+        )),
+        many => {
+            let devices = many
+                .iter()
+                .map(|c| select_device(*c).map(|(device, name, _)| (device, name)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if devices.iter().any(|(d, _)| d.is_cpu()) && devices.iter().any(|(d, _)| !d.is_cpu()) {
+                return Err(EmbedError::Options(
+                    "--device lists CPUs and GPUs together; run one kind per process".into(),
+                ));
+            }
+            Ok((devices, None))
+        }
+    }
+}
+
+/// `cuda:all`: ordinals from 0 up to the first that does not open.
+fn all_cuda_devices() -> Result<Vec<Named>, EmbedError> {
+    #[cfg(feature = "cuda")]
+    {
+        let mut devices = Vec::new();
+        while let Ok(device) = Device::new_cuda(devices.len()) {
+            devices.push((device, format!("cuda:{}", devices.len())));
+        }
+        if devices.is_empty() {
+            return select_device(DeviceChoice::Cuda(0)).map(|(d, n, _)| vec![(d, n)]);
+        }
+        Ok(devices)
+    }
+    #[cfg(not(feature = "cuda"))]
+    Err(EmbedError::NoGpu {
+        device: "cuda:all".into(),
+        reason: "this lakeops was built without CUDA support".into(),
+    })
+}
+
 /// The resolved device, its name for the report, and why `auto` fell back to the CPU (if it did).
 pub fn select_device(choice: DeviceChoice) -> Result<(Device, String, Option<String>), EmbedError> {
     #[cfg(feature = "cuda")]
     {
         let ordinal = match choice {
             DeviceChoice::Cpu => return Ok((Device::Cpu, "cpu".into(), None)),
-            DeviceChoice::Auto => 0,
+            DeviceChoice::Auto | DeviceChoice::CudaAll => 0,
             DeviceChoice::Cuda(n) => n,
         };
         match Device::new_cuda(ordinal) {
@@ -71,6 +129,10 @@ pub fn select_device(choice: DeviceChoice) -> Result<(Device, String, Option<Str
         DeviceChoice::Cuda(n) => Err(EmbedError::NoGpu {
             device: format!("cuda:{n}"),
             reason: "this lakeops was built without CUDA support".into(),
+        }),
+        DeviceChoice::CudaAll => all_cuda_devices().map(|mut all| {
+            let (device, name) = all.remove(0);
+            (device, name, None)
         }),
     }
 }

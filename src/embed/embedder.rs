@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::device::{select_device, Precision};
+use super::device::{select_devices, Precision};
 use super::encoder::Encoder;
 use super::model::ModelDir;
 use super::{EmbedError, EmbedOptions};
@@ -42,9 +42,12 @@ pub(super) fn tokenizer_error(what: &'static str) -> impl Fn(tokenizers::Error) 
     }
 }
 
+/// The model, its tokenizer and one encoder per device (`--device cpu,cpu`, `cuda:all`).
 pub struct Embedder {
     pub model: ModelDir,
-    encoder: Encoder,
+    /// Each encoder with its device's name.
+    encoders: Vec<(Encoder, String)>,
+    /// The devices' names, comma-separated, for the report.
     pub device_name: String,
     pub precision: Precision,
     batch_size: usize,
@@ -52,11 +55,10 @@ pub struct Embedder {
 }
 
 impl Embedder {
-    /// Loads the model on the chosen device; the warning says why `auto` fell back to the CPU.
     pub fn load(options: &EmbedOptions) -> Result<(Embedder, Option<String>), EmbedError> {
         let model = ModelDir::open(&options.model, options.max_seq_length)?;
-        let (device, device_name, warning) = select_device(options.device)?;
-        let gpu = !device.is_cpu();
+        let (devices, warning) = select_devices(&options.device)?;
+        let gpu = !devices[0].0.is_cpu();
         let precision =
             options
                 .precision
@@ -68,17 +70,19 @@ impl Embedder {
                     .into(),
             ));
         }
-        let encoder =
-            Encoder::load(&model, precision.dtype(), &device, options.kernels).map_err(|e| {
-                EmbedError::Model {
+        let mut encoders = Vec::with_capacity(devices.len());
+        for (device, name) in devices {
+            let encoder = Encoder::load(&model, precision.dtype(), &device, options.kernels)
+                .map_err(|e| EmbedError::Model {
                     model: options.model.clone(),
                     problem: format!(
                         "{}: {}",
                         model.weights.display(),
                         e.to_string().lines().next().unwrap_or_default()
                     ),
-                }
-            })?;
+                })?;
+            encoders.push((encoder, name));
+        }
         let batch_size = options
             .batch_size
             .unwrap_or(if gpu { 512 } else { 32 })
@@ -87,10 +91,15 @@ impl Embedder {
             .batch_tokens
             .unwrap_or(if gpu { 131_072 } else { 8_192 })
             .max(model.max_seq_length);
+        let device_name = encoders
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         Ok((
             Embedder {
                 model,
-                encoder,
+                encoders,
                 device_name,
                 precision,
                 batch_size,
@@ -100,9 +109,18 @@ impl Embedder {
         ))
     }
 
-    /// The encoder's kernels as the report names them: `fused` (the GPU path) or `generic`.
+    /// How many encoders run at once.
+    pub fn encoders(&self) -> usize {
+        self.encoders.len()
+    }
+
+    /// The name of encoder `k`'s device.
+    pub fn encoder_device(&self, k: usize) -> &str {
+        &self.encoders[k].1
+    }
+
     pub fn kernels(&self) -> &'static str {
-        self.encoder.kernels()
+        self.encoders[0].0.kernels()
     }
 
     /// Chunks the reader tokenises at once: about eight batches, so that sorting a window by
@@ -130,8 +148,10 @@ impl Embedder {
     }
 
     /// Embeds token-id sequences in length-sorted batches; vectors come back in input order.
+    /// Vectors for token ids on encoder `k`, in batches sorted by length.
     pub fn embed_ids(
         &self,
+        k: usize,
         ids: &[&[u32]],
         cancel: &AtomicBool,
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
@@ -148,7 +168,7 @@ impl Embedder {
             let fit = (self.batch_tokens / longest).clamp(1, self.batch_size);
             let end = (at + fit).min(order.len());
             let batch: Vec<&[u32]> = order[at..end].iter().map(|&i| ids[i]).collect();
-            let vectors = self.encoder.embed(&batch).map_err(compute)?;
+            let vectors = self.encoders[k].0.embed(&batch).map_err(compute)?;
             for (&i, v) in order[at..end].iter().zip(vectors) {
                 out[i] = v;
             }
@@ -166,6 +186,6 @@ impl Embedder {
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let ids = self.tokenize(texts)?;
         let refs: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
-        self.embed_ids(&refs, cancel)
+        self.embed_ids(0, &refs, cancel)
     }
 }

@@ -4,9 +4,12 @@
 //! recursive splitting), `model` (a sentence-transformers folder and its tokenizer), `device`
 //! (CPU or CUDA, and the precision), `encoder` (BERT/MPNet on candle) behind the `embedder`
 //! facade, `sink` (the output files and the run key that resume compares). This file runs them
-//! as a pipeline: a reader thread (`read`) reads, chunks and tokenises windows of chunks; the
-//! calling thread sorts each window by length and runs the encoder batch by batch; a writer
-//! thread (`sink`) encodes Parquet behind it, so the device never waits on I/O.
+//! as a pipeline: a reader thread (`read`) reads, chunks and tokenises windows of chunks; a
+//! dispatcher hands each window to the next free encoder thread, one per device (`--device
+//! cpu,cpu`, `cuda:all`), which sorts it by length and runs it batch by batch; the calling
+//! thread takes the results in the reader's order and passes them to a writer thread (`sink`)
+//! that encodes Parquet behind it, so the devices never wait on I/O and the output is the same
+//! whatever the number of devices.
 //!
 //! An input that fails alone (unreadable, corrupt, a record that does not fit) is reported and
 //! the run goes on; everything else stops it.
@@ -156,7 +159,8 @@ pub struct EmbedOptions {
     pub chunk_size: usize,
     pub chunk_overlap: usize,
     pub chunk_unit: ChunkUnit,
-    pub device: DeviceChoice,
+    /// One encoder per device listed (`cpu,cpu`; `cuda:all`).
+    pub device: Vec<DeviceChoice>,
     /// None: f32 on the CPU, bf16 on a GPU.
     pub precision: Option<Precision>,
     /// Most chunks per encoder call (None: 32 on the CPU, 512 on a GPU).
@@ -263,13 +267,24 @@ pub struct EmbedReport {
     pub seconds: f64,
     pub chunks_per_second: f64,
     pub tokens_per_second: f64,
-    /// Time spent in the encoder (the device), so users can see what bounds the run.
+    /// Time spent in the encoders (the devices), summed over them, so users can see what
+    /// bounds the run.
     pub encoder_seconds: f64,
+    /// Each encoder: its device, the chunks it embedded and its busy seconds.
+    pub encoders: Vec<EncoderReport>,
     /// The other stages, each on its own thread beside the encoder: reading and chunking,
     /// tokenising (both on the reader thread, so their sum bounds it), writing Parquet.
     pub read_seconds: f64,
     pub tokenize_seconds: f64,
     pub write_seconds: f64,
+}
+
+/// One encoder's share of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncoderReport {
+    pub device: String,
+    pub chunks: u64,
+    pub seconds: f64,
 }
 
 /// Embeds `inputs` into `options.output` as they are listed: the reader thread takes the
@@ -292,27 +307,54 @@ pub fn run(
     let mut listed: Vec<(Order, bool, InputReport)> = Vec::new();
     progress.start("embedding", None);
     let mut empty_documents = 0u64;
-    let mut encoder_seconds = 0f64;
+    let encoders = embedder.encoders();
+    let mut encoder_times = vec![(0u64, 0f64); encoders];
+    // One encoder thread per device, taking windows from one queue as each comes free.
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(encoders);
+    let job_rx = std::sync::Mutex::new(job_rx);
     let (read_times, write_seconds) = std::thread::scope(|scope| -> Result<_, EmbedError> {
         let (read_tx, read_rx) = mpsc::sync_channel::<ReadMsg>(2);
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteMsg>(4);
         let reader =
             scope.spawn(|| read::read_all(inputs, options, embedder, runtime, cancel, read_tx));
         let writer = scope.spawn(|| sink::write_all(options, embedder, runtime, write_rx));
-        let pumped = (|| -> Result<(), EmbedError> {
+        let workers: Vec<_> = (0..encoders)
+            .map(|k| {
+                let job_rx = &job_rx;
+                scope.spawn(move || encode_jobs(embedder, k, job_rx, cancel))
+            })
+            .collect();
+        // The dispatcher hands windows to the encoders as the reader sends them, and every
+        // message, in the reader's order, to this thread, which writes each window's vectors
+        // as soon as they and those before them are done, whichever encoder finishes first. Its
+        // queue holds two windows per encoder: enough to keep every device busy.
+        let (step_tx, step_rx) = mpsc::sync_channel::<Step>(2 * encoders);
+        let dispatcher = scope.spawn(move || -> Result<(), EmbedError> {
             for msg in read_rx {
-                match msg {
-                    ReadMsg::Listed(order, refused, report) => {
-                        listed.push((order, refused, *report));
-                    }
-                    ReadMsg::Start(input) => send(&write_tx, WriteMsg::Start(input))?,
+                let step = match msg {
+                    ReadMsg::Listed(order, refused, report) => Step::Listed(order, refused, report),
                     ReadMsg::Window(i, chunks) => {
-                        let ids: Vec<&[u32]> = chunks.iter().map(|c| c.ids.as_slice()).collect();
-                        let t = Instant::now();
-                        let vectors = embedder.embed_ids(&ids, cancel)?;
-                        encoder_seconds += t.elapsed().as_secs_f64();
+                        let (reply, result) = mpsc::sync_channel(1);
+                        send(&job_tx, Job { chunks, reply })?;
+                        Step::Window(i, result)
+                    }
+                    ReadMsg::Start(input) => Step::Start(input),
+                    ReadMsg::End(i, documents, empty) => Step::End(i, documents, empty),
+                    ReadMsg::Failed(i, error) => Step::Failed(i, error),
+                };
+                send(&step_tx, step)?;
+            }
+            Ok(())
+        });
+        let pumped = (|| -> Result<(), EmbedError> {
+            let mut apply = |step: Step| -> Result<(), EmbedError> {
+                let msg = match step {
+                    Step::Window(i, reply) => {
+                        let (chunks, vectors) =
+                            reply.recv().map_err(|_| EmbedError::Interrupted)?;
+                        let vectors = vectors?;
                         let report = &mut listed[i].2;
-                        report.tokens += ids.iter().map(|s| s.len() as u64).sum::<u64>();
+                        report.tokens += chunks.iter().map(|c| c.ids.len() as u64).sum::<u64>();
                         report.chunks += chunks.len() as u64;
                         progress.advance(chunks.len() as u64);
                         let rows = chunks
@@ -327,23 +369,36 @@ pub fn run(
                                 kept: c.kept,
                             })
                             .collect();
-                        send(&write_tx, WriteMsg::Rows(rows))?;
+                        WriteMsg::Rows(rows)
                     }
-                    ReadMsg::End(i, documents, empty) => {
+                    Step::Listed(order, refused, report) => {
+                        listed.push((order, refused, *report));
+                        return Ok(());
+                    }
+                    Step::Start(input) => WriteMsg::Start(input),
+                    Step::End(i, documents, empty) => {
                         listed[i].2.documents = documents;
                         empty_documents += empty;
-                        send(&write_tx, WriteMsg::End(i))?;
+                        WriteMsg::End(i)
                     }
-                    ReadMsg::Failed(i, error) => {
+                    Step::Failed(i, error) => {
                         let report = &mut listed[i].2;
                         (report.documents, report.chunks, report.tokens) = (0, 0, 0);
                         report.error = Some(error);
-                        send(&write_tx, WriteMsg::Discard)?;
+                        WriteMsg::Discard
                     }
-                }
+                };
+                send(&write_tx, msg)
+            };
+            for step in step_rx {
+                apply(step)?;
             }
             Ok(())
         })();
+        let dispatched = dispatcher.join().expect("dispatcher thread does not panic");
+        for (k, worker) in workers.into_iter().enumerate() {
+            encoder_times[k] = worker.join().expect("encoder thread does not panic");
+        }
         drop(write_tx);
         let read = reader.join().expect("reader thread does not panic");
         let written = writer.join().expect("writer thread does not panic");
@@ -353,6 +408,7 @@ pub fn run(
             written.as_ref().err(),
             read.as_ref().err(),
             pumped.as_ref().err(),
+            dispatched.as_ref().err(),
         ];
         if let Some(first) = errors
             .iter()
@@ -404,7 +460,16 @@ pub fn run(
         tokens_per_second: rate(sum(|r| r.tokens)),
         inputs: reports,
         seconds,
-        encoder_seconds,
+        encoder_seconds: encoder_times.iter().map(|(_, seconds)| seconds).sum(),
+        encoders: encoder_times
+            .iter()
+            .enumerate()
+            .map(|(k, &(chunks, seconds))| EncoderReport {
+                device: embedder.encoder_device(k).to_owned(),
+                chunks,
+                seconds,
+            })
+            .collect(),
         read_seconds: read_times.read,
         tokenize_seconds: read_times.tokenize,
         write_seconds,
@@ -451,6 +516,58 @@ pub fn plan(
     // Refused inputs first, as a run reports them.
     rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     Ok(rows.into_iter().map(|(_, _, row)| row).collect())
+}
+
+/// A window back from its encoder, with its vectors.
+type Encoded = (Vec<read::Pending>, Result<Vec<Vec<f32>>, EmbedError>);
+
+/// A window for an encoder, and where its vectors go back (with the window, to be written).
+struct Job {
+    chunks: Vec<read::Pending>,
+    reply: mpsc::SyncSender<Encoded>,
+}
+
+/// What the pipeline hands on to the writer, in the reader's order.
+enum Step {
+    Listed(Order, bool, Box<InputReport>),
+    Window(usize, mpsc::Receiver<Encoded>),
+    Start(Box<input::InputFile>),
+    End(usize, u64, u64),
+    Failed(usize, String),
+}
+
+/// Encoder `k`'s thread: windows from the shared queue until it closes; returns the chunks it
+/// embedded and its busy seconds.
+fn encode_jobs(
+    embedder: &Embedder,
+    k: usize,
+    jobs: &std::sync::Mutex<mpsc::Receiver<Job>>,
+    cancel: &AtomicBool,
+) -> (u64, f64) {
+    let (mut chunks, mut seconds) = (0u64, 0f64);
+    loop {
+        // The lock is held only while waiting for the next job, never while encoding.
+        let job = match jobs.lock() {
+            Ok(jobs) => jobs.recv(),
+            Err(_) => break,
+        };
+        let Ok(Job {
+            chunks: window,
+            reply,
+        }) = job
+        else {
+            break;
+        };
+        let t = Instant::now();
+        let ids: Vec<&[u32]> = window.iter().map(|c| c.ids.as_slice()).collect();
+        let vectors = embedder.embed_ids(k, &ids, cancel);
+        seconds += t.elapsed().as_secs_f64();
+        chunks += window.len() as u64;
+        if reply.send((window, vectors)).is_err() {
+            break;
+        }
+    }
+    (chunks, seconds)
 }
 
 /// A closed channel means the other side stopped on an error, which it reports itself.

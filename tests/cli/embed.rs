@@ -1280,3 +1280,71 @@ print(json.dumps(files))
         String::from_utf8_lossy(&missing.stderr)
     );
 }
+
+#[test]
+fn two_cpu_encoders_write_exactly_what_one_writes_in_document_order() {
+    let dir = tmp();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for f in 0..3 {
+        let records: Vec<Value> = (0..2500)
+            .map(|i| json!({"text": format!("file {f} document {i}: {}", "word ".repeat(i % 17))}))
+            .collect();
+        write_jsonl(&input.join(format!("part-{f}.jsonl")), &records);
+    }
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    let run_one = embed_tiny(&input, &one, &["--device", "cpu"]);
+    assert!(
+        run_one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run_one.stderr)
+    );
+    let run_two = embed_tiny(&input, &two, &["--device", "cpu,cpu"]);
+    assert!(
+        run_two.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run_two.stderr)
+    );
+    let summary = crate::common::summary(&run_two.stdout);
+    assert_eq!(summary["device"], "cpu,cpu");
+    let encoders = summary["encoders"].as_array().unwrap();
+    assert_eq!(encoders.len(), 2, "{summary}");
+    // Both encoders took windows, and together every chunk.
+    assert!(
+        encoders.iter().all(|e| e["chunks"].as_u64().unwrap() > 0),
+        "{summary}"
+    );
+    assert_eq!(
+        encoders
+            .iter()
+            .map(|e| e["chunks"].as_u64().unwrap())
+            .sum::<u64>(),
+        summary["chunks"].as_u64().unwrap()
+    );
+    let same = py_json(
+        r#"
+import json, sys, pyarrow.parquet as pq
+ok = []
+for f in range(3):
+    a = pq.read_table(f"{sys.argv[1]}/part-{f}.parquet")
+    b = pq.read_table(f"{sys.argv[2]}/part-{f}.parquet")
+    ok.append([a.num_rows, a.equals(b)])
+print(json.dumps(ok))
+"#,
+        &[&one, &two],
+    );
+    assert_eq!(same, json!([[2500, true], [2500, true], [2500, true]]));
+
+    // Lists that cannot work are usage errors.
+    for (device, message) in [
+        ("auto,cpu", "stand alone"),
+        ("cuda:all", "cuda:all"),
+        ("cpu,tpu", "expected auto, cpu, cuda, cuda:N or cuda:all"),
+    ] {
+        let run = embed_tiny(&input, &dir.path().join("bad"), &["--device", device]);
+        assert_eq!(run.status.code(), Some(2), "{device}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains(message), "{device}: {stderr}");
+    }
+}

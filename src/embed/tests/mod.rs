@@ -53,7 +53,7 @@ fn options(model: &str, precision: Option<Precision>) -> EmbedOptions {
         chunk_size: 1000,
         chunk_overlap: 100,
         chunk_unit: ChunkUnit::Chars,
-        device: DeviceChoice::Cpu,
+        device: vec![DeviceChoice::Cpu],
         precision,
         batch_size: Some(8),
         batch_tokens: None,
