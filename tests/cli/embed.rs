@@ -1348,3 +1348,206 @@ print(json.dumps(ok))
         assert!(stderr.contains(message), "{device}: {stderr}");
     }
 }
+
+fn s3_parquet_keys(moto: &Moto, bucket: &str, prefix: &str) -> Vec<String> {
+    let (status, body) = moto
+        .http("GET", &format!("/{bucket}?list-type=2&prefix={prefix}"))
+        .unwrap();
+    assert_eq!(status, 200);
+    let body = String::from_utf8_lossy(&body);
+    body.split("<Key>")
+        .skip(1)
+        .filter_map(|s| s.split("</Key>").next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// kill -9 in the middle of an S3 -> S3 run: the rerun skips every input whose object was
+/// published and redoes the rest; the unreadable input among them fails alone (exit 1).
+#[test]
+fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
+    let moto = Moto::start();
+    moto.create_bucket("killed");
+    let text = "Lakes hold many documents in many languages. ".repeat(2);
+    let mut objects: Vec<_> = (0..6)
+        .map(|f| {
+            let lines: String = (0..3000)
+                .map(|i| {
+                    format!(
+                        "{}\n",
+                        json!({"id": format!("{f}-{i}"), "text": format!("{i} {text}")})
+                    )
+                })
+                .collect();
+            raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
+        })
+        .collect();
+    objects.push(raw(
+        "in/part-9-bad.jsonl.zst",
+        b"\x28\xb5\x2f\xfdgarbage that is not zstd",
+    ));
+    moto.put("killed", &objects);
+    let mut child = moto
+        .process()
+        .args([
+            "embed",
+            "-q",
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--model",
+        ])
+        .arg(tiny_model())
+        .args(["s3://killed/in/", "-o", "s3://killed/out/"])
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let finished = loop {
+        let keys = s3_parquet_keys(&moto, "killed", "out/");
+        if !keys.is_empty() {
+            break keys;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before any output appeared"
+        );
+        assert!(started.elapsed().as_secs() < 120, "no output within 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after_kill = s3_parquet_keys(&moto, "killed", "out/");
+    assert!(
+        after_kill.len() < 6,
+        "every input finished before the kill: {after_kill:?}"
+    );
+    assert!(after_kill.starts_with(&finished), "{after_kill:?}");
+
+    let rerun = embed_moto(&moto, &["s3://killed/in/", "-o", "s3://killed/out/"]);
+    assert_eq!(
+        rerun.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    for input in records(&rerun.stdout, "input") {
+        let name = input["input"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let output = format!("out/{}", name.replace(".jsonl", ".parquet"));
+        if name.contains("bad") {
+            assert!(
+                input["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("part-9-bad.jsonl.zst"),
+                "{input}"
+            );
+            continue;
+        }
+        // Skipped exactly when its output was published before the kill.
+        assert_eq!(input["skipped"], after_kill.contains(&output), "{input}");
+    }
+    let outputs = s3_outputs(&moto, "killed", "out/");
+    let keys: Vec<&String> = outputs.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "part-0.parquet",
+            "part-1.parquet",
+            "part-2.parquet",
+            "part-3.parquet",
+            "part-4.parquet",
+            "part-5.parquet"
+        ]
+    );
+    for (key, file) in outputs.as_object().unwrap() {
+        assert_eq!(file["rows"].as_array().unwrap().len(), 3000, "{key}");
+    }
+}
+
+/// A credential process that hands out a new key at each call, each valid for 5 seconds, less
+/// than the SDK's 10-second refresh margin: the identity cache fetches new credentials for
+/// every request of the run (as a day-long run does each hour with assumed-role or SSO
+/// credentials), and the run finishes with nothing lost.
+#[test]
+fn embed_finishes_while_its_credentials_rotate() {
+    let moto = Moto::start();
+    moto.create_bucket("rotating");
+    let objects: Vec<_> = (0..8)
+        .map(|f| {
+            let lines: String = (0..1500)
+                .map(|i| format!("{}\n", json!({"id": format!("{f}-{i}"), "text": format!("document {i} of file {f}")})))
+                .collect();
+            raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
+        })
+        .collect();
+    moto.put("rotating", &objects);
+    let dir = tmp();
+    let log = dir.path().join("calls.log");
+    let script = dir.path().join("credentials.py");
+    std::fs::write(
+        &script,
+        r#"
+import datetime, json, sys
+with open(sys.argv[1], "a") as log:
+    log.write("call\n")
+calls = sum(1 for _ in open(sys.argv[1]))
+expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=5)
+print(json.dumps({"Version": 1, "AccessKeyId": f"ROTATING{calls}", "SecretAccessKey": "secret",
+                  "SessionToken": f"token-{calls}", "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+"#,
+    )
+    .unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[default]\ncredential_process = {} {} {}\nregion = us-east-1\n",
+            crate::common::python(),
+            script.display(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    let mut process = moto.process();
+    process
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .args([
+            "embed",
+            "--json",
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--model",
+        ])
+        .arg(tiny_model())
+        .args(["s3://rotating/in/", "-o", "s3://rotating/out/"]);
+    let run = process.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap().lines().count();
+    let seconds = crate::common::summary(&run.stdout)["seconds"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        calls >= 2,
+        "the credentials were fetched {calls} times in a {seconds:.1} s run"
+    );
+    let outputs = s3_outputs(&moto, "rotating", "out/");
+    assert_eq!(outputs.as_object().unwrap().len(), 8);
+    for (key, file) in outputs.as_object().unwrap() {
+        assert_eq!(file["rows"].as_array().unwrap().len(), 1500, "{key}");
+    }
+}
