@@ -8,6 +8,9 @@ pub trait Progress: Send + Sync {
     fn advance(&self, bytes: u64);
     /// More work than `start` said: inputs planned while the listing goes on.
     fn grow(&self, _bytes: u64) {}
+    /// Running totals of the work beside the bytes (`documents`, `chunks`), and which of them
+    /// to show a rate for.
+    fn counts(&self, _counts: &[(&'static str, u64)], _rate_of: &'static str) {}
     fn finish(&self);
 }
 

@@ -82,7 +82,7 @@ pub fn run(args: EmbedArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         )?;
         return Ok(ExitStatus::Success);
     }
-    let progress = printer.counter("chunks");
+    let progress = printer.progress();
     let report = embed::run(
         inputs,
         &options,

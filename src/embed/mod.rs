@@ -220,6 +220,8 @@ impl EmbedOptions {
 pub struct InputReport {
     pub input: String,
     pub output: String,
+    /// The input's size in bytes, as listed.
+    pub size: u64,
     /// Skipped: the output exists with the same run key.
     pub skipped: bool,
     pub documents: u64,
@@ -237,6 +239,7 @@ impl InputReport {
         InputReport {
             input,
             output,
+            size: 0,
             skipped: false,
             documents: 0,
             chunks: 0,
@@ -305,7 +308,7 @@ pub fn run(
     // Per input in the order listed: its place in the report order, whether discovery refused
     // it, and its report.
     let mut listed: Vec<(Order, bool, InputReport)> = Vec::new();
-    progress.start("embedding", None);
+    progress.start("embedding", Some(0));
     let mut empty_documents = 0u64;
     let encoders = embedder.encoders();
     let mut encoder_times = vec![(0u64, 0f64); encoders];
@@ -347,6 +350,7 @@ pub fn run(
             Ok(())
         });
         let pumped = (|| -> Result<(), EmbedError> {
+            let mut totals = Totals::default();
             let mut apply = |step: Step| -> Result<(), EmbedError> {
                 let msg = match step {
                     Step::Window(i, reply) => {
@@ -356,7 +360,16 @@ pub fn run(
                         let report = &mut listed[i].2;
                         report.tokens += chunks.iter().map(|c| c.ids.len() as u64).sum::<u64>();
                         report.chunks += chunks.len() as u64;
-                        progress.advance(chunks.len() as u64);
+                        totals.chunks += chunks.len() as u64;
+                        totals.tokens += chunks.iter().map(|c| c.ids.len() as u64).sum::<u64>();
+                        progress.counts(
+                            &[
+                                ("documents", totals.documents),
+                                ("chunks", totals.chunks),
+                                ("tokens", totals.tokens),
+                            ],
+                            "chunks",
+                        );
                         let rows = chunks
                             .into_iter()
                             .zip(vectors)
@@ -372,16 +385,24 @@ pub fn run(
                         WriteMsg::Rows(rows)
                     }
                     Step::Listed(order, refused, report) => {
+                        // The bar measures the input bytes still to embed, so its rate and ETA
+                        // leave out inputs skipped as up to date.
+                        if !refused && !report.skipped {
+                            progress.grow(report.size);
+                        }
                         listed.push((order, refused, *report));
                         return Ok(());
                     }
                     Step::Start(input) => WriteMsg::Start(input),
                     Step::End(i, documents, empty) => {
                         listed[i].2.documents = documents;
+                        totals.documents += documents;
                         empty_documents += empty;
+                        progress.advance(listed[i].2.size);
                         WriteMsg::End(i)
                     }
                     Step::Failed(i, error) => {
+                        progress.advance(listed[i].2.size);
                         let report = &mut listed[i].2;
                         (report.documents, report.chunks, report.tokens) = (0, 0, 0);
                         report.error = Some(error);
@@ -516,6 +537,14 @@ pub fn plan(
     // Refused inputs first, as a run reports them.
     rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     Ok(rows.into_iter().map(|(_, _, row)| row).collect())
+}
+
+/// What the progress line counts besides the input bytes.
+#[derive(Default)]
+struct Totals {
+    documents: u64,
+    chunks: u64,
+    tokens: u64,
 }
 
 /// A window back from its encoder, with its vectors.

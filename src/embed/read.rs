@@ -108,6 +108,7 @@ pub(super) fn read_all(
             let skipped = sink::up_to_date(options, embedder, &input, runtime);
             let report = InputReport {
                 skipped,
+                size: input.size,
                 ..InputReport::new(input.url(), output_name(options, &input))
             };
             send(&tx, ReadMsg::Listed(order, false, Box::new(report)))?;

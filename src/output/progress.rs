@@ -6,6 +6,8 @@ use crate::progress::Progress;
 
 pub struct BarProgress {
     bar: Option<ProgressBar>,
+    /// What `start` named, kept in front of the counts.
+    phase: std::sync::Mutex<&'static str>,
 }
 
 const BYTES_TEMPLATE: &str =
@@ -34,12 +36,20 @@ impl BarProgress {
             bar.set_prefix(unit);
             bar
         });
-        BarProgress { bar }
+        BarProgress {
+            bar,
+            phase: std::sync::Mutex::new(""),
+        }
+    }
+
+    fn phase(&self) -> &'static str {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Progress for BarProgress {
     fn start(&self, phase: &'static str, total_bytes: Option<u64>) {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = phase;
         if let Some(bar) = &self.bar {
             bar.set_message(phase);
             match total_bytes {
@@ -61,6 +71,22 @@ impl Progress for BarProgress {
         if let Some(bar) = &self.bar {
             bar.inc_length(bytes);
         }
+    }
+
+    fn counts(&self, counts: &[(&'static str, u64)], rate_of: &'static str) {
+        let Some(bar) = &self.bar else { return };
+        let mut text: Vec<String> = counts
+            .iter()
+            .map(|(name, n)| format!("{} {name}", super::thousands(*n)))
+            .collect();
+        let seconds = bar.elapsed().as_secs_f64();
+        if let Some((_, n)) = counts.iter().find(|(name, _)| *name == rate_of) {
+            if seconds > 0.0 {
+                let rate = (*n as f64 / seconds).round() as u64;
+                text.push(format!("{} {rate_of}/s", super::thousands(rate)));
+            }
+        }
+        bar.set_message(format!("{}: {}", self.phase(), text.join(", ")));
     }
 
     fn finish(&self) {
