@@ -120,11 +120,7 @@ fn matches_reference(model: &Path, reference_file: &str, dim: usize) {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let summary = crate::common::summary(&run.stdout);
     // Empty and whitespace-only texts have no chunks (LangChain gives none), so no rows.
     let empty = cases
@@ -309,11 +305,7 @@ fn a_rerun_skips_inputs_already_embedded_with_the_same_parameters() {
     let out = dir.path().join("out");
 
     let first = embed_tiny(&inputs, &out, &[]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    succeeded(&first);
     assert_eq!(crate::common::summary(&first.stdout)["chunks"], 12);
     let b_out = out.join("sub/b.parquet");
     assert_eq!(read_output(&b_out)["rows"], 7);
@@ -620,28 +612,8 @@ print(json.dumps(True))
         ],
     );
     let out = dir.path().join("out");
-    let run = moto
-        .lakeops()
-        .args([
-            "embed",
-            "--text-column",
-            "text",
-            "--id-column",
-            "id",
-            "--json",
-        ])
-        .arg("--model")
-        .arg(tiny_model())
-        .arg("s3://corpus/docs/")
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = embed_moto(&moto, &["s3://corpus/docs/", "-o", out.to_str().unwrap()]);
+    succeeded(&run);
     assert_eq!(crate::common::summary(&run.stdout)["chunks"], 12);
     for (part, ext) in [
         ("part-0", ".jsonl.zst"),
@@ -769,11 +741,7 @@ fn a_hugging_face_id_is_downloaded_into_the_cache_once() {
     };
     let endpoint = format!("http://127.0.0.1:{}", hub.port);
     let first = run(&endpoint, false);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    succeeded(&first);
     let requests = hub.requests();
     for file in [
         "config.json",
@@ -817,11 +785,7 @@ fn a_hugging_face_id_is_downloaded_into_the_cache_once() {
     // Second run: from the cache, no request, even with the hub gone or offline.
     let before = hub.requests().len();
     let again = run("http://127.0.0.1:9", true);
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    succeeded(&again);
     assert_eq!(hub.requests().len(), before);
 
     // A model the hub does not have, or no hub at all: exit 2 naming the model.
@@ -877,6 +841,15 @@ out(files)
     )
 }
 
+/// Asserts that a run exited 0, showing its stderr when it did not.
+fn succeeded(run: &std::process::Output) {
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 fn embed_moto(moto: &Moto, args: &[&str]) -> std::process::Output {
     moto.lakeops()
         .args([
@@ -914,11 +887,7 @@ fn embed_s3_to_s3_mirrors_the_layout_and_resumes_from_the_outputs_footers() {
         ],
     );
     let run = embed_moto(&moto, &["s3://lake/corpus/", "-o", "s3://lake/vectors/"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let outputs = s3_outputs(&moto, "lake", "vectors/");
     // Data files only: no state, manifest or temporary object in the data prefix.
     let keys: Vec<&String> = outputs.as_object().unwrap().keys().collect();
@@ -975,11 +944,7 @@ fn embed_s3_to_s3_mirrors_the_layout_and_resumes_from_the_outputs_footers() {
             &["s3://lake/corpus/", "-o", "s3://lake/vectors/", "--dry-run"],
         )
     });
-    assert!(
-        plan.status.success(),
-        "{}",
-        String::from_utf8_lossy(&plan.stderr)
-    );
+    succeeded(&plan);
     let actions: Vec<(String, String)> = records(&plan.stdout, "plan")
         .iter()
         .map(|r| {
@@ -1029,11 +994,7 @@ fn embed_s3_to_s3_mirrors_the_layout_and_resumes_from_the_outputs_footers() {
             &moto,
             &["s3://lake/corpus/", "-o", "s3://lake/corpus/vectors/"],
         );
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        succeeded(&run);
         assert_eq!(records(&run.stdout, "input").len(), 2);
     }
 
@@ -1046,11 +1007,7 @@ fn embed_s3_to_s3_mirrors_the_layout_and_resumes_from_the_outputs_footers() {
         &moto,
         &[input.to_str().unwrap(), "-o", "s3://lake/from-local/"],
     );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let outputs = s3_outputs(&moto, "lake", "from-local/");
     assert_eq!(outputs["x/c.parquet"]["rows"].as_array().unwrap().len(), 2);
 }
@@ -1069,11 +1026,7 @@ fn embed_two_shards_give_exactly_the_rows_of_one_unsharded_run() {
         .collect();
     moto.put("shards", &objects);
     let whole = embed_moto(&moto, &["s3://shards/in/", "-o", "s3://shards/whole/"]);
-    assert!(
-        whole.status.success(),
-        "{}",
-        String::from_utf8_lossy(&whole.stderr)
-    );
+    succeeded(&whole);
     let mut taken = Vec::new();
     for shard in ["0/2", "1/2"] {
         let run = embed_moto(
@@ -1086,11 +1039,7 @@ fn embed_two_shards_give_exactly_the_rows_of_one_unsharded_run() {
                 shard,
             ],
         );
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        succeeded(&run);
         taken.push(records(&run.stdout, "input").len());
     }
     // Each shard took some and together all, with no coordination.
@@ -1189,11 +1138,7 @@ print(json.dumps(True))
             keep,
         ],
     );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let got = py_json(
         r#"
 import json, sys, pyarrow.parquet as pq
@@ -1295,17 +1240,9 @@ fn two_cpu_encoders_write_exactly_what_one_writes_in_document_order() {
     let one = dir.path().join("one");
     let two = dir.path().join("two");
     let run_one = embed_tiny(&input, &one, &["--device", "cpu"]);
-    assert!(
-        run_one.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run_one.stderr)
-    );
+    succeeded(&run_one);
     let run_two = embed_tiny(&input, &two, &["--device", "cpu,cpu"]);
-    assert!(
-        run_two.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run_two.stderr)
-    );
+    succeeded(&run_two);
     let summary = crate::common::summary(&run_two.stdout);
     assert_eq!(summary["device"], "cpu,cpu");
     let encoders = summary["encoders"].as_array().unwrap();
@@ -1532,11 +1469,7 @@ print(json.dumps({"Version": 1, "AccessKeyId": f"ROTATING{calls}", "SecretAccess
         .arg(tiny_model())
         .args(["s3://rotating/in/", "-o", "s3://rotating/out/"]);
     let run = process.output().unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let calls = std::fs::read_to_string(&log).unwrap().lines().count();
     let seconds = crate::common::summary(&run.stdout)["seconds"]
         .as_f64()
