@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::progress::Progress;
 use crate::schema::Field;
 use crate::storage::discover::Order;
+use crate::storage::write::StaleUploads;
 use batch::BatchContext;
 use manifest::record_done;
 use pipeline::{convert_input, parse_worker, Job};
@@ -44,7 +45,6 @@ use prepare::{settle, Resume, Settings};
 use report::summarize;
 pub use report::{ConvertReport, FileReport};
 pub use sample::SampleRows;
-use sink::StaleUploads;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
 use source::Input;
 
@@ -191,7 +191,8 @@ pub fn run(
         upload: options.upload,
     };
     let resume = Resume::load(&options, &fingerprint)?;
-    let mut stale = StaleUploads::list(&destination)?;
+    let mut stale =
+        StaleUploads::list(&destination.store, &destination.runtime).map_err(cleaning)?;
     let state = options.output.state.clone();
 
     // The total grows as inputs are planned; stdin's size is unknown, and with it the total.
@@ -358,7 +359,11 @@ fn feed(
         let mut queued = Vec::with_capacity(inputs.len());
         for (order, planned) in inputs {
             // A killed earlier run's upload of a key is stale whether or not the input is done.
-            stale.abort_for(destination, &planned)?;
+            stale
+                .abort_where(&destination.store, &destination.runtime, |key| {
+                    planned.dead_letter == key || planned.target.owns(key)
+                })
+                .map_err(cleaning)?;
             if resume.is_done(options, &planned)? {
                 settled.push((order, Outcome::Skipped(planned.input.display_name())));
             } else {
@@ -383,3 +388,10 @@ fn feed(
 
 #[cfg(test)]
 mod tests;
+
+fn cleaning(e: crate::storage::StorageError) -> ConvertError {
+    ConvertError::Step {
+        what: "cannot clean up earlier uploads",
+        source: e.into(),
+    }
+}

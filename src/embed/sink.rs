@@ -23,7 +23,7 @@ use parquet::file::properties::WriterProperties;
 use super::input::InputFile;
 use super::{EmbedError, EmbedOptions, Embedder};
 use crate::storage::parquet::ParquetObject;
-use crate::storage::write::{ObjectWriter, UploadSettings};
+use crate::storage::write::{ObjectWriter, StaleUploads, UploadSettings};
 use crate::storage::{StorageError, Store};
 
 /// The metadata key holding the run key (input identity + every parameter that shapes output).
@@ -354,6 +354,11 @@ pub(super) fn write_all(
     rx: mpsc::Receiver<WriteMsg>,
 ) -> Result<(Vec<(usize, u64)>, f64), EmbedError> {
     let store = &options.output;
+    let cleaning = |e: StorageError| EmbedError::Write {
+        path: store.root_url().into(),
+        source: Arc::new(e),
+    };
+    let mut stale = StaleUploads::list(store, runtime).map_err(cleaning)?;
     let mut written = Vec::new();
     let mut open: Option<EmbeddingSink> = None;
     let mut busy = 0f64;
@@ -361,6 +366,10 @@ pub(super) fn write_all(
         let t = Instant::now();
         match msg {
             WriteMsg::Start(input) => {
+                let key = output_key(&input);
+                stale
+                    .abort_where(store, runtime, |upload| upload == key)
+                    .map_err(cleaning)?;
                 open = Some(EmbeddingSink::create(
                     store,
                     &output_key(&input),
@@ -377,6 +386,12 @@ pub(super) fn write_all(
             WriteMsg::Discard => open = None,
         }
         busy += t.elapsed().as_secs_f64();
+    }
+    if stale.aborted > 0 {
+        tracing::warn!(
+            "aborted {} multipart upload(s) left by an earlier run",
+            stale.aborted
+        );
     }
     Ok((written, busy))
 }

@@ -614,12 +614,12 @@ fn uploads_left_by_a_killed_run_are_aborted_and_others_kept() {
     moto.put("lake", &corpus("in/"));
     // What a `kill -9` mid-upload leaves behind, for one of this run's keys and for a key that
     // belongs to somebody else (another shard, another tool).
-    start_uploads(&moto, &["out/big.parquet", "out/not-ours.parquet"]);
+    moto.start_uploads("lake", &["out/big.parquet", "out/not-ours.parquet"]);
     moto.lakeops()
         .args(["convert", "s3://lake/in/", "-o", "s3://lake/out/"])
         .assert()
         .success();
-    let left = open_uploads(&moto);
+    let left = moto.open_uploads("lake");
     assert_eq!(left, json!(["out/not-ours.parquet"]));
 }
 
@@ -660,8 +660,8 @@ fn stale_upload_cleanup_keeps_another_shards_parts_with_a_longer_stem() {
     assert_eq!(shard_inputs("3/4"), [json!("s3://lake/in/events.jsonl")]);
     assert_eq!(shard_inputs("1/4"), [json!("s3://lake/in/events-eu.jsonl")]);
     // Shard 1's upload in flight, and one that shard 3's killed run left.
-    start_uploads(
-        &moto,
+    moto.start_uploads(
+        "lake",
         &["out/events-eu-00001.parquet", "out/events-00002.parquet"],
     );
     moto.lakeops()
@@ -669,7 +669,7 @@ fn stale_upload_cleanup_keeps_another_shards_parts_with_a_longer_stem() {
         .args(["--max-rows-per-file", "20", "--shard", "3/4"])
         .assert()
         .success();
-    let left = open_uploads(&moto);
+    let left = moto.open_uploads("lake");
     assert_eq!(left, json!(["out/events-eu-00001.parquet"]));
     let written = moto.list("lake", "out/").keys();
     assert_eq!(
@@ -719,26 +719,4 @@ fn a_local_run_keeps_its_resume_state_on_s3() {
     );
     let second = run();
     assert_eq!(second["skipped_inputs"], 3, "{second}");
-}
-
-/// Multipart uploads in bucket `lake` with one part each, as a run killed mid-upload (or one
-/// still running) leaves them.
-fn start_uploads(moto: &Moto, keys: &[&str]) {
-    moto.py(
-        r#"
-for key in inp["keys"]:
-    up = s3.create_multipart_upload(Bucket="lake", Key=key)
-    s3.upload_part(Bucket="lake", Key=key, UploadId=up["UploadId"], PartNumber=1, Body=b"x" * 100)
-out(True)
-"#,
-        &json!({ "keys": keys }),
-    );
-}
-
-/// The keys of the multipart uploads still open in bucket `lake`, sorted.
-fn open_uploads(moto: &Moto) -> Value {
-    moto.py(
-        r#"out(sorted(u["Key"] for u in s3.list_multipart_uploads(Bucket="lake").get("Uploads", [])))"#,
-        &json!({}),
-    )
 }

@@ -1361,7 +1361,13 @@ fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
     );
     assert!(after_kill.starts_with(&finished), "{after_kill:?}");
 
+    // Uploads a killed run left: this run's key is aborted, another shard's is left alone.
+    moto.start_uploads("killed", &["out/part-5.parquet", "out/elsewhere.parquet"]);
     let rerun = embed_moto(&moto, &["s3://killed/in/", "-o", "s3://killed/out/"]);
+    assert_eq!(
+        moto.open_uploads("killed"),
+        json!(["out/elsewhere.parquet"])
+    );
     assert_eq!(
         rerun.status.code(),
         Some(1),

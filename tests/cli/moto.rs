@@ -233,6 +233,28 @@ impl Moto {
         run_python(cmd, &format!("{PY_PRELUDE}{script}"), input)
     }
 
+    /// Multipart uploads with one part each, as a run killed mid-upload (or one still running)
+    /// leaves them.
+    pub fn start_uploads(&self, bucket: &str, keys: &[&str]) {
+        self.py(
+            r#"
+for key in inp["keys"]:
+    up = s3.create_multipart_upload(Bucket=inp["bucket"], Key=key)
+    s3.upload_part(Bucket=inp["bucket"], Key=key, UploadId=up["UploadId"], PartNumber=1, Body=b"x" * 100)
+out(True)
+"#,
+            &json!({ "bucket": bucket, "keys": keys }),
+        );
+    }
+
+    /// The keys of the multipart uploads still open in `bucket`, sorted.
+    pub fn open_uploads(&self, bucket: &str) -> Value {
+        self.py(
+            r#"out(sorted(u["Key"] for u in s3.list_multipart_uploads(Bucket=inp["bucket"]).get("Uploads", [])))"#,
+            &json!({ "bucket": bucket }),
+        )
+    }
+
     pub fn create_bucket(&self, bucket: &str) {
         self.py(
             "s3.create_bucket(Bucket=inp['bucket']); out(True)",

@@ -4,14 +4,13 @@
 //! interrupted run leaves nothing that looks finished.
 //!
 //! [`settings`] (codec, row-group size, file limits) → [`parts`] (one input's Parquet parts,
-//! whose names [`Target`] owns) and [`dead_letter`] (its rejected lines); [`stale`] aborts the
-//! uploads a killed run left under this run's keys. This file holds the [`Destination`] they all
-//! write through.
+//! whose names [`Target`] owns) and [`dead_letter`] (its rejected lines); `storage::write`'s
+//! `StaleUploads` aborts the uploads a killed run left under this run's keys. This file holds
+//! the [`Destination`] they all write through.
 
 mod dead_letter;
 mod parts;
 mod settings;
-mod stale;
 
 use std::sync::Arc;
 
@@ -20,7 +19,6 @@ use crate::storage::{ObjectWriter, Store, UploadSettings};
 pub use dead_letter::DeadLetter;
 pub use parts::{OutputFile, ParquetSink, Target};
 pub use settings::{Codec, RowGroupSize, WriterSettings};
-pub(super) use stale::StaleUploads;
 
 /// The output store, and how to write to it.
 #[derive(Clone)]

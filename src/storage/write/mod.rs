@@ -9,6 +9,7 @@
 //! [`ObjectWriter`] → [`Unpublished`] → `publish` life of one object over either.
 
 mod multipart;
+mod stale;
 mod temp;
 
 use std::collections::VecDeque;
@@ -22,7 +23,7 @@ use tokio::runtime::Handle;
 
 use super::{Backend, StorageError, Store};
 use multipart::Multipart;
-pub use multipart::Upload;
+pub use stale::StaleUploads;
 pub use temp::{remove_stale_temps, temp_path, write_atomically};
 
 /// How S3 uploads are cut and how many parts of one object travel at once. Memory per object
