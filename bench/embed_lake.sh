@@ -41,7 +41,8 @@ print("%-34s %7.2f s %5d MiB  chunks=%d (%.0f/s) encoder=%.2f s read=%.2f s toke
 PY
 }
 
-embed=("$bin" embed --text-column content --id-column warc_headers.warc-record-id --model "$model" --overwrite)
+embed=("$bin" embed --text-column content --id-column warc_headers.warc-record-id --model "$model" --overwrite
+    --include "*.jsonl.zst")
 echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%d); $("$bin" --version | head -1); model $(basename "$model")"
 echo "corpus: $(du -sb "$corpus" | cut -f1) bytes zstd in $(ls "$corpus"/*.zst | wc -l) files"
 run "local -> local, --device cpu" "${embed[@]}" "$corpus" -o "$dir/out-local" --device cpu

@@ -100,7 +100,11 @@ pub(super) fn read_all(
                         error: Some(format!("{url}: {reason}")),
                         ..InputReport::new(url, String::new())
                     };
-                    send(&tx, ReadMsg::Listed(order, true, Box::new(report)))?;
+                    timed_send(
+                        &tx,
+                        ReadMsg::Listed(order, true, Box::new(report)),
+                        &mut waiting,
+                    )?;
                     continue;
                 }
                 Candidate::Input(input) => input,
@@ -111,11 +115,15 @@ pub(super) fn read_all(
                 size: input.size,
                 ..InputReport::new(input.url(), output_name(options, &input))
             };
-            send(&tx, ReadMsg::Listed(order, false, Box::new(report)))?;
+            timed_send(
+                &tx,
+                ReadMsg::Listed(order, false, Box::new(report)),
+                &mut waiting,
+            )?;
             if skipped {
                 continue;
             }
-            send(&tx, ReadMsg::Start(Box::new(input.clone())))?;
+            timed_send(&tx, ReadMsg::Start(Box::new(input.clone())), &mut waiting)?;
             let flush = |pending: &mut Vec<Pending>,
                          times: &mut ReadTimes,
                          waiting: &mut f64|
@@ -127,10 +135,7 @@ pub(super) fn read_all(
                     p.ids = ids;
                 }
                 times.tokenize += t.elapsed().as_secs_f64();
-                let t = Instant::now();
-                send(&tx, ReadMsg::Window(i, std::mem::take(pending)))?;
-                *waiting += t.elapsed().as_secs_f64();
-                Ok(())
+                timed_send(&tx, ReadMsg::Window(i, std::mem::take(pending)), waiting)
             };
             let read = (|| -> Result<(u64, u64), EmbedError> {
                 let mut pending: Vec<Pending> = Vec::new();
@@ -169,10 +174,14 @@ pub(super) fn read_all(
                 Ok((documents, empty))
             })();
             match read {
-                Ok((documents, empty)) => send(&tx, ReadMsg::End(i, documents, empty))?,
-                Err(e) if e.fails_alone() && !options.fail_fast => {
-                    send(&tx, ReadMsg::Failed(i, crate::error::chain_text(&e)))?
+                Ok((documents, empty)) => {
+                    timed_send(&tx, ReadMsg::End(i, documents, empty), &mut waiting)?
                 }
+                Err(e) if e.fails_alone() && !options.fail_fast => timed_send(
+                    &tx,
+                    ReadMsg::Failed(i, crate::error::chain_text(&e)),
+                    &mut waiting,
+                )?,
                 Err(e) => return Err(e),
             }
         }
@@ -183,4 +192,17 @@ pub(super) fn read_all(
     }
     times.read = (started.elapsed().as_secs_f64() - times.tokenize - waiting).max(0.0);
     Ok(times)
+}
+
+/// Sends on to the pipeline, counting the time blocked on a full channel as waiting (the
+/// encoders are behind), not as reading.
+fn timed_send(
+    tx: &mpsc::SyncSender<ReadMsg>,
+    msg: ReadMsg,
+    waiting: &mut f64,
+) -> Result<(), EmbedError> {
+    let t = Instant::now();
+    let sent = send(tx, msg);
+    *waiting += t.elapsed().as_secs_f64();
+    sent
 }
