@@ -78,24 +78,23 @@ pub fn select_devices(
     }
 }
 
-/// `cuda:all`: ordinals from 0 up to the first that does not open.
+/// `cuda:all`: ordinals from 0 up to the first that does not open (through `select_device`, so
+/// that a build without CUDA refuses it as it refuses `cuda:0`).
 fn all_cuda_devices() -> Result<Vec<Named>, EmbedError> {
-    #[cfg(feature = "cuda")]
-    {
-        let mut devices = Vec::new();
-        while let Ok(device) = Device::new_cuda(devices.len()) {
-            devices.push((device, format!("cuda:{}", devices.len())));
+    let mut devices = Vec::new();
+    loop {
+        match select_device(DeviceChoice::Cuda(devices.len())) {
+            Ok((device, name, _)) => devices.push((device, name)),
+            Err(EmbedError::NoGpu { reason, .. }) if devices.is_empty() => {
+                return Err(EmbedError::NoGpu {
+                    device: "cuda:all".into(),
+                    reason,
+                })
+            }
+            Err(e) if devices.is_empty() => return Err(e),
+            Err(_) => return Ok(devices),
         }
-        if devices.is_empty() {
-            return select_device(DeviceChoice::Cuda(0)).map(|(d, n, _)| vec![(d, n)]);
-        }
-        Ok(devices)
     }
-    #[cfg(not(feature = "cuda"))]
-    Err(EmbedError::NoGpu {
-        device: "cuda:all".into(),
-        reason: "this lakeops was built without CUDA support".into(),
-    })
 }
 
 /// The resolved device, its name for the report, and why `auto` fell back to the CPU (if it did).
