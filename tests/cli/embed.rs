@@ -1490,3 +1490,72 @@ print(json.dumps({"Version": 1, "AccessKeyId": f"ROTATING{calls}", "SecretAccess
         assert_eq!(file["rows"].as_array().unwrap().len(), 1500, "{key}");
     }
 }
+
+/// Ctrl-C in an S3 -> S3 run: exit 130, the outputs published before it stay whole, and no
+/// object or multipart upload is left for the input in flight.
+#[test]
+fn interrupting_an_s3_run_leaves_only_whole_objects() {
+    let moto = Moto::start();
+    moto.create_bucket("stopped");
+    let text = "Lakes hold many documents in many languages. ".repeat(2);
+    let objects: Vec<_> = (0..4)
+        .map(|f| {
+            let lines: String = (0..3000)
+                .map(|i| {
+                    format!(
+                        "{}\n",
+                        json!({"id": format!("{f}-{i}"), "text": format!("{i} {text}")})
+                    )
+                })
+                .collect();
+            raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
+        })
+        .collect();
+    moto.put("stopped", &objects);
+    let mut child = moto
+        .process()
+        .args([
+            "embed",
+            "-q",
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--model",
+        ])
+        .arg(tiny_model())
+        .args(["s3://stopped/in/", "-o", "s3://stopped/out/"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while s3_parquet_keys(&moto, "stopped", "out/").is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before any output appeared"
+        );
+        assert!(started.elapsed().as_secs() < 120, "no output within 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let outputs = s3_outputs(&moto, "stopped", "out/");
+    let outputs = outputs.as_object().unwrap();
+    assert!(
+        !outputs.is_empty() && outputs.len() < 4,
+        "{:?}",
+        outputs.keys()
+    );
+    for (key, file) in outputs {
+        assert_eq!(
+            file["rows"].as_array().unwrap().len(),
+            3000,
+            "{key} is whole"
+        );
+    }
+    assert_eq!(moto.open_uploads("stopped"), json!([]));
+}
