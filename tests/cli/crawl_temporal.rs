@@ -91,7 +91,7 @@ for column, glue_type in types.items():
         df[column] = pd.to_datetime(df[column], format="ISO8601", utc=True).dt.tz_localize(None)
         df[column] = [text(v, "%Y-%m-%dT%H:%M:%S.%f") for v in df[column]]
 df = df.sort_values("id")
-out({
+out_and_exit({
     "types": types,
     # pandas turns the None of a missing value back into NaN inside a column.
     "rows": [
@@ -99,10 +99,6 @@ out({
         for _, r in df.iterrows()
     ],
 })
-# pyarrow's thread pools, started by awswrangler, sometimes abort at interpreter teardown.
-sys.stdout.flush()
-import os
-os._exit(0)
 "#,
         &json!({"db": "tdb", "table": table, "format": format}),
     );

@@ -832,10 +832,10 @@ files = {}
 for page in s3.get_paginator("list_objects_v2").paginate(Bucket=inp["bucket"], Prefix=inp["prefix"]):
     for o in page.get("Contents", []):
         body = s3.get_object(Bucket=inp["bucket"], Key=o["Key"])["Body"].read()
-        t = pq.read_table(io.BytesIO(body))
+        t = pq.read_table(io.BytesIO(body), use_threads=False)
         meta = {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if k.startswith(b"lakeops")}
         files[o["Key"][len(inp["prefix"]):]] = {"rows": t.select(["doc_id", "chunk_index", "chunk_text", "embedding"]).to_pylist(), "source": meta.get("lakeops.embed.source")}
-out(files)
+out_and_exit(files)
 "#,
         &json!({"bucket": bucket, "prefix": prefix}),
     )

@@ -1309,12 +1309,7 @@ fn awswrangler_reads_a_converted_and_crawled_table_with_its_defaults() {
         r#"
 import awswrangler as wr
 df = wr.s3.read_parquet_table(database=inp["db"], table=inp["table"])
-out(sorted(int(n) for n in df["n"].tolist()))
-# pyarrow's thread pools, started by awswrangler, sometimes abort at interpreter teardown
-# ("terminate called without an active exception") after the answer is printed: leave without it.
-sys.stdout.flush()
-import os
-os._exit(0)
+out_and_exit(sorted(int(n) for n in df["n"].tolist()))
 "#,
         &json!({"db": "wrdb", "table": "events"}),
     );
