@@ -13,6 +13,8 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{}: exists and is not a directory", path.display())]
+    NotADirectory { path: PathBuf },
     /// An s3:// location in a run that made no S3 client (a caller's bug, said plainly).
     #[error("{url}: S3 is not configured")]
     NoS3 { url: String },

@@ -114,6 +114,11 @@ impl Store {
     /// when some location needs it).
     pub fn at(location: Location, s3: Option<&aws_sdk_s3::Client>) -> Result<Store, StorageError> {
         Ok(match location {
+            // A root is a directory, or nothing yet; a file there would fail at the first
+            // object written, naming that object instead of the root.
+            Location::Local(path) if path.exists() && !path.is_dir() => {
+                return Err(StorageError::NotADirectory { path })
+            }
             Location::Local(path) => Store::local(path),
             Location::S3 { bucket, prefix } => {
                 let client = s3.ok_or_else(|| StorageError::NoS3 {

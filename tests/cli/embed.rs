@@ -1205,6 +1205,17 @@ print(json.dumps(files))
         );
     }
 
+    // An output that is a file is refused before the model loads, naming it.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let refused = embed_tiny(&input, &file, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("a-file: exists and is not a directory"),
+        "{stderr}"
+    );
+
     // A name clash with lakeops' own columns, and a column no input has, are errors.
     let clash = embed_tiny(
         &input,
