@@ -121,7 +121,8 @@ impl EmbeddingSink {
         store: &Store,
         key: &str,
         runtime: &tokio::runtime::Handle,
-        (dim, keep): (usize, &[String]),
+        dim: usize,
+        keep: &[String],
         metadata: HashMap<String, String>,
     ) -> Result<EmbeddingSink, EmbedError> {
         let path = store
@@ -374,7 +375,8 @@ pub(super) fn write_all(
                     store,
                     &output_key(&input),
                     runtime,
-                    (embedder.model.dim(), &options.keep_columns),
+                    embedder.model.dim(),
+                    &options.keep_columns,
                     file_metadata(options, embedder, &input),
                 )?);
             }

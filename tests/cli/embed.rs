@@ -1310,16 +1310,13 @@ fn s3_parquet_keys(moto: &Moto, bucket: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// kill -9 in the middle of an S3 -> S3 run: the rerun skips every input whose object was
-/// published and redoes the rest; the unreadable input among them fails alone (exit 1).
-#[test]
-fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
-    let moto = Moto::start();
-    moto.create_bucket("killed");
+/// `files` JSON-lines objects `in/part-N.jsonl` of `docs` documents each (ids `N-i`), long
+/// enough together that a run over them can be stopped part-way.
+fn part_objects(files: usize, docs: usize) -> Vec<crate::moto::Obj> {
     let text = "Lakes hold many documents in many languages. ".repeat(2);
-    let mut objects: Vec<_> = (0..6)
+    (0..files)
         .map(|f| {
-            let lines: String = (0..3000)
+            let lines: String = (0..docs)
                 .map(|i| {
                     format!(
                         "{}\n",
@@ -1329,12 +1326,12 @@ fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
                 .collect();
             raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
         })
-        .collect();
-    objects.push(raw(
-        "in/part-9-bad.jsonl.zst",
-        b"\x28\xb5\x2f\xfdgarbage that is not zstd",
-    ));
-    moto.put("killed", &objects);
+        .collect()
+}
+
+/// Starts `embed s3://BUCKET/in/ -o s3://BUCKET/out/` and returns it once its first output
+/// object is published, with the keys published by then.
+fn embed_until_first_output(moto: &Moto, bucket: &str) -> (std::process::Child, Vec<String>) {
     let mut child = moto
         .process()
         .args([
@@ -1347,14 +1344,17 @@ fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
             "--model",
         ])
         .arg(tiny_model())
-        .args(["s3://killed/in/", "-o", "s3://killed/out/"])
+        .arg(format!("s3://{bucket}/in/"))
+        .arg("-o")
+        .arg(format!("s3://{bucket}/out/"))
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    let finished = loop {
-        let keys = s3_parquet_keys(&moto, "killed", "out/");
+    loop {
+        let keys = s3_parquet_keys(moto, bucket, "out/");
         if !keys.is_empty() {
-            break keys;
+            return (child, keys);
         }
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -1362,7 +1362,22 @@ fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
         );
         assert!(started.elapsed().as_secs() < 120, "no output within 120 s");
         std::thread::sleep(std::time::Duration::from_millis(20));
-    };
+    }
+}
+
+/// kill -9 in the middle of an S3 -> S3 run: the rerun skips every input whose object was
+/// published and redoes the rest; the unreadable input among them fails alone (exit 1).
+#[test]
+fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
+    let moto = Moto::start();
+    moto.create_bucket("killed");
+    let mut objects = part_objects(6, 3000);
+    objects.push(raw(
+        "in/part-9-bad.jsonl.zst",
+        b"\x28\xb5\x2f\xfdgarbage that is not zstd",
+    ));
+    moto.put("killed", &objects);
+    let (mut child, finished) = embed_until_first_output(&moto, "killed");
     child.kill().unwrap();
     child.wait().unwrap();
     let after_kill = s3_parquet_keys(&moto, "killed", "out/");
@@ -1433,15 +1448,7 @@ fn embed_resumes_after_kill_9_redoing_only_the_unfinished_inputs() {
 fn embed_finishes_while_its_credentials_rotate() {
     let moto = Moto::start();
     moto.create_bucket("rotating");
-    let objects: Vec<_> = (0..8)
-        .map(|f| {
-            let lines: String = (0..1500)
-                .map(|i| format!("{}\n", json!({"id": format!("{f}-{i}"), "text": format!("document {i} of file {f}")})))
-                .collect();
-            raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
-        })
-        .collect();
-    moto.put("rotating", &objects);
+    moto.put("rotating", &part_objects(8, 1500));
     let dir = tmp();
     let log = dir.path().join("calls.log");
     let script = dir.path().join("credentials.py");
@@ -1508,46 +1515,8 @@ print(json.dumps({"Version": 1, "AccessKeyId": f"ROTATING{calls}", "SecretAccess
 fn interrupting_an_s3_run_leaves_only_whole_objects() {
     let moto = Moto::start();
     moto.create_bucket("stopped");
-    let text = "Lakes hold many documents in many languages. ".repeat(2);
-    let objects: Vec<_> = (0..4)
-        .map(|f| {
-            let lines: String = (0..3000)
-                .map(|i| {
-                    format!(
-                        "{}\n",
-                        json!({"id": format!("{f}-{i}"), "text": format!("{i} {text}")})
-                    )
-                })
-                .collect();
-            raw(&format!("in/part-{f}.jsonl"), lines.as_bytes())
-        })
-        .collect();
-    moto.put("stopped", &objects);
-    let mut child = moto
-        .process()
-        .args([
-            "embed",
-            "-q",
-            "--text-column",
-            "text",
-            "--id-column",
-            "id",
-            "--model",
-        ])
-        .arg(tiny_model())
-        .args(["s3://stopped/in/", "-o", "s3://stopped/out/"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while s3_parquet_keys(&moto, "stopped", "out/").is_empty() {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before any output appeared"
-        );
-        assert!(started.elapsed().as_secs() < 120, "no output within 120 s");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    moto.put("stopped", &part_objects(4, 3000));
+    let (mut child, _) = embed_until_first_output(&moto, "stopped");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
