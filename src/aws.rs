@@ -23,6 +23,10 @@ pub struct AwsOptions {
 pub enum AwsError {
     #[error("no AWS region configured")]
     NoRegion,
+    /// The credential chain failed (none found, an expired SSO token, a failing
+    /// `credential_process`) where lakeops signs a request itself.
+    #[error("cannot get AWS credentials")]
+    Credentials(#[source] CredentialsError),
 }
 
 pub struct Aws {
@@ -77,6 +81,148 @@ impl Aws {
             .region(Region::new("us-east-1"))
             .build();
         aws_sdk_pricing::Client::from_conf(config)
+    }
+}
+
+impl Aws {
+    /// The credentials and region to sign requests with that no SDK client makes: OpenSearch
+    /// `_bulk` calls and RDS auth tokens. Resolved now, through the same chain as the clients.
+    pub async fn signing_identity(&self) -> Result<SigningIdentity, AwsError> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let region = self
+            .config
+            .region()
+            .ok_or(AwsError::NoRegion)?
+            .as_ref()
+            .to_owned();
+        let provider = self
+            .config
+            .credentials_provider()
+            .ok_or(AwsError::Credentials(CredentialsError::not_loaded(
+                "no credentials provider",
+            )))?;
+        let credentials = provider
+            .provide_credentials()
+            .await
+            .map_err(AwsError::Credentials)?;
+        Ok(SigningIdentity {
+            credentials,
+            region,
+        })
+    }
+}
+
+/// Characters SigV4 leaves unescaped in a query value (RFC 3986 unreserved).
+pub const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Credentials and a region, for the requests lakeops signs itself with SigV4.
+#[derive(Clone)]
+pub struct SigningIdentity {
+    credentials: aws_credential_types::Credentials,
+    pub region: String,
+}
+
+impl std::fmt::Debug for SigningIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The credentials' own Debug redacts the secret; the region is all a reader needs.
+        f.debug_struct("SigningIdentity")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningIdentity {
+    #[cfg(test)]
+    pub fn fixed(access_key: &str, secret: &str, token: Option<&str>, region: &str) -> Self {
+        SigningIdentity {
+            credentials: aws_credential_types::Credentials::new(
+                access_key,
+                secret,
+                token.map(str::to_owned),
+                None,
+                "test",
+            ),
+            region: region.to_owned(),
+        }
+    }
+
+    fn sign(
+        &self,
+        service: &str,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        settings: aws_sigv4::http_request::SigningSettings,
+        now: std::time::SystemTime,
+    ) -> Result<aws_sigv4::http_request::SigningInstructions, crate::error::BoxError> {
+        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest};
+        let identity = self.credentials.clone().into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.region)
+            .name(service)
+            .time(now)
+            .settings(settings)
+            .build()?
+            .into();
+        let request = SignableRequest::new(
+            method,
+            url,
+            headers.iter().copied(),
+            SignableBody::Bytes(body),
+        )?;
+        Ok(sign(request, &params)?.into_parts().0)
+    }
+
+    /// `url` presigned for `expires`: the signature in its query (an RDS auth token).
+    pub fn presign(
+        &self,
+        service: &str,
+        method: &str,
+        url: &str,
+        expires: std::time::Duration,
+        now: std::time::SystemTime,
+    ) -> Result<String, crate::error::BoxError> {
+        let mut settings = aws_sigv4::http_request::SigningSettings::default();
+        settings.signature_location = aws_sigv4::http_request::SignatureLocation::QueryParams;
+        settings.expires_in = Some(expires);
+        let instructions = self.sign(service, method, url, &[], &[], settings, now)?;
+        let mut request = hyper::Request::builder().uri(url).body(())?;
+        instructions.apply_to_request_http1x(&mut request);
+        Ok(request.uri().to_string())
+    }
+
+    /// The headers that sign a request (`Authorization`, `X-Amz-Date`, the session token and,
+    /// for `aoss`, the payload hash), to add to it.
+    pub fn sign_headers(
+        &self,
+        service: &str,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Vec<(String, String)>, crate::error::BoxError> {
+        let mut settings = aws_sigv4::http_request::SigningSettings::default();
+        // OpenSearch Serverless wants the payload hash as a header.
+        settings.payload_checksum_kind = aws_sigv4::http_request::PayloadChecksumKind::XAmzSha256;
+        let instructions = self.sign(
+            service,
+            method,
+            url,
+            headers,
+            body,
+            settings,
+            std::time::SystemTime::now(),
+        )?;
+        Ok(instructions
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect())
     }
 }
 

@@ -52,6 +52,20 @@ Exit status:
        first input that fails; files already completed stay
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP); no partial file is left";
 
+pub const LOAD_EXIT_CODES: &str = "\
+Inputs are embed's output, or any Parquet with an id, a text and a FixedSizeList<Float32> column;
+every footer is read first, and inputs that disagree on dimension, model, metric or kept columns
+stop the run before anything is written. PostgreSQL: each part (--part-rows) is one transaction,
+binary COPY plus a row in the ledger table lakeops_loads; a rerun skips the parts recorded there,
+and rows whose (doc_id, chunk_index) is already in the table are replaced, never duplicated.
+
+Exit status:
+  0    loaded (and, with --verify, the row count and recall passed); also a closed stdout pipe
+  1    --verify found a row count that differs or a recall below --min-recall
+  2    usage error, inputs that disagree or lack a column, a table of another shape, a server
+       error or lost connection (what was committed is stated; the rerun completes it)
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); committed parts stay, the rest is rolled back";
+
 pub const COST_EXIT_CODES: &str = "\
 Prices come from an embedded table (`lakeops cost prices`), each row with its source and date; a
 price missing for a region is an error, never a fallback. Amounts are exact and rounded to cents
@@ -125,6 +139,9 @@ pub enum Command {
     /// Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet
     #[command(after_long_help = EMBED_EXIT_CODES)]
     Embed(EmbedArgs),
+    /// Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check
+    #[command(after_long_help = LOAD_EXIT_CODES)]
+    Load(LoadArgs),
     /// SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests
     #[command(after_long_help = QUERY_EXIT_CODES)]
     Query(QueryArgs),
@@ -491,6 +508,133 @@ pub struct EmbedArgs {
 
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    Cosine,
+    L2,
+    #[value(name = "ip")]
+    InnerProduct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IndexMethodArg {
+    Hnsw,
+    Ivfflat,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// embed's Parquet output (or any Parquet with an id, a text and a FixedSizeList<Float32>
+    /// column): files, directories, globs, s3:// objects or prefixes
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+
+    /// Where to load: postgresql://user@host:port/db (libpq URL; PG* variables and ~/.pgpass
+    /// fill what it leaves out)
+    #[arg(long, value_name = "TARGET")]
+    pub to: String,
+
+    /// PostgreSQL table, NAME or SCHEMA.NAME (created when missing)
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Column holding the document id (text or integer)
+    #[arg(long, value_name = "NAME", default_value = "doc_id", help_heading = "Columns")]
+    pub id_column: String,
+
+    /// Column holding the chunk's text
+    #[arg(long, value_name = "NAME", default_value = "chunk_text", help_heading = "Columns")]
+    pub text_column: String,
+
+    /// Column holding the vectors (FixedSizeList<Float32>)
+    #[arg(long, value_name = "NAME", default_value = "embedding", help_heading = "Columns")]
+    pub vector_column: String,
+
+    /// Extra columns to store, as text (default: the columns embed --keep-columns copied)
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', help_heading = "Columns")]
+    pub keep_columns: Option<Vec<String>>,
+
+    /// Distance the index is built for (default: the inputs' metadata, else cosine)
+    #[arg(long, value_enum, help_heading = "Index")]
+    pub metric: Option<MetricArg>,
+
+    /// Index to build after loading
+    #[arg(long, value_enum, default_value = "hnsw", help_heading = "Index")]
+    pub index_method: IndexMethodArg,
+
+    /// HNSW: links per node
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(2..=100), help_heading = "Index")]
+    pub m: u32,
+
+    /// HNSW: candidate list size while building
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(4..=1000), help_heading = "Index")]
+    pub ef_construction: u32,
+
+    /// IVFFlat: lists (default: rows / 1000, or √rows above a million rows)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32768), help_heading = "Index")]
+    pub lists: Option<u32>,
+
+    /// maintenance_work_mem for the index build (PostgreSQL's units: 512MB, 2GB)
+    #[arg(long, value_name = "SIZE", default_value = "1GB", help_heading = "Index")]
+    pub maintenance_work_mem: String,
+
+    /// max_parallel_maintenance_workers for the index build
+    #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Index")]
+    pub parallel_workers: u32,
+
+    /// VACUUM (ANALYZE) the table after the index is built
+    #[arg(long, help_heading = "Index")]
+    pub vacuum: bool,
+
+    /// After loading, compare the stored row count with the rows read and measure the index's
+    /// recall@10 against exact search, with p50/p99 query latency
+    #[arg(long, help_heading = "Verify")]
+    pub verify: bool,
+
+    /// Stored vectors used as queries by --verify
+    #[arg(long, value_name = "N", default_value_t = 100, help_heading = "Verify")]
+    pub verify_queries: u64,
+
+    /// hnsw.ef_search for --verify's queries (default: pgvector's, 40)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Verify")]
+    pub ef_search: Option<u32>,
+
+    /// ivfflat.probes for --verify's queries (default: pgvector's, 1)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Verify")]
+    pub probes: Option<u32>,
+
+    /// Exit 1 when --verify measures a recall below R (0 to 1); implies --verify
+    #[arg(long, value_name = "R", value_parser = parse_fraction, help_heading = "Verify")]
+    pub min_recall: Option<f64>,
+
+    /// Rows per part: one transaction, the unit a rerun skips
+    #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Throughput")]
+    pub part_rows: u64,
+
+    /// Parts loaded at once (one connection each)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64), help_heading = "Throughput")]
+    pub concurrency: u64,
+
+    /// Sign in to Amazon RDS with an IAM auth token made from the AWS credentials (instead of a
+    /// password); use with sslmode=verify-full and the RDS CA bundle as sslrootcert
+    #[arg(long, help_heading = "AWS")]
+    pub rds_iam: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?}: expected a number from 0 to 1")),
+    }
 }
 
 fn parse_device(text: &str) -> Result<crate::embed::DeviceChoice, String> {

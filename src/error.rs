@@ -56,6 +56,9 @@ fn is_interrupt(e: &(dyn Error + 'static)) -> bool {
     ) || matches!(
         e.downcast_ref::<EmbedError>(),
         Some(EmbedError::Interrupted)
+    ) || matches!(
+        e.downcast_ref::<crate::load::LoadError>(),
+        Some(crate::load::LoadError::Interrupted)
     )
 }
 

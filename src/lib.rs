@@ -31,6 +31,8 @@ pub mod embed;
 #[allow(missing_docs)] // see `internals`
 mod embed;
 mod error;
+#[allow(missing_docs)]
+mod load;
 mod output;
 mod pricing;
 mod progress;
@@ -140,6 +142,7 @@ fn dispatch(command: Command, ctx: &commands::Context) -> anyhow::Result<ExitSta
         Command::Crawl(args) => commands::crawl::run(args, ctx),
         Command::Cost(args) => commands::cost::run(args, ctx),
         Command::Embed(args) => commands::embed::run(args, ctx),
+        Command::Load(args) => commands::load::run(args, ctx),
         Command::Query(args) => commands::query::run(args, ctx),
         Command::Version => commands::version::run(ctx.printer()),
         Command::Generate(args) => commands::generate::run(&args, ctx.printer()),

@@ -92,7 +92,7 @@ impl Context {
 /// parses its samples in runtime tasks: they get one worker per core.
 fn workers(command: &Command) -> Option<usize> {
     match command {
-        Command::Query(_) | Command::Crawl(_) => None,
+        Command::Query(_) | Command::Crawl(_) | Command::Load(_) => None,
         Command::Convert(_)
         | Command::Embed(_)
         | Command::Cost(_)
@@ -111,6 +111,7 @@ fn aws_options(command: &Command) -> AwsOptions {
         },
         Command::Crawl(args) => super::aws_options(&args.aws),
         Command::Embed(args) => super::aws_options(&args.aws),
+        Command::Load(args) => super::aws_options(&args.aws),
         Command::Query(args) => super::aws_options(&args.aws),
         Command::Cost(args) => match &args.workload {
             // The Price List API answers in us-east-1 for prices of every region.

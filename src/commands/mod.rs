@@ -8,6 +8,7 @@ pub mod cost;
 pub mod crawl;
 pub mod embed;
 pub mod generate;
+pub mod load;
 pub mod query;
 pub mod version;
 

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod crawl;
 pub mod embed;
 pub mod generate;
+pub mod load;
 pub mod plan;
 mod progress;
 pub mod query;

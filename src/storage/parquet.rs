@@ -36,7 +36,9 @@ pub enum ParquetFileError {
     },
 }
 
-/// One Parquet object of a store, its footer read once.
+/// One Parquet object of a store, its footer read once; clones share the footer (one reader per
+/// concurrent range of rows).
+#[derive(Clone)]
 pub struct ParquetObject {
     store: Store,
     key: String,
