@@ -99,8 +99,8 @@ pub enum LoadError {
     /// The run stopped after some parts were committed: what is in the store is whole parts,
     /// and a rerun loads the rest.
     #[error(
-        "{source}\n{loaded_rows} of {total_rows} rows were loaded before it stopped ({parts} \
-         parts committed); run the same command again to load the rest"
+        "the load stopped: {loaded_rows} of {total_rows} rows were loaded before it stopped \
+         ({parts} parts committed); run the same command again to load the rest"
     )]
     Partial {
         loaded_rows: u64,

@@ -17,7 +17,7 @@ fn fixtures() -> PathBuf {
 /// The random-weight MPNet behind reference-tiny-mpnet.jsonl. No weights are tracked in git:
 /// scripts/fetch-models.sh copies it into $LAKEOPS_TEST_MODELS (./.ci/run does); without that
 /// variable, the team's shared fixtures next to the repository are used.
-fn tiny_model() -> PathBuf {
+pub fn tiny_model() -> PathBuf {
     let dir = match std::env::var_os("LAKEOPS_TEST_MODELS") {
         Some(models) => PathBuf::from(models).join("tiny-mpnet"),
         None => repo_root().join("../shared/fixtures/embed/tiny-mpnet"),

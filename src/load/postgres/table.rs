@@ -163,6 +163,12 @@ pub async fn ensure_table(
                 format!("{} {ty}{not_null}", quote(name))
             })
             .collect();
+        if let Some(schema) = &table.schema {
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote(schema)))
+                .await
+                .map_err(|e| sql_error(target, &format!("create schema {schema}"), e))?;
+        }
         let create = format!(
             "CREATE TABLE IF NOT EXISTS {} ({}, PRIMARY KEY (doc_id, chunk_index))",
             table.sql(),
