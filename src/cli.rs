@@ -525,6 +525,20 @@ pub enum IndexMethodArg {
     None,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Faiss,
+    Lucene,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceArg {
+    /// Amazon OpenSearch Service
+    Es,
+    /// Amazon OpenSearch Serverless
+    Aoss,
+}
+
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// embed's Parquet output (or any Parquet with an id, a text and a FixedSizeList<Float32>
@@ -533,7 +547,9 @@ pub struct LoadArgs {
     pub inputs: Vec<String>,
 
     /// Where to load: postgresql://user@host:port/db (libpq URL; PG* variables and ~/.pgpass
-    /// fill what it leaves out)
+    /// fill what it leaves out), https://host[:port] (OpenSearch; user:password@ for basic
+    /// auth, SigV4 for *.es/*.aoss.amazonaws.com), or file://DIR or s3://bucket/prefix/ (the
+    /// same _bulk NDJSON bodies as files, for OpenSearch Ingestion or curl)
     #[arg(long, value_name = "TARGET")]
     pub to: String,
 
@@ -541,23 +557,47 @@ pub struct LoadArgs {
     #[arg(long, value_name = "NAME")]
     pub table: Option<String>,
 
+    /// OpenSearch index (created when missing); also names the _bulk files
+    #[arg(long, value_name = "NAME")]
+    pub index: Option<String>,
+
     #[command(flatten)]
     pub selection: SelectionArgs,
 
     /// Column holding the document id (text or integer)
-    #[arg(long, value_name = "NAME", default_value = "doc_id", help_heading = "Columns")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "doc_id",
+        help_heading = "Columns"
+    )]
     pub id_column: String,
 
     /// Column holding the chunk's text
-    #[arg(long, value_name = "NAME", default_value = "chunk_text", help_heading = "Columns")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "chunk_text",
+        help_heading = "Columns"
+    )]
     pub text_column: String,
 
     /// Column holding the vectors (FixedSizeList<Float32>)
-    #[arg(long, value_name = "NAME", default_value = "embedding", help_heading = "Columns")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "embedding",
+        help_heading = "Columns"
+    )]
     pub vector_column: String,
 
     /// Extra columns to store, as text (default: the columns embed --keep-columns copied)
-    #[arg(long, value_name = "NAME,...", value_delimiter = ',', help_heading = "Columns")]
+    #[arg(
+        long,
+        value_name = "NAME,...",
+        value_delimiter = ',',
+        help_heading = "Columns"
+    )]
     pub keep_columns: Option<Vec<String>>,
 
     /// Distance the index is built for (default: the inputs' metadata, else cosine)
@@ -576,12 +616,21 @@ pub struct LoadArgs {
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(4..=1000), help_heading = "Index")]
     pub ef_construction: u32,
 
+    /// OpenSearch: the k-NN engine of the index's HNSW
+    #[arg(long, value_enum, default_value = "faiss", help_heading = "Index")]
+    pub engine: EngineArg,
+
     /// IVFFlat: lists (default: rows / 1000, or √rows above a million rows)
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32768), help_heading = "Index")]
     pub lists: Option<u32>,
 
     /// maintenance_work_mem for the index build (PostgreSQL's units: 512MB, 2GB)
-    #[arg(long, value_name = "SIZE", default_value = "1GB", help_heading = "Index")]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "1GB",
+        help_heading = "Index"
+    )]
     pub maintenance_work_mem: String,
 
     /// max_parallel_maintenance_workers for the index build
@@ -601,7 +650,8 @@ pub struct LoadArgs {
     #[arg(long, value_name = "N", default_value_t = 100, help_heading = "Verify")]
     pub verify_queries: u64,
 
-    /// hnsw.ef_search for --verify's queries (default: pgvector's, 40)
+    /// hnsw.ef_search for --verify's queries (default: pgvector's, 40); OpenSearch: the
+    /// index's ef_search
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Verify")]
     pub ef_search: Option<u32>,
 
@@ -617,7 +667,17 @@ pub struct LoadArgs {
     #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Throughput")]
     pub part_rows: u64,
 
-    /// Parts loaded at once (one connection each)
+    /// OpenSearch: the most bytes in one _bulk request (or file)
+    #[arg(long, value_name = "BYTES", default_value_t = 5 << 20, value_parser = clap::value_parser!(u64).range(1024..=(100 << 20)), help_heading = "Throughput")]
+    pub bulk_bytes: u64,
+
+    /// OpenSearch: attempts per request on 429, 5xx and dropped connections, with exponential
+    /// backoff
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=50), help_heading = "Throughput")]
+    pub max_attempts: u32,
+
+    /// Parts loaded at once (PostgreSQL: one connection each; OpenSearch: _bulk requests in
+    /// flight)
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64), help_heading = "Throughput")]
     pub concurrency: u64,
 
@@ -625,6 +685,11 @@ pub struct LoadArgs {
     /// password); use with sslmode=verify-full and the RDS CA bundle as sslrootcert
     #[arg(long, help_heading = "AWS")]
     pub rds_iam: bool,
+
+    /// Sign OpenSearch requests with SigV4 for this service (default: from the host,
+    /// *.es.amazonaws.com or *.aoss.amazonaws.com)
+    #[arg(long, value_enum, help_heading = "AWS")]
+    pub service: Option<ServiceArg>,
 
     #[command(flatten)]
     pub aws: AwsArgs,

@@ -31,6 +31,7 @@ pub mod embed;
 #[allow(missing_docs)] // see `internals`
 mod embed;
 mod error;
+mod http;
 #[allow(missing_docs)]
 mod load;
 mod output;

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 
 use super::EmbedError;
 
@@ -34,10 +33,7 @@ pub fn offline() -> bool {
     std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "TRUE"))
 }
 
-type HttpsClient = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Empty<Bytes>,
->;
+type HttpsClient = Client<crate::http::Connector, Empty<Bytes>>;
 
 struct Hub {
     client: HttpsClient,
@@ -182,14 +178,9 @@ pub fn download(id: &str, cache: &Path) -> Result<(PathBuf, String), EmbedError>
         .build()
         .map_err(|e| model_file(id, "cannot start a runtime to download it".into(), e))?;
     runtime.block_on(async {
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
-            .map_err(|e| model_file(id, "no TLS roots to download it".into(), e))?
-            .https_or_http()
-            .enable_http1()
-            .build();
         let hub = Hub {
-            client: Client::builder(TokioExecutor::new()).build(connector),
+            client: crate::http::client()
+                .map_err(|e| model_file(id, "no TLS roots to download it".into(), e))?,
             endpoint: std::env::var("HF_ENDPOINT")
                 .ok()
                 .filter(|e| !e.is_empty())

@@ -95,7 +95,11 @@ pub async fn open_inputs(
     let mut batches = discover_each(&args, s3, ACCEPT).await?;
     let mut listed: Vec<Listed> = Vec::new();
     while let Some(batch) = batches.recv().await {
-        listed.extend(batch?.into_iter().filter(|l| selection.admits(&l.found.key)));
+        listed.extend(
+            batch?
+                .into_iter()
+                .filter(|l| selection.admits(&l.found.key)),
+        );
     }
     listed.sort_by(|a, b| a.order.cmp(&b.order));
     // One object named twice (an argument and a directory holding it) is loaded once.
@@ -192,8 +196,8 @@ pub fn layout(schema: &Schema, columns: &Columns) -> Result<Layout, String> {
     }
     let vector = find(&columns.vector, "vector")?;
     match schema.field(vector).data_type() {
-        DataType::FixedSizeList(item, dim) if item.data_type() == &DataType::Float32 && *dim > 0 => {
-        }
+        DataType::FixedSizeList(item, dim)
+            if item.data_type() == &DataType::Float32 && *dim > 0 => {}
         other => {
             return Err(format!(
                 "the vector column {:?} is {other}, not FixedSizeList<Float32>",
@@ -230,14 +234,19 @@ pub fn layout(schema: &Schema, columns: &Columns) -> Result<Layout, String> {
             .fields()
             .iter()
             .enumerate()
-            .filter(|(at, field)| {
-                field.metadata().contains_key(SOURCE_KEY) && !taken.contains(at)
-            })
+            .filter(|(at, field)| field.metadata().contains_key(SOURCE_KEY) && !taken.contains(at))
             .map(|(at, field)| (field.name().clone(), at))
             .collect(),
     };
     for (name, _) in &kept {
-        if ["doc_id", "chunk_index", "chunk_start", "chunk_text", "embedding"].contains(&name.as_str())
+        if [
+            "doc_id",
+            "chunk_index",
+            "chunk_start",
+            "chunk_text",
+            "embedding",
+        ]
+        .contains(&name.as_str())
         {
             return Err(format!(
                 "the kept column {name:?} has the name of one of the store's own columns"

@@ -9,6 +9,7 @@
 //! over HTTP, or written as files).
 
 pub mod input;
+pub mod opensearch;
 pub mod parts;
 pub mod postgres;
 pub mod report;
@@ -96,6 +97,8 @@ pub enum LoadError {
     Options(String),
     #[error(transparent)]
     Postgres(#[from] postgres::PgError),
+    #[error(transparent)]
+    OpenSearch(#[from] opensearch::OsError),
     /// The run stopped after some parts were committed: what is in the store is whole parts,
     /// and a rerun loads the rest.
     #[error(
@@ -125,6 +128,36 @@ impl LoadError {
                 parts,
                 source: Box::new(other),
             },
+        }
+    }
+}
+
+/// Where `--to` points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetKind {
+    Postgres,
+    /// An OpenSearch cluster: `http(s)://host[:port][/path]`.
+    OpenSearch,
+    /// `_bulk` files under a local folder (`file://DIR`) or an S3 prefix.
+    BulkFiles(String),
+}
+
+impl TargetKind {
+    pub fn of(to: &str) -> Result<TargetKind, LoadError> {
+        if to.starts_with("postgresql://") || to.starts_with("postgres://") {
+            Ok(TargetKind::Postgres)
+        } else if to.starts_with("https://") || to.starts_with("http://") {
+            Ok(TargetKind::OpenSearch)
+        } else if let Some(path) = to.strip_prefix("file://") {
+            Ok(TargetKind::BulkFiles(path.to_owned()))
+        } else if to.starts_with("s3://") {
+            Ok(TargetKind::BulkFiles(to.to_owned()))
+        } else {
+            Err(LoadError::Options(format!(
+                "--to {}: expected postgresql://… (pgvector), https://… (OpenSearch), or \
+                 file://DIR or s3://bucket/prefix/ (_bulk files)",
+                postgres::connect::redact(to)
+            )))
         }
     }
 }

@@ -207,14 +207,16 @@ pub fn open_part<'a>(input: &'a VectorInput, part: &Part) -> Result<PartReader<'
     roots.sort_unstable();
     roots.dedup();
     let mask = ProjectionMask::roots(metadata.file_metadata().schema_descr(), roots);
-    let stream =
-        ParquetRecordBatchStreamBuilder::new_with_metadata(input.object.clone(), input.meta.clone())
-            .with_projection(mask)
-            .with_row_groups(groups)
-            .with_row_selection(selection)
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| reader.error(e))?;
+    let stream = ParquetRecordBatchStreamBuilder::new_with_metadata(
+        input.object.clone(),
+        input.meta.clone(),
+    )
+    .with_projection(mask)
+    .with_row_groups(groups)
+    .with_row_selection(selection)
+    .with_batch_size(BATCH_ROWS)
+    .build()
+    .map_err(|e| reader.error(e))?;
     reader.stream = Some(stream);
     Ok(reader)
 }
@@ -232,6 +234,10 @@ mod tests {
             vec![0..10, 10..20, 20..25]
         );
         assert!(parts.iter().all(|p| p.input == 3));
-        assert_eq!(cut(0, 5, 0).len(), 5, "a zero part size is taken as one row");
+        assert_eq!(
+            cut(0, 5, 0).len(),
+            5,
+            "a zero part size is taken as one row"
+        );
     }
 }

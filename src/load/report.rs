@@ -60,11 +60,20 @@ pub struct LoadReport {
     pub index: Option<IndexReport>,
     pub vacuum_seconds: Option<f64>,
     pub verify: Option<VerifyReport>,
+    /// Documents OpenSearch refused for good (a mapping conflict, a bad vector), by `_id`.
+    pub rejected: Vec<Rejected>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub id: String,
+    pub reason: String,
 }
 
 impl LoadReport {
+    /// Every row stored, and `--verify` (when asked) satisfied.
     pub fn passed(&self) -> bool {
-        self.verify.as_ref().is_none_or(|v| v.passed)
+        self.rejected.is_empty() && self.verify.as_ref().is_none_or(|v| v.passed)
     }
 }
 

@@ -87,6 +87,20 @@ pub fn emit(printer: &Printer, report: &LoadReport) -> io::Result<()> {
         }
         text.push_str(if verify.passed { "\n" } else { " — FAILED\n" });
     }
+    const SHOWN: usize = 20;
+    for rejected in report.rejected.iter().take(SHOWN) {
+        text.push_str(&format!(
+            "not indexed: {}: {}\n",
+            super::escape_cell(&rejected.id),
+            super::sanitize(&rejected.reason)
+        ));
+    }
+    if report.rejected.len() > SHOWN {
+        text.push_str(&format!(
+            "not indexed: {} more (--json lists every one)\n",
+            thousands((report.rejected.len() - SHOWN) as u64)
+        ));
+    }
     printer.human(&text);
     Ok(())
 }

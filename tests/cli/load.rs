@@ -89,9 +89,21 @@ fn embedded(dir: &Path) -> PathBuf {
     std::fs::write(&corpus, records).unwrap();
     let out = dir.join("vectors");
     lakeops()
-        .args(["embed", corpus.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "embed",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .args(["--model", tiny_model().to_str().unwrap()])
-        .args(["--text-column", "text", "--id-column", "id", "--keep-columns", "lang"])
+        .args([
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--keep-columns",
+            "lang",
+        ])
         .args(["--chunk-size", "120", "--chunk-overlap", "0"])
         .timeout(std::time::Duration::from_secs(300))
         .assert()
@@ -117,7 +129,14 @@ print(json.dumps(t.to_pylist()))
     let pg = Postgres::start();
     let first = load(
         &pg,
-        &[vectors.to_str().unwrap(), "--table", "rag.chunks", "--part-rows", "10", "--json"],
+        &[
+            vectors.to_str().unwrap(),
+            "--table",
+            "rag.chunks",
+            "--part-rows",
+            "10",
+            "--json",
+        ],
     );
     let first = summary(&first.get_output().stdout);
     assert_eq!(first["loaded_rows"], expected.len());
@@ -144,17 +163,19 @@ print(json.dumps(t.to_pylist()))
             .collect();
         assert_eq!(vector.len(), want.len());
         for (got, want) in vector.iter().zip(&want) {
-            assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "{got} vs {want}"
+            );
         }
     }
     let index = pg.query(
         "SELECT indexdef FROM pg_indexes WHERE schemaname = 'rag' AND indexname = 'chunks_embedding_idx'",
     );
     assert!(
-        index[0][0]
-            .as_str()
-            .unwrap()
-            .contains("USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')"),
+        index[0][0].as_str().unwrap().contains(
+            "USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')"
+        ),
         "{index:?}"
     );
     let parts = expected.len().div_ceil(10) as i64;
@@ -163,7 +184,14 @@ print(json.dumps(t.to_pylist()))
     // The same command again: every part is in the ledger, nothing is sent, nothing doubles.
     let again = load(
         &pg,
-        &[vectors.to_str().unwrap(), "--table", "rag.chunks", "--part-rows", "10", "--json"],
+        &[
+            vectors.to_str().unwrap(),
+            "--table",
+            "rag.chunks",
+            "--part-rows",
+            "10",
+            "--json",
+        ],
     );
     let again = summary(&again.get_output().stdout);
     assert_eq!(again["loaded_rows"], 0);
@@ -187,7 +215,15 @@ print("{}")
     );
     let changed = load(
         &pg,
-        &[vectors.to_str().unwrap(), "--table", "rag.chunks", "--part-rows", "10", "--json", "--verify"],
+        &[
+            vectors.to_str().unwrap(),
+            "--table",
+            "rag.chunks",
+            "--part-rows",
+            "10",
+            "--json",
+            "--verify",
+        ],
     );
     let changed = summary(&changed.get_output().stdout);
     assert_eq!(changed["loaded_rows"], expected.len());
@@ -210,7 +246,10 @@ fn load_refuses_a_table_of_another_shape_and_writes_nothing() {
     let input = dir.path().join("v.parquet");
     write_vectors(
         &input,
-        &json!([["a", 0, "alpha", [1.0, 0.0, 0.0, 0.0]], ["b", 0, "beta", [0.0, 1.0, 0.0, 0.0]]]),
+        &json!([
+            ["a", 0, "alpha", [1.0, 0.0, 0.0, 0.0]],
+            ["b", 0, "beta", [0.0, 1.0, 0.0, 0.0]]
+        ]),
         10,
     );
     let pg = Postgres::start();
@@ -266,7 +305,13 @@ fn load_refuses_inputs_whose_dimensions_differ_before_writing() {
     // A column that is missing is named with the flag that fixes it.
     let out = load(
         &pg,
-        &[four.to_str().unwrap(), "--table", "docs", "--vector-column", "vec"],
+        &[
+            four.to_str().unwrap(),
+            "--table",
+            "docs",
+            "--vector-column",
+            "vec",
+        ],
     )
     .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
@@ -333,7 +378,10 @@ print("{}")
 
     pg.restart();
     let committed = pg.count("SELECT coalesce(sum(rows), 0)::bigint FROM lakeops_loads");
-    assert!(committed >= 15_000 && committed < rows as i64, "{committed}");
+    assert!(
+        committed >= 15_000 && committed < rows as i64,
+        "{committed}"
+    );
     assert_eq!(
         pg.count("SELECT count(*) FROM docs"),
         committed,
@@ -356,7 +404,12 @@ fn clusters(path: &Path) {
         .map(|i| {
             let (a, b) = if i < 5 { (1.0, 0.0) } else { (0.0, 1.0) };
             let jitter = 0.01 * (i % 5) as f64;
-            json!([format!("p{i}"), 0, format!("point {i}"), [a, b, jitter, 0.0]])
+            json!([
+                format!("p{i}"),
+                0,
+                format!("point {i}"),
+                [a, b, jitter, 0.0]
+            ])
         })
         .collect();
     write_vectors(path, &Value::Array(rows), 10);
@@ -424,4 +477,290 @@ fn verify_measures_recall_against_the_exact_answer() {
         stderr.contains("verify: 10 rows stored, as read; recall@10 1.0000 over 10 queries (hnsw.ef_search = 40)"),
         "{stderr}"
     );
+}
+
+/// The recording OpenSearch stand-in (tests/cli/support/fake_opensearch.py); killed on drop.
+struct FakeOpenSearch {
+    child: std::process::Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl FakeOpenSearch {
+    fn start(dir: &Path, faults: Value) -> FakeOpenSearch {
+        use std::io::BufRead;
+        let log = dir.join(format!("opensearch-{}.log", rand_suffix()));
+        let mut child = std::process::Command::new(crate::common::python())
+            .arg(crate::common::repo_root().join("tests/cli/support/fake_opensearch.py"))
+            .arg(&log)
+            .arg(faults.to_string())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the fake OpenSearch");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("it printed its port");
+        FakeOpenSearch { child, port, log }
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+impl Drop for FakeOpenSearch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The documents of `_bulk` bodies: (action, document) pairs, every line parsed.
+fn bulk_items(body: &str) -> Vec<(Value, Value)> {
+    let lines: Vec<Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len() % 2, 0, "{body}");
+    lines
+        .chunks(2)
+        .map(|pair| (pair[0].clone(), pair[1].clone()))
+        .collect()
+}
+
+#[test]
+fn bulk_files_hold_every_row_once_within_the_byte_bound() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let out = dir.path().join("bulk");
+    let run = lakeops()
+        .args([
+            "load",
+            input.to_str().unwrap(),
+            "--index",
+            "rag",
+            "--bulk-bytes",
+            "1024",
+        ])
+        .args(["--to", &format!("file://{}", out.display()), "--json"])
+        .assert()
+        .success();
+    assert_eq!(summary(&run.get_output().stdout)["loaded_rows"], 10);
+    let mapping: Value =
+        serde_json::from_slice(&std::fs::read(out.join("rag.index.json")).unwrap()).unwrap();
+    let vector = &mapping["mappings"]["properties"]["embedding"];
+    assert_eq!(vector["type"], "knn_vector");
+    assert_eq!(vector["dimension"], 4);
+    assert_eq!(vector["method"]["engine"], "faiss");
+    assert_eq!(vector["method"]["space_type"], "cosinesimil");
+    let mut files: Vec<PathBuf> = crate::common::walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ndjson"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let mut seen = Vec::new();
+    for file in &files {
+        let body = std::fs::read_to_string(file).unwrap();
+        assert!(
+            body.len() <= 1024,
+            "{} is {} bytes",
+            file.display(),
+            body.len()
+        );
+        for (action, doc) in bulk_items(&body) {
+            assert_eq!(action["index"]["_index"], "rag");
+            let id = action["index"]["_id"].as_str().unwrap().to_owned();
+            assert_eq!(
+                id,
+                format!("{}:{}", doc["doc_id"].as_str().unwrap(), doc["chunk_index"])
+            );
+            let i: usize = doc["doc_id"].as_str().unwrap()[1..].parse().unwrap();
+            assert_eq!(doc["chunk_text"], format!("point {i}"));
+            let (a, b) = if i < 5 { (1.0, 0.0) } else { (0.0, 1.0) };
+            let jitter = (0.01 * (i % 5) as f64) as f32;
+            // Each float as written: the shortest text that reads back as the same f32.
+            let written: Vec<f32> = doc["embedding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect();
+            assert_eq!(written, vec![a, b, jitter, 0.0]);
+            seen.push(id);
+        }
+    }
+    seen.sort();
+    let mut expected: Vec<String> = (0..10).map(|i| format!("p{i}:0")).collect();
+    expected.sort();
+    assert_eq!(seen, expected, "every row once");
+}
+
+#[test]
+fn opensearch_retries_429_and_failed_items_and_reports_rejected_ids() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let os = FakeOpenSearch::start(
+        dir.path(),
+        json!({"bulk_429": 1, "item_503": ["p3:0"], "item_400": ["p7:0"]}),
+    );
+    let to = format!("http://admin:s3cr%40t@127.0.0.1:{}", os.port);
+    let run = lakeops()
+        .args([
+            "load",
+            input.to_str().unwrap(),
+            "--index",
+            "rag",
+            "--to",
+            &to,
+        ])
+        .args(["--bulk-bytes", "4096", "--verify", "--json"])
+        .assert()
+        .code(1);
+    let output = run.get_output();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !all.contains("s3cr"),
+        "the password is never printed: {all}"
+    );
+    let report = summary(&output.stdout);
+    assert_eq!(report["loaded_rows"], 9);
+    assert_eq!(report["rejected"][0]["id"], "p7:0");
+    assert!(report["rejected"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("mapper_parsing_exception"));
+    assert_eq!(report["verify"]["stored_rows"], 9);
+    assert_eq!(report["verify"]["expected_rows"], 10);
+    assert_eq!(report["verify"]["passed"], false);
+
+    let requests = os.requests();
+    // Basic auth on every request, from the URL's user part (decoded).
+    for request in &requests {
+        assert_eq!(
+            request["headers"]["authorization"],
+            "Basic YWRtaW46czNjckB0"
+        );
+    }
+    assert_eq!(
+        (&requests[0]["method"], &requests[0]["path"]),
+        (&json!("HEAD"), &json!("/rag"))
+    );
+    assert_eq!(requests[1]["method"], "PUT");
+    let mapping: Value = serde_json::from_str(requests[1]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        mapping["mappings"]["properties"]["embedding"]["dimension"],
+        4
+    );
+    let bulks: Vec<&Value> = requests.iter().filter(|r| r["path"] == "/_bulk").collect();
+    assert_eq!(
+        bulks.len(),
+        3,
+        "the 429, its retry, and the failed item alone"
+    );
+    assert_eq!(
+        bulks[0]["body"], bulks[1]["body"],
+        "a 429 resends the whole body"
+    );
+    assert_eq!(bulks[0]["headers"]["content-type"], "application/x-ndjson");
+    let first: Vec<String> = bulk_items(bulks[1]["body"].as_str().unwrap())
+        .iter()
+        .map(|(a, _)| a["index"]["_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(first.len(), 10);
+    let retried = bulk_items(bulks[2]["body"].as_str().unwrap());
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].0["index"]["_id"], "p3:0");
+    assert_eq!(retried[0].1["chunk_text"], "point 3");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let human = lakeops()
+        .args([
+            "load",
+            input.to_str().unwrap(),
+            "--index",
+            "rag",
+            "--to",
+            &to,
+        ])
+        .assert()
+        .code(1);
+    let human = String::from_utf8_lossy(&human.get_output().stderr).to_string();
+    assert!(
+        human.contains(
+            "not indexed: p7:0: mapper_parsing_exception: failed to parse field [embedding]"
+        ),
+        "{human}{stderr}"
+    );
+}
+
+#[test]
+fn opensearch_reload_is_idempotent_and_recall_is_measured() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let os = FakeOpenSearch::start(dir.path(), json!({}));
+    let to = format!("http://127.0.0.1:{}", os.port);
+    for _ in 0..2 {
+        let run = lakeops()
+            .args([
+                "load",
+                input.to_str().unwrap(),
+                "--index",
+                "rag",
+                "--to",
+                &to,
+            ])
+            .args([
+                "--engine",
+                "lucene",
+                "--metric",
+                "l2",
+                "--min-recall",
+                "0.99",
+                "--json",
+            ])
+            .assert()
+            .success();
+        let report = summary(&run.get_output().stdout);
+        assert_eq!(
+            report["verify"]["stored_rows"], 10,
+            "ids are doc_id:chunk_index"
+        );
+        assert_eq!(report["verify"]["queries"], 10);
+        assert_eq!(report["verify"]["recall"], 1.0);
+    }
+    let requests = os.requests();
+    let puts: Vec<&Value> = requests.iter().filter(|r| r["method"] == "PUT").collect();
+    assert_eq!(puts.len(), 1, "the index is created once");
+    let mapping: Value = serde_json::from_str(puts[0]["body"].as_str().unwrap()).unwrap();
+    let method = &mapping["mappings"]["properties"]["embedding"]["method"];
+    assert_eq!(method["engine"], "lucene");
+    assert_eq!(method["space_type"], "l2");
+    assert!(requests
+        .iter()
+        .all(|r| r["headers"].get("authorization").is_none()));
+    let exact = requests
+        .iter()
+        .filter(|r| r["body"].as_str().unwrap_or("").contains("knn_score"))
+        .count();
+    assert_eq!(exact, 20, "one exact search per query per run");
 }

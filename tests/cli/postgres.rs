@@ -108,10 +108,16 @@ fn crash(data: &Path) {
     let Ok(pid_file) = std::fs::read_to_string(data.join("postmaster.pid")) else {
         return;
     };
-    let Some(pid) = pid_file.lines().next().and_then(|l| l.trim().parse::<i32>().ok()) else {
+    let Some(pid) = pid_file
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    else {
         return;
     };
-    let _ = Process::new("kill").args(["-QUIT", &pid.to_string()]).status();
+    let _ = Process::new("kill")
+        .args(["-QUIT", &pid.to_string()])
+        .status();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while Path::new(&format!("/proc/{pid}")).exists() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -114,8 +114,17 @@ impl PgTarget {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        let mut config = tokio_postgres::Config::from_str(&rebuilt)
-            .map_err(|e| bad(format!("{e}")))?;
+        // tokio-postgres fills in 5432 for a URL without a port; libpq takes PGPORT first.
+        let rebuilt = match env("PGPORT") {
+            Some(port) if !names_port(url) => {
+                port.parse::<u16>()
+                    .map_err(|_| bad(format!("PGPORT={port:?} is not a port")))?;
+                with_port(&rebuilt, &port)
+            }
+            _ => rebuilt,
+        };
+        let mut config =
+            tokio_postgres::Config::from_str(&rebuilt).map_err(|e| bad(format!("{e}")))?;
         if config.get_hosts().is_empty() {
             let hosts = env("PGHOST").unwrap_or_else(|| "localhost".into());
             for host in hosts.split(',') {
@@ -124,14 +133,6 @@ impl PgTarget {
                 } else {
                     config.host(host);
                 }
-            }
-        }
-        if config.get_ports().is_empty() {
-            if let Some(port) = env("PGPORT") {
-                config.port(
-                    port.parse()
-                        .map_err(|_| bad(format!("PGPORT={port:?} is not a port")))?,
-                );
             }
         }
         if config.get_user().is_none() {
@@ -181,7 +182,12 @@ impl PgTarget {
         });
         let rootcert = sslrootcert.or_else(|| env("PGSSLROOTCERT"));
         let tls = tls_config(mode, rootcert.as_deref(), env).map_err(bad)?;
-        if iam.is_some() && config.get_hosts().iter().any(|h| !matches!(h, Host::Tcp(_))) {
+        if iam.is_some()
+            && config
+                .get_hosts()
+                .iter()
+                .any(|h| !matches!(h, Host::Tcp(_)))
+        {
             return Err(bad(
                 "--rds-iam needs the RDS endpoint's host name, not a Unix socket".into(),
             ));
@@ -235,6 +241,43 @@ impl PgTarget {
     }
 }
 
+/// Whether a URL gives a port: in its authority (`host:5433`, `[::1]:5433`, `a:1,b:2`) or as
+/// `port=` in its query.
+fn names_port(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let authority = before_query.split('/').next().unwrap_or("");
+    let hosts = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, hosts)| hosts);
+    let in_authority = hosts.split(',').any(|host| {
+        let after_bracket = host.rsplit_once(']').map_or(host, |(_, tail)| tail);
+        after_bracket.contains(':')
+    });
+    in_authority || query.split('&').any(|pair| pair.starts_with("port="))
+}
+
+/// `url` with `:port` after each host of its authority, or `port=` in its query when the
+/// authority names none (a socket directory given as `?host=`).
+fn with_port(url: &str, port: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgresql", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let (user, hosts) = match authority.rsplit_once('@') {
+        Some((user, hosts)) => (format!("{user}@"), hosts),
+        None => (String::new(), authority),
+    };
+    if hosts.is_empty() {
+        let separator = if tail.contains('?') { '&' } else { '?' };
+        return format!("{url}{separator}port={port}");
+    }
+    let hosts: Vec<String> = hosts
+        .split(',')
+        .map(|host| format!("{host}:{port}"))
+        .collect();
+    format!("{scheme}://{user}{}{tail}", hosts.join(","))
+}
+
 /// The password `~/.pgpass` holds for `config`'s first host, port, database and user; libpq's
 /// rules: `*` matches anything, `\` escapes `:` and `\`, a socket host matches `localhost`, and
 /// a file others may read is ignored.
@@ -254,7 +297,12 @@ fn pgpass_lookup(file: &Path, config: &tokio_postgres::Config) -> Option<String>
         Host::Tcp(host) => host.clone(),
         Host::Unix(_) => "localhost".to_owned(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let user = config.get_user()?.to_owned();
     let db = config.get_dbname().unwrap_or(&user).to_owned();
     let wanted = [host.as_str(), &port, &db, &user];
@@ -318,8 +366,8 @@ fn tls_config(
     let mut roots = RootCertStore::empty();
     match rootcert.map(PathBuf::from).or(default_root) {
         Some(path) if path != Path::new("system") => {
-            let pem = std::fs::read(&path)
-                .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+            let pem =
+                std::fs::read(&path).map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
             for cert in CertificateDer::pem_slice_iter(&pem) {
                 let cert = cert.map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
                 roots
@@ -500,14 +548,27 @@ mod tests {
         assert_eq!(target.config.get_ports(), &[6543]);
         assert_eq!(target.config.get_dbname(), Some("envdb"));
         assert_eq!(target.config.get_password(), Some(&b"pw"[..]));
-        let target =
-            PgTarget::parse("postgresql://u@db:1/d?sslmode=verify-full&sslrootcert=system", &env, None)
-                .unwrap();
+        let target = PgTarget::parse(
+            "postgresql://u@db:1/d?sslmode=verify-full&sslrootcert=system",
+            &env,
+            None,
+        )
+        .unwrap();
         assert_eq!(target.config.get_user(), Some("u"));
         assert_eq!(target.config.get_ssl_mode(), SslMode::Require);
-        let socket = PgTarget::parse("postgresql://postgres:@/postgres?host=/tmp/x", &env, None)
-            .unwrap();
+        let socket =
+            PgTarget::parse("postgresql://postgres:@/postgres?host=/tmp/x", &env, None).unwrap();
         assert!(matches!(&socket.config.get_hosts()[0], Host::Unix(p) if p == Path::new("/tmp/x")));
+    }
+
+    #[test]
+    fn a_port_is_seen_wherever_the_url_gives_it() {
+        assert!(names_port("postgresql://u:p@db:5433/x"));
+        assert!(names_port("postgresql://[::1]:5433/x"));
+        assert!(names_port("postgresql://db/x?port=5433"));
+        assert!(!names_port("postgresql://u:p@db/x"));
+        assert!(!names_port("postgresql://[::1]/x"));
+        assert!(!names_port("postgresql:///x?host=/tmp"));
     }
 
     #[test]
@@ -538,6 +599,10 @@ mod tests {
         let config = tokio_postgres::Config::from_str("postgresql://v@elsewhere/d").unwrap();
         assert_eq!(pgpass_lookup(&file, &config).as_deref(), Some("fallback"));
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(pgpass_lookup(&file, &config), None, "a readable file is ignored");
+        assert_eq!(
+            pgpass_lookup(&file, &config),
+            None,
+            "a readable file is ignored"
+        );
     }
 }

@@ -14,9 +14,14 @@ use crate::load::Metric;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IndexMethod {
-    Hnsw { m: u32, ef_construction: u32 },
+    Hnsw {
+        m: u32,
+        ef_construction: u32,
+    },
     /// `lists`: `None` for pgvector's advice, rows / 1000 up to a million rows, √rows above.
-    IvfFlat { lists: Option<u32> },
+    IvfFlat {
+        lists: Option<u32>,
+    },
     None,
 }
 
@@ -123,7 +128,9 @@ pub async fn build(
             settings.maintenance_work_mem.replace('\'', "''")
         );
         if let Some(workers) = settings.parallel_workers {
-            script.push_str(&format!("SET max_parallel_maintenance_workers = {workers};"));
+            script.push_str(&format!(
+                "SET max_parallel_maintenance_workers = {workers};"
+            ));
         }
         if existing.is_some() {
             script.push_str(&format!("DROP INDEX {qualified};"));

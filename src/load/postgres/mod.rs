@@ -146,9 +146,9 @@ pub async fn load(
     }
     let mut first_error = None;
     for handle in handles {
-        let result = handle.await.unwrap_or_else(|e| {
-            Err(LoadError::Options(format!("a load worker failed: {e}")))
-        });
+        let result = handle
+            .await
+            .unwrap_or_else(|e| Err(LoadError::Options(format!("a load worker failed: {e}"))));
         if let Err(e) = result {
             // Ctrl-C is what the user did; any other error is what they need to read.
             if first_error.is_none() || matches!(first_error, Some(LoadError::Interrupted)) {
@@ -224,6 +224,7 @@ pub async fn load(
         index,
         vacuum_seconds,
         verify,
+        rejected: Vec::new(),
     })
 }
 

@@ -26,9 +26,8 @@ impl TableName {
             Some((schema, name)) => (Some(schema.to_owned()), name.to_owned()),
             None => (None, text.to_owned()),
         };
-        let bad = |part: &str| {
-            part.is_empty() || part.len() > 63 || part.chars().any(|c| c.is_control())
-        };
+        let bad =
+            |part: &str| part.is_empty() || part.len() > 63 || part.chars().any(|c| c.is_control());
         if bad(&name) || schema.as_deref().is_some_and(bad) {
             return Err(format!(
                 "--table {text:?}: expected NAME or SCHEMA.NAME, each 1 to 63 characters \
@@ -83,7 +82,12 @@ pub fn columns(shape: &Shape) -> Vec<(String, String)> {
     ]
     .into_iter()
     .map(|(name, ty)| (name.to_owned(), ty))
-    .chain(shape.kept.iter().map(|name| (name.clone(), "text".to_owned())))
+    .chain(
+        shape
+            .kept
+            .iter()
+            .map(|name| (name.clone(), "text".to_owned())),
+    )
     .collect()
 }
 

@@ -46,10 +46,9 @@ pub async fn verify(
             "hnsw.ef_search = {}",
             settings.ef_search.unwrap_or(40)
         )),
-        IndexMethod::IvfFlat { .. } => Some(format!(
-            "ivfflat.probes = {}",
-            settings.probes.unwrap_or(1)
-        )),
+        IndexMethod::IvfFlat { .. } => {
+            Some(format!("ivfflat.probes = {}", settings.probes.unwrap_or(1)))
+        }
         IndexMethod::None => None,
     };
     let mut report = VerifyReport {
@@ -120,7 +119,9 @@ pub async fn verify(
                 .await
                 .map_err(|e| failed("run the exact search", e))?;
             transaction
-                .batch_execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+                .batch_execute(
+                    "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off",
+                )
                 .await
                 .map_err(|e| failed("run the exact search", e))?;
             let statement = transaction
