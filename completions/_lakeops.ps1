@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
             [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, git revision, cargo features and engine versions (for bug reports)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
@@ -473,6 +474,53 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lakeops;load' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to load: postgresql://user@host:port/db (libpq URL; PG* variables and ~/.pgpass fill what it leaves out), https://host[:port] (OpenSearch; user:password@ for basic auth, SigV4 for *.es/*.aoss.amazonaws.com), or file://DIR or s3://bucket/prefix/ (the same _bulk NDJSON bodies as files, for OpenSearch Ingestion or curl)')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'PostgreSQL table, NAME or SCHEMA.NAME (created when missing)')
+            [CompletionResult]::new('--index', '--index', [CompletionResultType]::ParameterName, 'OpenSearch index (created when missing); also names the _bulk files')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination')
+            [CompletionResult]::new('--id-column', '--id-column', [CompletionResultType]::ParameterName, 'Column holding the document id (text or integer)')
+            [CompletionResult]::new('--text-column', '--text-column', [CompletionResultType]::ParameterName, 'Column holding the chunk''s text')
+            [CompletionResult]::new('--vector-column', '--vector-column', [CompletionResultType]::ParameterName, 'Column holding the vectors (FixedSizeList<Float32>)')
+            [CompletionResult]::new('--keep-columns', '--keep-columns', [CompletionResultType]::ParameterName, 'Extra columns to store, as text (default: the columns embed --keep-columns copied)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Distance the index is built for (default: the inputs'' metadata, else cosine)')
+            [CompletionResult]::new('--index-method', '--index-method', [CompletionResultType]::ParameterName, 'Index to build after loading')
+            [CompletionResult]::new('--m', '--m', [CompletionResultType]::ParameterName, 'HNSW: links per node')
+            [CompletionResult]::new('--ef-construction', '--ef-construction', [CompletionResultType]::ParameterName, 'HNSW: candidate list size while building')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'OpenSearch: the k-NN engine of the index''s HNSW')
+            [CompletionResult]::new('--lists', '--lists', [CompletionResultType]::ParameterName, 'IVFFlat: lists (default: rows / 1000, or √rows above a million rows)')
+            [CompletionResult]::new('--maintenance-work-mem', '--maintenance-work-mem', [CompletionResultType]::ParameterName, 'maintenance_work_mem for the index build (PostgreSQL''s units: 512MB, 2GB)')
+            [CompletionResult]::new('--parallel-workers', '--parallel-workers', [CompletionResultType]::ParameterName, 'max_parallel_maintenance_workers for the index build')
+            [CompletionResult]::new('--verify-queries', '--verify-queries', [CompletionResultType]::ParameterName, 'Stored vectors used as queries by --verify')
+            [CompletionResult]::new('--ef-search', '--ef-search', [CompletionResultType]::ParameterName, 'hnsw.ef_search for --verify''s queries (default: pgvector''s, 40); OpenSearch: the index''s ef_search')
+            [CompletionResult]::new('--probes', '--probes', [CompletionResultType]::ParameterName, 'ivfflat.probes for --verify''s queries (default: pgvector''s, 1)')
+            [CompletionResult]::new('--min-recall', '--min-recall', [CompletionResultType]::ParameterName, 'Exit 1 when --verify measures a recall below R (0 to 1); implies --verify')
+            [CompletionResult]::new('--part-rows', '--part-rows', [CompletionResultType]::ParameterName, 'Rows per part: one transaction, the unit a rerun skips')
+            [CompletionResult]::new('--bulk-bytes', '--bulk-bytes', [CompletionResultType]::ParameterName, 'OpenSearch: the most bytes in one _bulk request (or file)')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'OpenSearch: attempts per request on 429, 5xx and dropped connections, with exponential backoff')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Parts loaded at once (PostgreSQL: one connection each; OpenSearch: _bulk requests in flight)')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Sign OpenSearch requests with SigV4 for this service (default: from the host, *.es.amazonaws.com or *.aoss.amazonaws.com)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: AWS_PROFILE, else the default profile)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, else the profile''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--vacuum', '--vacuum', [CompletionResultType]::ParameterName, 'VACUUM (ANALYZE) the table after the index is built')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'After loading, compare the stored row count with the rows read and measure the index''s recall@10 against exact search, with p50/p99 query latency')
+            [CompletionResult]::new('--rds-iam', '--rds-iam', [CompletionResultType]::ParameterName, 'Sign in to Amazon RDS with an IAM auth token made from the AWS credentials (instead of a password); use with sslmode=verify-full and the RDS CA bundle as sslrootcert')
+            [CompletionResult]::new('--s3-path-style', '--s3-path-style', [CompletionResultType]::ParameterName, 'Path-style S3 addressing (bucket in the path) even without --endpoint-url')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lakeops;query' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the SQL from this file')
@@ -533,6 +581,7 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('crawl', 'crawl', [CompletionResultType]::ParameterValue, 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first')
             [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless')
             [CompletionResult]::new('embed', 'embed', [CompletionResultType]::ParameterValue, 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version, git revision, cargo features and engine versions (for bug reports)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for maintainers)')
@@ -585,6 +634,9 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;help;embed' {
+            break
+        }
+        'lakeops;help;load' {
             break
         }
         'lakeops;help;query' {

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
+            cand load 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check'
             cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
             cand version 'Print the version, git revision, cargo features and engine versions (for bug reports)'
             cand generate 'Write shell completions and man pages (for maintainers)'
@@ -445,6 +446,52 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lakeops;load'= {
+            cand --to 'Where to load: postgresql://user@host:port/db (libpq URL; PG* variables and ~/.pgpass fill what it leaves out), https://host[:port] (OpenSearch; user:password@ for basic auth, SigV4 for *.es/*.aoss.amazonaws.com), or file://DIR or s3://bucket/prefix/ (the same _bulk NDJSON bodies as files, for OpenSearch Ingestion or curl)'
+            cand --table 'PostgreSQL table, NAME or SCHEMA.NAME (created when missing)'
+            cand --index 'OpenSearch index (created when missing); also names the _bulk files'
+            cand --include 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)'
+            cand --exclude 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)'
+            cand --shard 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination'
+            cand --id-column 'Column holding the document id (text or integer)'
+            cand --text-column 'Column holding the chunk''s text'
+            cand --vector-column 'Column holding the vectors (FixedSizeList<Float32>)'
+            cand --keep-columns 'Extra columns to store, as text (default: the columns embed --keep-columns copied)'
+            cand --metric 'Distance the index is built for (default: the inputs'' metadata, else cosine)'
+            cand --index-method 'Index to build after loading'
+            cand --m 'HNSW: links per node'
+            cand --ef-construction 'HNSW: candidate list size while building'
+            cand --engine 'OpenSearch: the k-NN engine of the index''s HNSW'
+            cand --lists 'IVFFlat: lists (default: rows / 1000, or √rows above a million rows)'
+            cand --maintenance-work-mem 'maintenance_work_mem for the index build (PostgreSQL''s units: 512MB, 2GB)'
+            cand --parallel-workers 'max_parallel_maintenance_workers for the index build'
+            cand --verify-queries 'Stored vectors used as queries by --verify'
+            cand --ef-search 'hnsw.ef_search for --verify''s queries (default: pgvector''s, 40); OpenSearch: the index''s ef_search'
+            cand --probes 'ivfflat.probes for --verify''s queries (default: pgvector''s, 1)'
+            cand --min-recall 'Exit 1 when --verify measures a recall below R (0 to 1); implies --verify'
+            cand --part-rows 'Rows per part: one transaction, the unit a rerun skips'
+            cand --bulk-bytes 'OpenSearch: the most bytes in one _bulk request (or file)'
+            cand --max-attempts 'OpenSearch: attempts per request on 429, 5xx and dropped connections, with exponential backoff'
+            cand --concurrency 'Parts loaded at once (PostgreSQL: one connection each; OpenSearch: _bulk requests in flight)'
+            cand --service 'Sign OpenSearch requests with SigV4 for this service (default: from the host, *.es.amazonaws.com or *.aoss.amazonaws.com)'
+            cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
+            cand --region 'AWS region (default: AWS_REGION, else the profile''s)'
+            cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --vacuum 'VACUUM (ANALYZE) the table after the index is built'
+            cand --verify 'After loading, compare the stored row count with the rows read and measure the index''s recall@10 against exact search, with p50/p99 query latency'
+            cand --rds-iam 'Sign in to Amazon RDS with an IAM auth token made from the AWS credentials (instead of a password); use with sslmode=verify-full and the RDS CA bundle as sslrootcert'
+            cand --s3-path-style 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lakeops;query'= {
             cand -f 'Read the SQL from this file'
             cand --file 'Read the SQL from this file'
@@ -502,6 +549,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand crawl 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
             cand cost 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
             cand embed 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
+            cand load 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check'
             cand query 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
             cand version 'Print the version, git revision, cargo features and engine versions (for bug reports)'
             cand generate 'Write shell completions and man pages (for maintainers)'
@@ -541,6 +589,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help;cost;prices'= {
         }
         &'lakeops;help;embed'= {
+        }
+        &'lakeops;help;load'= {
         }
         &'lakeops;help;query'= {
         }

@@ -36,6 +36,7 @@ complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "convert" -d 'Conver
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
+complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "load" -d 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "query" -d 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "version" -d 'Print the version, git revision, cargo features and engine versions (for bug reports)'
 complete -c lakeops -n "__fish_lakeops_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
@@ -425,6 +426,54 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s v -l verbose -
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand embed" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l to -d 'Where to load: postgresql://user@host:port/db (libpq URL; PG* variables and ~/.pgpass fill what it leaves out), https://host[:port] (OpenSearch; user:password@ for basic auth, SigV4 for *.es/*.aoss.amazonaws.com), or file://DIR or s3://bucket/prefix/ (the same _bulk NDJSON bodies as files, for OpenSearch Ingestion or curl)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l table -d 'PostgreSQL table, NAME or SCHEMA.NAME (created when missing)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l index -d 'OpenSearch index (created when missing); also names the _bulk files' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l include -d 'Take only inputs whose path below their INPUT argument matches this glob (repeatable; `*` stays within a folder, `**` crosses folders, as in Glue)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l exclude -d 'Leave out inputs whose path below their INPUT argument matches this glob (repeatable; wins over --include)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l shard -d 'Take only shard K of N (0 <= K < N): a fixed split of the inputs by a hash of their path, so N processes given the same command share the work without coordination' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l id-column -d 'Column holding the document id (text or integer)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l text-column -d 'Column holding the chunk\'s text' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l vector-column -d 'Column holding the vectors (FixedSizeList<Float32>)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l keep-columns -d 'Extra columns to store, as text (default: the columns embed --keep-columns copied)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l metric -d 'Distance the index is built for (default: the inputs\' metadata, else cosine)' -r -f -a "cosine\t''
+l2\t''
+ip\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l index-method -d 'Index to build after loading' -r -f -a "hnsw\t''
+ivfflat\t''
+none\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l m -d 'HNSW: links per node' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l ef-construction -d 'HNSW: candidate list size while building' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l engine -d 'OpenSearch: the k-NN engine of the index\'s HNSW' -r -f -a "faiss\t''
+lucene\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l lists -d 'IVFFlat: lists (default: rows / 1000, or √rows above a million rows)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l maintenance-work-mem -d 'maintenance_work_mem for the index build (PostgreSQL\'s units: 512MB, 2GB)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l parallel-workers -d 'max_parallel_maintenance_workers for the index build' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l verify-queries -d 'Stored vectors used as queries by --verify' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l ef-search -d 'hnsw.ef_search for --verify\'s queries (default: pgvector\'s, 40); OpenSearch: the index\'s ef_search' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l probes -d 'ivfflat.probes for --verify\'s queries (default: pgvector\'s, 1)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l min-recall -d 'Exit 1 when --verify measures a recall below R (0 to 1); implies --verify' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l part-rows -d 'Rows per part: one transaction, the unit a rerun skips' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l bulk-bytes -d 'OpenSearch: the most bytes in one _bulk request (or file)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l max-attempts -d 'OpenSearch: attempts per request on 429, 5xx and dropped connections, with exponential backoff' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l concurrency -d 'Parts loaded at once (PostgreSQL: one connection each; OpenSearch: _bulk requests in flight)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l service -d 'Sign OpenSearch requests with SigV4 for this service (default: from the host, *.es.amazonaws.com or *.aoss.amazonaws.com)' -r -f -a "es\t'Amazon OpenSearch Service'
+aoss\t'Amazon OpenSearch Serverless'"
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l region -d 'AWS region (default: AWS_REGION, else the profile\'s)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto or MinIO server (also AWS_ENDPOINT_URL); implies path-style S3 addressing' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l vacuum -d 'VACUUM (ANALYZE) the table after the index is built'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l verify -d 'After loading, compare the stored row count with the rows read and measure the index\'s recall@10 against exact search, with p50/p99 query latency'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l rds-iam -d 'Sign in to Amazon RDS with an IAM auth token made from the AWS credentials (instead of a password); use with sslmode=verify-full and the RDS CA bundle as sslrootcert'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l s3-path-style -d 'Path-style S3 addressing (bucket in the path) even without --endpoint-url'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand load" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -s f -l file -d 'Read the SQL from this file' -r -F
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l table -d 'Register a table: NAME=LOCATION (repeatable)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand query" -l catalog-file -d 'Register every table of --database from this local catalog (the file `crawl --catalog-file` writes): the catalog\'s columns, partition keys and formats define them' -r -F
@@ -466,14 +515,15 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s v -l verbos
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "query" -d 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "version" -d 'Print the version, git revision, cargo features and engine versions (for bug reports)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed query version generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "convert" -d 'Convert JSON lines (zstd, gzip or plain) to Parquet'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "crawl" -d 'Infer the schema and partitions under an S3 prefix into an AWS Glue table, with a plan first'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "cost" -d 'Capacity-unit cost estimates: Flink KPUs, OpenSearch OCUs, Glue/Athena DPUs, EMR Serverless'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "embed" -d 'Chunk text and compute sentence embeddings (MPNet, BERT) on a GPU or the CPU, to Parquet'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "load" -d 'Load embedding Parquet into PostgreSQL + pgvector or OpenSearch, with an index and a recall check'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "query" -d 'SQL (DataFusion) over Parquet, JSON lines and CSV files, for checks and CI smoke tests'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "version" -d 'Print the version, git revision, cargo features and engine versions (for bug reports)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "generate" -d 'Write shell completions and man pages (for maintainers)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and not __fish_seen_subcommand_from convert crawl cost embed load query version generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
