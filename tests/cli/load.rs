@@ -764,3 +764,74 @@ fn opensearch_reload_is_idempotent_and_recall_is_measured() {
         .count();
     assert_eq!(exact, 20, "one exact search per query per run");
 }
+
+#[test]
+fn opensearch_requests_are_signed_with_sigv4_as_botocore_signs_them() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let os = FakeOpenSearch::start(dir.path(), json!({}));
+    lakeops()
+        .args([
+            "load",
+            input.to_str().unwrap(),
+            "--index",
+            "rag",
+            "--service",
+            "aoss",
+        ])
+        .args(["--to", &format!("http://127.0.0.1:{}", os.port)])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_SESSION_TOKEN", "session-token")
+        .env("AWS_REGION", "eu-west-1")
+        .assert()
+        .success();
+    let log = dir.path().join("requests.json");
+    std::fs::write(&log, Value::Array(os.requests()).to_string()).unwrap();
+    // Each request re-signed by botocore at the time it carries: the signatures must agree.
+    let checked = py_json(
+        r#"
+import datetime, json, sys
+from unittest import mock
+import botocore.auth, botocore.awsrequest, botocore.credentials
+requests = json.load(open(sys.argv[1])); port = sys.argv[2]
+creds = botocore.credentials.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token")
+out = []
+for r in requests:
+    auth = r["headers"]["authorization"]
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    stamp = datetime.datetime.strptime(r["headers"]["x-amz-date"], "%Y%m%dT%H%M%SZ")
+    class Fixed(datetime.datetime):
+        @classmethod
+        def utcnow(cls): return stamp
+        @classmethod
+        def now(cls, tz=None): return stamp.replace(tzinfo=tz) if tz else stamp
+    headers = {h: r["headers"][h] for h in signed if h not in ("authorization",)}
+    request = botocore.awsrequest.AWSRequest(method=r["method"], url=f"http://127.0.0.1:{port}{r['path']}", data=r["body"].encode(), headers=headers)
+    with mock.patch("botocore.auth.datetime.datetime", Fixed):
+        botocore.auth.SigV4Auth(creds, "aoss", "eu-west-1").add_auth(request)
+    out.append({"ours": auth, "botocore": request.headers["Authorization"], "signed": signed})
+print(json.dumps(out))
+"#,
+        &[&log, Path::new(&os.port.to_string())],
+    );
+    let checked = checked.as_array().unwrap();
+    assert!(checked.len() >= 3, "HEAD, PUT and _bulk at least");
+    for request in checked {
+        assert_eq!(request["ours"], request["botocore"]);
+        let signed = request["signed"].as_array().unwrap();
+        assert!(
+            signed.contains(&json!("x-amz-content-sha256")),
+            "aoss needs the payload hash"
+        );
+        assert!(signed.contains(&json!("x-amz-security-token")));
+        assert!(request["ours"]
+            .as_str()
+            .unwrap()
+            .contains("/eu-west-1/aoss/aws4_request"));
+    }
+}

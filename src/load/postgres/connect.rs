@@ -580,6 +580,39 @@ mod tests {
         assert!(err.to_string().contains("sslmode=\"sometimes\""), "{err}");
     }
 
+    /// botocore's `generate_db_auth_token` for the same credentials, host, user and time (its
+    /// clock fixed at 2026-12-06T00:00:00Z): the reference an RDS token must equal.
+    #[test]
+    fn rds_auth_token_equals_botocores() {
+        let reference = "mydb.abc123.eu-west-1.rds.amazonaws.com:5432/?Action=connect&\
+            DBUser=iam_user%40x&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F\
+            20261206%2Feu-west-1%2Frds-db%2Faws4_request&X-Amz-Date=20261206T000000Z&\
+            X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Security-Token=session%2Ftoken%2Bx&\
+            X-Amz-Signature=fe0bbeaa7cebdb64de19ecb2aa7b2104d4ce771159d08ec98dc31a2ea0a74e4b";
+        let identity = SigningIdentity::fixed(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            Some("session/token+x"),
+            "eu-west-1",
+        );
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_796_515_200);
+        let token = rds_auth_token(
+            &identity,
+            "mydb.abc123.eu-west-1.rds.amazonaws.com",
+            5432,
+            "iam_user@x",
+            at,
+        )
+        .unwrap();
+        let split = |token: &str| {
+            let (path, query) = token.split_once('?').unwrap();
+            let mut pairs: Vec<String> = query.split('&').map(str::to_owned).collect();
+            pairs.sort();
+            (path.to_owned(), pairs)
+        };
+        assert_eq!(split(&token), split(reference), "{token}");
+    }
+
     #[test]
     fn pgpass_matches_with_wildcards_and_escapes() {
         use std::os::unix::fs::PermissionsExt;
