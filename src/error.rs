@@ -56,10 +56,9 @@ fn is_interrupt(e: &(dyn Error + 'static)) -> bool {
     ) || matches!(
         e.downcast_ref::<EmbedError>(),
         Some(EmbedError::Interrupted)
-    ) || matches!(
-        e.downcast_ref::<crate::load::LoadError>(),
-        Some(crate::load::LoadError::Interrupted)
-    )
+    ) || e
+        .downcast_ref::<crate::load::LoadError>()
+        .is_some_and(crate::load::LoadError::is_interrupted)
 }
 
 pub const NO_REGION: &str = "pass --region, set AWS_REGION, or set region in your AWS profile";

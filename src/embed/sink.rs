@@ -307,6 +307,7 @@ fn file_metadata(
         ("lakeops.embed.dimension", model.dim().to_string()),
         ("lakeops.embed.pooling", model.pooling.name().to_owned()),
         ("lakeops.embed.normalized", model.normalize.to_string()),
+        ("lakeops.embed.metric", model.similarity.clone()),
         ("lakeops.embed.dtype", embedder.precision.name().to_owned()),
         (
             "lakeops.embed.max_seq_length",

@@ -289,10 +289,13 @@ fn metadata(input: &VectorInput) -> HashMap<String, String> {
 fn agree(inputs: &[VectorInput], metric: Option<Metric>) -> Result<Shape, LoadError> {
     let describe = |input: &VectorInput| -> Result<Shape, LoadError> {
         let pairs = metadata(input);
-        let stored_metric = match pairs.get(METRIC_KEY) {
+        let stored_metric = match pairs.get(METRIC_KEY).filter(|_| metric.is_none()) {
             Some(text) => Some(Metric::parse(text).ok_or_else(|| LoadError::Input {
                 url: input.url.clone(),
-                problem: format!("unknown metric {text:?} in its metadata ({METRIC_KEY})"),
+                problem: format!(
+                    "its metadata names the metric {text:?} ({METRIC_KEY}), which no vector \
+                     index here supports; choose one with --metric cosine|l2|ip"
+                ),
             })?),
             None => None,
         };

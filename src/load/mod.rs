@@ -117,10 +117,19 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// Ctrl-C or SIGTERM, also behind what was committed before it.
+    pub fn is_interrupted(&self) -> bool {
+        match self {
+            LoadError::Interrupted => true,
+            LoadError::Partial { source, .. } => source.is_interrupted(),
+            _ => false,
+        }
+    }
+
     /// The same error, with what was already committed said beside it.
     pub fn after(self, loaded_rows: u64, total_rows: u64, parts: u64) -> LoadError {
         match self {
-            LoadError::Interrupted | LoadError::Partial { .. } => self,
+            LoadError::Partial { .. } => self,
             _ if parts == 0 => self,
             other => LoadError::Partial {
                 loaded_rows,

@@ -141,6 +141,10 @@ print(json.dumps(t.to_pylist()))
     let first = summary(&first.get_output().stdout);
     assert_eq!(first["loaded_rows"], expected.len());
     assert_eq!(first["dimension"], 32);
+    assert_eq!(
+        first["metric"], "cosine",
+        "embed wrote the model's similarity"
+    );
     assert_eq!(first["index"]["action"], "built");
     // psycopg reads back every row: keys, text, kept column and the vector itself.
     let stored = pg.query(
@@ -318,8 +322,10 @@ fn load_refuses_inputs_whose_dimensions_differ_before_writing() {
     assert!(stderr.contains("no vector column \"vec\""), "{stderr}");
 }
 
-#[test]
-fn load_survives_the_server_going_away_and_the_rerun_completes() {
+/// Starts a load of 150,000 rows in parts of 5,000 over one connection, waits until three parts
+/// are committed, and stops it with `stop` (the server or the process); then checks the message
+/// and exit status, and that the rerun loads exactly the rest.
+fn stop_mid_load_then_rerun(stop: impl FnOnce(&Postgres, &mut std::process::Child), code: i32) {
     let dir = tmp();
     let input = dir.path().join("big.parquet");
     let rows = 150_000;
@@ -340,7 +346,7 @@ fn load_survives_the_server_going_away_and_the_rerun_completes() {
         "none",
         "--json",
     ];
-    let child = lakeops_process()
+    let mut child = lakeops_process()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -363,10 +369,10 @@ print("{}")
 "#,
         &[Path::new(pg.url())],
     );
-    pg.crash();
+    stop(&pg, &mut child);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(
         stderr.contains("rows were loaded before it stopped"),
         "{stderr}"
@@ -376,7 +382,9 @@ print("{}")
         "{stderr}"
     );
 
-    pg.restart();
+    if code == 2 {
+        pg.restart();
+    }
     let committed = pg.count("SELECT coalesce(sum(rows), 0)::bigint FROM lakeops_loads");
     assert!(
         committed >= 15_000 && committed < rows as i64,
@@ -394,6 +402,51 @@ print("{}")
     assert_eq!(
         pg.count("SELECT count(DISTINCT (doc_id, chunk_index)) FROM docs"),
         rows as i64
+    );
+}
+
+#[test]
+fn load_survives_the_server_going_away_and_the_rerun_completes() {
+    stop_mid_load_then_rerun(|pg, _| pg.crash(), 2);
+}
+
+#[test]
+fn sigterm_mid_load_exits_130_keeping_committed_parts() {
+    stop_mid_load_then_rerun(
+        |_, child| {
+            let status = std::process::Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        },
+        130,
+    );
+}
+
+#[test]
+fn a_nul_in_text_is_named_by_row_not_sent() {
+    let dir = tmp();
+    let input = dir.path().join("nul.parquet");
+    write_vectors(
+        &input,
+        &json!([
+            ["a", 0, "fine", [1.0, 0.0]],
+            ["b", 0, "bad\u{0}text", [0.0, 1.0]]
+        ]),
+        10,
+    );
+    let pg = Postgres::start();
+    let out = load(&pg, &[input.to_str().unwrap(), "--table", "t"]).code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("nul.parquet: row 1: the text holds a NUL character, which PostgreSQL text cannot store"),
+        "{stderr}"
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM t"),
+        0,
+        "the part rolled back"
     );
 }
 

@@ -91,6 +91,9 @@ pub struct ModelDir {
     pub normalize: bool,
     pub max_seq_length: usize,
     pub lowercase: bool,
+    /// sentence-transformers' `similarity_fn_name` (config_sentence_transformers.json), the
+    /// metric `load` builds the index for; `cosine` when the model does not say.
+    pub similarity: String,
     pub tokenizer: Tokenizer,
     pub weights: PathBuf,
     /// See [`content_fingerprint`].
@@ -103,6 +106,12 @@ struct Module {
     kind: String,
     #[serde(default)]
     path: String,
+}
+
+#[derive(Deserialize)]
+struct SentenceTransformersConfig {
+    #[serde(default)]
+    similarity_fn_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +223,13 @@ impl ModelDir {
             )));
         }
         let tokenizer = load_tokenizer(&dir.join("tokenizer.json"), max_seq_length, spec)?;
+        let st_config = dir.join("config_sentence_transformers.json");
+        let similarity = if st_config.is_file() {
+            read_json::<SentenceTransformersConfig>(&st_config, spec)?.similarity_fn_name
+        } else {
+            None
+        }
+        .unwrap_or_else(|| "cosine".to_owned());
         let weights = dir.join("model.safetensors");
         let fingerprint = content_fingerprint(&[&weights, &dir.join("tokenizer.json")], spec)?;
         Ok(ModelDir {
@@ -228,6 +244,7 @@ impl ModelDir {
             normalize,
             max_seq_length,
             lowercase: sbert.do_lower_case,
+            similarity,
             tokenizer,
         })
     }

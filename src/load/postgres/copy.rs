@@ -118,7 +118,28 @@ async fn copy_part(
                 url: input.url.clone(),
                 problem: format!("row {row_number}: {column} is null"),
             };
+            // PostgreSQL's text cannot hold NUL; said per row rather than as the server's
+            // encoding error for the whole part.
+            let nul = |column: &str| LoadError::Input {
+                url: input.url.clone(),
+                problem: format!(
+                    "row {row_number}: {column} holds a NUL character, which PostgreSQL text \
+                     cannot store"
+                ),
+            };
+            let has_nul = |value: Option<&str>| {
+                value.is_some_and(|v| memchr::memchr(0, v.as_bytes()).is_some())
+            };
             let id = rows.id(row).ok_or_else(|| null("the id"))?;
+            if has_nul(Some(id)) {
+                return Err(nul("the id"));
+            }
+            if has_nul(rows.text(row)) {
+                return Err(nul("the text"));
+            }
+            if let Some(column) = (0..to.shape.kept.len()).find(|&c| has_nul(rows.kept(c, row))) {
+                return Err(nul(&format!("kept column {}", to.shape.kept[column])));
+            }
             let vector = pgvector::Vector::from(
                 rows.vector(row).ok_or_else(|| null("the vector"))?.to_vec(),
             );

@@ -136,7 +136,7 @@ pub async fn build(
             script.push_str(&format!("DROP INDEX {qualified};"));
         }
         script.push_str(&format!(
-            "CREATE INDEX {} ON {} {using};COMMENT ON INDEX {qualified} IS '{}';",
+            "CREATE INDEX IF NOT EXISTS {} ON {} {using};COMMENT ON INDEX {qualified} IS '{}';",
             quote(&name),
             table.sql(),
             definition.replace('\'', "''")

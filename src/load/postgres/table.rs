@@ -106,6 +106,7 @@ pub async fn ensure_extension(client: &Client, target: &str, db: &str) -> Result
         .await
     {
         Ok(()) => Ok(()),
+        Err(e) if is_creation_race(&e) => Ok(()),
         Err(e) => {
             let reason = e
                 .as_db_error()
@@ -178,10 +179,21 @@ pub async fn ensure_table(
             table.sql(),
             definitions.join(", ")
         );
-        client
-            .batch_execute(&create)
-            .await
-            .map_err(|e| sql_error(target, &format!("create table {}", table.display()), e))?;
+        match client.batch_execute(&create).await {
+            Ok(()) => {}
+            // Two loads creating one table at once: the loser's IF NOT EXISTS can still meet the
+            // winner's catalog row; the table is there, and is checked like any other.
+            Err(e) if is_creation_race(&e) => {
+                return Box::pin(ensure_table(client, target, table, shape)).await
+            }
+            Err(e) => {
+                return Err(sql_error(
+                    target,
+                    &format!("create table {}", table.display()),
+                    e,
+                ))
+            }
+        }
         return ensure_ledger(client, target, table).await;
     };
     let present = client
@@ -244,8 +256,21 @@ pub async fn ensure_table(
     ensure_ledger(client, target, table).await
 }
 
+/// A concurrent `CREATE … IF NOT EXISTS` that lost the race for the catalog.
+pub fn is_creation_race(e: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    e.code().is_some_and(|c| {
+        [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::DUPLICATE_TABLE,
+            SqlState::DUPLICATE_OBJECT,
+        ]
+        .contains(c)
+    })
+}
+
 async fn ensure_ledger(client: &Client, target: &str, table: &TableName) -> Result<(), PgError> {
-    client
+    let created = client
         .batch_execute(&format!(
             "CREATE TABLE IF NOT EXISTS {} (\
                  target text NOT NULL, input text NOT NULL, first_row bigint NOT NULL, \
@@ -254,8 +279,15 @@ async fn ensure_ledger(client: &Client, target: &str, table: &TableName) -> Resu
                  PRIMARY KEY (target, input, first_row))",
             table.ledger_sql()
         ))
-        .await
-        .map_err(|e| sql_error(target, "create the ledger table lakeops_loads", e))
+        .await;
+    match created {
+        Err(e) if !is_creation_race(&e) => Err(sql_error(
+            target,
+            "create the ledger table lakeops_loads",
+            e,
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
