@@ -119,6 +119,14 @@ pub const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPH
     .remove(b'.')
     .remove(b'~');
 
+/// A request to sign: what SigV4 covers of it.
+struct Unsigned<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(&'a str, &'a str)],
+    body: &'a [u8],
+}
+
 /// Credentials and a region, for the requests lakeops signs itself with SigV4.
 #[derive(Clone)]
 pub struct SigningIdentity {
@@ -153,13 +161,16 @@ impl SigningIdentity {
     fn sign(
         &self,
         service: &str,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
+        request: Unsigned<'_>,
         settings: aws_sigv4::http_request::SigningSettings,
         now: std::time::SystemTime,
     ) -> Result<aws_sigv4::http_request::SigningInstructions, crate::error::BoxError> {
+        let Unsigned {
+            method,
+            url,
+            headers,
+            body,
+        } = request;
         use aws_sigv4::http_request::{sign, SignableBody, SignableRequest};
         let identity = self.credentials.clone().into();
         let params = aws_sigv4::sign::v4::SigningParams::builder()
@@ -191,7 +202,13 @@ impl SigningIdentity {
         let mut settings = aws_sigv4::http_request::SigningSettings::default();
         settings.signature_location = aws_sigv4::http_request::SignatureLocation::QueryParams;
         settings.expires_in = Some(expires);
-        let instructions = self.sign(service, method, url, &[], &[], settings, now)?;
+        let request = Unsigned {
+            method,
+            url,
+            headers: &[],
+            body: &[],
+        };
+        let instructions = self.sign(service, request, settings, now)?;
         let mut request = hyper::Request::builder().uri(url).body(())?;
         instructions.apply_to_request_http1x(&mut request);
         Ok(request.uri().to_string())
@@ -210,15 +227,13 @@ impl SigningIdentity {
         let mut settings = aws_sigv4::http_request::SigningSettings::default();
         // OpenSearch Serverless wants the payload hash as a header.
         settings.payload_checksum_kind = aws_sigv4::http_request::PayloadChecksumKind::XAmzSha256;
-        let instructions = self.sign(
-            service,
+        let request = Unsigned {
             method,
             url,
             headers,
             body,
-            settings,
-            std::time::SystemTime::now(),
-        )?;
+        };
+        let instructions = self.sign(service, request, settings, std::time::SystemTime::now())?;
         Ok(instructions
             .headers()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -82,7 +82,7 @@ pub fn run(args: LoadArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                     parallel_workers: Some(args.parallel_workers),
                 },
                 vacuum: args.vacuum,
-                verify: (args.verify || args.min_recall.is_some()).then(|| VerifySettings {
+                verify: (args.verify || args.min_recall.is_some()).then_some(VerifySettings {
                     queries: args.verify_queries,
                     ef_search: args.ef_search,
                     probes: args.probes,
@@ -131,11 +131,11 @@ pub fn run(args: LoadArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                         (None, Some(credentials)) => Auth::Basic(credentials),
                         (None, None) => Auth::None,
                     };
-                    Destination::Cluster(opensearch::client::Cluster::new(
+                    Destination::Cluster(Box::new(opensearch::client::Cluster::new(
                         &base,
                         auth,
                         args.max_attempts,
-                    )?)
+                    )?))
                 }
             };
             let os = OsOptions {
@@ -150,12 +150,12 @@ pub fn run(args: LoadArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                     ef_search: args.ef_search,
                 },
                 bulk_bytes: args.bulk_bytes as usize,
-                verify: (args.verify || args.min_recall.is_some()).then(|| {
+                verify: (args.verify || args.min_recall.is_some()).then_some(
                     opensearch::verify::VerifySettings {
                         queries: args.verify_queries,
                         min_recall: args.min_recall,
-                    }
-                }),
+                    },
+                ),
             };
             runtime.block_on(async {
                 let (inputs, shape) =

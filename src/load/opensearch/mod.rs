@@ -52,7 +52,7 @@ pub enum OsError {
 
 /// Where the documents go.
 pub enum Destination {
-    Cluster(Cluster),
+    Cluster(Box<Cluster>),
     /// `_bulk` files (and the index body) under a local folder or an S3 prefix.
     Files(Arc<Store>),
 }

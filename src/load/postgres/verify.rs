@@ -93,12 +93,13 @@ pub async fn verify(
                 .map_err(|e| failed("query the index", e))?;
             transaction
                 .batch_execute(&format!(
-                    "SET LOCAL {search_setting}; SET LOCAL enable_seqscan = off"
+                    "SET LOCAL {search_setting}; SET LOCAL enable_seqscan = off; \
+                     SET LOCAL plan_cache_mode = force_custom_plan"
                 ))
                 .await
                 .map_err(|e| failed("query the index", e))?;
             let statement = transaction
-                .prepare_typed(&search, &[vector_type.clone()])
+                .prepare_typed(&search, std::slice::from_ref(vector_type))
                 .await
                 .map_err(|e| failed("query the index", e))?;
             let started = Instant::now();
@@ -125,7 +126,7 @@ pub async fn verify(
                 .await
                 .map_err(|e| failed("run the exact search", e))?;
             let statement = transaction
-                .prepare_typed(&search, &[vector_type.clone()])
+                .prepare_typed(&search, std::slice::from_ref(vector_type))
                 .await
                 .map_err(|e| failed("run the exact search", e))?;
             let found = transaction
