@@ -10,10 +10,7 @@ use crate::embed::EmbedReport;
 /// input not embedded.
 pub fn emit(printer: &Printer, report: &EmbedReport) -> io::Result<()> {
     if printer.json() {
-        for input in &report.inputs {
-            printer.json_record("input", input)?;
-        }
-        return printer.json_record("summary", report);
+        return printer.json_report(&report.inputs, report);
     }
     let mut table = Table::new(&[
         ("input", false),

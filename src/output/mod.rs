@@ -76,6 +76,18 @@ impl Printer {
         out.flush()
     }
 
+    /// A run's `--json` report: an `input` record per input, then the `summary`.
+    pub fn json_report<I: Serialize, S: Serialize>(
+        &self,
+        inputs: &[I],
+        summary: &S,
+    ) -> io::Result<()> {
+        for input in inputs {
+            self.json_record("input", input)?;
+        }
+        self.json_record("summary", summary)
+    }
+
     /// Data for stdout, as is (a schema, a query result).
     pub fn data(&self, text: &str) -> io::Result<()> {
         let mut out = io::stdout().lock();

@@ -127,18 +127,14 @@ print(json.dumps(t.to_pylist()))
     let expected = parquet.as_array().unwrap();
     assert!(expected.len() > 24, "several chunks per document");
     let pg = Postgres::start();
-    let first = load(
-        &pg,
-        &[
-            vectors.to_str().unwrap(),
-            "--table",
-            "rag.chunks",
-            "--part-rows",
-            "10",
-            "--json",
-        ],
-    );
-    let first = summary(&first.get_output().stdout);
+    // The same command each time: the pipeline's last step, rerun.
+    let load_chunks = |extra: &[&str]| {
+        let mut args = vec![vectors.to_str().unwrap(), "--table", "rag.chunks"];
+        args.extend(["--part-rows", "10", "--json"]);
+        args.extend(extra);
+        summary(&load(&pg, &args).get_output().stdout)
+    };
+    let first = load_chunks(&[]);
     assert_eq!(first["loaded_rows"], expected.len());
     assert_eq!(first["dimension"], 32);
     assert_eq!(
@@ -186,18 +182,7 @@ print(json.dumps(t.to_pylist()))
     assert_eq!(pg.count("SELECT count(*) FROM rag.lakeops_loads"), parts);
 
     // The same command again: every part is in the ledger, nothing is sent, nothing doubles.
-    let again = load(
-        &pg,
-        &[
-            vectors.to_str().unwrap(),
-            "--table",
-            "rag.chunks",
-            "--part-rows",
-            "10",
-            "--json",
-        ],
-    );
-    let again = summary(&again.get_output().stdout);
+    let again = load_chunks(&[]);
     assert_eq!(again["loaded_rows"], 0);
     assert_eq!(again["inputs"][0]["skipped_parts"], parts);
     assert_eq!(again["index"]["action"], "kept");
@@ -217,19 +202,7 @@ print("{}")
 "#,
         &[&file],
     );
-    let changed = load(
-        &pg,
-        &[
-            vectors.to_str().unwrap(),
-            "--table",
-            "rag.chunks",
-            "--part-rows",
-            "10",
-            "--json",
-            "--verify",
-        ],
-    );
-    let changed = summary(&changed.get_output().stdout);
+    let changed = load_chunks(&["--verify"]);
     assert_eq!(changed["loaded_rows"], expected.len());
     assert_eq!(changed["verify"]["stored_rows"], expected.len());
     assert_eq!(changed["verify"]["passed"], true);
