@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use arrow::datatypes::{DataType, Schema, SchemaRef};
 use futures::{StreamExt, TryStreamExt};
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use parquet::file::metadata::PageIndexPolicy;
 
 use super::{Columns, LoadError, LoadOptions, Metric};
 use crate::storage::discover::{discover_each, Accept, Listed, Selection};
@@ -130,9 +131,14 @@ async fn open_one(listed: Listed, columns: &Columns) -> Result<VectorInput, Load
             tag: found.tag.clone(),
         },
     )
+    .await?
+    .with_page_index()
     .await?;
-    let meta = ArrowReaderMetadata::try_new(object.metadata().clone(), ArrowReaderOptions::new())
-        .map_err(|e| LoadError::Input {
+    let meta = ArrowReaderMetadata::try_new(
+        object.metadata().clone(),
+        ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional),
+    )
+    .map_err(|e| LoadError::Input {
         url: url.clone(),
         problem: format!("its schema cannot be read as Arrow: {e}"),
     })?;

@@ -11,7 +11,9 @@ use futures::future::{BoxFuture, FutureExt};
 use parquet::arrow::arrow_reader::ArrowReaderOptions;
 use parquet::arrow::async_reader::AsyncFileReader;
 use parquet::errors::ParquetError;
-use parquet::file::metadata::{FooterTail, ParquetMetaData, ParquetMetaDataReader};
+use parquet::file::metadata::{
+    FooterTail, PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader,
+};
 
 use super::{ObjectMeta, StorageError, Store};
 
@@ -88,6 +90,22 @@ impl ParquetObject {
 
     pub fn metadata(&self) -> &Arc<ParquetMetaData> {
         &self.metadata
+    }
+
+    /// The same object with its page index (column and offset indexes) read too, when the file
+    /// has one: a reader given a row selection then fetches only the pages it selects instead of
+    /// whole column chunks, so a slice of a huge row group costs the slice.
+    pub async fn with_page_index(mut self) -> Result<Self, ParquetFileError> {
+        let url = self.store.url(&self.key);
+        let mut reader = ParquetMetaDataReader::new_with_metadata((*self.metadata).clone())
+            .with_page_index_policy(PageIndexPolicy::Optional);
+        let decode = |source| ParquetFileError::Decode {
+            url: url.clone(),
+            source,
+        };
+        reader.load_page_index(&mut self).await.map_err(decode)?;
+        self.metadata = Arc::new(reader.finish().map_err(decode)?);
+        Ok(self)
     }
 }
 
