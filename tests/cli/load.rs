@@ -959,3 +959,60 @@ fn tls_modes_encrypt_and_verify_as_libpq_does() {
     )));
     assert!(pg.url().contains(&port.to_string()));
 }
+
+#[test]
+fn s3_inputs_to_bulk_files_on_s3_read_back_by_boto3() {
+    let dir = tmp();
+    let input = dir.path().join("clusters.parquet");
+    clusters(&input);
+    let moto = crate::moto::Moto::start();
+    moto.create_bucket("lake");
+    moto.py(
+        r#"s3.upload_file(inp["path"], "lake", "vectors/part-0.parquet"); out(True)"#,
+        &json!({ "path": input }),
+    );
+    moto.lakeops()
+        .args([
+            "load",
+            "s3://lake/vectors/",
+            "--index",
+            "rag",
+            "--to",
+            "s3://lake/bulk/",
+        ])
+        .args(["--bulk-bytes", "1024"])
+        .assert()
+        .success();
+    let read = moto.py(
+        r#"
+keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="lake", Prefix="bulk/")["Contents"])
+bodies = {k: s3.get_object(Bucket="lake", Key=k)["Body"].read().decode() for k in keys}
+out({"keys": keys, "bodies": bodies})
+"#,
+        &json!({}),
+    );
+    let keys: Vec<&str> = read["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys[..3],
+        [
+            "bulk/rag-000000.ndjson",
+            "bulk/rag-000001.ndjson",
+            "bulk/rag.index.json"
+        ]
+    );
+    let mut ids: Vec<String> = keys
+        .iter()
+        .filter(|k| k.ends_with(".ndjson"))
+        .flat_map(|k| bulk_items(read["bodies"][k].as_str().unwrap()))
+        .map(|(action, _)| action["index"]["_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = (0..10).map(|i| format!("p{i}:0")).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
