@@ -7,15 +7,16 @@
 
 use std::sync::atomic::AtomicBool;
 
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use bytes::{BufMut, Bytes, BytesMut};
+use futures::SinkExt;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use super::table::{columns, quote, TableName};
 use super::{sql_error, PgError};
 use crate::load::input::{Shape, VectorInput};
-use crate::load::parts::{open_part, Part};
+use crate::load::parts::{open_part, Part, Rows};
 use crate::load::{check_cancel, LoadError};
 
 /// What every part of a run writes into.
@@ -33,18 +34,6 @@ impl CopyTarget {
             .map(|(name, _)| quote(name))
             .collect::<Vec<_>>()
             .join(", ")
-    }
-
-    fn types(&self) -> Vec<Type> {
-        let mut types = vec![
-            Type::TEXT,
-            Type::INT4,
-            Type::INT8,
-            Type::TEXT,
-            self.vector_type.clone(),
-        ];
-        types.extend(self.shape.kept.iter().map(|_| Type::TEXT));
-        types
     }
 }
 
@@ -100,63 +89,34 @@ async fn copy_part(
     };
     let column_list = to.column_list();
     let sink = transaction
-        .copy_in(&format!(
+        .copy_in::<_, Bytes>(&format!(
             "COPY {destination} ({column_list}) FROM STDIN (FORMAT binary)"
         ))
         .await
         .map_err(failed)?;
-    let writer = BinaryCopyInWriter::new(sink, &to.types());
-    futures::pin_mut!(writer);
+    futures::pin_mut!(sink);
+    let mut tuples = Tuples::new(to.shape.kept.clone());
     let mut reader = open_part(input, part)?;
     let mut row_number = part.rows.start;
     while let Some(rows) = reader.next().await {
         let rows = rows?;
-        // Dropping the writer unfinished aborts the COPY, and the transaction with it.
+        // Dropping the sink unfinished aborts the COPY, and the transaction with it.
         check_cancel(cancel)?;
         for row in 0..rows.len() {
-            let null = |column: &str| LoadError::Input {
-                url: input.url.clone(),
-                problem: format!("row {row_number}: {column} is null"),
-            };
-            // PostgreSQL's text cannot hold NUL; said per row rather than as the server's
-            // encoding error for the whole part.
-            let nul = |column: &str| LoadError::Input {
-                url: input.url.clone(),
-                problem: format!(
-                    "row {row_number}: {column} holds a NUL character, which PostgreSQL text \
-                     cannot store"
-                ),
-            };
-            let has_nul = |value: Option<&str>| {
-                value.is_some_and(|v| memchr::memchr(0, v.as_bytes()).is_some())
-            };
-            let id = rows.id(row).ok_or_else(|| null("the id"))?;
-            if has_nul(Some(id)) {
-                return Err(nul("the id"));
-            }
-            if has_nul(rows.text(row)) {
-                return Err(nul("the text"));
-            }
-            if let Some(column) = (0..to.shape.kept.len()).find(|&c| has_nul(rows.kept(c, row))) {
-                return Err(nul(&format!("kept column {}", to.shape.kept[column])));
-            }
-            let vector = pgvector::Vector::from(
-                rows.vector(row).ok_or_else(|| null("the vector"))?.to_vec(),
-            );
-            let chunk_index = rows.chunk_index(row);
-            let chunk_start = rows.chunk_start(row);
-            let text = rows.text(row);
-            let kept: Vec<Option<&str>> = (0..to.shape.kept.len())
-                .map(|column| rows.kept(column, row))
-                .collect();
-            let mut values: Vec<&(dyn ToSql + Sync)> =
-                vec![&id, &chunk_index, &chunk_start, &text, &vector];
-            values.extend(kept.iter().map(|v| v as &(dyn ToSql + Sync)));
-            writer.as_mut().write(&values).await.map_err(failed)?;
+            tuples
+                .push(&rows, row)
+                .map_err(|problem| LoadError::Input {
+                    url: input.url.clone(),
+                    problem: format!("row {row_number}: {problem}"),
+                })?;
             row_number += 1;
+            if tuples.full() {
+                sink.send(tuples.take()).await.map_err(failed)?;
+            }
         }
     }
-    let written = writer.as_mut().finish().await.map_err(failed)?;
+    sink.send(tuples.finish()).await.map_err(failed)?;
+    let written = sink.as_mut().finish().await.map_err(failed)?;
     if into == Destination::Staging {
         let updates: Vec<String> = columns(&to.shape)
             .iter()
@@ -206,6 +166,100 @@ async fn copy_part(
         .map_err(failed)?;
     transaction.commit().await.map_err(failed)?;
     Ok(written)
+}
+
+/// Bytes of COPY data sent in one message: far fewer messages than a row each, little memory.
+const SEND_AT: usize = 256 << 10;
+
+/// Rows in PostgreSQL's binary COPY format (the `PGCOPY` signature, then per row a field
+/// count and each field as a length and its binary value), in the store's column order:
+/// `text`, `int4`, `int8`, `text`, pgvector's `vector` (`int16` dimension, `int16` 0, then
+/// big-endian `float4`s, as its `vector_recv` reads), and the kept columns as `text`. Written
+/// here rather than through tokio-postgres's `BinaryCopyInWriter`, which sends a message per
+/// row of a 3 KB vector and encodes each value through a type check and a `dyn` call.
+struct Tuples {
+    buffer: BytesMut,
+    /// The kept columns' names, for errors.
+    kept: Vec<String>,
+}
+
+impl Tuples {
+    fn new(kept: Vec<String>) -> Tuples {
+        let mut buffer = BytesMut::with_capacity(SEND_AT + (64 << 10));
+        buffer.put_slice(b"PGCOPY\n\xff\r\n\0");
+        buffer.put_i32(0); // flags
+        buffer.put_i32(0); // header extension
+        Tuples { buffer, kept }
+    }
+
+    fn text(&mut self, value: Option<&str>) {
+        match value {
+            Some(text) => {
+                self.buffer.put_i32(text.len() as i32);
+                self.buffer.put_slice(text.as_bytes());
+            }
+            None => self.buffer.put_i32(-1),
+        }
+    }
+
+    /// Adds `row`, or says why it cannot be stored (nothing is added then).
+    fn push(&mut self, rows: &Rows, row: usize) -> Result<(), String> {
+        // PostgreSQL's text cannot hold NUL: said per row rather than as the server's encoding
+        // error for the whole part.
+        let nul =
+            |value: Option<&str>| value.is_some_and(|v| memchr::memchr(0, v.as_bytes()).is_some());
+        let id = rows.id(row).ok_or("the id is null")?;
+        let vector = rows.vector(row).ok_or("the vector is null")?;
+        let text = rows.text(row);
+        let kept: Vec<Option<&str>> = (0..self.kept.len()).map(|c| rows.kept(c, row)).collect();
+        let cannot = "holds a NUL character, which PostgreSQL text cannot store";
+        if nul(Some(id)) {
+            return Err(format!("the id {cannot}"));
+        }
+        if nul(text) {
+            return Err(format!("the text {cannot}"));
+        }
+        if let Some(column) = kept.iter().position(|v| nul(*v)) {
+            return Err(format!("kept column {} {cannot}", self.kept[column]));
+        }
+        if vector.len() > i16::MAX as usize {
+            return Err(format!(
+                "{} dimensions is more than pgvector takes",
+                vector.len()
+            ));
+        }
+        self.buffer.put_i16(5 + self.kept.len() as i16);
+        self.text(Some(id));
+        self.buffer.put_i32(4);
+        self.buffer.put_i32(rows.chunk_index(row));
+        self.buffer.put_i32(8);
+        self.buffer.put_i64(rows.chunk_start(row));
+        self.text(text);
+        self.buffer.put_i32(4 + 4 * vector.len() as i32);
+        self.buffer.put_i16(vector.len() as i16);
+        self.buffer.put_i16(0);
+        for value in vector {
+            self.buffer.put_f32(*value);
+        }
+        for value in kept {
+            self.text(value);
+        }
+        Ok(())
+    }
+
+    fn full(&self) -> bool {
+        self.buffer.len() >= SEND_AT
+    }
+
+    fn take(&mut self) -> Bytes {
+        self.buffer.split().freeze()
+    }
+
+    /// The rest, with the trailer.
+    fn finish(&mut self) -> Bytes {
+        self.buffer.put_i16(-1);
+        self.take()
+    }
 }
 
 /// The parts of earlier runs that the ledger says are in the table: (input URL, first row) →
