@@ -53,6 +53,8 @@ pub fn cut(input: usize, rows: u64, part_rows: u64) -> Vec<Part> {
 
 /// One batch of a part, its columns as the targets write them: ids and kept values as text.
 pub struct Rows {
+    /// The input's row number of this batch's first row (0-based), for errors.
+    pub first_row: u64,
     pub ids: ArrayRef,
     pub texts: ArrayRef,
     pub vectors: FixedSizeListArray,
@@ -62,6 +64,19 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Row `row` of this batch cannot be stored: the error names the input and its row number.
+    pub fn row_error(
+        &self,
+        input: &VectorInput,
+        row: usize,
+        problem: impl std::fmt::Display,
+    ) -> LoadError {
+        LoadError::Input {
+            url: input.url.clone(),
+            problem: format!("row {}: {problem}", self.first_row + row as u64),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -114,7 +129,11 @@ fn as_text(array: &ArrayRef) -> Result<ArrayRef, arrow::error::ArrowError> {
     cast(array, &DataType::Utf8)
 }
 
-fn rows_of(batch: &RecordBatch, input: &VectorInput) -> Result<Rows, arrow::error::ArrowError> {
+fn rows_of(
+    batch: &RecordBatch,
+    input: &VectorInput,
+    first_row: u64,
+) -> Result<Rows, arrow::error::ArrowError> {
     // Columns come in schema order after projection; find each by its original name.
     let schema = input.schema();
     let column = |at: usize| {
@@ -130,6 +149,7 @@ fn rows_of(batch: &RecordBatch, input: &VectorInput) -> Result<Rows, arrow::erro
     };
     let layout = &input.layout;
     Ok(Rows {
+        first_row,
         ids: as_text(&column(layout.id)?)?,
         texts: as_text(&column(layout.text)?)?,
         vectors: column(layout.vector)?.as_fixed_size_list().clone(),
@@ -148,6 +168,7 @@ pub struct PartReader<'a> {
     input: &'a VectorInput,
     part: Part,
     stream: Option<ParquetRecordBatchStream<ParquetObject>>,
+    next_row: u64,
 }
 
 impl PartReader<'_> {
@@ -165,7 +186,9 @@ impl PartReader<'_> {
             Ok(batch) => batch,
             Err(e) => return Some(Err(self.error(e))),
         };
-        Some(rows_of(&batch, self.input).map_err(|e| self.error(e)))
+        let first_row = self.next_row;
+        self.next_row += batch.num_rows() as u64;
+        Some(rows_of(&batch, self.input, first_row).map_err(|e| self.error(e)))
     }
 }
 
@@ -189,6 +212,7 @@ pub fn open_part<'a>(input: &'a VectorInput, part: &Part) -> Result<PartReader<'
         input,
         part: part.clone(),
         stream: None,
+        next_row: part.rows.start,
     };
     let Some(selected_start) = selected_start else {
         return Ok(reader);

@@ -276,7 +276,7 @@ fn a_user_who_may_not_create_the_extension_is_told_what_to_run() {
             "--table",
             "t",
             "--to",
-            &url,
+            url.as_str(),
         ])
         .assert()
         .code(2);
@@ -756,7 +756,7 @@ fn opensearch_retries_429_and_failed_items_and_reports_rejected_ids() {
             "--index",
             "rag",
             "--to",
-            &to,
+            to.as_str(),
         ])
         .assert()
         .code(1);

@@ -135,18 +135,13 @@ pub async fn load(
         let part_count = parts.len() as u64;
         for part in parts {
             let mut reader = open_part(input, &part)?;
-            let mut row_number = part.rows.start;
             while let Some(rows) = reader.next().await {
                 let rows = rows?;
                 check_cancel(&cancel)?;
                 for row in 0..rows.len() {
                     let full = writer
                         .push(&rows, row)
-                        .map_err(|problem| LoadError::Input {
-                            url: input.url.clone(),
-                            problem: format!("row {row_number}: {problem}"),
-                        })?;
-                    row_number += 1;
+                        .map_err(|problem| rows.row_error(input, row, problem))?;
                     if let Some(bulk) = full {
                         let items = bulk.len() as u64;
                         if in_flight.len() >= limit {

@@ -97,7 +97,6 @@ async fn copy_part(
     futures::pin_mut!(sink);
     let mut tuples = Tuples::new(to.shape.kept.clone());
     let mut reader = open_part(input, part)?;
-    let mut row_number = part.rows.start;
     while let Some(rows) = reader.next().await {
         let rows = rows?;
         // Dropping the sink unfinished aborts the COPY, and the transaction with it.
@@ -105,11 +104,7 @@ async fn copy_part(
         for row in 0..rows.len() {
             tuples
                 .push(&rows, row)
-                .map_err(|problem| LoadError::Input {
-                    url: input.url.clone(),
-                    problem: format!("row {row_number}: {problem}"),
-                })?;
-            row_number += 1;
+                .map_err(|problem| rows.row_error(input, row, problem))?;
             if tuples.full() {
                 sink.send(tuples.take()).await.map_err(failed)?;
             }
