@@ -60,6 +60,12 @@ pub fn run(args: LoadArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
                 LoadError::Options("--table NAME is needed with a postgresql:// target".into())
             })?;
             let table = TableName::parse(table).map_err(LoadError::Options)?;
+            if args.min_recall.is_some() && args.index_method == IndexMethodArg::None {
+                return Err(LoadError::Options(
+                    "--min-recall needs an index to measure: --index-method hnsw or ivfflat".into(),
+                )
+                .into());
+            }
             let iam = if args.rds_iam {
                 Some(runtime.block_on(ctx.aws_blocking()?.signing_identity())?)
             } else {

@@ -75,7 +75,8 @@ pub fn emit(printer: &Printer, report: &LoadReport) -> io::Result<()> {
                 verify.p50_ms.unwrap_or_default(),
                 verify.p99_ms.unwrap_or_default(),
             )),
-            _ => text.push_str("; no index, so no recall to measure"),
+            (None, Some(_)) => text.push_str("; no rows to query the index with"),
+            (_, None) => text.push_str("; no index, so no recall to measure"),
         }
         if let (Some(min), Some(recall)) = (verify.min_recall, verify.recall) {
             if recall < min {

@@ -1016,3 +1016,64 @@ out({"keys": keys, "bodies": bodies})
     expected.sort();
     assert_eq!(ids, expected);
 }
+
+#[test]
+fn duplicate_keys_an_empty_input_and_a_recall_without_index_are_told_apart() {
+    let dir = tmp();
+    let pg = Postgres::start();
+    let twice = dir.path().join("twice.parquet");
+    write_vectors(
+        &twice,
+        &json!([
+            ["a", 0, "x", [1.0, 0.0]],
+            ["a", 0, "y", [0.0, 1.0]],
+            ["b", 0, "z", [1.0, 1.0]]
+        ]),
+        10,
+    );
+    let out = load(&pg, &[twice.to_str().unwrap(), "--table", "dup"]).code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("twice.parquet: rows 0..3 hold one (doc_id, chunk_index) twice"),
+        "{stderr}"
+    );
+    assert_eq!(pg.count("SELECT count(*) FROM dup"), 0);
+
+    let empty = dir.path().join("empty.parquet");
+    write_random(&empty, 0, 4, 10);
+    let run = load(
+        &pg,
+        &[
+            empty.to_str().unwrap(),
+            "--table",
+            "empty",
+            "--verify",
+            "--json",
+        ],
+    )
+    .success();
+    let report = summary(&run.get_output().stdout);
+    assert_eq!(report["rows"], 0);
+    assert_eq!(report["verify"]["stored_rows"], 0);
+    assert_eq!(report["verify"]["recall"], Value::Null);
+    assert_eq!(report["verify"]["passed"], true);
+
+    let out = load(
+        &pg,
+        &[
+            empty.to_str().unwrap(),
+            "--table",
+            "empty",
+            "--index-method",
+            "none",
+            "--min-recall",
+            "0.5",
+        ],
+    )
+    .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("--min-recall needs an index to measure"),
+        "{stderr}"
+    );
+}

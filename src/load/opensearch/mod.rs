@@ -28,7 +28,7 @@ use crate::storage::Store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OsError {
-    #[error("{url}")]
+    #[error("cannot send a request to {url}")]
     Request {
         url: String,
         #[source]
