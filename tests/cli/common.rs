@@ -149,6 +149,27 @@ pub fn python() -> String {
     std::env::var("LAKEOPS_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
+/// Starts a server script of tests/cli/support/ that prints its port as its first line, and
+/// returns it running with that port; the caller kills it.
+pub fn start_support_server(script: &str, args: &[&std::ffi::OsStr]) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    let mut child = Process::new(python())
+        .arg(repo_root().join("tests/cli/support").join(script))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{script} printed no port: {e}"));
+    let port = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{script} printed {line:?}, not a port"));
+    (child, port)
+}
+
 /// Runs a Python snippet that prints one JSON document; `args` become `sys.argv[1:]`.
 pub fn py_json(script: &str, args: &[&Path]) -> Value {
     let output = Process::new(python())

@@ -681,20 +681,11 @@ struct FakeHub {
 
 impl FakeHub {
     fn start(dir: &Path) -> FakeHub {
-        use std::io::BufRead;
         let log = dir.join("hub-requests.log");
-        let mut child = std::process::Command::new(crate::common::python())
-            .arg(repo_root().join("tests/cli/support/fake_hub.py"))
-            .arg(tiny_model())
-            .arg(&log)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the fake hub");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("the fake hub printed its port");
+        let (child, port) = crate::common::start_support_server(
+            "fake_hub.py",
+            &[tiny_model().as_os_str(), log.as_os_str()],
+        );
         FakeHub { child, port, log }
     }
 

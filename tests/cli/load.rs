@@ -63,12 +63,20 @@ print("{}")
 }
 
 fn load(pg: &Postgres, args: &[&str]) -> assert_cmd::assert::Assert {
+    load_to(pg.url(), args)
+}
+
+fn load_to(to: &str, args: &[&str]) -> assert_cmd::assert::Assert {
     lakeops()
         .arg("load")
         .args(args)
-        .args(["--to", pg.url()])
+        .args(["--to", to])
         .timeout(std::time::Duration::from_secs(300))
         .assert()
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
 /// embed's own output of a small corpus, with a kept column: the pipeline the command is for.
@@ -235,7 +243,7 @@ fn load_refuses_a_table_of_another_shape_and_writes_nothing() {
          chunk_start bigint, chunk_text text, embedding vector(3), PRIMARY KEY (doc_id, chunk_index))",
     );
     let out = load(&pg, &[input.to_str().unwrap(), "--table", "docs"]).code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("table docs exists with another shape: column embedding is vector(3), the inputs need vector(4)"),
         "{stderr}"
@@ -253,7 +261,7 @@ fn load_refuses_a_table_of_another_shape_and_writes_nothing() {
          chunk_text text, embedding vector(4))",
     );
     let out = load(&pg, &[input.to_str().unwrap(), "--table", "keyed"]).code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("its primary key is (doc_id), not (doc_id, chunk_index)"),
         "{stderr}"
@@ -269,18 +277,8 @@ fn a_user_who_may_not_create_the_extension_is_told_what_to_run() {
     pg.execute("CREATE ROLE loader LOGIN");
     pg.execute("CREATE DATABASE rag OWNER loader");
     let url = pg.url().replace("postgres:@/postgres", "loader@/rag");
-    let out = lakeops()
-        .args([
-            "load",
-            input.to_str().unwrap(),
-            "--table",
-            "t",
-            "--to",
-            url.as_str(),
-        ])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let out = load_to(&url, &[input.to_str().unwrap(), "--table", "t"]).code(2);
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains(
             "the pgvector extension is not enabled in database \"rag\", and this user may not \
@@ -300,7 +298,7 @@ fn load_refuses_inputs_whose_dimensions_differ_before_writing() {
     write_vectors(&three, &json!([["b", 0, "beta", [0.0, 1.0, 0.0]]]), 10);
     let pg = Postgres::start();
     let out = load(&pg, &[dir.path().to_str().unwrap(), "--table", "docs"]).code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("a.parquet and "), "{stderr}");
     assert!(
         stderr.contains("b.parquet do not agree: dimension 4 against 3"),
@@ -322,7 +320,7 @@ fn load_refuses_inputs_whose_dimensions_differ_before_writing() {
         ],
     )
     .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("no vector column \"vec\""), "{stderr}");
 }
 
@@ -442,7 +440,7 @@ fn a_nul_in_text_is_named_by_row_not_sent() {
     );
     let pg = Postgres::start();
     let out = load(&pg, &[input.to_str().unwrap(), "--table", "t"]).code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("nul.parquet: row 1: the text holds a NUL character, which PostgreSQL text cannot store"),
         "{stderr}"
@@ -529,7 +527,7 @@ fn verify_measures_recall_against_the_exact_answer() {
         &[input.to_str().unwrap(), "--table", "hnsw", "--verify"],
     )
     .success();
-    let stderr = String::from_utf8_lossy(&hnsw.get_output().stderr).to_string();
+    let stderr = stderr_of(&hnsw);
     assert!(
         stderr.contains("verify: 10 rows stored, as read; recall@10 1.0000 over 10 queries (hnsw.ef_search = 40)"),
         "{stderr}"
@@ -545,20 +543,12 @@ struct FakeOpenSearch {
 
 impl FakeOpenSearch {
     fn start(dir: &Path, faults: Value) -> FakeOpenSearch {
-        use std::io::BufRead;
         let log = dir.join(format!("opensearch-{}.log", rand_suffix()));
-        let mut child = std::process::Command::new(crate::common::python())
-            .arg(crate::common::repo_root().join("tests/cli/support/fake_opensearch.py"))
-            .arg(&log)
-            .arg(faults.to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the fake OpenSearch");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("it printed its port");
+        let faults = faults.to_string();
+        let (child, port) = crate::common::start_support_server(
+            "fake_opensearch.py",
+            &[log.as_os_str(), std::ffi::OsStr::new(&faults)],
+        );
         FakeOpenSearch { child, port, log }
     }
 
@@ -749,18 +739,7 @@ fn opensearch_retries_429_and_failed_items_and_reports_rejected_ids() {
     assert_eq!(retried[0].0["index"]["_id"], "p3:0");
     assert_eq!(retried[0].1["chunk_text"], "point 3");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let human = lakeops()
-        .args([
-            "load",
-            input.to_str().unwrap(),
-            "--index",
-            "rag",
-            "--to",
-            to.as_str(),
-        ])
-        .assert()
-        .code(1);
-    let human = String::from_utf8_lossy(&human.get_output().stderr).to_string();
+    let human = stderr_of(&load_to(&to, &[input.to_str().unwrap(), "--index", "rag"]).code(1));
     assert!(
         human.contains(
             "not indexed: p7:0: mapper_parsing_exception: failed to parse field [embedding]"
@@ -919,9 +898,7 @@ fn tls_modes_encrypt_and_verify_as_libpq_does() {
     };
     // This server has no pgvector, and refuses unencrypted connections: a run that gets as far
     // as the extension connected over TLS; one that does not connect says so.
-    let stderr = |assert: assert_cmd::assert::Assert| {
-        String::from_utf8_lossy(&assert.code(2).get_output().stderr).to_string()
-    };
+    let stderr = |assert: assert_cmd::assert::Assert| stderr_of(&assert.code(2));
     let connected = |text: &str| {
         assert!(
             text.contains("the pgvector extension is not installed on this server")
@@ -1032,7 +1009,7 @@ fn duplicate_keys_an_empty_input_and_a_recall_without_index_are_told_apart() {
         10,
     );
     let out = load(&pg, &[twice.to_str().unwrap(), "--table", "dup"]).code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("twice.parquet: rows 0..3 hold one (doc_id, chunk_index) twice"),
         "{stderr}"
@@ -1071,7 +1048,7 @@ fn duplicate_keys_an_empty_input_and_a_recall_without_index_are_told_apart() {
         ],
     )
     .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("--min-recall needs an index to measure"),
         "{stderr}"

@@ -86,59 +86,15 @@ pub async fn verify(
     let mut total_recall = 0.0;
     for row in &sample {
         let query: pgvector::Vector = row.get(0);
-        let indexed = {
-            let transaction = client
-                .transaction()
-                .await
-                .map_err(|e| failed("query the index", e))?;
-            transaction
-                .batch_execute(&format!(
-                    "SET LOCAL {search_setting}; SET LOCAL enable_seqscan = off; \
-                     SET LOCAL plan_cache_mode = force_custom_plan"
-                ))
-                .await
-                .map_err(|e| failed("query the index", e))?;
-            let statement = transaction
-                .prepare_typed(&search, std::slice::from_ref(vector_type))
-                .await
-                .map_err(|e| failed("query the index", e))?;
-            let started = Instant::now();
-            let found = transaction
-                .query(&statement, &[&query])
-                .await
-                .map_err(|e| failed("query the index", e))?;
-            latencies.push(started.elapsed().as_secs_f64() * 1000.0);
-            transaction
-                .commit()
-                .await
-                .map_err(|e| failed("query the index", e))?;
-            keys(&found)
-        };
-        let exact = {
-            let transaction = client
-                .transaction()
-                .await
-                .map_err(|e| failed("run the exact search", e))?;
-            transaction
-                .batch_execute(
-                    "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off",
-                )
-                .await
-                .map_err(|e| failed("run the exact search", e))?;
-            let statement = transaction
-                .prepare_typed(&search, std::slice::from_ref(vector_type))
-                .await
-                .map_err(|e| failed("run the exact search", e))?;
-            let found = transaction
-                .query(&statement, &[&query])
-                .await
-                .map_err(|e| failed("run the exact search", e))?;
-            transaction
-                .commit()
-                .await
-                .map_err(|e| failed("run the exact search", e))?;
-            keys(&found)
-        };
+        let index_mode = format!("SET LOCAL {search_setting}; SET LOCAL enable_seqscan = off");
+        let (indexed, elapsed) = ranked(client, &index_mode, &search, vector_type, &query)
+            .await
+            .map_err(|e| failed("query the index", e))?;
+        latencies.push(elapsed * 1000.0);
+        let exact_mode = "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off";
+        let (exact, _) = ranked(client, exact_mode, &search, vector_type, &query)
+            .await
+            .map_err(|e| failed("run the exact search", e))?;
         total_recall += recall(&indexed, &exact);
     }
     report.queries = sample.len() as u64;
@@ -152,6 +108,32 @@ pub async fn verify(
         }
     }
     Ok(report)
+}
+
+/// The top keys of `search` for `query` under the planner settings `mode`, in a transaction of
+/// its own (so the settings end with it), planned afresh (so no cached plan crosses modes); and
+/// the query's seconds as the client sees them.
+async fn ranked(
+    client: &mut Client,
+    mode: &str,
+    search: &str,
+    vector_type: &Type,
+    query: &pgvector::Vector,
+) -> Result<(Vec<(String, i32)>, f64), tokio_postgres::Error> {
+    let transaction = client.transaction().await?;
+    transaction
+        .batch_execute(&format!(
+            "{mode}; SET LOCAL plan_cache_mode = force_custom_plan"
+        ))
+        .await?;
+    let statement = transaction
+        .prepare_typed(search, std::slice::from_ref(vector_type))
+        .await?;
+    let started = Instant::now();
+    let found = transaction.query(&statement, &[query]).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    transaction.commit().await?;
+    Ok((keys(&found), elapsed))
 }
 
 fn keys(rows: &[tokio_postgres::Row]) -> Vec<(String, i32)> {
