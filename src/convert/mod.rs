@@ -45,6 +45,7 @@ use prepare::{settle, Resume, Settings};
 use report::summarize;
 pub use report::{ConvertReport, FileReport};
 pub use sample::SampleRows;
+use sink::EncoderSlots;
 pub use sink::{Codec, Destination, OutputFile, RowGroupSize, WriterSettings};
 use source::Input;
 
@@ -189,6 +190,17 @@ pub fn run(
         store: options.output.store.clone(),
         runtime: options.runtime.clone(),
         upload: options.upload,
+        // As many row groups encoding as inputs in flight or cores, whichever is more, so that
+        // one input alone compresses on every core; rows waiting for them are bounded by one
+        // row group's size over the whole run.
+        encoders: EncoderSlots::new(
+            threads.max(options.jobs),
+            options.writer.row_group_size.queued_bytes(),
+        )
+        .map_err(|e| ConvertError::Step {
+            what: "cannot start the encoder threads",
+            source: e.into(),
+        })?,
     };
     let resume = Resume::load(&options, &fingerprint)?;
     let mut stale =

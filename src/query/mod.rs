@@ -108,6 +108,14 @@ pub(crate) fn listing_url(
     ))
 }
 
+/// Whether joins hash-partition both sides across the cores. On two cores that shuffle costs more
+/// than the one-core hash-table build it saves: each join then builds one table from its build
+/// side and probes it from every partition (TPC-H SF1 on 2 cores: 8-13% less time, the same
+/// answers; BENCHMARKS.md). With more cores DataFusion's default, partitioned joins, stays.
+fn repartition_joins(cores: usize) -> bool {
+    cores > 2
+}
+
 /// A DataFusion session with lakeops' tables registered.
 pub struct Session {
     ctx: SessionContext,
@@ -131,7 +139,10 @@ impl Session {
             .with_information_schema(true)
             // Column names as written (`warc-record-id`, `Temperature`): lakeops writes them
             // so, and Athena users quote them anyway.
-            .set_bool("datafusion.sql_parser.enable_ident_normalization", false);
+            .set_bool("datafusion.sql_parser.enable_ident_normalization", false)
+            .with_repartition_joins(repartition_joins(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ));
         let ctx = SessionContext::new_with_config(config).enable_url_table();
         for factory in json::LatticeJsonFactory::all() {
             ctx.state_ref()

@@ -242,6 +242,71 @@ print(json.dumps({"codecs": sorted({md.row_group(i).column(j).compression for i 
     }
 }
 
+/// Issue 19: row groups are encoded on their own threads, the one just closed while the next
+/// fills; where each row group ends, and the bytes, must not depend on the thread count.
+#[test]
+fn row_groups_encoded_in_parallel_give_the_same_bytes_at_any_thread_count() {
+    let corpus = oscar_clean();
+    let dir = tmp();
+    let shard = corpus.join("en_meta_part_1.jsonl.zst");
+    let mut outputs = Vec::new();
+    for (threads, jobs) in [("1", "1"), ("2", "1"), ("4", "3")] {
+        let out = dir.path().join(format!("t{threads}-j{jobs}.parquet"));
+        lakeops()
+            .arg("convert")
+            .arg(&shard)
+            .arg("-o")
+            .arg(&out)
+            .args(["--row-group-size", "128KiB", "--compression", "snappy"])
+            .args(["--threads", threads, "--jobs", jobs, "-q"])
+            .assert()
+            .success();
+        outputs.push(out);
+    }
+    let first = std::fs::read(&outputs[0]).unwrap();
+    for other in &outputs[1..] {
+        assert!(
+            first == std::fs::read(other).unwrap(),
+            "{} differs from {}",
+            other.display(),
+            outputs[0].display()
+        );
+    }
+    let read = py_json(
+        r#"
+import json, sys, pyarrow.parquet as pq
+f = pq.ParquetFile(sys.argv[1])
+md = f.metadata
+t = f.read()
+print(json.dumps({"groups": md.num_row_groups, "rows": t.num_rows,
+                  "sizes": [md.row_group(i).total_byte_size for i in range(md.num_row_groups)],
+                  "first": t.column("content")[0].as_py()[:40], "last_id": t.column("warc_headers")[t.num_rows - 1].as_py()["warc-record-id"]}))
+"#,
+        &[&outputs[0]],
+    );
+    let groups = read["groups"].as_u64().unwrap();
+    assert!(groups > 8, "{read}");
+    // Every row group but the last closes at the first slice past 128 KiB held in memory.
+    for size in read["sizes"].as_array().unwrap().iter().rev().skip(1) {
+        assert!(
+            (96 * 1024..400 * 1024).contains(&size.as_u64().unwrap()),
+            "{read}"
+        );
+    }
+    let text = zstd_lines(&shard);
+    assert_eq!(read["rows"].as_u64().unwrap() as usize, text.len());
+    let first_record: serde_json::Value = serde_json::from_str(&text[0]).unwrap();
+    let last_record: serde_json::Value = serde_json::from_str(text.last().unwrap()).unwrap();
+    assert!(first_record["content"]
+        .as_str()
+        .unwrap()
+        .starts_with(read["first"].as_str().unwrap()));
+    assert_eq!(
+        read["last_id"], last_record["warc_headers"]["warc-record-id"],
+        "row groups appended in input order"
+    );
+}
+
 #[test]
 fn stdin_converts_with_inference_and_output_is_deterministic() {
     let dir = tmp();

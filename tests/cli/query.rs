@@ -547,3 +547,54 @@ fn the_old_output_spellings_still_work_with_a_warning() {
         assert!(text(&output.stderr).starts_with("error: "), "{args:?}");
     }
 }
+
+/// Issue 19: on two cores joins build one hash table instead of repartitioning both sides; the
+/// answers must not change, and the setting follows the machine's cores.
+#[test]
+fn joins_without_repartitioning_on_two_cores_give_duckdbs_answer() {
+    let dir = tmp();
+    let pq = converted(dir.path());
+    let table = format!("docs={}", pq.display());
+    let langs = dir.path().join("langs.csv");
+    std::fs::write(&langs, "label,name\nen,English\nfr,French\nde,German\n").unwrap();
+    let langs_table = format!("langs={}", langs.display());
+    let sql = "select l.name, count(*) as n, sum(d.id) as ids from docs d \
+               join langs l on d.metadata.identification.label = l.label \
+               group by l.name order by l.name";
+    let run = |sql: &str| -> Value {
+        let assert = lakeops()
+            .args(["query", sql, "--table", &table, "--table", &langs_table])
+            .args(["--format", "json"])
+            .assert()
+            .success();
+        serde_json::from_str(&stdout(&assert)).unwrap()
+    };
+    let expected = json!([
+        {"name": "English", "n": 3, "ids": 7},
+        {"name": "French", "n": 2, "ids": 6},
+        {"name": "German", "n": 1, "ids": 2},
+    ]);
+    assert_eq!(run(sql), expected);
+    let partitioned = format!("set datafusion.optimizer.repartition_joins = true; {sql}");
+    assert_eq!(run(&partitioned), expected);
+
+    let setting = run("select value from information_schema.df_settings \
+                       where name = 'datafusion.optimizer.repartition_joins'");
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(
+        setting,
+        json!([{"value": (cores > 2).to_string()}]),
+        "{cores} cores"
+    );
+    let duckdb = py_json(
+        r#"
+import duckdb, json, sys
+rows = duckdb.sql(f"""select l.name, count(*) as n, sum(d.id) as ids
+  from read_parquet('{sys.argv[1]}/*.parquet') d join read_csv('{sys.argv[2]}') l
+  on d.metadata.identification.label = l.label group by l.name order by l.name""").fetchall()
+print(json.dumps([{"name": a, "n": b, "ids": c} for a, b, c in rows]))
+"#,
+        &[&pq, &langs],
+    );
+    assert_eq!(duckdb, expected);
+}

@@ -4,11 +4,12 @@
 //! interrupted run leaves nothing that looks finished.
 //!
 //! [`settings`] (codec, row-group size, file limits) → [`parts`] (one input's Parquet parts,
-//! whose names [`Target`] owns) and [`dead_letter`] (its rejected lines); `storage::write`'s
+//! whose names [`Target`] owns, their row groups encoded by [`encode`]) and [`dead_letter`] (its rejected lines); `storage::write`'s
 //! `StaleUploads` aborts the uploads a killed run left under this run's keys. This file holds
 //! the [`Destination`] they all write through.
 
 mod dead_letter;
+mod encode;
 mod parts;
 mod settings;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use super::ConvertError;
 use crate::storage::{ObjectWriter, Store, UploadSettings};
 pub use dead_letter::DeadLetter;
+pub use encode::EncoderSlots;
 pub use parts::{OutputFile, ParquetSink, Target};
 pub use settings::{Codec, RowGroupSize, WriterSettings};
 
@@ -26,6 +28,8 @@ pub struct Destination {
     pub store: Arc<Store>,
     pub runtime: tokio::runtime::Handle,
     pub upload: UploadSettings,
+    /// Row groups encoded at once over the run (`encode`).
+    pub encoders: Arc<EncoderSlots>,
 }
 
 impl Destination {

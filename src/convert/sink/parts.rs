@@ -1,12 +1,19 @@
 //! One input's Parquet: record batches written as parts (split by rows or bytes), all published
 //! only once the input is complete.
 
-use arrow::array::RecordBatch;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use arrow::array::{Array, RecordBatch};
 use arrow::datatypes::SchemaRef;
+use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
 use parquet::arrow::ArrowWriter;
+use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use serde::Serialize;
 
+use super::encode::{EncoderSlots, RowGroupEncoder};
 use super::{write_error, Destination, RowGroupSize, WriterSettings};
 use crate::convert::ConvertError;
 use crate::storage::{ObjectWriter, Unpublished};
@@ -63,9 +70,17 @@ pub struct OutputFile {
 }
 
 struct OpenPart {
-    writer: ArrowWriter<ObjectWriter>,
+    file: SerializedFileWriter<ObjectWriter>,
+    columns: ArrowRowGroupWriterFactory,
     key: String,
     rows: u64,
+    /// The row group being filled, its rows and its bytes as held in memory (before encoding).
+    filling: Option<(RowGroupEncoder, u64, u64)>,
+    /// Closed row groups still encoding (and their bytes in memory), oldest first.
+    encoding: VecDeque<(RowGroupEncoder, u64)>,
+    /// Bytes in memory of the row groups in the file, and their size there.
+    held_appended: u64,
+    encoded_appended: u64,
 }
 
 struct ClosedPart {
@@ -73,6 +88,77 @@ struct ClosedPart {
     key: String,
     rows: u64,
     row_groups: usize,
+}
+
+/// Closed row groups left encoding while the next one fills: one, so that a single large input
+/// compresses on two cores, while memory holds at most two row groups per input.
+const ENCODING_PER_INPUT: usize = 1;
+
+impl OpenPart {
+    /// Hands rows to the row group being filled, starting one (and its encoder) if needed.
+    fn send(
+        &mut self,
+        rows: RecordBatch,
+        schema: &SchemaRef,
+        slots: &Arc<EncoderSlots>,
+    ) -> Result<(), ParquetError> {
+        if self.filling.is_none() {
+            let index = self.file.flushed_row_groups().len() + self.encoding.len();
+            let writers = self.columns.create_column_writers(index)?;
+            let encoder = RowGroupEncoder::start(slots, schema.clone(), writers)
+                .map_err(|e| ParquetError::External(e.into()))?;
+            self.filling = Some((encoder, 0, 0));
+        }
+        let (encoder, count, bytes) = self.filling.as_mut().expect("a row group is filling");
+        let held = held_bytes(&rows);
+        *count += rows.num_rows() as u64;
+        *bytes += held;
+        self.rows += rows.num_rows() as u64;
+        encoder.send(rows, held)
+    }
+
+    fn seal_row_group(&mut self) {
+        if let Some((mut encoder, _, held)) = self.filling.take() {
+            encoder.seal();
+            self.encoding.push_back((encoder, held));
+        }
+    }
+
+    /// What a byte in memory has become in the file so far (compression, encodings), if the
+    /// part has a row group yet.
+    fn encoded_per_held_byte(&self) -> Option<f64> {
+        (self.held_appended > 0).then(|| self.encoded_appended as f64 / self.held_appended as f64)
+    }
+
+    /// Appends closed row groups to the file, oldest first, until at most `keep` are encoding.
+    fn append_encoded(&mut self, keep: usize) -> Result<(), ParquetError> {
+        while self.encoding.len() > keep {
+            let (encoder, held) = self.encoding.pop_front().expect("len > keep");
+            let chunks = encoder.finish()?;
+            let before = self.file.bytes_written();
+            let mut group = self.file.next_row_group()?;
+            for chunk in chunks {
+                chunk.append_to_row_group(&mut group)?;
+            }
+            group.close()?;
+            self.held_appended += held;
+            self.encoded_appended += (self.file.bytes_written() - before) as u64;
+        }
+        Ok(())
+    }
+}
+
+/// The bytes a slice of rows holds in memory: what a byte-sized row group is measured in. It is
+/// close to the row group's size in Parquet before compression, which readers see as its size.
+fn held_bytes(rows: &RecordBatch) -> u64 {
+    rows.columns()
+        .iter()
+        .map(|column| {
+            let data = column.to_data();
+            data.get_slice_memory_size()
+                .unwrap_or_else(|_| data.get_buffer_memory_size()) as u64
+        })
+        .sum()
 }
 
 pub struct ParquetSink {
@@ -83,6 +169,9 @@ pub struct ParquetSink {
     schema: SchemaRef,
     open: Option<OpenPart>,
     closed: Vec<ClosedPart>,
+    /// The last closed part's `encoded_per_held_byte`, for the next part's first row group (1
+    /// before any: no compression assumed, so a first part does not overshoot its size).
+    encoded_per_held_byte: f64,
 }
 
 impl ParquetSink {
@@ -102,6 +191,7 @@ impl ParquetSink {
             schema,
             open: None,
             closed: Vec::new(),
+            encoded_per_held_byte: 1.0,
         };
         // An input with no records still gets a (zero-row) file: its absence would read as a failure.
         sink.open_part()?;
@@ -115,25 +205,36 @@ impl ParquetSink {
     fn open_part(&mut self) -> Result<(), ConvertError> {
         let key = self.target.key(self.closed.len() as u32 + 1);
         let object = self.destination.writer(&key)?;
-        let writer =
+        // The Arrow writer only lays out the file (the Parquet schema, and the Arrow schema in
+        // its metadata); the row groups are encoded by `encode`.
+        let (file, columns) =
             ArrowWriter::try_new(object, self.schema.clone(), Some(self.properties.clone()))
+                .and_then(ArrowWriter::into_serialized_writer)
                 .map_err(|e| write_error(&self.display(&key), e))?;
         self.open = Some(OpenPart {
-            writer,
+            file,
+            columns,
             key,
             rows: 0,
+            filling: None,
+            encoding: VecDeque::new(),
+            held_appended: 0,
+            encoded_appended: 0,
         });
         Ok(())
     }
 
     fn close_part(&mut self) -> Result<(), ConvertError> {
-        if let Some(part) = self.open.take() {
-            // The row group still being filled is written by `into_inner` below: count it too.
-            let row_groups = part.writer.flushed_row_groups().len()
-                + usize::from(part.writer.in_progress_rows() > 0);
+        if let Some(mut part) = self.open.take() {
             let path = self.display(&part.key);
+            part.seal_row_group();
+            part.append_encoded(0).map_err(|e| write_error(&path, e))?;
+            let row_groups = part.file.flushed_row_groups().len();
+            if let Some(ratio) = part.encoded_per_held_byte() {
+                self.encoded_per_held_byte = ratio;
+            }
             let object = part
-                .writer
+                .file
                 .into_inner()
                 .map_err(|e| write_error(&path, e))?
                 .close()
@@ -148,8 +249,10 @@ impl ParquetSink {
         Ok(())
     }
 
-    /// Batches are fed to the writer in slices so that byte-sized row groups and file-size limits
-    /// are checked often, whatever the size of the parsed chunk.
+    /// Batches are fed to the row groups in slices, so that byte-sized row groups and file-size
+    /// limits are checked often, whatever the size of the parsed chunk. Every decision (where a
+    /// row group or a file ends) depends on the rows alone, never on how far the encoders got, so
+    /// the output is the same whatever the number of threads.
     pub fn write(&mut self, mut batch: RecordBatch) -> Result<(), ConvertError> {
         let slice_rows = self.slice_rows(&batch);
         while batch.num_rows() > 0 {
@@ -157,25 +260,60 @@ impl ParquetSink {
                 self.open_part()?;
             }
             let part = self.open.as_mut().expect("a part is open");
-            let room = self
+            let file_room = self
                 .settings
                 .max_rows_per_file
                 .map_or(u64::MAX, |max| max.saturating_sub(part.rows));
-            let take = (batch.num_rows() as u64).min(room).min(slice_rows) as usize;
+            let group_room = match self.settings.row_group_size {
+                RowGroupSize::Rows(rows) => {
+                    (rows.max(1) as u64).saturating_sub(part.filling.as_ref().map_or(0, |f| f.1))
+                }
+                RowGroupSize::Bytes(_) => u64::MAX,
+            };
+            let take = (batch.num_rows() as u64)
+                .min(file_room)
+                .min(group_room)
+                .min(slice_rows) as usize;
             let head = batch.slice(0, take);
             batch = batch.slice(take, batch.num_rows() - take);
-            if let Err(e) = part.writer.write(&head) {
-                let path = self.destination.store.display(&part.key);
-                return Err(write_error(&path, e));
+            let path = self.destination.store.display(&part.key);
+            part.send(head, &self.schema, &self.destination.encoders)
+                .map_err(|e| write_error(&path, e))?;
+            let ratio = part
+                .encoded_per_held_byte()
+                .unwrap_or(self.encoded_per_held_byte);
+            let group_full = part.filling.as_ref().is_some_and(|&(_, rows, bytes)| {
+                let size_reached = match self.settings.row_group_size {
+                    RowGroupSize::Rows(max) => rows >= max.max(1) as u64,
+                    RowGroupSize::Bytes(max) => bytes >= max,
+                };
+                // The row group that would fill the part, at the part's compression so far.
+                let part_filled = self.settings.max_file_bytes.is_some_and(|max| {
+                    let room = max.saturating_sub(part.file.bytes_written() as u64);
+                    bytes as f64 * ratio >= room as f64
+                });
+                size_reached || part_filled
+            });
+            if group_full {
+                part.seal_row_group();
+                // A size limit is checked against what is in the file: every closed row group is
+                // waited for, so that the check sees the same bytes on every run.
+                let keep = if self.settings.max_file_bytes.is_some() {
+                    0
+                } else {
+                    ENCODING_PER_INPUT
+                };
+                part.append_encoded(keep)
+                    .map_err(|e| write_error(&path, e))?;
             }
-            part.rows += take as u64;
             let rows_full = self
                 .settings
                 .max_rows_per_file
                 .is_some_and(|max| part.rows >= max);
-            let bytes_full = self.settings.max_file_bytes.is_some_and(|max| {
-                part.writer.bytes_written() as u64 + part.writer.in_progress_size() as u64 >= max
-            });
+            let bytes_full = self
+                .settings
+                .max_file_bytes
+                .is_some_and(|max| part.file.bytes_written() as u64 >= max);
             if rows_full || bytes_full {
                 self.close_part()?;
             }
@@ -183,8 +321,8 @@ impl ParquetSink {
         Ok(())
     }
 
-    /// Rows per `ArrowWriter::write` call: about an eighth of the smallest byte limit, so that the
-    /// writer's own row-group splitting and our file-size check both see the data arrive.
+    /// Rows per slice: about an eighth of the smallest byte limit, so that row groups and parts
+    /// end close to their limits.
     fn slice_rows(&self, batch: &RecordBatch) -> u64 {
         let row_bytes = (batch.get_array_memory_size() / batch.num_rows().max(1)).max(1) as u64;
         let row_group_bytes = match self.settings.row_group_size {
