@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use arrow::array::{Array, RecordBatch};
-use arrow::datatypes::SchemaRef;
+use arrow::array::{Array, ArrayData, RecordBatch};
+use arrow::datatypes::{DataType, SchemaRef};
 use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
 use parquet::arrow::ArrowWriter;
 use parquet::errors::ParquetError;
@@ -153,12 +153,41 @@ impl OpenPart {
 fn held_bytes(rows: &RecordBatch) -> u64 {
     rows.columns()
         .iter()
-        .map(|column| {
-            let data = column.to_data();
-            data.get_slice_memory_size()
-                .unwrap_or_else(|_| data.get_buffer_memory_size()) as u64
-        })
+        .map(|column| slice_bytes(&column.to_data()))
         .sum()
+}
+
+/// Arrow's `get_slice_memory_size`, but with a list's values cut to the slice's own: a sliced list
+/// keeps its whole child, which arrow counts whole (every slice of a batch would then weigh as
+/// much as the batch's lists).
+fn slice_bytes(data: &ArrayData) -> u64 {
+    let nulls = data.nulls().map_or(0, |_| data.len().div_ceil(8)) as u64;
+    let list = |offsets: (usize, usize), width: usize| {
+        let (start, end) = offsets;
+        let values = &data.child_data()[0];
+        ((data.len() + 1) * width) as u64 + nulls + slice_bytes(&values.slice(start, end - start))
+    };
+    match data.data_type() {
+        DataType::List(_) if data.len() > 0 => {
+            let offsets = data.buffer::<i32>(0);
+            list(
+                (offsets[0] as usize, offsets[data.len()] as usize),
+                size_of::<i32>(),
+            )
+        }
+        DataType::LargeList(_) if data.len() > 0 => {
+            let offsets = data.buffer::<i64>(0);
+            list(
+                (offsets[0] as usize, offsets[data.len()] as usize),
+                size_of::<i64>(),
+            )
+        }
+        // A struct's children are sliced with it; they may hold lists.
+        DataType::Struct(_) => nulls + data.child_data().iter().map(slice_bytes).sum::<u64>(),
+        _ => data
+            .get_slice_memory_size()
+            .unwrap_or_else(|_| data.get_buffer_memory_size()) as u64,
+    }
 }
 
 pub struct ParquetSink {
@@ -357,5 +386,39 @@ impl ParquetSink {
             });
         }
         Ok(outputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{Array, ListArray, RecordBatch, StringArray, StructArray};
+    use arrow::datatypes::{DataType, Field, Fields, Int32Type};
+
+    use super::held_bytes;
+
+    /// A slice of a list column weighs its own values, not the whole batch's (arrow's
+    /// `get_slice_memory_size` counts a sliced list's child whole).
+    #[test]
+    fn a_sliced_list_weighs_its_own_values() {
+        let lists = ListArray::from_iter_primitive::<Int32Type, _, _>(
+            (0..1000).map(|i| Some(vec![Some(i); 100])),
+        );
+        let text = StringArray::from_iter_values((0..1000).map(|i| format!("{i:0>50}")));
+        let inner = Fields::from(vec![Field::new("l", lists.data_type().clone(), true)]);
+        let nested = StructArray::new(inner, vec![Arc::new(lists.clone())], None);
+        let batch = RecordBatch::try_from_iter([
+            ("l", Arc::new(lists) as _),
+            ("s", Arc::new(text) as _),
+            ("n", Arc::new(nested) as _),
+        ])
+        .unwrap();
+        let whole = held_bytes(&batch);
+        // 1000 lists of 100 i32 (+ offsets) twice, 1000 strings of 50 bytes (+ offsets)
+        assert_eq!(whole, 2 * (1001 * 4 + 400_000) + 1001 * 4 + 50_000);
+        let tenth = held_bytes(&batch.slice(500, 100));
+        assert_eq!(tenth, 2 * (101 * 4 + 40_000) + 101 * 4 + 5_000);
+        assert!(matches!(batch.column(0).data_type(), DataType::List(_)));
     }
 }

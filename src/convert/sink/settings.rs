@@ -81,7 +81,8 @@ impl RowGroupSize {
     pub(crate) fn queued_bytes(self) -> u64 {
         match self {
             RowGroupSize::Bytes(bytes) => bytes / 2,
-            RowGroupSize::Rows(_) => Self::DEFAULT.queued_bytes(),
+            // Rows of unknown size: as much as the default byte size would queue.
+            RowGroupSize::Rows(_) => 32 << 20,
         }
     }
 }
