@@ -50,7 +50,7 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --part-size 'S3 multipart upload part size (at least 5MiB)'
             cand --part-concurrency 'Parts of one output object uploaded at the same time'
             cand --compression 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none'
-            cand --row-group-size 'Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs estimates the encoded row group (about its compressed size in the file). A byte size is also what the writer buffers in memory per input in flight'
+            cand --row-group-size 'Row group size: a number of rows (100000) or bytes (32MiB, 128MB) of the rows in memory, about the row group''s uncompressed size in the file. Up to two row groups per input in flight are held in memory: one filling, one being compressed'
             cand --max-rows-per-file 'Split each input''s output into numbered parts of at most this many rows'
             cand --max-file-size 'Split each input''s output into numbered parts of about this size (a part is closed after the row group that reaches it)'
             cand --threads 'Worker threads for parsing (default: all cores)'

@@ -50,7 +50,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -s j -l jobs -d
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-size -d 'S3 multipart upload part size (at least 5MiB)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l part-concurrency -d 'Parts of one output object uploaded at the same time' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l compression -d 'Parquet compression for every column: snappy, zstd[=LEVEL] (1-22), gzip[=LEVEL] (0-9), lz4, none' -r
-complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l row-group-size -d 'Row group size: a number of rows (100000) or bytes (64MiB, 128MB), measured as parquet-rs estimates the encoded row group (about its compressed size in the file). A byte size is also what the writer buffers in memory per input in flight' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l row-group-size -d 'Row group size: a number of rows (100000) or bytes (32MiB, 128MB) of the rows in memory, about the row group\'s uncompressed size in the file. Up to two row groups per input in flight are held in memory: one filling, one being compressed' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-rows-per-file -d 'Split each input\'s output into numbered parts of at most this many rows' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l max-file-size -d 'Split each input\'s output into numbered parts of about this size (a part is closed after the row group that reaches it)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand convert" -l threads -d 'Worker threads for parsing (default: all cores)' -r

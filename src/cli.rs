@@ -304,7 +304,7 @@ pub struct ConvertArgs {
     #[arg(long, default_value_t = Codec::DEFAULT, value_parser = parse_codec, value_name = "CODEC")]
     pub compression: Codec,
 
-    /// Row group size: a number of rows (100000) or bytes (64MiB, 128MB) of the rows in memory,
+    /// Row group size: a number of rows (100000) or bytes (32MiB, 128MB) of the rows in memory,
     /// about the row group's uncompressed size in the file. Up to two row groups per input in
     /// flight are held in memory: one filling, one being compressed.
     #[arg(long, default_value_t = RowGroupSize::DEFAULT, value_parser = parse_row_group_size, value_name = "ROWS|SIZE")]

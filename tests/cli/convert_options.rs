@@ -208,7 +208,7 @@ fn row_groups_follow_the_byte_size_and_the_codec_applies() {
     assert_eq!(
         pyarrow_read(&one)["row_groups"],
         1,
-        "3 MB of text is one row group at the 64 MiB default"
+        "3 MB of text is one row group at the 32 MiB default"
     );
     let many = dir.path().join("many.parquet");
     lakeops()
