@@ -168,14 +168,14 @@ fn slice_bytes(data: &ArrayData) -> u64 {
         ((data.len() + 1) * width) as u64 + nulls + slice_bytes(&values.slice(start, end - start))
     };
     match data.data_type() {
-        DataType::List(_) if data.len() > 0 => {
+        DataType::List(_) if !data.is_empty() => {
             let offsets = data.buffer::<i32>(0);
             list(
                 (offsets[0] as usize, offsets[data.len()] as usize),
                 size_of::<i32>(),
             )
         }
-        DataType::LargeList(_) if data.len() > 0 => {
+        DataType::LargeList(_) if !data.is_empty() => {
             let offsets = data.buffer::<i64>(0);
             list(
                 (offsets[0] as usize, offsets[data.len()] as usize),
