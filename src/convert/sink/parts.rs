@@ -74,13 +74,19 @@ struct OpenPart {
     columns: ArrowRowGroupWriterFactory,
     key: String,
     rows: u64,
-    /// The row group being filled, its rows and its bytes as held in memory (before encoding).
-    filling: Option<(RowGroupEncoder, u64, u64)>,
+    filling: Option<FillingGroup>,
     /// Closed row groups still encoding (and their bytes in memory), oldest first.
     encoding: VecDeque<(RowGroupEncoder, u64)>,
     /// Bytes in memory of the row groups in the file, and their size there.
     held_appended: u64,
     encoded_appended: u64,
+}
+
+/// The row group being filled: its encoder, rows so far, and their bytes in memory.
+struct FillingGroup {
+    encoder: RowGroupEncoder,
+    rows: u64,
+    bytes: u64,
 }
 
 struct ClosedPart {
@@ -107,20 +113,24 @@ impl OpenPart {
             let writers = self.columns.create_column_writers(index)?;
             let encoder = RowGroupEncoder::start(slots, schema.clone(), writers)
                 .map_err(|e| ParquetError::External(e.into()))?;
-            self.filling = Some((encoder, 0, 0));
+            self.filling = Some(FillingGroup {
+                encoder,
+                rows: 0,
+                bytes: 0,
+            });
         }
-        let (encoder, count, bytes) = self.filling.as_mut().expect("a row group is filling");
+        let group = self.filling.as_mut().expect("a row group is filling");
         let held = held_bytes(&rows);
-        *count += rows.num_rows() as u64;
-        *bytes += held;
+        group.rows += rows.num_rows() as u64;
+        group.bytes += held;
         self.rows += rows.num_rows() as u64;
-        encoder.send(rows, held)
+        group.encoder.send(rows, held)
     }
 
     fn seal_row_group(&mut self) {
-        if let Some((mut encoder, _, held)) = self.filling.take() {
-            encoder.seal();
-            self.encoding.push_back((encoder, held));
+        if let Some(mut group) = self.filling.take() {
+            group.encoder.seal();
+            self.encoding.push_back((group.encoder, group.bytes));
         }
     }
 
@@ -295,7 +305,7 @@ impl ParquetSink {
                 .map_or(u64::MAX, |max| max.saturating_sub(part.rows));
             let group_room = match self.settings.row_group_size {
                 RowGroupSize::Rows(rows) => {
-                    (rows.max(1) as u64).saturating_sub(part.filling.as_ref().map_or(0, |f| f.1))
+                    (rows.max(1) as u64).saturating_sub(part.filling.as_ref().map_or(0, |g| g.rows))
                 }
                 RowGroupSize::Bytes(_) => u64::MAX,
             };
@@ -305,21 +315,22 @@ impl ParquetSink {
                 .min(slice_rows) as usize;
             let head = batch.slice(0, take);
             batch = batch.slice(take, batch.num_rows() - take);
-            let path = self.destination.store.display(&part.key);
-            part.send(head, &self.schema, &self.destination.encoders)
-                .map_err(|e| write_error(&path, e))?;
+            let destination = &self.destination;
+            let failed = |key: &str, e| write_error(&destination.store.display(key), e);
+            part.send(head, &self.schema, &destination.encoders)
+                .map_err(|e| failed(&part.key, e))?;
             let ratio = part
                 .encoded_per_held_byte()
                 .unwrap_or(self.encoded_per_held_byte);
-            let group_full = part.filling.as_ref().is_some_and(|&(_, rows, bytes)| {
+            let group_full = part.filling.as_ref().is_some_and(|group| {
                 let size_reached = match self.settings.row_group_size {
-                    RowGroupSize::Rows(max) => rows >= max.max(1) as u64,
-                    RowGroupSize::Bytes(max) => bytes >= max,
+                    RowGroupSize::Rows(max) => group.rows >= max.max(1) as u64,
+                    RowGroupSize::Bytes(max) => group.bytes >= max,
                 };
                 // The row group that would fill the part, at the part's compression so far.
                 let part_filled = self.settings.max_file_bytes.is_some_and(|max| {
                     let room = max.saturating_sub(part.file.bytes_written() as u64);
-                    bytes as f64 * ratio >= room as f64
+                    group.bytes as f64 * ratio >= room as f64
                 });
                 size_reached || part_filled
             });
@@ -333,7 +344,7 @@ impl ParquetSink {
                     ENCODING_PER_INPUT
                 };
                 part.append_encoded(keep)
-                    .map_err(|e| write_error(&path, e))?;
+                    .map_err(|e| failed(&part.key, e))?;
             }
             let rows_full = self
                 .settings
