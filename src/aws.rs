@@ -75,6 +75,49 @@ impl Aws {
         aws_sdk_glue::Client::new(&self.config)
     }
 
+    /// The same configuration in another region (`cost live --region a,b`).
+    pub fn in_region(&self, region: &str) -> Aws {
+        Aws {
+            config: self
+                .config
+                .to_builder()
+                .region(Region::new(region.to_owned()))
+                .build(),
+            path_style: self.path_style,
+        }
+    }
+
+    /// The configured region.
+    pub fn region(&self) -> Option<&str> {
+        self.config.region().map(|r| r.as_ref())
+    }
+
+    pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::new(&self.config)
+    }
+
+    /// Managed Service for Apache Flink (the kinesisanalyticsv2 API).
+    pub fn flink(&self) -> aws_sdk_kinesisanalyticsv2::Client {
+        aws_sdk_kinesisanalyticsv2::Client::new(&self.config)
+    }
+
+    /// OpenSearch Ingestion.
+    pub fn ingestion(&self) -> aws_sdk_osis::Client {
+        aws_sdk_osis::Client::new(&self.config)
+    }
+
+    pub fn serverless(&self) -> aws_sdk_opensearchserverless::Client {
+        aws_sdk_opensearchserverless::Client::new(&self.config)
+    }
+
+    /// Cost Explorer is served from us-east-1 for the whole account.
+    pub fn cost_explorer(&self) -> aws_sdk_costexplorer::Client {
+        let config = aws_sdk_costexplorer::config::Builder::from(&self.config)
+            .region(Region::new("us-east-1"))
+            .build();
+        aws_sdk_costexplorer::Client::from_conf(config)
+    }
+
     /// The Price List API is served from us-east-1, whatever region the prices are for.
     pub fn pricing(&self) -> aws_sdk_pricing::Client {
         let config = aws_sdk_pricing::config::Builder::from(&self.config)

@@ -73,12 +73,33 @@ only when shown. A month is 730 hours unless a schedule is given.
 
 Exit status:
   0    estimated, listed or refreshed (also a closed stdout pipe)
-  1    a budget was broken: --fail-above (estimates, plan, diff) or diff's --fail-if-increase-pct;
-       or prices --refresh could not fetch or read some rows (the rest are still written to the
-       cache file, where the failed rows keep their old price)
+  1    a budget was broken: --fail-above (estimates, plan, diff), diff's --fail-if-increase-pct,
+       live's --fail-if-waste-above or actual's --fail-if-variance-pct; or prices --refresh could
+       not fetch or read some rows (the rest are still written to the cache file, where the
+       failed rows keep their old price)
   2    usage or input error (an unreadable or invalid plan or price file, an unknown region), a
-       price missing from the table; for --refresh, an AWS configuration error or a cache file
+       price missing from the table; for --refresh, live, actual and plan --from-live, an AWS
+       configuration error, a refused call (the error names the IAM action) or a cache file
        that cannot be written";
+
+pub const COST_LIVE_HELP: &str = "\
+Reads, read-only, per region: Flink applications (kinesisanalytics:ListApplications,
+DescribeApplication), Ingestion pipelines (osis:ListPipelines, GetPipeline), Serverless
+collections and capacity limits (aoss:ListCollections, BatchGetCollection, GetAccountSettings),
+and their CloudWatch metrics (cloudwatch:GetMetricData, up to 500 series a request): Flink
+containerCPUUtilization, containerMemoryUtilization and KPUs; Ingestion computeUnits; Serverless
+IndexingOCU and SearchOCU. Each is priced at its configured capacity and at what it used (hourly
+averages, time-weighted) with the embedded price table, as `cost flink|ingestion|serverless`
+would, and judged by the source's rules: over-provisioned (CPU and memory p95 < 20%), right-sized
+(CPU p95 50-75%), under-provisioned (CPU p50 >= 75%), or parallelism per KPU > 1 (low CPU with
+memory in use). Ingestion and Serverless are judged by the units used over their configured
+ceiling. Fewer datapoints than half the window's hours (at least 24) give \"not enough data\".
+A verdict is a starting point, to be performance-tested.
+
+Exit status:
+  0    read and assessed (also a closed stdout pipe)
+  1    --fail-if-waste-above: the over-provisioned resources' savings sum above the limit
+  2    usage error, an AWS configuration error, or a refused call (the error names the IAM action)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -981,10 +1002,52 @@ pub enum CostCommand {
     #[command(after_long_help = COST_EXIT_CODES)]
     Plan {
         /// The plan: `workloads` with a `name` and a `service` each (see `lakeops cost --help`)
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        #[arg(value_name = "FILE", required_unless_present = "from_live")]
+        file: Option<PathBuf>,
+        /// Write the running Flink applications, Ingestion pipelines and Serverless capacity of
+        /// --region as a plan file (TOML, on stdout) instead of pricing one
+        #[arg(long, conflicts_with = "file")]
+        from_live: bool,
         #[command(flatten)]
         common: PlanCommon,
+        #[command(flatten)]
+        aws: CostAwsArgs,
+    },
+    /// What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity
+    /// from CloudWatch, with right-sizing verdicts
+    #[command(after_long_help = COST_LIVE_HELP)]
+    Live {
+        #[command(flatten)]
+        live: LiveArgs,
+        /// Exit 1 when over-provisioned capacity wastes more than this many USD a month (for
+        /// cron and CI)
+        #[arg(long, value_parser = parse_decimal, value_name = "USD")]
+        fail_if_waste_above: Option<Decimal>,
+        /// Override a unit price in every region, e.g. --price flink.kpu-hour=0.12
+        #[arg(long = "price", value_parser = parse_price, value_name = "UNIT=USD")]
+        prices: Vec<(String, Decimal)>,
+        /// Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)
+        #[arg(long, value_name = "FILE")]
+        price_file: Option<PathBuf>,
+    },
+    /// A month's bill from Cost Explorer against a plan's estimate, per service
+    #[command(after_long_help = COST_EXIT_CODES)]
+    Actual {
+        /// The plan the bill is checked against
+        #[arg(value_name = "PLAN")]
+        plan: PathBuf,
+        /// The calendar month, e.g. 2026-11 (GetCostAndUsage, unblended, by service and usage
+        /// type)
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Exit 1 when a service was billed more than P percent over its plan, or billed with
+        /// nothing planned
+        #[arg(long, value_parser = parse_decimal, value_name = "P")]
+        fail_if_variance_pct: Option<Decimal>,
+        #[command(flatten)]
+        common: PlanCommon,
+        #[command(flatten)]
+        aws: CostAwsArgs,
     },
     /// The change in monthly cost between two plan files
     #[command(after_long_help = COST_EXIT_CODES)]
@@ -1059,6 +1122,41 @@ pub struct CostCommon {
     pub hours_per_month: Option<Decimal>,
     #[command(flatten)]
     pub shared: CostShared,
+}
+
+/// Which resources `cost live` reads, where, and over how many days.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Regions to read, comma-separated (default: AWS_REGION, else the profile's)
+    #[arg(long = "region", value_delimiter = ',', value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Services to read, comma-separated (default: all three)
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "SERVICE")]
+    pub service: Vec<LiveServiceArg>,
+    /// Days of CloudWatch metrics to judge by (1-455)
+    #[arg(long, default_value_t = 14, value_name = "DAYS")]
+    pub days: u32,
+    #[command(flatten)]
+    pub aws: CostAwsArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LiveServiceArg {
+    Flink,
+    Ingestion,
+    Serverless,
+}
+
+/// The AWS profile and endpoint of the commands that read an account (live, actual,
+/// plan --from-live); the region is the command's own.
+#[derive(Debug, Clone, Args)]
+pub struct CostAwsArgs {
+    /// AWS profile (default: AWS_PROFILE, else the default profile)
+    #[arg(long, value_name = "NAME", help_heading = "AWS")]
+    pub profile: Option<String>,
+    /// Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)
+    #[arg(long, value_name = "URL", help_heading = "AWS")]
+    pub endpoint_url: Option<String>,
 }
 
 /// What plan and diff take: workloads name their own region and schedule.

@@ -3,7 +3,8 @@
 //! The binary is a thin wrapper over [`run`]. Capabilities live in their own modules (`convert`,
 //! `crawl`, `cost`, `embed`, `query`); `schema` holds the type lattice they share; `storage`
 //! (local or S3, file kinds, the lister, atomic writes), `text` (codecs and lines), `progress`,
-//! `catalog` (Glue or a file) and `aws` are shared plumbing; `error` turns a failure into an exit
+//! `catalog` (Glue or a file) and `aws` are shared plumbing; `fleet` and `pricing` read AWS for
+//! `cost`; `error` turns a failure into an exit
 //! status and a hint; `output` is the only place that prints; `cli` and `commands` are the only
 //! places that know clap.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -31,6 +32,7 @@ pub mod embed;
 #[allow(missing_docs)] // see `internals`
 mod embed;
 mod error;
+mod fleet;
 mod http;
 #[allow(missing_docs)]
 mod load;

@@ -101,6 +101,17 @@ fn workers(command: &Command) -> Option<usize> {
     }
 }
 
+/// The AWS options of the cost commands that read an account.
+fn cost_aws(args: &crate::cli::CostAwsArgs, region: Option<String>) -> AwsOptions {
+    AwsOptions {
+        profile: args.profile.clone(),
+        region,
+        endpoint_url: args.endpoint_url.clone(),
+        s3_path_style: false,
+        max_attempts: None,
+    }
+}
+
 /// The AWS flags `command` was given, as the library's options (the SDK's defaults for a
 /// command without AWS flags: it never loads them).
 fn aws_options(command: &Command) -> AwsOptions {
@@ -126,6 +137,10 @@ fn aws_options(command: &Command) -> AwsOptions {
                 s3_path_style: false,
                 max_attempts: None,
             },
+            CostCommand::Live { live, .. } => cost_aws(&live.aws, live.regions.first().cloned()),
+            // Cost Explorer answers in us-east-1 for the whole account.
+            CostCommand::Actual { aws, .. } => cost_aws(aws, Some("us-east-1".into())),
+            CostCommand::Plan { aws, common, .. } => cost_aws(aws, common.region.clone()),
             _ => AwsOptions::default(),
         },
         Command::Generate(_) | Command::Version => AwsOptions::default(),

@@ -5,12 +5,19 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 
 use super::Context;
-use crate::cli::{ArchArg, CostArgs, CostCommand, CostOutput, CostShared, PlanCommon};
-use crate::cost::report::{self, EstimateOptions, PlanOptions, PriceOptions};
+use crate::cli::{
+    ArchArg, CostArgs, CostCommand, CostOutput, CostShared, LiveServiceArg, PlanCommon,
+};
+use crate::cost::actual::Month;
+use crate::cost::live::{Found, Window};
+use crate::cost::report::{
+    self, EstimateOptions, LiveOptions, PlanOptions, PriceOptions, RegionFindings, Requests,
+};
 use crate::cost::workload::{
     ArchSpec, AthenaSparkSpec, EmrSpec, FlinkSpec, GlueSpec, IngestionSpec, ServerlessSpec,
     Workload,
 };
+use crate::fleet::{discover, metrics};
 use crate::output::cost::Format;
 use crate::output::{self, Printer};
 use crate::ExitStatus;
@@ -49,10 +56,75 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             output::cost::prices(printer, &report, format)?;
             return Ok(ExitStatus::Success);
         }
-        CostCommand::Plan { file, common } => {
+        CostCommand::Plan {
+            from_live: true,
+            common,
+            ..
+        } => {
+            // Configured capacity only: no metrics are read.
+            let region: Vec<String> = common.region.into_iter().collect();
+            let (findings, requests) = read_live(ctx, &region, &[], None)?;
+            let options = LiveOptions {
+                window: Window::new(1)?,
+                fail_if_waste_above: None,
+                prices: price_options(common.shared),
+            };
+            let report = report::live(&findings, requests, &options)?;
+            output::cost::plan_file(printer, &report)?;
+            return Ok(ExitStatus::Success);
+        }
+        CostCommand::Plan { file, common, .. } => {
             let format = format(printer, common.shared.format, common.shared.output);
+            let file = file.context("a plan file or --from-live is required")?;
             let report = report::plan(&file, &plan_options(common))?;
             output::cost::plan(printer, &report, format)?;
+            return Ok(within_budget(&report.breaches));
+        }
+        CostCommand::Live {
+            live,
+            fail_if_waste_above,
+            prices,
+            price_file,
+        } => {
+            let format = if printer.json() {
+                Format::Records
+            } else {
+                Format::Table
+            };
+            let window = Window::new(live.days)?;
+            let (findings, requests) = read_live(ctx, &live.regions, &live.service, Some(window))?;
+            let options = LiveOptions {
+                window,
+                fail_if_waste_above,
+                prices: PriceOptions {
+                    file: price_file,
+                    overrides: prices,
+                },
+            };
+            let report = report::live(&findings, requests, &options)?;
+            output::cost::live(printer, &report, format)?;
+            return Ok(within_budget(&report.breaches));
+        }
+        CostCommand::Actual {
+            plan,
+            month,
+            fail_if_variance_pct,
+            common,
+            ..
+        } => {
+            let format = if printer.json() {
+                Format::Records
+            } else {
+                Format::Table
+            };
+            let month = Month::parse(&month)?;
+            let options = plan_options(common);
+            let runtime = ctx.runtime()?;
+            let client = ctx.aws_blocking()?.cost_explorer();
+            let report = report::actual(&plan, month, fail_if_variance_pct, &options, |month| {
+                runtime.block_on(crate::fleet::billing::bill(&client, month))
+            })?;
+            output::cost::actual(printer, &report, format)?;
             return Ok(within_budget(&report.breaches));
         }
         CostCommand::Diff {
@@ -220,6 +292,62 @@ fn within_budget(breaches: &[report::Breach]) -> ExitStatus {
     } else {
         ExitStatus::Findings
     }
+}
+
+/// What runs in each region (every service unless `services` names some), with each resource's
+/// CloudWatch series when `window` is given.
+fn read_live(
+    ctx: &Context,
+    regions: &[String],
+    services: &[LiveServiceArg],
+    window: Option<Window>,
+) -> anyhow::Result<(Vec<RegionFindings>, Requests)> {
+    let aws = ctx.aws_blocking()?;
+    let regions: Vec<String> = if regions.is_empty() {
+        aws.region().map(str::to_owned).into_iter().collect()
+    } else {
+        regions.to_vec()
+    };
+    let wanted = |s: LiveServiceArg| services.is_empty() || services.contains(&s);
+    let now = std::time::SystemTime::now();
+    ctx.block_on(async {
+        let mut findings = Vec::with_capacity(regions.len());
+        let mut requests = Requests::default();
+        for region in regions {
+            let aws = aws.in_region(&region);
+            let mut found = Vec::new();
+            if wanted(LiveServiceArg::Flink) {
+                let apps = discover::flink_apps(&aws.flink(), &region).await?;
+                found.extend(apps.into_iter().map(Found::Flink));
+            }
+            if wanted(LiveServiceArg::Ingestion) {
+                let pipelines = discover::pipelines(&aws.ingestion(), &region).await?;
+                found.extend(pipelines.into_iter().map(Found::Ingestion));
+            }
+            if wanted(LiveServiceArg::Serverless) {
+                let capacity = discover::serverless(&aws.serverless(), &region).await?;
+                found.extend(capacity.map(Found::Serverless));
+            }
+            let mut series: Vec<Vec<Vec<f64>>> = vec![Vec::new(); found.len()];
+            if let Some(window) = window {
+                let refs: Vec<_> = found.iter().flat_map(Found::metrics).collect();
+                let (mut values, calls) =
+                    metrics::fetch(&aws.cloudwatch(), &region, &refs, now, window.days).await?;
+                requests.get_metric_data += calls;
+                // Back into each resource's share, in order.
+                for (resource, f) in series.iter_mut().zip(&found).rev() {
+                    let at = values.len() - f.metrics().len();
+                    *resource = values.split_off(at);
+                }
+            }
+            findings.push(RegionFindings {
+                region,
+                found: found.into_iter().zip(series).collect(),
+            });
+        }
+        Ok::<_, crate::fleet::FleetError>((findings, requests))
+    })?
+    .map_err(Into::into)
 }
 
 /// The environment is read here, not in the library: `cost::cache` decides from what it is given.

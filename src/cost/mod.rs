@@ -8,10 +8,12 @@
 //! `report` is what the command reports and its budgets; the only file I/O is there (price and
 //! plan files read) and in `cache` (the refreshed table written).
 
+pub mod actual;
 pub mod cache;
 pub mod emr;
 pub mod flink;
 pub mod glue;
+pub mod live;
 pub mod opensearch;
 pub mod plan;
 pub mod prices;

@@ -46,15 +46,19 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts `python -m moto.server` in a fresh temp dir on a port the OS picks (`-p 0`, read
+    /// Starts moto's server (through `support/moto_server.py`, which fixes where moto's wire
+    /// format differs from AWS's) in a fresh temp dir on a port the OS picks (`-p 0`, read
     /// back from its log, so parallel tests never race for a port) and waits until it answers
     /// on `/moto-api/`.
     pub fn start() -> Moto {
         let dir = common::tmp();
         let log_path = dir.path().join("moto.log");
         let log = std::fs::File::create(&log_path).expect("moto log");
+        let launcher =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/support/moto_server.py");
         let mut child = Process::new(common::python())
-            .args(["-m", "moto.server", "-p", "0", "-H", "127.0.0.1"])
+            .arg(launcher)
+            .args(["-p", "0", "-H", "127.0.0.1"])
             .current_dir(dir.path())
             .env("MOTO_RECORDER_FILEPATH", dir.path().join("moto_recording"))
             .env("PYTHONUNBUFFERED", "1")

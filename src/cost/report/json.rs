@@ -105,7 +105,9 @@ impl Serialize for ShownLine<'_> {
 pub type Record = (&'static str, serde_json::Value);
 
 /// A budget as `--json` summaries list it: `{"budget": "fail_above", "total_usd", "limit_usd"}`
-/// or `{"budget": "fail_if_increase_pct", "limit_pct"}`.
+/// or `{"budget": "fail_if_increase_pct", "limit_pct"}`, `{"budget": "fail_if_waste_above",
+/// "waste_usd", "limit_usd"}`, `{"budget": "fail_if_variance_pct", "service", "variance_pct",
+/// "limit_pct"}`.
 impl Serialize for Breach {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -120,6 +122,24 @@ impl Serialize for Breach {
             }
             Breach::Increase { limit_pct } => {
                 map.serialize_entry("budget", "fail_if_increase_pct")?;
+                map.serialize_entry("limit_pct", &Exact(*limit_pct))?;
+            }
+            Breach::Waste {
+                waste_usd,
+                limit_usd,
+            } => {
+                map.serialize_entry("budget", "fail_if_waste_above")?;
+                map.serialize_entry("waste_usd", &Exact(*waste_usd))?;
+                map.serialize_entry("limit_usd", &Exact(*limit_usd))?;
+            }
+            Breach::Variance {
+                service,
+                variance_pct,
+                limit_pct,
+            } => {
+                map.serialize_entry("budget", "fail_if_variance_pct")?;
+                map.serialize_entry("service", service)?;
+                map.serialize_entry("variance_pct", &variance_pct.map(|p| Exact(p.round_dp(2))))?;
                 map.serialize_entry("limit_pct", &Exact(*limit_pct))?;
             }
         }

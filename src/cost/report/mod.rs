@@ -11,9 +11,11 @@
 //! This file holds the errors, where prices come from and the budgets; each report has its file
 //! (`estimate`, `plan`, `diff`, `prices`), and `json` the shapes they share.
 
+mod actual;
 mod diff;
 mod estimate;
 mod json;
+mod live;
 mod plan;
 mod prices;
 
@@ -24,9 +26,11 @@ use rust_decimal::Decimal;
 use super::plan::PlanDiff;
 use super::{CostError, Prices};
 
+pub use actual::{actual, ActualReport};
 pub use diff::{diff, DiffReport};
 pub use estimate::{estimate, EstimateOptions, EstimateReport};
 pub use json::{exact, exact_or_null, Record};
+pub use live::{live, LiveOptions, LiveReport, RegionFindings, Requests};
 pub use plan::{plan, PlanOptions, PlanReport};
 pub use prices::{prices, PricesReport};
 
@@ -103,6 +107,19 @@ pub enum Breach {
     /// `--fail-if-increase-pct`: the total rose by more than this many percent, or rose at all
     /// from zero (where no percentage exists).
     Increase { limit_pct: Decimal },
+    /// `cost live --fail-if-waste-above`: the over-provisioned resources' savings sum above the
+    /// limit.
+    Waste {
+        waste_usd: Decimal,
+        limit_usd: Decimal,
+    },
+    /// `cost actual --fail-if-variance-pct`: a service billed more than this many percent over
+    /// its plan, or billed with nothing planned (`variance_pct` is then `None`).
+    Variance {
+        service: String,
+        variance_pct: Option<Decimal>,
+        limit_pct: Decimal,
+    },
 }
 
 fn above(limit: Option<Decimal>, total: Decimal) -> Option<Breach> {

@@ -17,10 +17,12 @@ use crate::cost::cents;
 use crate::cost::report::{Breach, Record};
 
 mod estimate;
+mod live;
 mod plan;
 mod prices;
 
 pub use estimate::estimate;
+pub use live::{actual, live, plan_file};
 pub use plan::{diff, plan};
 pub use prices::{prices, refresh};
 
@@ -56,6 +58,27 @@ fn breaches(printer: &Printer, breaches: &[Breach]) {
             Breach::Increase { limit_pct } => {
                 format!("the monthly total rose by more than --fail-if-increase-pct {limit_pct}%")
             }
+            Breach::Waste {
+                waste_usd,
+                limit_usd,
+            } => format!(
+                "over-provisioned capacity wastes {} a month, above --fail-if-waste-above {}",
+                usd(*waste_usd),
+                usd(*limit_usd)
+            ),
+            Breach::Variance {
+                service,
+                variance_pct: Some(pct),
+                limit_pct,
+            } => format!(
+                "{service} was billed {}% over its plan, above --fail-if-variance-pct {limit_pct}%",
+                pct.round_dp(1)
+            ),
+            Breach::Variance {
+                service, limit_pct, ..
+            } => format!(
+                "{service} was billed with nothing planned for it (--fail-if-variance-pct {limit_pct}%)"
+            ),
         };
         printer.error(&anyhow::anyhow!(message), None);
     }

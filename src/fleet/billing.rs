@@ -1,0 +1,69 @@
+//! A month's bill from Cost Explorer: GetCostAndUsage, monthly, unblended, grouped by service
+//! and usage type, every page.
+
+use aws_sdk_costexplorer::types::{
+    DateInterval, Granularity, GroupDefinition, GroupDefinitionType,
+};
+use rust_decimal::Decimal;
+
+use super::{failed, FleetError};
+use crate::cost::actual::{BillLine, Month};
+
+const METRIC: &str = "UnblendedCost";
+
+pub async fn bill(
+    client: &aws_sdk_costexplorer::Client,
+    month: &Month,
+) -> Result<Vec<BillLine>, FleetError> {
+    let region = "us-east-1";
+    let group = |key: &str| {
+        GroupDefinition::builder()
+            .r#type(GroupDefinitionType::Dimension)
+            .key(key)
+            .build()
+    };
+    let period = DateInterval::builder()
+        .start(month.start())
+        .end(month.end())
+        .build()
+        .expect("start and end are set");
+    let mut lines = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .get_cost_and_usage()
+            .time_period(period.clone())
+            .granularity(Granularity::Monthly)
+            .metrics(METRIC)
+            .group_by(group("SERVICE"))
+            .group_by(group("USAGE_TYPE"))
+            .set_next_page_token(token.take())
+            .send()
+            .await
+            .map_err(failed("ce:GetCostAndUsage", region))?;
+        for result in page.results_by_time() {
+            for g in result.groups() {
+                let keys = g.keys();
+                let amount = g
+                    .metrics()
+                    .and_then(|m| m.get(METRIC))
+                    .and_then(|v| v.amount())
+                    .and_then(|a| {
+                        a.parse::<Decimal>()
+                            .ok()
+                            .or_else(|| Decimal::from_scientific(a).ok())
+                    })
+                    .unwrap_or_default();
+                lines.push(BillLine {
+                    service: keys.first().cloned().unwrap_or_default(),
+                    usage_type: keys.get(1).cloned().unwrap_or_default(),
+                    usd: amount,
+                });
+            }
+        }
+        match page.next_page_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => return Ok(lines),
+        }
+    }
+}
