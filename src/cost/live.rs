@@ -96,7 +96,7 @@ impl Found {
         match self {
             Found::Flink(app) => app.name.clone(),
             Found::Ingestion(p) => p.name.clone(),
-            Found::Serverless(s) => format!("serverless capacity of account {}", s.account_id),
+            Found::Serverless(s) => format!("account {}", s.account_id),
         }
     }
 
@@ -480,7 +480,7 @@ pub fn assess(
                 cpu.filter(|s| enough(Some(*s))),
                 memory.filter(|s| enough(Some(*s))),
             ) else {
-                return Ok(not_enough(a, window));
+                return Ok(not_enough(a, window, &[cpu, memory]));
             };
             let busiest = cpu.p95.max(memory.p95);
             if cpu.p95 < 20.0 && memory.p95 < 20.0 {
@@ -571,7 +571,7 @@ pub fn assess(
                 return Ok(not_running(a));
             }
             let Some(units) = units.filter(|s| enough(Some(*s))) else {
-                return Ok(not_enough(a, window));
+                return Ok(not_enough(a, window, &[units]));
             };
             let ceiling = f64::from(p.max_units.max(1));
             let (p50, p95) = (units.p50 / ceiling * 100.0, units.p95 / ceiling * 100.0);
@@ -633,7 +633,7 @@ pub fn assess(
                 indexing.filter(|s| enough(Some(*s))),
                 search.filter(|s| enough(Some(*s))),
             ) else {
-                return Ok(not_enough(a, window));
+                return Ok(not_enough(a, window, &[indexing, search]));
             };
             let pct =
                 |used: f64, limit: Decimal| used / limit.to_f64().unwrap_or(1.0).max(0.5) * 100.0;
@@ -717,9 +717,14 @@ fn not_running(mut a: Assessment) -> Assessment {
     a
 }
 
-fn not_enough(mut a: Assessment, window: Window) -> Assessment {
+/// `needed`: the series the verdict reads.
+fn not_enough(mut a: Assessment, window: Window, needed: &[Option<Stats>]) -> Assessment {
     a.verdict = Verdict::NotEnoughData;
-    let fewest = a.evidence.iter().map(|e| e.datapoints).min().unwrap_or(0);
+    let fewest = needed
+        .iter()
+        .map(|s| s.map_or(0, |s| s.datapoints))
+        .min()
+        .unwrap_or(0);
     a.reason = format!(
         "{fewest} hourly datapoints in {} days; a verdict needs at least {}",
         window.days,

@@ -9,6 +9,7 @@ mod convert_options;
 mod convert_oscar;
 mod convert_s3;
 mod cost;
+mod cost_live;
 mod crawl_glue;
 mod crawl_local;
 mod crawl_temporal;
