@@ -146,6 +146,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('live', 'live', [CompletionResultType]::ParameterValue, 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts')
+            [CompletionResult]::new('actual', 'actual', [CompletionResultType]::ParameterValue, 'A month''s bill from Cost Explorer against a plan''s estimate, per service')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -338,6 +340,54 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table (default), json (one document) or csv; --json prints typed records instead')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Deprecated spelling of --format')
             [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: AWS_PROFILE, else the default profile)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--from-live', '--from-live', [CompletionResultType]::ParameterName, 'Write the running Flink applications, Ingestion pipelines and Serverless capacity of --region as a plan file (TOML, on stdout) instead of pricing one')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;live' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Regions to read, comma-separated (default: AWS_REGION, else the profile''s)')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Services to read, comma-separated (default: all three)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days of CloudWatch metrics to judge by (1-455)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: AWS_PROFILE, else the default profile)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('--fail-if-waste-above', '--fail-if-waste-above', [CompletionResultType]::ParameterName, 'Exit 1 when over-provisioned capacity wastes more than this many USD a month (for cron and CI)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lakeops;cost;actual' {
+            [CompletionResult]::new('--month', '--month', [CompletionResultType]::ParameterName, 'The calendar month, e.g. 2026-11 (GetCostAndUsage, unblended, by service and usage type)')
+            [CompletionResult]::new('--fail-if-variance-pct', '--fail-if-variance-pct', [CompletionResultType]::ParameterName, 'Exit 1 when a service was billed more than P percent over its plan, or billed with nothing planned')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for workloads that name none')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12')
+            [CompletionResult]::new('--price-file', '--price-file', [CompletionResultType]::ParameterName, 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table (default), json (one document) or csv; --json prints typed records instead')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Deprecated spelling of --format')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 1 when a monthly total is above this many USD (for CI)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: AWS_PROFILE, else the default profile)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours on stderr (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show the arithmetic behind each line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar, no summary)')
@@ -401,6 +451,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('live', 'live', [CompletionResultType]::ParameterValue, 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts')
+            [CompletionResult]::new('actual', 'actual', [CompletionResultType]::ParameterValue, 'A month''s bill from Cost Explorer against a plan''s estimate, per service')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -425,6 +477,12 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;cost;help;plan' {
+            break
+        }
+        'lakeops;cost;help;live' {
+            break
+        }
+        'lakeops;cost;help;actual' {
             break
         }
         'lakeops;cost;help;diff' {
@@ -602,6 +660,8 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             [CompletionResult]::new('athena-spark', 'athena-spark', [CompletionResultType]::ParameterValue, 'Amazon Athena for Apache Spark: DPU-hours')
             [CompletionResult]::new('emr-serverless', 'emr-serverless', [CompletionResultType]::ParameterValue, 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Several named workloads from a plan file (YAML or TOML), and their total')
+            [CompletionResult]::new('live', 'live', [CompletionResultType]::ParameterValue, 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts')
+            [CompletionResult]::new('actual', 'actual', [CompletionResultType]::ParameterValue, 'A month''s bill from Cost Explorer against a plan''s estimate, per service')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'The change in monthly cost between two plan files')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'The embedded price table, with sources and dates')
             break
@@ -625,6 +685,12 @@ Register-ArgumentCompleter -Native -CommandName 'lakeops' -ScriptBlock {
             break
         }
         'lakeops;help;cost;plan' {
+            break
+        }
+        'lakeops;help;cost;live' {
+            break
+        }
+        'lakeops;help;cost;actual' {
             break
         }
         'lakeops;help;cost;diff' {

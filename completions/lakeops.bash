@@ -43,6 +43,9 @@ _lakeops() {
             lakeops,version)
                 cmd="lakeops__subcmd__version"
                 ;;
+            lakeops__subcmd__cost,actual)
+                cmd="lakeops__subcmd__cost__subcmd__actual"
+                ;;
             lakeops__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
@@ -64,6 +67,9 @@ _lakeops() {
             lakeops__subcmd__cost,ingestion)
                 cmd="lakeops__subcmd__cost__subcmd__ingestion"
                 ;;
+            lakeops__subcmd__cost,live)
+                cmd="lakeops__subcmd__cost__subcmd__live"
+                ;;
             lakeops__subcmd__cost,plan)
                 cmd="lakeops__subcmd__cost__subcmd__plan"
                 ;;
@@ -72,6 +78,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__cost,serverless)
                 cmd="lakeops__subcmd__cost__subcmd__serverless"
+                ;;
+            lakeops__subcmd__cost__subcmd__help,actual)
+                cmd="lakeops__subcmd__cost__subcmd__help__subcmd__actual"
                 ;;
             lakeops__subcmd__cost__subcmd__help,athena-spark)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__athena__subcmd__spark"
@@ -93,6 +102,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__cost__subcmd__help,ingestion)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__ingestion"
+                ;;
+            lakeops__subcmd__cost__subcmd__help,live)
+                cmd="lakeops__subcmd__cost__subcmd__help__subcmd__live"
                 ;;
             lakeops__subcmd__cost__subcmd__help,plan)
                 cmd="lakeops__subcmd__cost__subcmd__help__subcmd__plan"
@@ -130,6 +142,9 @@ _lakeops() {
             lakeops__subcmd__help,version)
                 cmd="lakeops__subcmd__help__subcmd__version"
                 ;;
+            lakeops__subcmd__help__subcmd__cost,actual)
+                cmd="lakeops__subcmd__help__subcmd__cost__subcmd__actual"
+                ;;
             lakeops__subcmd__help__subcmd__cost,athena-spark)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__athena__subcmd__spark"
                 ;;
@@ -147,6 +162,9 @@ _lakeops() {
                 ;;
             lakeops__subcmd__help__subcmd__cost,ingestion)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__ingestion"
+                ;;
+            lakeops__subcmd__help__subcmd__cost,live)
+                cmd="lakeops__subcmd__help__subcmd__cost__subcmd__live"
                 ;;
             lakeops__subcmd__help__subcmd__cost,plan)
                 cmd="lakeops__subcmd__help__subcmd__cost__subcmd__plan"
@@ -288,12 +306,70 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost)
-            opts="-q -v -h -V --quiet --verbose --json --color --help --version flink ingestion serverless glue athena-spark emr-serverless plan diff prices help"
+            opts="-q -v -h -V --quiet --verbose --json --color --help --version flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__actual)
+            opts="-q -v -h -V --month --fail-if-variance-pct --region --price --price-file --format --output --explain --fail-above --profile --endpoint-url --quiet --verbose --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --month)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-variance-pct)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -660,8 +736,22 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__help)
-            opts="flink ingestion serverless glue athena-spark emr-serverless plan diff prices help"
+            opts="flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__help__subcmd__actual)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -758,6 +848,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__cost__subcmd__help__subcmd__ingestion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__cost__subcmd__help__subcmd__live)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -891,8 +995,58 @@ _lakeops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lakeops__subcmd__cost__subcmd__live)
+            opts="-q -v -h -V --region --service --days --profile --endpoint-url --fail-if-waste-above --price --price-file --quiet --verbose --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -W "flink ingestion serverless" -- "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if-waste-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lakeops__subcmd__cost__subcmd__plan)
-            opts="-q -v -h -V --region --price --price-file --format --output --explain --fail-above --quiet --verbose --json --color --help --version"
+            opts="-q -v -h -V --from-live --region --price --price-file --format --output --explain --fail-above --profile --endpoint-url --quiet --verbose --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +1073,14 @@ _lakeops() {
                     return 0
                     ;;
                 --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1312,8 +1474,22 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help__subcmd__cost)
-            opts="flink ingestion serverless glue athena-spark emr-serverless plan diff prices"
+            opts="flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__help__subcmd__cost__subcmd__actual)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1396,6 +1572,20 @@ _lakeops() {
             return 0
             ;;
         lakeops__subcmd__help__subcmd__cost__subcmd__ingestion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lakeops__subcmd__help__subcmd__cost__subcmd__live)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -140,6 +140,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
             cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand live 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+            cand actual 'A month''s bill from Cost Explorer against a plan''s estimate, per service'
             cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -325,6 +327,52 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand --format 'table (default), json (one document) or csv; --json prints typed records instead'
             cand --output 'Deprecated spelling of --format'
             cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
+            cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
+            cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand --from-live 'Write the running Flink applications, Ingestion pipelines and Serverless capacity of --region as a plan file (TOML, on stdout) instead of pricing one'
+            cand --explain 'Show the arithmetic behind each line'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;live'= {
+            cand --region 'Regions to read, comma-separated (default: AWS_REGION, else the profile''s)'
+            cand --service 'Services to read, comma-separated (default: all three)'
+            cand --days 'Days of CloudWatch metrics to judge by (1-455)'
+            cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
+            cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)'
+            cand --fail-if-waste-above 'Exit 1 when over-provisioned capacity wastes more than this many USD a month (for cron and CI)'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
+            cand -q 'Print nothing but errors (no progress bar, no summary)'
+            cand --quiet 'Print nothing but errors (no progress bar, no summary)'
+            cand -v 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --json 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lakeops;cost;actual'= {
+            cand --month 'The calendar month, e.g. 2026-11 (GetCostAndUsage, unblended, by service and usage type)'
+            cand --fail-if-variance-pct 'Exit 1 when a service was billed more than P percent over its plan, or billed with nothing planned'
+            cand --region 'Region for workloads that name none'
+            cand --price 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12'
+            cand --price-file 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)'
+            cand --format 'table (default), json (one document) or csv; --json prints typed records instead'
+            cand --output 'Deprecated spelling of --format'
+            cand --fail-above 'Exit 1 when a monthly total is above this many USD (for CI)'
+            cand --profile 'AWS profile (default: AWS_PROFILE, else the default profile)'
+            cand --endpoint-url 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)'
             cand --color 'When to use colours on stderr (NO_COLOR is honoured with auto)'
             cand --explain 'Show the arithmetic behind each line'
             cand -q 'Print nothing but errors (no progress bar, no summary)'
@@ -385,6 +433,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
             cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand live 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+            cand actual 'A month''s bill from Cost Explorer against a plan''s estimate, per service'
             cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -402,6 +452,10 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;cost;help;emr-serverless'= {
         }
         &'lakeops;cost;help;plan'= {
+        }
+        &'lakeops;cost;help;live'= {
+        }
+        &'lakeops;cost;help;actual'= {
         }
         &'lakeops;cost;help;diff'= {
         }
@@ -567,6 +621,8 @@ set edit:completion:arg-completer[lakeops] = {|@words|
             cand athena-spark 'Amazon Athena for Apache Spark: DPU-hours'
             cand emr-serverless 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
             cand plan 'Several named workloads from a plan file (YAML or TOML), and their total'
+            cand live 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+            cand actual 'A month''s bill from Cost Explorer against a plan''s estimate, per service'
             cand diff 'The change in monthly cost between two plan files'
             cand prices 'The embedded price table, with sources and dates'
         }
@@ -583,6 +639,10 @@ set edit:completion:arg-completer[lakeops] = {|@words|
         &'lakeops;help;cost;emr-serverless'= {
         }
         &'lakeops;help;cost;plan'= {
+        }
+        &'lakeops;help;cost;live'= {
+        }
+        &'lakeops;help;cost;actual'= {
         }
         &'lakeops;help;cost;diff'= {
         }

@@ -127,24 +127,26 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s v -l verbose -
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand crawl" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -s V -l version -d 'Print version'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "diff" -d 'The change in monthly cost between two plan files'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "prices" -d 'The embedded price table, with sources and dates'
-complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan diff prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "flink" -d 'Amazon Managed Service for Apache Flink: KPUs, running storage, backups'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "ingestion" -d 'Amazon OpenSearch Ingestion: pipeline OCUs'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "serverless" -d 'Amazon OpenSearch Serverless: indexing and search OCUs, managed storage'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "glue" -d 'AWS Glue jobs and crawlers: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "live" -d 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "actual" -d 'A month\'s bill from Cost Explorer against a plan\'s estimate, per service'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "diff" -d 'The change in monthly cost between two plan files'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "prices" -d 'The embedded price table, with sources and dates'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and not __fish_seen_subcommand_from flink ingestion serverless glue athena-spark emr-serverless plan live actual diff prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism -d 'Application parallelism (default 1, or sized from --throughput-mbps)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l parallelism-per-kpu -d 'Parallel tasks per KPU, 1..8' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from flink" -l snapshot-gb -d 'Durable application backups (snapshots), GB-month' -r
@@ -330,15 +332,59 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 json\t''
 csv\t''"
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l from-live -d 'Write the running Flink applications, Ingestion pipelines and Serverless capacity of --region as a plan file (TOML, on stdout) instead of pricing one'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l explain -d 'Show the arithmetic behind each line'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l region -d 'Regions to read, comma-separated (default: AWS_REGION, else the profile\'s)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l service -d 'Services to read, comma-separated (default: all three)' -r -f -a "flink\t''
+ingestion\t''
+serverless\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l days -d 'Days of CloudWatch metrics to judge by (1-455)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l fail-if-waste-above -d 'Exit 1 when over-provisioned capacity wastes more than this many USD a month (for cron and CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from live" -s V -l version -d 'Print version'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l month -d 'The calendar month, e.g. 2026-11 (GetCostAndUsage, unblended, by service and usage type)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l fail-if-variance-pct -d 'Exit 1 when a service was billed more than P percent over its plan, or billed with nothing planned' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l region -d 'Region for workloads that name none' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l price-file -d 'Price rows that replace the embedded ones (CSV: unit,region,usd,source,as_of)' -r -F
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l format -d 'table (default), json (one document) or csv; --json prints typed records instead' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l output -d 'Deprecated spelling of --format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l fail-above -d 'Exit 1 when a monthly total is above this many USD (for CI)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l profile -d 'AWS profile (default: AWS_PROFILE, else the default profile)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l endpoint-url -d 'Endpoint for every AWS service, e.g. a moto server (also AWS_ENDPOINT_URL)' -r
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l color -d 'When to use colours on stderr (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l explain -d 'Show the arithmetic behind each line'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -s q -l quiet -d 'Print nothing but errors (no progress bar, no summary)'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -s v -l verbose -d 'More log output (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -l json -d 'Machine-readable output on stdout: JSON lines, each with a "type", the last a "summary"'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from actual" -s V -l version -d 'Print version'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l fail-if-increase-pct -d 'Exit 1 when the total rises by more than P percent (for CI)' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l region -d 'Region for workloads that name none' -r
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from diff" -l price -d 'Override a unit price in every region, e.g. --price flink.kpu-hour=0.12' -r
@@ -386,6 +432,8 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "live" -d 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "actual" -d 'A month\'s bill from Cost Explorer against a plan\'s estimate, per service'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "prices" -d 'The embedded price table, with sources and dates'
 complete -c lakeops -n "__fish_lakeops_using_subcommand cost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -531,5 +579,7 @@ complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_su
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "athena-spark" -d 'Amazon Athena for Apache Spark: DPU-hours'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "emr-serverless" -d 'Amazon EMR Serverless: vCPU-hours, GB-hours, storage beyond 20 GB per worker'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "plan" -d 'Several named workloads from a plan file (YAML or TOML), and their total'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "live" -d 'What runs (Flink, Ingestion, Serverless), priced at its configured and its used capacity from CloudWatch, with right-sizing verdicts'
+complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "actual" -d 'A month\'s bill from Cost Explorer against a plan\'s estimate, per service'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "diff" -d 'The change in monthly cost between two plan files'
 complete -c lakeops -n "__fish_lakeops_using_subcommand help; and __fish_seen_subcommand_from cost" -f -a "prices" -d 'The embedded price table, with sources and dates'
