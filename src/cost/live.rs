@@ -466,7 +466,7 @@ pub fn assess(
                         let parallel = ceil_u32(*v).saturating_sub(extra).max(1);
                         flink_workload(
                             app,
-                            parallel * app.parallelism_per_kpu,
+                            parallel.saturating_mul(app.parallelism_per_kpu),
                             app.parallelism_per_kpu,
                         )
                     }),
@@ -487,7 +487,7 @@ pub fn assess(
                 let target = ceil_u32(f64::from(kpus) * busiest / TARGET_PCT).clamp(1, kpus);
                 a.verdict = Verdict::OverProvisioned;
                 if target < kpus {
-                    let parallelism = target * app.parallelism_per_kpu;
+                    let parallelism = target.saturating_mul(app.parallelism_per_kpu);
                     recommend(
                         &mut a,
                         flink_workload(app, parallelism, app.parallelism_per_kpu),
@@ -526,7 +526,7 @@ pub fn assess(
                 );
             } else if cpu.p50 >= 75.0 {
                 a.verdict = Verdict::UnderProvisioned;
-                let parallelism = app.current_parallelism * 2;
+                let parallelism = app.current_parallelism.saturating_mul(2);
                 recommend(
                     &mut a,
                     flink_workload(app, parallelism, app.parallelism_per_kpu),
@@ -877,5 +877,28 @@ mod tests {
         assert_eq!(a.verdict, Verdict::NotEnoughData);
         assert_eq!(a.saving_usd, Decimal::ZERO);
         assert_eq!(a.used_usd, None);
+    }
+
+    #[test]
+    fn a_bogus_kpus_datapoint_saturates_instead_of_overflowing() {
+        let prices = Prices::embedded();
+        // 8 tasks per KPU and a KPUs value no application has: the level saturates at
+        // u32::MAX tasks instead of wrapping; NaN and infinities are dropped.
+        let found = app(16, 8);
+        let a = assess(
+            &found,
+            "us-east-1",
+            &[
+                flat(60.0, 336),
+                flat(40.0, 336),
+                vec![1e15, f64::NAN, f64::INFINITY, -3.0],
+            ],
+            Window::new(14).unwrap(),
+            &prices,
+        )
+        .unwrap();
+        assert_eq!(a.verdict, Verdict::RightSized);
+        let used = a.used_usd.unwrap();
+        assert!(used > a.configured_usd, "{used}");
     }
 }
