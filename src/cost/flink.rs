@@ -79,7 +79,8 @@ pub fn estimate(
     }
     let parallel = kpus(input.parallelism, input.parallelism_per_kpu);
     let extra = if input.studio { 2 } else { 1 };
-    let billed = parallel + extra;
+    // u64: a parallelism near u32::MAX plus orchestration does not fit u32.
+    let billed = u64::from(parallel) + u64::from(extra);
     let mut e = Estimate::new("flink", region);
     e.size("kpus", parallel.into());
     e.size("billed_kpus", billed.into());
@@ -152,7 +153,7 @@ pub fn estimate(
     ));
     // F6: what autoscaling would do.
     let ceiling = input.parallelism_per_kpu * input.max_kpus;
-    let up = (input.parallelism * 2).min(ceiling);
+    let up = input.parallelism.saturating_mul(2).min(ceiling);
     e.assumptions.push(format!(
         "autoscaling: CPU ≥ 75% for 15 minutes doubles parallelism to {up} ({} billed KPUs); CPU < 10% for 6 hours halves it, never below the configured {}",
         kpus(up, input.parallelism_per_kpu) + extra,

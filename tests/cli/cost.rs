@@ -717,3 +717,25 @@ fn the_old_output_spelling_still_works_with_a_warning() {
     ]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// Found by `cost live`'s saturation test: a parallelism near u32::MAX overflowed the billed
+/// KPUs (+1 orchestration) and the autoscaling what-if (× 2).
+#[test]
+fn a_parallelism_near_u32_max_prices_without_overflow() {
+    let e = json(&[
+        "flink",
+        "--parallelism",
+        "4294967295",
+        "--region",
+        "us-east-1",
+    ]);
+    assert_eq!(e["billed_kpus"], 4294967296_u64, "{e}");
+    // 4294967296 KPUs × $0.11 × 730 h + 4294967295 × 50 GB × $0.10.
+    assert!(
+        close(
+            &e["total_usd"],
+            4294967296.0 * 0.11 * 730.0 + 4294967295.0 * 5.0
+        ),
+        "{e}"
+    );
+}
