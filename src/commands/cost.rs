@@ -303,11 +303,17 @@ fn read_live(
     window: Option<Window>,
 ) -> anyhow::Result<(Vec<RegionFindings>, Requests)> {
     let aws = ctx.aws_blocking()?;
-    let regions: Vec<String> = if regions.is_empty() {
+    let mut regions: Vec<String> = if regions.is_empty() {
         aws.region().map(str::to_owned).into_iter().collect()
     } else {
         regions.to_vec()
     };
+    if regions.iter().any(|r| r.trim().is_empty()) {
+        anyhow::bail!("--region: an empty region name (regions are comma-separated, e.g. us-east-1,eu-west-1)");
+    }
+    // A region named twice is read once: its resources would otherwise count twice.
+    let mut seen = std::collections::HashSet::new();
+    regions.retain(|r| seen.insert(r.clone()));
     let wanted = |s: LiveServiceArg| services.is_empty() || services.contains(&s);
     let now = std::time::SystemTime::now();
     ctx.block_on(async {

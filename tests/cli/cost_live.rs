@@ -260,6 +260,33 @@ fn cost_live_in_a_region_with_nothing_running_reports_nothing() {
 }
 
 #[test]
+fn cost_live_reads_a_region_named_twice_once_and_refuses_odd_arguments() {
+    let moto = seeded();
+    let (code, stdout, stderr) = run(
+        &moto,
+        &[
+            "live",
+            "--region",
+            "us-east-1,eu-west-1,us-east-1",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let summary = records(&stdout).pop().unwrap();
+    assert_eq!(summary["resources"], 8, "{summary}");
+    assert_eq!(summary["regions"], json!(["us-east-1", "eu-west-1"]));
+    for (args, message) in [
+        (&["live", "--region", ""][..], "an empty region name"),
+        (&["live", "--days", "0"][..], "--days must be 1..=455"),
+        (&["live", "--days", "456"][..], "--days must be 1..=455"),
+    ] {
+        let (code, _, stderr) = run(&moto, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn cost_live_over_two_hundred_resources_batches_get_metric_data() {
     let moto = Moto::start();
     let apps: Vec<Value> = (0..170)
