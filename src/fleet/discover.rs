@@ -10,6 +10,21 @@ use crate::cost::live::{Collection, FlinkApp, Pipeline, ServerlessCapacity};
 /// enough to stay clear of the APIs' request-rate limits.
 const IN_FLIGHT: usize = 8;
 
+/// `describe` for each name, [`IN_FLIGHT`] at a time, results in the names' order; `None`s (a
+/// resource gone between the list and the describe) are left out.
+async fn describe_each<T, F, Fut>(names: Vec<String>, describe: F) -> Result<Vec<T>, FleetError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, FleetError>>,
+{
+    stream::iter(names)
+        .map(describe)
+        .buffered(IN_FLIGHT)
+        .try_filter_map(|found| async move { Ok(found) })
+        .try_collect()
+        .await
+}
+
 fn to_u32(v: Option<i32>, default: u32) -> u32 {
     v.and_then(|v| u32::try_from(v).ok()).unwrap_or(default)
 }
@@ -29,43 +44,49 @@ pub async fn flink_apps(
                 .map(|s| s.application_name().to_owned()),
         );
     }
-    stream::iter(names)
-        .map(|name| async move {
-            let detail = client
-                .describe_application()
-                .application_name(&name)
-                .send()
-                .await
-                .map_err(failed("kinesisanalytics:DescribeApplication", region))?;
-            let Some(app) = detail.application_detail() else {
-                return Ok(None);
-            };
-            let parallelism = app
-                .application_configuration_description()
-                .and_then(|c| c.flink_application_configuration_description())
-                .and_then(|f| f.parallelism_configuration_description());
-            let configured = to_u32(parallelism.and_then(|p| p.parallelism()), 1).max(1);
-            Ok(Some(FlinkApp {
-                name: app.application_name().to_owned(),
-                status: app.application_status().as_str().to_owned(),
-                studio: app.application_mode().map(|m| m.as_str()) == Some("INTERACTIVE"),
-                parallelism: configured,
-                current_parallelism: to_u32(
-                    parallelism.and_then(|p| p.current_parallelism()),
-                    configured,
-                )
-                .max(1),
-                parallelism_per_kpu: to_u32(parallelism.and_then(|p| p.parallelism_per_kpu()), 1)
-                    .clamp(1, crate::cost::flink::MAX_PARALLELISM_PER_KPU),
-                autoscaling: parallelism
-                    .and_then(|p| p.auto_scaling_enabled())
-                    .unwrap_or(false),
-            }))
-        })
-        .buffered(IN_FLIGHT)
-        .try_filter_map(|app| async move { Ok(app) })
-        .try_collect()
-        .await
+    describe_each(names, |name| async move {
+        let detail = match client
+            .describe_application()
+            .application_name(&name)
+            .send()
+            .await
+        {
+            Ok(detail) => detail,
+            // Deleted since the list: it no longer runs.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(failed("kinesisanalytics:DescribeApplication", region)(e)),
+        };
+        let Some(app) = detail.application_detail() else {
+            return Ok(None);
+        };
+        let parallelism = app
+            .application_configuration_description()
+            .and_then(|c| c.flink_application_configuration_description())
+            .and_then(|f| f.parallelism_configuration_description());
+        let configured = to_u32(parallelism.and_then(|p| p.parallelism()), 1).max(1);
+        Ok(Some(FlinkApp {
+            name: app.application_name().to_owned(),
+            status: app.application_status().as_str().to_owned(),
+            studio: app.application_mode().map(|m| m.as_str()) == Some("INTERACTIVE"),
+            parallelism: configured,
+            current_parallelism: to_u32(
+                parallelism.and_then(|p| p.current_parallelism()),
+                configured,
+            )
+            .max(1),
+            parallelism_per_kpu: to_u32(parallelism.and_then(|p| p.parallelism_per_kpu()), 1)
+                .clamp(1, crate::cost::flink::MAX_PARALLELISM_PER_KPU),
+            autoscaling: parallelism
+                .and_then(|p| p.auto_scaling_enabled())
+                .unwrap_or(false),
+        }))
+    })
+    .await
 }
 
 /// Every Ingestion pipeline of the region: ListPipelines, then GetPipeline each (for its
@@ -84,31 +105,32 @@ pub async fn pipelines(
                 .filter_map(|p| p.pipeline_name().map(str::to_owned)),
         );
     }
-    stream::iter(names)
-        .map(|name| async move {
-            let got = client
-                .get_pipeline()
-                .pipeline_name(&name)
-                .send()
-                .await
-                .map_err(failed("osis:GetPipeline", region))?;
-            Ok(got.pipeline().map(|p| Pipeline {
-                name: p.pipeline_name().unwrap_or(&name).to_owned(),
-                status: p
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                min_units: to_u32(Some(p.min_units()), 1),
-                max_units: to_u32(Some(p.max_units()), 1),
-                persistent_buffer: p
-                    .buffer_options()
-                    .is_some_and(|b| b.persistent_buffer_enabled()),
-            }))
-        })
-        .buffered(IN_FLIGHT)
-        .try_filter_map(|p| async move { Ok(p) })
-        .try_collect()
-        .await
+    describe_each(names, |name| async move {
+        let got = match client.get_pipeline().pipeline_name(&name).send().await {
+            Ok(got) => got,
+            // Deleted since the list.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(failed("osis:GetPipeline", region)(e)),
+        };
+        Ok(got.pipeline().map(|p| Pipeline {
+            name: p.pipeline_name().unwrap_or(&name).to_owned(),
+            status: p
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            min_units: to_u32(Some(p.min_units()), 1),
+            max_units: to_u32(Some(p.max_units()), 1),
+            persistent_buffer: p
+                .buffer_options()
+                .is_some_and(|b| b.persistent_buffer_enabled()),
+        }))
+    })
+    .await
 }
 
 /// The region's Serverless collections (ListCollections, BatchGetCollection by id, 100 at a
