@@ -72,6 +72,9 @@ pub const NO_SUCH_BUCKET: &str = "check the bucket name in the s3:// URL, and th
      and --profile point at the account that has it";
 pub const ACCESS_DENIED: &str = "the credentials in use are not allowed this call: check the \
      profile (`aws sts get-caller-identity`) and its IAM and bucket policies";
+pub const ACTION_DENIED: &str = "the credentials in use lack the IAM action named above: grant it \
+     (cost live, plan --from-live and actual need read-only actions; the README lists them), or \
+     pass --profile for other credentials";
 pub const WRONG_REGION: &str = "the bucket is in another region: pass that --region";
 pub const UNREACHABLE: &str = "check --endpoint-url / AWS_ENDPOINT_URL and your network; an \
      S3-compatible endpoint configured elsewhere (AWS_ENDPOINT_URL_S3, a profile's services \
@@ -101,6 +104,11 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
 fn hint_for(e: &(dyn Error + 'static)) -> Option<&'static str> {
     if let Some(AwsError::NoRegion) = e.downcast_ref::<AwsError>() {
         return Some(NO_REGION);
+    }
+    if let Some(fleet) = e.downcast_ref::<crate::fleet::FleetError>() {
+        if fleet.source.kind() == AwsErrorKind::AccessDenied {
+            return Some(ACTION_DENIED);
+        }
     }
     if let Some(call) = e.downcast_ref::<CallError>() {
         return match call.kind() {

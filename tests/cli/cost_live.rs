@@ -420,3 +420,54 @@ out(r.status_code)
     assert_eq!(code, 2);
     assert!(stderr.contains("--month must be YYYY-MM"), "{stderr}");
 }
+
+#[test]
+fn cost_live_names_the_iam_action_a_policy_denies() {
+    let moto = seeded();
+    // A user whose policy denies OpenSearch Ingestion, then moto's IAM checks switched on.
+    let keys = moto.py(
+        r#"
+iam = boto3.client("iam", endpoint_url=_ep, region_name="us-east-1")
+iam.create_user(UserName="viewer")
+iam.put_user_policy(UserName="viewer", PolicyName="no-osis", PolicyDocument=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                  {"Effect": "Deny", "Action": "osis:*", "Resource": "*"}]}))
+key = iam.create_access_key(UserName="viewer")["AccessKey"]
+import urllib.request
+# A form content type would hide the body from moto (it reads the raw data).
+urllib.request.urlopen(urllib.request.Request(_ep + "/moto-api/reset-auth", data=b"0", method="POST",
+                                              headers={"Content-Type": "text/plain"})).read()
+out({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]})
+"#,
+        &json!({}),
+    );
+    let output = moto
+        .lakeops()
+        .env("AWS_ACCESS_KEY_ID", keys["id"].as_str().unwrap())
+        .env("AWS_SECRET_ACCESS_KEY", keys["secret"].as_str().unwrap())
+        .args(["cost", "live"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("osis:ListPipelines in us-east-1"),
+        "{stderr}"
+    );
+    // moto answers 403 without an error code; AWS's AccessDeniedException gets the same hint.
+    assert!(
+        stderr.contains("lack the IAM action named above"),
+        "{stderr}"
+    );
+    // The Flink calls it may make went through: only the denied action fails the run.
+    let output = moto
+        .lakeops()
+        .env("AWS_ACCESS_KEY_ID", keys["id"].as_str().unwrap())
+        .env("AWS_SECRET_ACCESS_KEY", keys["secret"].as_str().unwrap())
+        .args(["cost", "live", "--service", "flink,serverless", "--json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
