@@ -16,8 +16,10 @@ def c(name):
     return boto3.client(name, endpoint_url=_ep, region_name="us-east-1")
 kda, osis, aoss, cw = c("kinesisanalyticsv2"), c("osis"), c("opensearchserverless"), c("cloudwatch")
 for a in inp.get("apps", []):
+    studio = {"ApplicationMode": "INTERACTIVE"} if a.get("studio") else {}
     kda.create_application(
-        ApplicationName=a["name"], RuntimeEnvironment="FLINK-1_18",
+        **studio,
+        ApplicationName=a["name"], RuntimeEnvironment="ZEPPELIN-FLINK-3_0" if studio else "FLINK-1_18",
         ServiceExecutionRole="arn:aws:iam::123456789012:role/flink",
         ApplicationConfiguration={"FlinkApplicationConfiguration": {
             "ParallelismConfiguration": {"ConfigurationType": "CUSTOM", "Parallelism": a["p"],
@@ -76,8 +78,8 @@ fn cents(v: &Value, expected: f64) {
     assert!((usd(v) - expected).abs() < 0.005, "{v} != {expected}");
 }
 
-/// Six Flink applications (idle, busy, right-sized, I/O-bound, too few points, no metrics), a
-/// pipeline and a Serverless collection, seeded with 14 days of hourly metrics.
+/// Seven Flink applications (idle, busy, right-sized, I/O-bound, too few points, no metrics, a
+/// Studio notebook), a pipeline and a Serverless collection, with 14 days of hourly metrics.
 fn seeded() -> Moto {
     let moto = Moto::start();
     let mut series = Vec::new();
@@ -107,6 +109,7 @@ fn seeded() -> Moto {
                 {"name": "io", "p": 4, "ppk": 1},
                 {"name": "sparse", "p": 2, "ppk": 1},
                 {"name": "silent", "p": 1, "ppk": 1},
+                {"name": "notebook", "p": 1, "ppk": 1, "studio": true},
             ],
             "pipelines": [{"name": "logs", "min": 2, "max": 20}],
             "collections": ["docs"],
@@ -145,6 +148,8 @@ fn cost_live_verdicts_savings_budget_and_plan_round_trip() {
         ),
         ("sparse", "not-enough-data", 250.90, None, 0.0),
         ("silent", "not-enough-data", 165.60, None, 0.0),
+        // A Studio notebook: 1 KPU + 2.
+        ("notebook", "not-enough-data", 245.90, None, 0.0),
         // 20 OCUs configured, 2 used (10%) -> a maximum of 4.
         ("logs", "over-provisioned", 3504.00, Some(700.80), 2803.20),
         // Capacity limits 20 + 20 (the recorded GetAccountSettings), 2 + 2 used -> 4 + 4.
@@ -187,8 +192,8 @@ fn cost_live_verdicts_savings_budget_and_plan_round_trip() {
 
     let summary = all.last().unwrap();
     assert_eq!(summary["type"], "summary");
-    assert_eq!(summary["resources"], 8);
-    cents(&summary["configured_usd"], 12785.10);
+    assert_eq!(summary["resources"], 9);
+    cents(&summary["configured_usd"], 13031.00);
     cents(&summary["waste_usd"], 9006.70);
     assert_eq!(summary["get_metric_data_requests"], 1);
 
@@ -212,8 +217,9 @@ fn cost_live_verdicts_savings_budget_and_plan_round_trip() {
     let (code, priced, stderr) = run(&moto, &["plan", file.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{stderr}\n{plan}");
     let priced: Value = serde_json::from_str(&priced).unwrap();
-    cents(&priced["total_usd"], 12785.10);
-    assert_eq!(priced["workloads"].as_array().unwrap().len(), 8, "{priced}");
+    cents(&priced["total_usd"], 13031.00);
+    assert_eq!(priced["workloads"].as_array().unwrap().len(), 9, "{priced}");
+    assert!(plan.contains("name = \"us-east-1/flink/notebook\"\nparallelism = 1\nparallelism_per_kpu = 1\nregion = \"us-east-1\"\nservice = \"flink\"\nstudio = true"), "{plan}");
     // And `cost diff` shows what the recommended change to `idle` saves.
     let proposed = dir.path().join("proposed.toml");
     let idle_block = "name = \"us-east-1/flink/idle\"\nparallelism = 8";
@@ -273,7 +279,7 @@ fn cost_live_reads_a_region_named_twice_once_and_refuses_odd_arguments() {
     );
     assert_eq!(code, 0, "{stderr}");
     let summary = records(&stdout).pop().unwrap();
-    assert_eq!(summary["resources"], 8, "{summary}");
+    assert_eq!(summary["resources"], 9, "{summary}");
     assert_eq!(summary["regions"], json!(["us-east-1", "eu-west-1"]));
     for (args, message) in [
         (&["live", "--region", ""][..], "an empty region name"),
