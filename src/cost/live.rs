@@ -430,7 +430,7 @@ pub fn assess(
         saving_usd: Decimal::ZERO,
         workload: workload.clone(),
     };
-    let enough = |s: Option<Stats>| s.is_some_and(|s| s.datapoints >= window.min_datapoints());
+    let enough = |s: &Stats| s.datapoints >= window.min_datapoints();
     match found {
         Found::Flink(app) => {
             let kpus = super::flink::kpus(app.current_parallelism, app.parallelism_per_kpu);
@@ -476,10 +476,7 @@ pub fn assess(
             if !running {
                 return Ok(not_running(a));
             }
-            let (Some(cpu), Some(memory)) = (
-                cpu.filter(|s| enough(Some(*s))),
-                memory.filter(|s| enough(Some(*s))),
-            ) else {
+            let (Some(cpu), Some(memory)) = (cpu.filter(enough), memory.filter(enough)) else {
                 return Ok(not_enough(a, window, &[cpu, memory]));
             };
             let busiest = cpu.p95.max(memory.p95);
@@ -570,27 +567,22 @@ pub fn assess(
             if !running {
                 return Ok(not_running(a));
             }
-            let Some(units) = units.filter(|s| enough(Some(*s))) else {
+            let Some(units) = units.filter(enough) else {
                 return Ok(not_enough(a, window, &[units]));
             };
             let ceiling = f64::from(p.max_units.max(1));
             let (p50, p95) = (units.p50 / ceiling * 100.0, units.p95 / ceiling * 100.0);
-            let band = |a: &mut Assessment, target_units: u32| -> Result<(), CostError> {
-                let target = target_units.clamp(p.min_units.max(1), p.max_units);
-                if target < p.max_units {
-                    recommend(
-                        a,
-                        ingestion_workload(p, target),
-                        format!("maximum {target} OCUs"),
-                        region,
-                        prices,
-                    )?;
-                }
-                Ok(())
-            };
-            utilization_verdict(&mut a, p50, p95, "OCUs used of the pipeline's maximum")?;
-            if a.verdict == Verdict::OverProvisioned {
-                band(&mut a, ceil_u32(units.p95 * 100.0 / TARGET_PCT))?;
+            utilization_verdict(&mut a, p50, p95, "OCUs used of the pipeline's maximum");
+            let target = ceil_u32(units.p95 * 100.0 / TARGET_PCT)
+                .clamp(p.min_units.max(1), p.max_units.max(1));
+            if a.verdict == Verdict::OverProvisioned && target < p.max_units {
+                recommend(
+                    &mut a,
+                    ingestion_workload(p, target),
+                    format!("maximum {target} OCUs"),
+                    region,
+                    prices,
+                )?;
             }
         }
         Found::Serverless(s) => {
@@ -629,10 +621,8 @@ pub fn assess(
             if !running {
                 return Ok(not_running(a));
             }
-            let (Some(indexing), Some(search)) = (
-                indexing.filter(|s| enough(Some(*s))),
-                search.filter(|s| enough(Some(*s))),
-            ) else {
+            let (Some(indexing), Some(search)) = (indexing.filter(enough), search.filter(enough))
+            else {
                 return Ok(not_enough(a, window, &[indexing, search]));
             };
             let pct =
@@ -646,7 +636,7 @@ pub fn assess(
                 p50,
                 p95,
                 "OCUs used of the account's capacity limits",
-            )?;
+            );
             if a.verdict == Verdict::OverProvisioned {
                 let target = |used: f64, limit: Decimal| step(used * 100.0 / TARGET_PCT).min(limit);
                 let (idx, q) = (
@@ -670,12 +660,7 @@ pub fn assess(
 }
 
 /// The Ingestion and Serverless bands, on the share of the configured ceiling used.
-fn utilization_verdict(
-    a: &mut Assessment,
-    p50: f64,
-    p95: f64,
-    what: &str,
-) -> Result<(), CostError> {
+fn utilization_verdict(a: &mut Assessment, p50: f64, p95: f64, what: &str) {
     a.verdict = if p95 < 20.0 {
         Verdict::OverProvisioned
     } else if p50 >= 75.0 {
@@ -694,7 +679,6 @@ fn utilization_verdict(
             _ => ": outside the rules' bands",
         }
     );
-    Ok(())
 }
 
 fn recommend(

@@ -448,15 +448,19 @@ out({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]})
 "#,
         &json!({}),
     );
-    let output = moto
-        .lakeops()
-        .env("AWS_ACCESS_KEY_ID", keys["id"].as_str().unwrap())
-        .env("AWS_SECRET_ACCESS_KEY", keys["secret"].as_str().unwrap())
-        .args(["cost", "live"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let as_viewer = |args: &[&str]| {
+        let output = moto
+            .lakeops()
+            .env("AWS_ACCESS_KEY_ID", keys["id"].as_str().unwrap())
+            .env("AWS_SECRET_ACCESS_KEY", keys["secret"].as_str().unwrap())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code(), stderr)
+    };
+    let (code, stderr) = as_viewer(&["cost", "live"]);
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("osis:ListPipelines in us-east-1"),
         "{stderr}"
@@ -467,13 +471,6 @@ out({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]})
         "{stderr}"
     );
     // The Flink calls it may make went through: only the denied action fails the run.
-    let output = moto
-        .lakeops()
-        .env("AWS_ACCESS_KEY_ID", keys["id"].as_str().unwrap())
-        .env("AWS_SECRET_ACCESS_KEY", keys["secret"].as_str().unwrap())
-        .args(["cost", "live", "--service", "flink,serverless", "--json"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let (code, stderr) = as_viewer(&["cost", "live", "--service", "flink,serverless", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
 }
