@@ -592,9 +592,11 @@ fn encode_jobs(
         let vectors = embedder.embed_ids(k, &ids, cancel);
         seconds += t.elapsed().as_secs_f64();
         chunks += window.len() as u64;
-        if reply.send((window, vectors)).is_err() {
-            break;
-        }
+        // The writer's side stopped (an error or Ctrl-C): keep taking jobs until the queue
+        // closes, so the dispatcher never blocks on a full queue that nobody reads (it closes
+        // the queue as soon as the writer's side is gone). Stopping here deadlocked a
+        // cancelled run.
+        let _ = reply.send((window, vectors));
     }
     (chunks, seconds)
 }

@@ -198,3 +198,36 @@ fn folded_biases_equal_separate_ones() {
         assert!(diff < 1e-5, "max abs diff {diff}");
     }
 }
+
+/// A cancelled run hung (CI, 2026-12-06): the writer's side stopped, the encoder stopped with
+/// it at the first undeliverable reply, and the dispatcher blocked forever on the full job
+/// queue. The encoder must keep draining the queue until it closes.
+#[test]
+fn an_encoder_keeps_draining_jobs_after_a_reply_is_undeliverable() {
+    let (embedder, _) = Embedder::load(&options(&tiny_model(), None)).unwrap();
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(2);
+    let (gone_tx, gone_rx) = mpsc::sync_channel(1);
+    drop(gone_rx);
+    let (live_tx, live_rx) = mpsc::sync_channel(1);
+    job_tx
+        .send(Job {
+            chunks: Vec::new(),
+            reply: gone_tx,
+        })
+        .unwrap();
+    job_tx
+        .send(Job {
+            chunks: Vec::new(),
+            reply: live_tx,
+        })
+        .unwrap();
+    drop(job_tx);
+    let jobs = std::sync::Mutex::new(job_rx);
+    let cancel = AtomicBool::new(false);
+    encode_jobs(&embedder, 0, &jobs, &cancel);
+    drop(jobs);
+    assert!(
+        live_rx.recv().is_ok(),
+        "the job after the undeliverable reply was dropped unencoded"
+    );
+}
