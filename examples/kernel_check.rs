@@ -12,7 +12,7 @@ use lakeops::embed::encoder::Encoder;
 use lakeops::embed::fused::cuda::{CudaKernels, HalfType};
 use lakeops::embed::fused::plan::{self, Attention};
 use lakeops::embed::fused::reference::{self, cosine, sample_values};
-use lakeops::embed::fused::{Act, Choice, Embeddings, Kernels, Norm, Pool};
+use lakeops::embed::fused::{Act, Choice, Embeddings, Inputs, Kernels, Norm, Pool};
 use lakeops::embed::model::{ModelDir, Pooling};
 
 struct Report {
@@ -257,7 +257,6 @@ where
         for &(rows, len, width) in &[(1, 1, 768), (5, 37, 768), (64, 256, 384), (3, 512, 1024)] {
             let (x, xd) = self.half(&sample_values(rows * len * width, 9, 2.0));
             let lengths: Vec<u32> = (0..rows).map(|r| (1 + (r * 131) % len) as u32).collect();
-            let lengths_d = self.k.ids(&lengths).unwrap();
             for pooling in [Pooling::Mean, Pooling::Cls, Pooling::Max] {
                 for normalize in [false, true] {
                     let shape = Pool {
@@ -267,7 +266,24 @@ where
                         pooling,
                         normalize,
                     };
-                    let got = self.k.pool(&shape, &xd, &lengths_d).unwrap().concat();
+                    // Through the staging a batch uses (reused from one iteration to the next).
+                    let (uploaded, staging) = self
+                        .k
+                        .upload(&Inputs {
+                            ids: &[],
+                            positions: &[],
+                            lengths: &lengths,
+                            table: None,
+                            pooled: rows * width,
+                        })
+                        .unwrap();
+                    let got = self
+                        .k
+                        .pool(&shape, &xd, &uploaded.lengths, staging)
+                        .unwrap()
+                        .wait()
+                        .unwrap()
+                        .concat();
                     let expected = reference::pool(&shape, &x, &lengths).concat();
                     // Pooling reads the dtype and sums in f32: only f32 rounding differs.
                     report.compare(
@@ -333,6 +349,32 @@ fn check_model(dir: &str, device: &Device, report: &mut Report) {
                     "encoder {} {dtype:?} {choice} padded vs alone: min cosine {alone:.6}",
                     model.name
                 ),
+            );
+            // Batches queued before the earlier ones are read back, as `embed` runs them, with
+            // one batch's staging reused while another is in flight: each equals its batch run
+            // on its own.
+            let (first, second) = refs.split_at(refs.len() / 2);
+            let a = fused.submit(first).unwrap();
+            let b = fused.submit(second).unwrap();
+            let a = a.wait().unwrap();
+            let c = fused.submit(first).unwrap();
+            let (b, c) = (b.wait().unwrap(), c.wait().unwrap());
+            let queued = [a, b, c].concat().concat();
+            let one_by_one = [
+                fused.embed(first).unwrap(),
+                fused.embed(second).unwrap(),
+                fused.embed(first).unwrap(),
+            ]
+            .concat()
+            .concat();
+            report.compare(
+                &format!(
+                    "encoder {} {dtype:?} {choice} queued vs one at a time",
+                    model.name
+                ),
+                &queued,
+                &one_by_one,
+                1e-6,
             );
         }
     }

@@ -147,8 +147,8 @@ impl Embedder {
             .collect())
     }
 
-    /// Embeds token-id sequences in length-sorted batches; vectors come back in input order.
-    /// Vectors for token ids on encoder `k`, in batches sorted by length.
+    /// Vectors for token ids on encoder `k`, in batches sorted by length; vectors come back in
+    /// input order.
     pub fn embed_ids(
         &self,
         k: usize,
@@ -157,23 +157,35 @@ impl Embedder {
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
-        let mut out = vec![Vec::new(); ids.len()];
+        let mut batches = Vec::new();
         let mut at = 0;
         while at < order.len() {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(EmbedError::Interrupted);
-            }
             // Sorted longest first, so the first member sets the padded length of the batch.
             let longest = ids[order[at]].len().max(1);
             let fit = (self.batch_tokens / longest).clamp(1, self.batch_size);
             let end = (at + fit).min(order.len());
-            let batch: Vec<&[u32]> = order[at..end].iter().map(|&i| ids[i]).collect();
-            let vectors = self.encoders[k].0.embed(&batch).map_err(compute)?;
-            for (&i, v) in order[at..end].iter().zip(vectors) {
-                out[i] = v;
-            }
+            batches.push(&order[at..end]);
             at = end;
         }
+        let encoder = &self.encoders[k].0;
+        let mut out = vec![Vec::new(); ids.len()];
+        one_ahead(
+            batches,
+            |members| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(EmbedError::Interrupted);
+                }
+                let batch: Vec<&[u32]> = members.iter().map(|&i| ids[i]).collect();
+                encoder.submit(&batch).map_err(compute)
+            },
+            |members, pending| {
+                let vectors = pending.wait().map_err(compute)?;
+                for (&i, v) in members.iter().zip(vectors) {
+                    out[i] = v;
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -187,5 +199,88 @@ impl Embedder {
         let ids = self.tokenize(texts)?;
         let refs: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
         self.embed_ids(0, &refs, cancel)
+    }
+}
+
+/// Submits each batch before finishing the one before it, so a GPU has the next batch queued
+/// while the host reads the last one back: the device never idles between batches. At most two
+/// batches are in flight; they finish in order.
+fn one_ahead<B, P>(
+    batches: impl IntoIterator<Item = B>,
+    mut submit: impl FnMut(&B) -> Result<P, EmbedError>,
+    mut finish: impl FnMut(B, P) -> Result<(), EmbedError>,
+) -> Result<(), EmbedError> {
+    let mut in_flight = None;
+    for batch in batches {
+        let pending = submit(&batch)?;
+        if let Some((earlier, earlier_pending)) = in_flight.replace((batch, pending)) {
+            finish(earlier, earlier_pending)?;
+        }
+    }
+    match in_flight {
+        Some((last, pending)) => finish(last, pending),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// The order a GPU needs: batch n+1 queued before batch n is read back, every batch finished
+    /// once, in order.
+    #[test]
+    fn batches_are_submitted_one_ahead_of_finishing() {
+        let log = RefCell::new(Vec::new());
+        one_ahead(
+            0..4,
+            |&b| {
+                log.borrow_mut().push(format!("submit {b}"));
+                Ok(b * 10)
+            },
+            |b, p| {
+                assert_eq!(p, b * 10);
+                log.borrow_mut().push(format!("finish {b}"));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            log.into_inner(),
+            [
+                "submit 0", "submit 1", "finish 0", "submit 2", "finish 1", "submit 3", "finish 2",
+                "finish 3"
+            ]
+        );
+    }
+
+    #[test]
+    fn one_ahead_stops_at_the_first_error_and_finishes_nothing_after_it() {
+        let finished = RefCell::new(Vec::new());
+        let err = one_ahead(
+            0..5,
+            |&b| {
+                if b == 2 {
+                    Err(EmbedError::Interrupted)
+                } else {
+                    Ok(b)
+                }
+            },
+            |b, _| {
+                finished.borrow_mut().push(b);
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(err, EmbedError::Interrupted));
+        assert_eq!(finished.into_inner(), [0]);
+        let none = one_ahead(
+            std::iter::empty::<u32>(),
+            |_| Ok(()),
+            |_, _| panic!("nothing"),
+        );
+        assert!(none.is_ok());
     }
 }

@@ -36,6 +36,33 @@ fn masked(dtype: DType) -> f64 {
     }
 }
 
+/// A batch's vectors on their way back from the device. On a GPU, [`Encoder::submit`] only
+/// queues the work: submitting batch n+1 before waiting for batch n keeps the GPU busy while the
+/// host reads n back and hands it on. On the CPU the work is done by the time `submit` returns.
+pub trait Pending: Send {
+    /// The vectors, one per sequence, in order; waits for the device when it is not done yet.
+    fn wait(self: Box<Self>) -> candle_core::Result<Vec<Vec<f32>>>;
+}
+
+impl std::fmt::Debug for dyn Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
+}
+
+impl Pending for Vec<Vec<f32>> {
+    fn wait(self: Box<Self>) -> candle_core::Result<Vec<Vec<f32>>> {
+        Ok(*self)
+    }
+}
+
+/// The generic path's pooled `[rows, dim]` f32 tensor.
+impl Pending for Tensor {
+    fn wait(self: Box<Self>) -> candle_core::Result<Vec<Vec<f32>>> {
+        self.to_vec2()
+    }
+}
+
 pub struct Encoder {
     architecture: Architecture,
     word: Embedding,
@@ -113,15 +140,22 @@ impl Encoder {
     }
 
     /// Embeds a batch of token-id sequences (each already truncated, special tokens included);
-    /// returns one vector per sequence, in order.
+    /// returns one vector per sequence, in order. The pipeline submits (see [`Pending`]); this is
+    /// for the tests and the GPU check.
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
     pub fn embed(&self, batch: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        self.submit(batch)?.wait()
+    }
+
+    /// Queues [`Encoder::embed`]'s work on the device and returns without waiting for it.
+    pub fn submit(&self, batch: &[&[u32]]) -> candle_core::Result<Box<dyn Pending>> {
         if let Some(fused) = &self.fused {
-            return fused.forward(batch);
+            return fused.submit(batch);
         }
         let rows = batch.len();
         let len = batch.iter().map(|s| s.len()).max().unwrap_or(0);
         if rows == 0 || len == 0 {
-            return Ok(vec![Vec::new(); rows]);
+            return Ok(Box::new(vec![Vec::new(); rows]));
         }
         let mut ids = Vec::with_capacity(rows * len);
         let mut mask = Vec::with_capacity(rows * len);
@@ -146,7 +180,7 @@ impl Encoder {
         } else {
             pooled
         };
-        pooled.to_vec2()
+        Ok(Box::new(pooled))
     }
 
     fn embeddings(

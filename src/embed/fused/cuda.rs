@@ -1,25 +1,27 @@
 //! [`Kernels`] on an NVIDIA GPU: projections through cuBLASLt with their bias (and GELU) in the
 //! epilogue, the attention GEMMs through cuBLAS's strided-batched GEMM with pointer offsets into
 //! the QKV buffer, and our own kernels (`kernels.cu`, compiled to PTX by build.rs) for the rest.
-//! Everything runs on candle's stream, in order, so nothing here synchronises but the final
-//! copy of the pooled vectors.
+//! Everything runs on candle's stream, in order, and nothing here waits for the GPU: a batch's
+//! inputs go up and its pooled vectors come back through page-locked staging buffers, and only
+//! [`Readback::wait`] blocks, on an event recorded after the copy back.
 
 use std::ffi::c_void;
-use std::sync::Arc;
+use std::mem::ManuallyDrop;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use candle_core::cuda_backend::cudarc::cublas::{result as blas, sys as blas_sys, CudaBlas};
 use candle_core::cuda_backend::cudarc::cublaslt::{Activation, CudaBlasLT, Matmul, MatmulConfig};
 use candle_core::cuda_backend::cudarc::driver::{
-    CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, DeviceRepr, LaunchArgs,
-    LaunchConfig, PushKernelArg, ValidAsZeroBits,
+    sys, CudaEvent, CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, DeviceRepr,
+    LaunchArgs, LaunchConfig, PinnedHostSlice, PushKernelArg, ValidAsZeroBits,
 };
 use candle_core::cuda_backend::CudaDType;
 use candle_core::{DType, Result, Storage, Tensor};
 use half::{bf16, f16};
 
 use super::plan::{Attention, Gemm};
-use super::{Act, Bound, Embeddings, Forward, Kernels, Norm, Pool};
-use crate::embed::encoder::Encoder;
+use super::{Act, Bound, Embeddings, Forward, Inputs, Kernels, Norm, Pool, Uploaded};
+use crate::embed::encoder::{Encoder, Pending};
 use crate::embed::model::Pooling;
 
 const PTX: &str = include_str!(concat!(env!("OUT_DIR"), "/kernels.ptx"));
@@ -62,7 +64,98 @@ pub struct CudaKernels<T> {
     blas: Arc<CudaBlas>,
     lt: CudaBlasLT,
     functions: Functions,
+    /// Staging buffers no batch holds, for the next batches.
+    spare: Arc<Mutex<Vec<Buffers>>>,
     _dtype: std::marker::PhantomData<T>,
+}
+
+/// Page-locked host memory for one batch: its token ids, positions and lengths go up from
+/// `ints`, its relative table from the start of `floats`, and its pooled vectors come back into
+/// `floats` after the table.
+struct Buffers {
+    ints: PinnedHostSlice<u32>,
+    floats: PinnedHostSlice<f32>,
+    /// Recorded on the stream after the last copy queued from or into the buffers.
+    copied: CudaEvent,
+}
+
+/// Most staging buffers kept spare: two batches are in flight at once (`Embedder::embed_ids`),
+/// and a third, larger set may be on its way back.
+const SPARE: usize = 3;
+
+/// A batch's staging buffers. Copies between the GPU and pageable memory may wait for all work
+/// queued before them on the stream (CUDA's "API synchronization behavior"), so batch n+1's
+/// uploads would wait for batch n to finish; from page-locked memory they are queued like
+/// kernels. The buffers stay with their batch until its vectors are read, then go back to the
+/// spare list, so a copy never reads or writes buffers another batch is filling.
+pub struct Staging {
+    buffers: ManuallyDrop<Buffers>,
+    /// Where the pooled vectors come back in `floats`.
+    pooled_at: usize,
+    /// False once recording `copied` failed: the buffers are never reused or freed then.
+    recorded: bool,
+    spare: Arc<Mutex<Vec<Buffers>>>,
+}
+
+impl Staging {
+    /// Marks the copies queued so far as the buffers' last use.
+    fn record(&mut self, stream: &CudaStream) -> Result<()> {
+        self.recorded = self.buffers.copied.record(stream).is_ok();
+        if !self.recorded {
+            candle_core::bail!("cannot record the copies' event on the GPU stream");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here; `buffers` is not touched after.
+        let buffers = unsafe { ManuallyDrop::take(&mut self.buffers) };
+        // A batch dropped on an error may still have copies in flight: wait for them. If the GPU
+        // cannot say they are done, the buffers are leaked, never reused or freed under a copy.
+        if !self.recorded || buffers.copied.synchronize().is_err() {
+            std::mem::forget(buffers);
+            return;
+        }
+        let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        spare.push(buffers);
+        if spare.len() > SPARE {
+            // Freeing page-locked memory may wait for the device: keep the largest sets, so
+            // this happens a few times per run, not per batch.
+            if let Some(smallest) =
+                (0..spare.len()).min_by_key(|&i| spare[i].ints.len() + spare[i].floats.len())
+            {
+                spare.swap_remove(smallest);
+            }
+        }
+    }
+}
+
+/// A batch's pooled vectors on their way back into its staging buffers.
+struct Readback {
+    staging: Staging,
+    rows: usize,
+    width: usize,
+}
+
+impl Pending for Readback {
+    fn wait(self: Box<Self>) -> Result<Vec<Vec<f32>>> {
+        let buffers = &self.staging.buffers;
+        buffers
+            .copied
+            .synchronize()
+            .map_err(wrap("copy from the GPU"))?;
+        let floats = buffers
+            .floats
+            .as_slice()
+            .map_err(wrap("copy from the GPU"))?;
+        let at = self.staging.pooled_at;
+        Ok(floats[at..at + self.rows * self.width]
+            .chunks(self.width)
+            .map(<[f32]>::to_vec)
+            .collect())
+    }
 }
 
 /// Rows per block for the one-warp-per-row kernels.
@@ -137,7 +230,87 @@ where
                 gelu_erf: load("gelu_erf")?,
                 pool: load("pool")?,
             },
+            spare: Arc::default(),
             _dtype: std::marker::PhantomData,
+        })
+    }
+
+    /// Staging with room for `ints` and `floats` values: a spare set when one is large enough,
+    /// else a new one (sizes rounded up to a power of two, so a run allocates a handful).
+    fn staging(&self, ints: usize, floats: usize) -> Result<Staging> {
+        let reused = {
+            let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+            spare
+                .iter()
+                .position(|b| b.ints.len() >= ints && b.floats.len() >= floats)
+                .map(|i| spare.swap_remove(i))
+        };
+        let buffers = match reused {
+            Some(buffers) => buffers,
+            None => {
+                let context = self.stream.context();
+                // SAFETY: any bit pattern is a valid u32 or f32, and every batch writes the part
+                // of the buffers it copies before queueing the copy.
+                let (ints, floats) = unsafe {
+                    (
+                        context.alloc_pinned_with_flags::<u32>(ints.max(1).next_power_of_two(), 0),
+                        context
+                            .alloc_pinned_with_flags::<f32>(floats.max(1).next_power_of_two(), 0),
+                    )
+                };
+                Buffers {
+                    ints: ints.map_err(wrap("page-locked allocation"))?,
+                    floats: floats.map_err(wrap("page-locked allocation"))?,
+                    copied: context
+                        .new_event(Some(sys::CUevent_flags::CU_EVENT_BLOCKING_SYNC))
+                        .map_err(wrap("event"))?,
+                }
+            }
+        };
+        Ok(Staging {
+            buffers: ManuallyDrop::new(buffers),
+            pooled_at: 0,
+            recorded: true,
+            spare: self.spare.clone(),
+        })
+    }
+
+    /// Queues the copies of one batch's inputs from `staging`, which holds them.
+    fn copy_inputs(
+        &self,
+        staging: &Staging,
+        inputs: &Inputs<'_>,
+    ) -> Result<Uploaded<CudaKernels<T>>> {
+        let ints = staging
+            .buffers
+            .ints
+            .as_slice()
+            .map_err(wrap("copy to the GPU"))?;
+        let floats = staging
+            .buffers
+            .floats
+            .as_slice()
+            .map_err(wrap("copy to the GPU"))?;
+        let (ids, rest) = ints.split_at(inputs.ids.len());
+        let (positions, rest) = rest.split_at(inputs.positions.len());
+        let lengths = &rest[..inputs.lengths.len()];
+        let up = |host: &[u32]| {
+            self.stream
+                .clone_htod(host)
+                .map_err(wrap("copy to the GPU"))
+        };
+        Ok(Uploaded {
+            ids: up(ids)?,
+            positions: up(positions)?,
+            lengths: up(lengths)?,
+            table: match inputs.table {
+                Some(table) => Some(
+                    self.stream
+                        .clone_htod(&floats[..table.len()])
+                        .map_err(wrap("copy to the GPU"))?,
+                ),
+                None => None,
+            },
         })
     }
 
@@ -172,6 +345,7 @@ where
     type Half = CudaSlice<T>;
     type Float = CudaSlice<f32>;
     type Ids = CudaSlice<u32>;
+    type Staging = Staging;
 
     fn scratch(&self, len: usize) -> Result<CudaSlice<T>> {
         // SAFETY: the `Kernels` contract: every user writes a scratch buffer before reading it.
@@ -188,6 +362,35 @@ where
         self.stream
             .clone_htod(host)
             .map_err(wrap("copy to the GPU"))
+    }
+
+    fn upload(&self, inputs: &Inputs<'_>) -> Result<(Uploaded<Self>, Staging)> {
+        let table = inputs.table.unwrap_or_default();
+        let ints = inputs.ids.len() + inputs.positions.len() + inputs.lengths.len();
+        let mut staging = self.staging(ints, table.len() + inputs.pooled)?;
+        staging.pooled_at = table.len();
+        {
+            let ints = staging
+                .buffers
+                .ints
+                .as_mut_slice()
+                .map_err(wrap("staging"))?;
+            let (ids, rest) = ints.split_at_mut(inputs.ids.len());
+            let (positions, rest) = rest.split_at_mut(inputs.positions.len());
+            ids.copy_from_slice(inputs.ids);
+            positions.copy_from_slice(inputs.positions);
+            rest[..inputs.lengths.len()].copy_from_slice(inputs.lengths);
+            let floats = staging
+                .buffers
+                .floats
+                .as_mut_slice()
+                .map_err(wrap("staging"))?;
+            floats[..table.len()].copy_from_slice(table);
+        }
+        let uploaded = self.copy_inputs(&staging, inputs);
+        // Recorded even when a copy failed: those queued before it may still read the buffers.
+        staging.record(&self.stream)?;
+        Ok((uploaded?, staging))
     }
 
     fn half_weight(&self, t: &Tensor) -> Result<CudaSlice<T>> {
@@ -374,7 +577,8 @@ where
         shape: &Pool,
         x: &CudaSlice<T>,
         lengths: &CudaSlice<u32>,
-    ) -> Result<Vec<Vec<f32>>> {
+        mut staging: Staging,
+    ) -> Result<Box<dyn Pending>> {
         let mut out = self
             .stream
             .alloc_zeros::<f32>(shape.rows * shape.width)
@@ -400,11 +604,24 @@ where
             .arg(&mode)
             .arg(&normalize);
         launch(b, cfg)?;
-        let host = self
-            .stream
-            .clone_dtoh(&out)
-            .map_err(wrap("copy from the GPU"))?;
-        Ok(host.chunks(shape.width).map(<[f32]>::to_vec).collect())
+        let at = staging.pooled_at;
+        let copied = {
+            let floats = staging
+                .buffers
+                .floats
+                .as_mut_slice()
+                .map_err(wrap("staging"))?;
+            self.stream
+                .memcpy_dtoh(&out, &mut floats[at..at + out.len()])
+                .map_err(wrap("copy from the GPU"))
+        };
+        staging.record(&self.stream)?;
+        copied?;
+        Ok(Box::new(Readback {
+            staging,
+            rows: shape.rows,
+            width: shape.width,
+        }))
     }
 }
 

@@ -25,6 +25,7 @@ mod tests;
 
 use candle_core::{Result, Tensor};
 
+use super::encoder::Pending;
 use super::model::{Architecture, Pooling};
 
 /// What follows a projection's bias.
@@ -54,12 +55,18 @@ pub trait Kernels {
     type Half;
     type Float;
     type Ids;
+    /// Host memory one batch's copies to and from the device go through; it goes with the batch
+    /// from [`Kernels::upload`] to the [`Pending`] that [`Kernels::pool`] returns.
+    type Staging;
 
     /// A buffer of `len` elements whose contents are unspecified: every caller writes before it
     /// reads.
     fn scratch(&self, len: usize) -> Result<Self::Half>;
     fn ids(&self, host: &[u32]) -> Result<Self::Ids>;
     fn floats(&self, host: &[f32]) -> Result<Self::Float>;
+    /// One batch's inputs on the device, and the staging its pooled vectors come back through.
+    /// Unlike [`Kernels::ids`], nothing here waits for earlier batches' work on the device.
+    fn upload(&self, inputs: &Inputs<'_>) -> Result<(Uploaded<Self>, Self::Staging)>;
     /// A weight, in the model's dtype.
     fn half_weight(&self, t: &Tensor) -> Result<Self::Half>;
     /// A weight, in f32.
@@ -120,8 +127,33 @@ pub trait Kernels {
     ) -> Result<()>;
 
     /// Pooled (and optionally L2-normalised) vectors of `[rows, len, width]` token states, in
-    /// f32, one per row, back on the host.
-    fn pool(&self, shape: &Pool, x: &Self::Half, lengths: &Self::Ids) -> Result<Vec<Vec<f32>>>;
+    /// f32, one per row, on their way back to the host through `staging`.
+    fn pool(
+        &self,
+        shape: &Pool,
+        x: &Self::Half,
+        lengths: &Self::Ids,
+        staging: Self::Staging,
+    ) -> Result<Box<dyn Pending>>;
+}
+
+/// One batch's inputs on the host.
+pub struct Inputs<'a> {
+    pub ids: &'a [u32],
+    pub positions: &'a [u32],
+    pub lengths: &'a [u32],
+    /// The relative-position table (MPNet).
+    pub table: Option<&'a [f32]>,
+    /// Floats the pooled vectors take on their way back.
+    pub pooled: usize,
+}
+
+/// The same inputs on the device.
+pub struct Uploaded<K: Kernels + ?Sized> {
+    pub ids: K::Ids,
+    pub positions: K::Ids,
+    pub lengths: K::Ids,
+    pub table: Option<K::Float>,
 }
 
 pub struct Norm<F> {
@@ -179,16 +211,17 @@ pub fn supports(hidden: usize, intermediate: usize, max_len: usize) -> bool {
     hidden <= MAX_WIDTH && hidden % 8 == 0 && intermediate % 8 == 0 && max_len <= MAX_LEN
 }
 
-/// The forward pass of one batch of token-id sequences; one vector per sequence, in order.
+/// The forward pass of one batch of token-id sequences, queued on the device; its [`Pending`]
+/// gives one vector per sequence, in order.
 pub fn forward<K: Kernels>(
     k: &K,
     w: &Weights<K::Half, K::Float>,
     batch: &[&[u32]],
-) -> Result<Vec<Vec<f32>>> {
+) -> Result<Box<dyn Pending>> {
     let rows = batch.len();
     let len = batch.iter().map(|s| s.len()).max().unwrap_or(0);
     if rows == 0 || len == 0 {
-        return Ok(vec![Vec::new(); rows]);
+        return Ok(Box::new(vec![Vec::new(); rows]));
     }
     if len > MAX_LEN {
         candle_core::bail!("fused encoder: sequences of {len} tokens exceed {MAX_LEN}");
@@ -222,18 +255,28 @@ pub fn forward<K: Kernels>(
             candle_core::bail!("position {p} is outside the model's position table");
         }
     }
-    let ids = k.ids(&ids)?;
-    let positions = k.ids(&positions)?;
-    let lengths = k.ids(&lengths)?;
+    let table = w
+        .relative
+        .as_ref()
+        .map(|relative| plan::relative_table(relative, w.heads, len));
+    let (inputs, staging) = k.upload(&Inputs {
+        ids: &ids,
+        positions: &positions,
+        lengths: &lengths,
+        table: table.as_deref(),
+        pooled: rows * hidden,
+    })?;
+    let Uploaded {
+        ids,
+        positions,
+        lengths,
+        table,
+    } = inputs;
     let attention = plan::Attention {
         rows,
         len,
         heads: w.heads,
         head_dim: hidden / w.heads,
-    };
-    let table = match &w.relative {
-        Some(relative) => Some(k.floats(&plan::relative_table(relative, w.heads, len))?),
-        None => None,
     };
     let alpha = 1.0 / (attention.head_dim as f32).sqrt();
 
@@ -292,7 +335,7 @@ pub fn forward<K: Kernels>(
         pooling: w.pooling,
         normalize: w.normalize,
     };
-    k.pool(&pool, &x, &lengths)
+    k.pool(&pool, &x, &lengths, staging)
 }
 
 /// A [`Kernels`] implementation bound to an encoder's weights.
@@ -303,7 +346,8 @@ pub struct Bound<K: Kernels> {
 
 /// What the encoder calls, whatever the kernels' types.
 pub trait Forward: Send + Sync {
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>>;
+    /// Queues a batch's forward pass (see [`forward`]).
+    fn submit(&self, batch: &[&[u32]]) -> Result<Box<dyn Pending>>;
 }
 
 impl<K> Forward for Bound<K>
@@ -312,7 +356,7 @@ where
     K::Half: Send + Sync,
     K::Float: Send + Sync,
 {
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
+    fn submit(&self, batch: &[&[u32]]) -> Result<Box<dyn Pending>> {
         forward(&self.kernels, &self.weights, batch)
     }
 }

@@ -9,7 +9,8 @@
 use candle_core::{DType, Result, Tensor};
 
 use super::plan::{Attention, Gemm};
-use super::{Act, Embeddings, Kernels, Norm, Pool};
+use super::{Act, Embeddings, Inputs, Kernels, Norm, Pool, Uploaded};
+use crate::embed::encoder::Pending;
 use crate::embed::model::Pooling;
 
 /// A column-major strided-batched GEMM as cuBLAS defines it (`beta = 0`): `C(r, c) =
@@ -252,6 +253,7 @@ impl Kernels for Reference {
     type Half = Vec<f32>;
     type Float = Vec<f32>;
     type Ids = Vec<u32>;
+    type Staging = ();
 
     fn scratch(&self, len: usize) -> Result<Vec<f32>> {
         // NaN, not zeros: a kernel that reads what nobody wrote shows up in the tests.
@@ -264,6 +266,16 @@ impl Kernels for Reference {
 
     fn floats(&self, host: &[f32]) -> Result<Vec<f32>> {
         Ok(host.to_vec())
+    }
+
+    fn upload(&self, inputs: &Inputs<'_>) -> Result<(Uploaded<Self>, ())> {
+        let uploaded = Uploaded {
+            ids: inputs.ids.to_vec(),
+            positions: inputs.positions.to_vec(),
+            lengths: inputs.lengths.to_vec(),
+            table: inputs.table.map(<[f32]>::to_vec),
+        };
+        Ok((uploaded, ()))
     }
 
     fn half_weight(&self, t: &Tensor) -> Result<Vec<f32>> {
@@ -328,7 +340,13 @@ impl Kernels for Reference {
         Ok(())
     }
 
-    fn pool(&self, shape: &Pool, x: &Vec<f32>, lengths: &Vec<u32>) -> Result<Vec<Vec<f32>>> {
-        Ok(pool(shape, x, lengths))
+    fn pool(
+        &self,
+        shape: &Pool,
+        x: &Vec<f32>,
+        lengths: &Vec<u32>,
+        _staging: (),
+    ) -> Result<Box<dyn Pending>> {
+        Ok(Box::new(pool(shape, x, lengths)))
     }
 }

@@ -70,7 +70,10 @@ fn fused_pass_matches_the_encoder(model: &str) {
     let expected = encoder.embed(&refs).unwrap();
     for (gelu, exact) in [(Act::GeluErf, true), (Act::GeluTanh, false)] {
         let weights = encoder.fused_weights(&Reference, gelu).unwrap();
-        let got = forward(&Reference, &weights, &refs).unwrap();
+        let got = forward(&Reference, &weights, &refs)
+            .unwrap()
+            .wait()
+            .unwrap();
         assert_eq!(got.len(), expected.len());
         for (g, e) in got.iter().zip(&expected) {
             if exact {
@@ -86,7 +89,10 @@ fn fused_pass_matches_the_encoder(model: &str) {
         }
         // A padded batch equals one sequence at a time.
         for (seq, e) in refs.iter().zip(&got) {
-            let alone = forward(&Reference, &weights, &[seq]).unwrap();
+            let alone = forward(&Reference, &weights, &[seq])
+                .unwrap()
+                .wait()
+                .unwrap();
             assert!(max_diff(&alone[0], e) < 1e-5);
         }
     }
