@@ -270,8 +270,9 @@ where
                     let (uploaded, staging) = self
                         .k
                         .upload(&Inputs {
-                            ids: &[],
-                            positions: &[],
+                            // Unused by pooling; a copy to the GPU needs at least one value.
+                            ids: &[0],
+                            positions: &[0],
                             lengths: &lengths,
                             table: None,
                             pooled: rows * width,

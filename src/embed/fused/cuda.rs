@@ -174,7 +174,6 @@ fn warp_rows(rows: usize) -> LaunchConfig {
 /// buffers (about 1 GB for 512 MPNet sequences of 256 tokens) from the driver again. Only a
 /// speed setting: if the driver refuses, nothing else changes.
 fn keep_pool_memory(stream: &CudaStream) {
-    use candle_core::cuda_backend::cudarc::driver::sys;
     let mut pool: sys::CUmemoryPool = std::ptr::null_mut();
     let mut threshold = u64::MAX;
     // SAFETY: plain driver calls on the stream's own device with valid out-pointers.
