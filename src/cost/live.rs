@@ -115,14 +115,16 @@ impl Found {
     }
 
     /// Whether it is billed for capacity now. A Flink application bills from the moment it
-    /// starts until it is stopped (READY); a pipeline while it is not stopped; Serverless while
+    /// starts until it is stopped (READY); a pipeline in every state but the four AWS lists as
+    /// unbilled (Creating, Create failed, Deleting, Stopped: "Viewing Amazon OpenSearch
+    /// Ingestion pipelines" in the developer guide), so Stopping still bills; Serverless while
     /// any collection is active.
     pub fn running(&self) -> bool {
         match self {
             Found::Flink(app) => !matches!(app.status.as_str(), "READY" | "DELETING"),
             Found::Ingestion(p) => !matches!(
                 p.status.as_str(),
-                "STOPPED" | "STOPPING" | "DELETING" | "CREATE_FAILED"
+                "CREATING" | "CREATE_FAILED" | "DELETING" | "STOPPED"
             ),
             Found::Serverless(s) => s.collections.iter().any(|c| c.status == "ACTIVE"),
         }
@@ -816,6 +818,35 @@ mod tests {
 
     fn flat(value: f64, n: usize) -> Vec<f64> {
         vec![value; n]
+    }
+
+    /// A pipeline that is still creating was counted as billed and one that is stopping as
+    /// free: AWS bills neither way round.
+    #[test]
+    fn ingestion_pipelines_are_billed_in_every_state_but_the_four_aws_lists() {
+        let pipeline = |status: &str| {
+            Found::Ingestion(Pipeline {
+                name: "logs".into(),
+                status: status.into(),
+                min_units: 1,
+                max_units: 4,
+                persistent_buffer: false,
+            })
+        };
+        for status in ["CREATING", "CREATE_FAILED", "DELETING", "STOPPED"] {
+            assert!(!pipeline(status).running(), "{status}");
+        }
+        for status in [
+            "ACTIVE",
+            "UPDATING",
+            "UPDATE_FAILED",
+            "STARTING",
+            "START_FAILED",
+            "STOPPING",
+            "STOP_FAILED",
+        ] {
+            assert!(pipeline(status).running(), "{status}");
+        }
     }
 
     #[test]
