@@ -117,12 +117,12 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             } else {
                 Format::Table
             };
-            let month = Month::parse(&month)?;
+            let period = Month::parse(&month)?.period(today_utc())?;
             let options = plan_options(common);
             let runtime = ctx.runtime()?;
             let client = ctx.aws_blocking()?.cost_explorer();
-            let report = report::actual(&plan, month, fail_if_variance_pct, &options, |month| {
-                runtime.block_on(crate::fleet::billing::bill(&client, month))
+            let report = report::actual(&plan, period, fail_if_variance_pct, &options, |period| {
+                runtime.block_on(crate::fleet::billing::bill(&client, period))
             })?;
             output::cost::actual(printer, &report, format)?;
             return Ok(within_budget(&report.breaches));
@@ -386,4 +386,14 @@ fn refresh_prices(
     } else {
         ExitStatus::Findings
     })
+}
+
+/// Today's date in UTC, the calendar Cost Explorer bills by.
+fn today_utc() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .date_naive()
 }

@@ -6,6 +6,7 @@
 //! is by its service and usage type, and lines of no plan service are listed as "other", never
 //! compared.
 
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::plan::PlanEstimate;
@@ -19,7 +20,7 @@ pub struct BillLine {
     pub usd: Decimal,
 }
 
-/// A calendar month, `YYYY-MM`, as Cost Explorer's half-open period `[first day, next first)`.
+/// A calendar month, `YYYY-MM`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Month {
     pub year: i32,
@@ -30,7 +31,8 @@ impl Month {
     pub fn parse(text: &str) -> Result<Month, CostError> {
         let invalid = || CostError::Invalid(format!("--month must be YYYY-MM, got {text:?}"));
         let (y, m) = text.split_once('-').ok_or_else(invalid)?;
-        if y.len() != 4 || m.len() != 2 {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) {
             return Err(invalid());
         }
         let year: i32 = y.parse().map_err(|_| invalid())?;
@@ -41,16 +43,90 @@ impl Month {
         Ok(Month { year, month })
     }
 
+    fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The days of this month a bill read on `today` (UTC) covers. A month that has not started,
+    /// or whose first day is today, has no complete day to compare and is refused.
+    pub fn period(&self, today: NaiveDate) -> Result<Period, CostError> {
+        let first = self.first_day();
+        let next = if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+        .first_day();
+        let days_in_month = (next - first).num_days() as u32;
+        if today >= next {
+            return Ok(Period {
+                month: self.clone(),
+                days: days_in_month,
+                days_in_month,
+            });
+        }
+        if today < first {
+            return Err(CostError::Invalid(format!(
+                "--month {self} has not started (today is {} UTC)",
+                date(today)
+            )));
+        }
+        let days = (today - first).num_days() as u32;
+        if days == 0 {
+            return Err(CostError::Invalid(format!(
+                "--month {self} began today (UTC): Cost Explorer bills a day once it is over, so \
+                 there is no complete day to compare yet"
+            )));
+        }
+        Ok(Period {
+            month: self.clone(),
+            days,
+            days_in_month,
+        })
+    }
+}
+
+fn date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// The days of a month a bill covers, from the first: all of them once the month is over; while
+/// it runs, those before today (the day in progress is not billed in full yet), with the plan
+/// prorated to them, so a check in the middle of a month compares like with like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub month: Month,
+    pub days: u32,
+    pub days_in_month: u32,
+}
+
+impl Period {
+    /// Cost Explorer's half-open period: the first day, and the day after the last one billed.
     pub fn start(&self) -> String {
-        format!("{:04}-{:02}-01", self.year, self.month)
+        date(self.month.first_day())
     }
 
     pub fn end(&self) -> String {
-        if self.month == 12 {
-            format!("{:04}-01-01", self.year + 1)
-        } else {
-            format!("{:04}-{:02}-01", self.year, self.month + 1)
+        date(self.month.first_day() + chrono::Days::new(self.days.into()))
+    }
+
+    /// Whether the month is still running (a month to date).
+    pub fn partial(&self) -> bool {
+        self.days < self.days_in_month
+    }
+
+    /// A monthly amount's share for the days billed, to the cent.
+    pub fn share(&self, monthly: Decimal) -> Decimal {
+        if !self.partial() {
+            return monthly;
         }
+        (monthly * Decimal::from(self.days) / Decimal::from(self.days_in_month)).round_dp(2)
     }
 }
 
@@ -124,7 +200,8 @@ pub struct Comparison {
     pub actual_total_usd: Decimal,
 }
 
-pub fn compare(plan: &PlanEstimate, bill: &[BillLine]) -> Comparison {
+/// The plan, prorated to `period`, against the bill's lines for it.
+pub fn compare(plan: &PlanEstimate, bill: &[BillLine], period: &Period) -> Comparison {
     let mut services: std::collections::BTreeMap<String, ServiceVariance> = Default::default();
     let entry = |services: &mut std::collections::BTreeMap<String, ServiceVariance>, name: &str| {
         services
@@ -152,7 +229,13 @@ pub fn compare(plan: &PlanEstimate, bill: &[BillLine]) -> Comparison {
             None => *other.entry(line.service.clone()).or_default() += line.usd,
         }
     }
-    let services: Vec<ServiceVariance> = services.into_values().collect();
+    let services: Vec<ServiceVariance> = services
+        .into_values()
+        .map(|v| ServiceVariance {
+            planned_usd: period.share(v.planned_usd),
+            ..v
+        })
+        .collect();
     Comparison {
         planned_total_usd: services.iter().map(|s| s.planned_usd).sum(),
         actual_total_usd: services.iter().map(|s| s.actual_usd).sum(),
@@ -171,15 +254,81 @@ mod tests {
 
     #[test]
     fn months_are_half_open_calendar_periods() {
-        let m = Month::parse("2026-12").unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let p = Month::parse("2026-12")
+            .unwrap()
+            .period(day(2027, 3, 1))
+            .unwrap();
         assert_eq!(
-            (m.start(), m.end()),
+            (p.start(), p.end()),
             ("2026-12-01".into(), "2027-01-01".into())
         );
-        assert_eq!(Month::parse("2026-02").unwrap().end(), "2026-03-01");
-        for bad in ["2026-13", "2026-1", "26-01", "2026/01", "", "2026-00"] {
+        assert!(!p.partial());
+        let p = Month::parse("2028-02")
+            .unwrap()
+            .period(day(2028, 3, 1))
+            .unwrap();
+        assert_eq!((p.end(), p.days), ("2028-03-01".into(), 29));
+        for bad in [
+            "2026-13",
+            "2026-1",
+            "26-01",
+            "2026/01",
+            "",
+            "2026-00",
+            "+202-01",
+            "2026-+1",
+            "２０２６-01",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// A month in progress was compared whole: six days of bill against a full month of plan
+    /// read as a large underspend. It is now the days before today against the plan prorated
+    /// to them; a month not started, or started today, is refused.
+    #[test]
+    fn a_month_in_progress_is_compared_to_date_with_the_plan_prorated() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let december = Month::parse("2026-12").unwrap();
+        let p = december.period(day(2026, 12, 7)).unwrap();
+        assert_eq!(
+            (p.start(), p.end()),
+            ("2026-12-01".into(), "2026-12-07".into())
+        );
+        assert_eq!((p.days, p.days_in_month, p.partial()), (6, 31, true));
+        assert_eq!(p.share(dec!(310)), dec!(60));
+        assert_eq!(p.share(dec!(100)), dec!(19.35));
+        let last = december.period(day(2026, 12, 31)).unwrap();
+        assert_eq!((last.end(), last.days), ("2026-12-31".into(), 30));
+        let err = december.period(day(2026, 12, 1)).unwrap_err().to_string();
+        assert!(err.contains("began today"), "{err}");
+        let err = december.period(day(2026, 11, 30)).unwrap_err().to_string();
+        assert!(
+            err.contains("has not started (today is 2026-11-30 UTC)"),
+            "{err}"
+        );
+
+        let mut flink = crate::cost::Estimate::new("flink", "us-east-1");
+        flink.total_usd = dec!(310);
+        let plan = PlanEstimate {
+            workloads: vec![("clicks".into(), flink)],
+            total_usd: dec!(310),
+        };
+        let bill = [BillLine {
+            service: "Amazon Kinesis Analytics".into(),
+            usage_type: "USE1-KPU-Hour-Java".into(),
+            usd: dec!(66),
+        }];
+        let c = compare(&plan, &bill, &p);
+        assert_eq!(
+            (
+                c.planned_total_usd,
+                c.actual_total_usd,
+                c.services[0].variance_pct()
+            ),
+            (dec!(60), dec!(66), Some(dec!(10)))
+        );
     }
 
     #[test]

@@ -7,13 +7,13 @@ use aws_sdk_costexplorer::types::{
 use rust_decimal::Decimal;
 
 use super::{failed, FleetError};
-use crate::cost::actual::{BillLine, Month};
+use crate::cost::actual::{BillLine, Period};
 
 const METRIC: &str = "UnblendedCost";
 
 pub async fn bill(
     client: &aws_sdk_costexplorer::Client,
-    month: &Month,
+    period: &Period,
 ) -> Result<Vec<BillLine>, FleetError> {
     let region = "us-east-1";
     let group = |key: &str| {
@@ -23,8 +23,8 @@ pub async fn bill(
             .build()
     };
     let period = DateInterval::builder()
-        .start(month.start())
-        .end(month.end())
+        .start(period.start())
+        .end(period.end())
         .build()
         .expect("start and end are set");
     let mut lines = Vec::new();

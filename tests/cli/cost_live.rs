@@ -425,6 +425,13 @@ out(r.status_code)
     let (code, _, stderr) = run(&moto, &["actual", plan, "--month", "2026-13"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--month must be YYYY-MM"), "{stderr}");
+    // A month that has not started has no bill: refused before Cost Explorer is asked.
+    let (code, _, stderr) = run(&moto, &["actual", plan, "--month", "2999-01"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--month 2999-01 has not started"),
+        "{stderr}"
+    );
 }
 
 #[test]

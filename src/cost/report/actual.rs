@@ -10,11 +10,11 @@ use serde::{Serialize, Serializer};
 use super::json::{record, Exact, Record};
 use super::plan::estimate_plan;
 use super::{Breach, PlanOptions, ReportError};
-use crate::cost::actual::{self, BillLine, Comparison, Month};
+use crate::cost::actual::{self, BillLine, Comparison, Period};
 use crate::fleet::FleetError;
 
 pub struct ActualReport {
-    pub month: Month,
+    pub period: Period,
     pub comparison: Comparison,
     pub breaches: Vec<Breach>,
 }
@@ -23,15 +23,15 @@ pub struct ActualReport {
 /// asked (`bill` is called only then).
 pub fn actual(
     plan: &Path,
-    month: Month,
+    period: Period,
     fail_if_variance_pct: Option<Decimal>,
     options: &PlanOptions,
-    bill: impl FnOnce(&Month) -> Result<Vec<BillLine>, FleetError>,
+    bill: impl FnOnce(&Period) -> Result<Vec<BillLine>, FleetError>,
 ) -> Result<ActualReport, ActualError> {
     let prices = options.prices.load()?;
     let planned = estimate_plan(plan, options.region.as_deref(), &prices)?;
-    let lines = bill(&month).map_err(ActualError::Bill)?;
-    let comparison = actual::compare(&planned, &lines);
+    let lines = bill(&period).map_err(ActualError::Bill)?;
+    let comparison = actual::compare(&planned, &lines, &period);
     let breaches = fail_if_variance_pct
         .into_iter()
         .flat_map(|limit| {
@@ -47,7 +47,7 @@ pub fn actual(
         })
         .collect();
     Ok(ActualReport {
-        month,
+        period,
         comparison,
         breaches,
     })
@@ -107,7 +107,10 @@ impl Serialize for Summary<'_> {
         let r = self.0;
         let c = &r.comparison;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("month", &r.month.to_string())?;
+        map.serialize_entry("month", &r.period.month.to_string())?;
+        map.serialize_entry("month_to_date", &r.period.partial())?;
+        map.serialize_entry("days", &r.period.days)?;
+        map.serialize_entry("days_in_month", &r.period.days_in_month)?;
         map.serialize_entry("planned_usd", &Exact(c.planned_total_usd))?;
         map.serialize_entry("actual_usd", &Exact(c.actual_total_usd))?;
         map.serialize_entry(

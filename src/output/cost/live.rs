@@ -135,8 +135,16 @@ pub fn actual(printer: &Printer, report: &ActualReport, format: Format) -> io::R
         ]);
     }
     let variance = c.actual_total_usd - c.planned_total_usd;
+    let period = &report.period;
     table.row(vec![
-        format!("total ({})", report.month),
+        if period.partial() {
+            format!(
+                "total ({}, days 1-{} of {})",
+                period.month, period.days, period.days_in_month
+            )
+        } else {
+            format!("total ({})", period.month)
+        },
         usd(c.planned_total_usd),
         usd(c.actual_total_usd),
         usd(variance),
@@ -144,6 +152,13 @@ pub fn actual(printer: &Printer, report: &ActualReport, format: Format) -> io::R
             .then(|| variance / c.planned_total_usd * Decimal::ONE_HUNDRED)),
     ]);
     let mut text = table.render();
+    if period.partial() {
+        text.push_str(&format!(
+            "\n{} is not over: the bill covers days 1-{} of {} (to the end of yesterday, UTC), \
+             and the plan is prorated to those days.\n",
+            period.month, period.days, period.days_in_month
+        ));
+    }
     if !c.other.is_empty() {
         text.push_str("\nbilled for services the plan does not cover (not compared):\n");
         for (service, amount) in &c.other {
