@@ -121,9 +121,15 @@ pub fn run(args: CostArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
             let options = plan_options(common);
             let runtime = ctx.runtime()?;
             let client = ctx.aws_blocking()?.cost_explorer();
-            let report = report::actual(&plan, period, fail_if_variance_pct, &options, |period| {
-                runtime.block_on(crate::fleet::billing::bill(&client, period))
-            })?;
+            let report = report::actual(
+                &plan,
+                period,
+                fail_if_variance_pct,
+                &options,
+                |period, regions| {
+                    runtime.block_on(crate::fleet::billing::bill(&client, period, regions))
+                },
+            )?;
             output::cost::actual(printer, &report, format)?;
             return Ok(within_budget(&report.breaches));
         }

@@ -1,8 +1,9 @@
 //! A month's bill from Cost Explorer: GetCostAndUsage, monthly, unblended, grouped by service
-//! and usage type, every page.
+//! and usage type, filtered to the plan's regions, every page.
 
 use aws_sdk_costexplorer::types::{
-    DateInterval, Granularity, GroupDefinition, GroupDefinitionType,
+    DateInterval, Dimension, DimensionValues, Expression, Granularity, GroupDefinition,
+    GroupDefinitionType,
 };
 use rust_decimal::Decimal;
 
@@ -11,9 +12,11 @@ use crate::cost::actual::{BillLine, Period};
 
 const METRIC: &str = "UnblendedCost";
 
+/// The bill of `regions` (Cost Explorer's REGION dimension) for `period`.
 pub async fn bill(
     client: &aws_sdk_costexplorer::Client,
     period: &Period,
+    regions: &[String],
 ) -> Result<Vec<BillLine>, FleetError> {
     let region = "us-east-1";
     let group = |key: &str| {
@@ -27,6 +30,14 @@ pub async fn bill(
         .end(period.end())
         .build()
         .expect("start and end are set");
+    let in_regions = Expression::builder()
+        .dimensions(
+            DimensionValues::builder()
+                .key(Dimension::Region)
+                .set_values(Some(regions.to_vec()))
+                .build(),
+        )
+        .build();
     let mut lines = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -35,6 +46,7 @@ pub async fn bill(
             .time_period(period.clone())
             .granularity(Granularity::Monthly)
             .metrics(METRIC)
+            .filter(in_regions.clone())
             .group_by(group("SERVICE"))
             .group_by(group("USAGE_TYPE"))
             .set_next_page_token(token.take())

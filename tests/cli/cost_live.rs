@@ -362,7 +362,13 @@ fn cost_actual_variance_against_the_bill_and_its_budget() {
                 group("Amazon Simple Storage Service", "USE1-TimedStorage-ByteHrs", "12.34"),
             ]}],
         "GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
-        "DimensionValueAttributes": []}]});
+        "DimensionValueAttributes": []},
+        // moto hands out queued results in order, one per distinct request body: this one goes
+        // to the first request whose REGION filter differs from us-east-1's.
+        {"ResultsByTime": [{
+            "TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Total": {}, "Estimated": false,
+            "Groups": [group("Amazon Kinesis Analytics", "EU-KPU-Hour-Java", "99.00")]}],
+        "GroupDefinitions": [], "DimensionValueAttributes": []}]});
     moto.py(
         r#"
 import requests
@@ -391,6 +397,7 @@ out(r.status_code)
     cents(&summary["planned_usd"], 771.90);
     cents(&summary["actual_usd"], 800.00);
     cents(&summary["other_usd"], 12.34);
+    assert_eq!(summary["regions"], json!(["us-east-1"]));
 
     // Flink is 18.6% over: a 10% budget fails, a 20% one passes.
     let (code, _, stderr) = run(
@@ -425,6 +432,28 @@ out(r.status_code)
     let (code, _, stderr) = run(&moto, &["actual", plan, "--month", "2026-13"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--month must be YYYY-MM"), "{stderr}");
+    // The bill is read for the plan's regions only: a plan in eu-west-1 sends another REGION
+    // filter (so moto answers with the next queued result), and us-east-1's plan gets its own
+    // result again.
+    let eu_plan = dir.path().join("eu.toml");
+    std::fs::write(
+        &eu_plan,
+        "region = \"eu-west-1\"\n[[workloads]]\nname = \"clicks\"\nservice = \"flink\"\nparallelism = 4\n",
+    )
+    .unwrap();
+    let eu_plan = eu_plan.to_str().unwrap();
+    let (code, stdout, stderr) = run(&moto, &["actual", eu_plan, "--month", "2026-11", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary = records(&stdout).pop().unwrap();
+    assert_eq!(summary["regions"], json!(["eu-west-1"]));
+    cents(&summary["actual_usd"], 99.00);
+    let (_, stdout, _) = run(&moto, &["actual", plan, "--month", "2026-11"]);
+    assert!(
+        stdout.contains("bill read for the plan's regions only: us-east-1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("$800.00"), "{stdout}");
+
     // A month that has not started has no bill: refused before Cost Explorer is asked.
     let (code, _, stderr) = run(&moto, &["actual", plan, "--month", "2999-01"]);
     assert_eq!(code, 2, "{stderr}");

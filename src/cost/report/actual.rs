@@ -15,6 +15,8 @@ use crate::fleet::FleetError;
 
 pub struct ActualReport {
     pub period: Period,
+    /// The plan's regions, the only ones whose bill is read.
+    pub regions: Vec<String>,
     pub comparison: Comparison,
     pub breaches: Vec<Breach>,
 }
@@ -26,11 +28,20 @@ pub fn actual(
     period: Period,
     fail_if_variance_pct: Option<Decimal>,
     options: &PlanOptions,
-    bill: impl FnOnce(&Period) -> Result<Vec<BillLine>, FleetError>,
+    bill: impl FnOnce(&Period, &[String]) -> Result<Vec<BillLine>, FleetError>,
 ) -> Result<ActualReport, ActualError> {
     let prices = options.prices.load()?;
     let planned = estimate_plan(plan, options.region.as_deref(), &prices)?;
-    let lines = bill(&period).map_err(ActualError::Bill)?;
+    // Cost Explorer's bill is the whole account's: other regions' use of the same services is not
+    // the plan's to explain.
+    let regions: Vec<String> = planned
+        .workloads
+        .iter()
+        .map(|(_, e)| e.region.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let lines = bill(&period, &regions).map_err(ActualError::Bill)?;
     let comparison = actual::compare(&planned, &lines, &period);
     let breaches = fail_if_variance_pct
         .into_iter()
@@ -48,6 +59,7 @@ pub fn actual(
         .collect();
     Ok(ActualReport {
         period,
+        regions,
         comparison,
         breaches,
     })
@@ -111,6 +123,7 @@ impl Serialize for Summary<'_> {
         map.serialize_entry("month_to_date", &r.period.partial())?;
         map.serialize_entry("days", &r.period.days)?;
         map.serialize_entry("days_in_month", &r.period.days_in_month)?;
+        map.serialize_entry("regions", &r.regions)?;
         map.serialize_entry("planned_usd", &Exact(c.planned_total_usd))?;
         map.serialize_entry("actual_usd", &Exact(c.actual_total_usd))?;
         map.serialize_entry(

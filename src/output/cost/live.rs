@@ -152,6 +152,10 @@ pub fn actual(printer: &Printer, report: &ActualReport, format: Format) -> io::R
             .then(|| variance / c.planned_total_usd * Decimal::ONE_HUNDRED)),
     ]);
     let mut text = table.render();
+    text.push_str(&format!(
+        "\nbill read for the plan's regions only: {}\n",
+        escape_cell(&report.regions.join(", "))
+    ));
     if period.partial() {
         text.push_str(&format!(
             "\n{} is not over: the bill covers days 1-{} of {} (to the end of yesterday, UTC), \
