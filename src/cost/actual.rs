@@ -12,6 +12,14 @@ use rust_decimal::Decimal;
 use super::plan::PlanEstimate;
 use super::CostError;
 
+/// A period's bill: its lines, and whether Cost Explorer still calls any of it an estimate (a
+/// month is estimated until AWS finalises it, some days after it ends).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bill {
+    pub lines: Vec<BillLine>,
+    pub estimated: bool,
+}
+
 /// One line of the bill: Cost Explorer's SERVICE and USAGE_TYPE, and the unblended cost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BillLine {

@@ -8,7 +8,7 @@ use aws_sdk_costexplorer::types::{
 use rust_decimal::Decimal;
 
 use super::{failed, FleetError};
-use crate::cost::actual::{BillLine, Period};
+use crate::cost::actual::{Bill, BillLine, Period};
 
 const METRIC: &str = "UnblendedCost";
 
@@ -17,7 +17,7 @@ pub async fn bill(
     client: &aws_sdk_costexplorer::Client,
     period: &Period,
     regions: &[String],
-) -> Result<Vec<BillLine>, FleetError> {
+) -> Result<Bill, FleetError> {
     let region = "us-east-1";
     let group = |key: &str| {
         GroupDefinition::builder()
@@ -38,7 +38,7 @@ pub async fn bill(
                 .build(),
         )
         .build();
-    let mut lines = Vec::new();
+    let mut bill = Bill::default();
     let mut token: Option<String> = None;
     loop {
         let page = client
@@ -54,6 +54,7 @@ pub async fn bill(
             .await
             .map_err(failed("ce:GetCostAndUsage", region))?;
         for result in page.results_by_time() {
+            bill.estimated |= result.estimated();
             for g in result.groups() {
                 let keys = g.keys();
                 let amount = g
@@ -66,7 +67,7 @@ pub async fn bill(
                             .or_else(|| Decimal::from_scientific(a).ok())
                     })
                     .unwrap_or_default();
-                lines.push(BillLine {
+                bill.lines.push(BillLine {
                     service: keys.first().cloned().unwrap_or_default(),
                     usage_type: keys.get(1).cloned().unwrap_or_default(),
                     usd: amount,
@@ -75,7 +76,7 @@ pub async fn bill(
         }
         match page.next_page_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(lines),
+            _ => return Ok(bill),
         }
     }
 }

@@ -366,7 +366,7 @@ fn cost_actual_variance_against_the_bill_and_its_budget() {
         // moto hands out queued results in order, one per distinct request body: this one goes
         // to the first request whose REGION filter differs from us-east-1's.
         {"ResultsByTime": [{
-            "TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Total": {}, "Estimated": false,
+            "TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Total": {}, "Estimated": true,
             "Groups": [group("Amazon Kinesis Analytics", "EU-KPU-Hour-Java", "99.00")]}],
         "GroupDefinitions": [], "DimensionValueAttributes": []}]});
     moto.py(
@@ -398,6 +398,7 @@ out(r.status_code)
     cents(&summary["actual_usd"], 800.00);
     cents(&summary["other_usd"], 12.34);
     assert_eq!(summary["regions"], json!(["us-east-1"]));
+    assert_eq!(summary["estimated"], json!(false));
 
     // Flink is 18.6% over: a 10% budget fails, a 20% one passes.
     let (code, _, stderr) = run(
@@ -447,6 +448,10 @@ out(r.status_code)
     let summary = records(&stdout).pop().unwrap();
     assert_eq!(summary["regions"], json!(["eu-west-1"]));
     cents(&summary["actual_usd"], 99.00);
+    // Cost Explorer called that bill an estimate, and the report says so.
+    assert_eq!(summary["estimated"], json!(true));
+    let (_, stdout, _) = run(&moto, &["actual", eu_plan, "--month", "2026-11"]);
+    assert!(stdout.contains("marks this bill as estimated"), "{stdout}");
     let (_, stdout, _) = run(&moto, &["actual", plan, "--month", "2026-11"]);
     assert!(
         stdout.contains("bill read for the plan's regions only: us-east-1"),

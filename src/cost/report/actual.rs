@@ -10,13 +10,15 @@ use serde::{Serialize, Serializer};
 use super::json::{record, Exact, Record};
 use super::plan::estimate_plan;
 use super::{Breach, PlanOptions, ReportError};
-use crate::cost::actual::{self, BillLine, Comparison, Period};
+use crate::cost::actual::{self, Bill, Comparison, Period};
 use crate::fleet::FleetError;
 
 pub struct ActualReport {
     pub period: Period,
     /// The plan's regions, the only ones whose bill is read.
     pub regions: Vec<String>,
+    /// Cost Explorer calls some of the bill an estimate: it may still change.
+    pub estimated: bool,
     pub comparison: Comparison,
     pub breaches: Vec<Breach>,
 }
@@ -28,7 +30,7 @@ pub fn actual(
     period: Period,
     fail_if_variance_pct: Option<Decimal>,
     options: &PlanOptions,
-    bill: impl FnOnce(&Period, &[String]) -> Result<Vec<BillLine>, FleetError>,
+    bill: impl FnOnce(&Period, &[String]) -> Result<Bill, FleetError>,
 ) -> Result<ActualReport, ActualError> {
     let prices = options.prices.load()?;
     let planned = estimate_plan(plan, options.region.as_deref(), &prices)?;
@@ -41,8 +43,8 @@ pub fn actual(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let lines = bill(&period, &regions).map_err(ActualError::Bill)?;
-    let comparison = actual::compare(&planned, &lines, &period);
+    let bill = bill(&period, &regions).map_err(ActualError::Bill)?;
+    let comparison = actual::compare(&planned, &bill.lines, &period);
     let breaches = fail_if_variance_pct
         .into_iter()
         .flat_map(|limit| {
@@ -60,6 +62,7 @@ pub fn actual(
     Ok(ActualReport {
         period,
         regions,
+        estimated: bill.estimated,
         comparison,
         breaches,
     })
@@ -124,6 +127,7 @@ impl Serialize for Summary<'_> {
         map.serialize_entry("days", &r.period.days)?;
         map.serialize_entry("days_in_month", &r.period.days_in_month)?;
         map.serialize_entry("regions", &r.regions)?;
+        map.serialize_entry("estimated", &r.estimated)?;
         map.serialize_entry("planned_usd", &Exact(c.planned_total_usd))?;
         map.serialize_entry("actual_usd", &Exact(c.actual_total_usd))?;
         map.serialize_entry(

@@ -156,6 +156,12 @@ pub fn actual(printer: &Printer, report: &ActualReport, format: Format) -> io::R
         "\nbill read for the plan's regions only: {}\n",
         escape_cell(&report.regions.join(", "))
     ));
+    if report.estimated {
+        text.push_str(
+            "Cost Explorer marks this bill as estimated: it can change until AWS finalises the \
+             month.\n",
+        );
+    }
     if period.partial() {
         text.push_str(&format!(
             "\n{} is not over: the bill covers days 1-{} of {} (to the end of yesterday, UTC), \
