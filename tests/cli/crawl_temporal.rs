@@ -91,7 +91,7 @@ for column, glue_type in types.items():
         df[column] = pd.to_datetime(df[column], format="ISO8601", utc=True).dt.tz_localize(None)
         df[column] = [text(v, "%Y-%m-%dT%H:%M:%S.%f") for v in df[column]]
 df = df.sort_values("id")
-out_and_exit({
+out({
     "types": types,
     # pandas turns the None of a missing value back into NaN inside a column.
     "rows": [

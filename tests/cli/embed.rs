@@ -826,7 +826,7 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket=inp["bucket"], P
         t = pq.read_table(io.BytesIO(body), use_threads=False)
         meta = {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if k.startswith(b"lakeops")}
         files[o["Key"][len(inp["prefix"]):]] = {"rows": t.select(["doc_id", "chunk_index", "chunk_text", "embedding"]).to_pylist(), "source": meta.get("lakeops.embed.source")}
-out_and_exit(files)
+out(files)
 "#,
         &json!({"bucket": bucket, "prefix": prefix}),
     )

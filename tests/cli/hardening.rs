@@ -1309,7 +1309,7 @@ fn awswrangler_reads_a_converted_and_crawled_table_with_its_defaults() {
         r#"
 import awswrangler as wr
 df = wr.s3.read_parquet_table(database=inp["db"], table=inp["table"])
-out_and_exit(sorted(int(n) for n in df["n"].tolist()))
+out(sorted(int(n) for n in df["n"].tolist()))
 "#,
         &json!({"db": "wrdb", "table": "events"}),
     );

@@ -643,12 +643,12 @@ const PY_PRELUDE: &str = r#"
 import base64, io, json, sys
 inp = json.load(sys.stdin)
 def out(v):
+    # The answer is every script's last statement. Native thread pools (pyarrow's, deltalake's,
+    # pyiceberg's) sometimes abort the interpreter's teardown after it ("terminate called without
+    # an active exception"), which failed tests that had their answer: leave without a teardown.
     print(json.dumps(v, default=str))
-def out_and_exit(v):
-    # pyarrow's thread pools sometimes abort the interpreter's teardown ("terminate called
-    # without an active exception") after the answer is printed: leave without it.
-    out(v)
     sys.stdout.flush()
+    sys.stderr.flush()
     import os
     os._exit(0)
 def render(o):
