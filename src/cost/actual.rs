@@ -6,7 +6,7 @@
 //! is by its service and usage type, and lines of no plan service are listed as "other", never
 //! compared.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::plan::PlanEstimate;
@@ -59,18 +59,7 @@ impl Month {
     /// or whose first day is today, has no complete day to compare and is refused.
     pub fn period(&self, today: NaiveDate) -> Result<Period, CostError> {
         let first = self.first_day();
-        let next = if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-        .first_day();
+        let next = first + Months::new(1);
         let days_in_month = (next - first).num_days() as u32;
         if today >= next {
             return Ok(Period {
@@ -81,8 +70,7 @@ impl Month {
         }
         if today < first {
             return Err(CostError::Invalid(format!(
-                "--month {self} has not started (today is {} UTC)",
-                date(today)
+                "--month {self} has not started (today is {today} UTC)"
             )));
         }
         let days = (today - first).num_days() as u32;
@@ -100,10 +88,6 @@ impl Month {
     }
 }
 
-fn date(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
 /// The days of a month a bill covers, from the first: all of them once the month is over; while
 /// it runs, those before today (the day in progress is not billed in full yet), with the plan
 /// prorated to them, so a check in the middle of a month compares like with like.
@@ -117,11 +101,11 @@ pub struct Period {
 impl Period {
     /// Cost Explorer's half-open period: the first day, and the day after the last one billed.
     pub fn start(&self) -> String {
-        date(self.month.first_day())
+        self.month.first_day().to_string()
     }
 
     pub fn end(&self) -> String {
-        date(self.month.first_day() + chrono::Days::new(self.days.into()))
+        (self.month.first_day() + Days::new(self.days.into())).to_string()
     }
 
     /// Whether the month is still running (a month to date).

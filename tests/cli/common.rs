@@ -12,6 +12,15 @@ pub fn lakeops() -> Command {
     Command::from_std(lakeops_process())
 }
 
+/// A finished run as (exit code, stdout, stderr); -1 for a run ended by a signal.
+pub fn outcome(output: std::process::Output) -> (i32, String, String) {
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// The same, as a plain process (to spawn, feed, signal or kill it).
 pub fn lakeops_process() -> Process {
     let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("lakeops"));

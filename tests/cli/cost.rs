@@ -3,19 +3,16 @@
 
 use serde_json::Value;
 
-use crate::common::lakeops;
+use crate::common::{lakeops, outcome};
 
 fn cost(args: &[&str]) -> (i32, String, String) {
-    let output = lakeops()
-        .env_remove("AWS_REGION")
-        .arg("cost")
-        .args(args)
-        .output()
-        .expect("run lakeops");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    outcome(
+        lakeops()
+            .env_remove("AWS_REGION")
+            .arg("cost")
+            .args(args)
+            .output()
+            .expect("run lakeops"),
     )
 }
 

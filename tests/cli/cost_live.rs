@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use crate::common::outcome;
 use crate::moto::Moto;
 
 /// Creates what `inp` lists and seeds hourly datapoints at :30 of each of the last hours, so
@@ -50,16 +51,12 @@ fn flink(app: &str, metric: &str, v: f64, n: usize) -> Value {
 }
 
 fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
-    let output = moto
-        .lakeops()
-        .arg("cost")
-        .args(args)
-        .output()
-        .expect("run lakeops");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    outcome(
+        moto.lakeops()
+            .arg("cost")
+            .args(args)
+            .output()
+            .expect("run lakeops"),
     )
 }
 

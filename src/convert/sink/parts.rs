@@ -108,18 +108,20 @@ impl OpenPart {
         schema: &SchemaRef,
         slots: &Arc<EncoderSlots>,
     ) -> Result<(), ParquetError> {
-        if self.filling.is_none() {
-            let index = self.file.flushed_row_groups().len() + self.encoding.len();
-            let writers = self.columns.create_column_writers(index)?;
-            let encoder = RowGroupEncoder::start(slots, schema.clone(), writers)
-                .map_err(|e| ParquetError::External(e.into()))?;
-            self.filling = Some(FillingGroup {
-                encoder,
-                rows: 0,
-                bytes: 0,
-            });
-        }
-        let group = self.filling.as_mut().expect("a row group is filling");
+        let group = match &mut self.filling {
+            Some(group) => group,
+            none => {
+                let index = self.file.flushed_row_groups().len() + self.encoding.len();
+                let writers = self.columns.create_column_writers(index)?;
+                let encoder = RowGroupEncoder::start(slots, schema.clone(), writers)
+                    .map_err(|e| ParquetError::External(e.into()))?;
+                none.insert(FillingGroup {
+                    encoder,
+                    rows: 0,
+                    bytes: 0,
+                })
+            }
+        };
         let held = held_bytes(&rows);
         group.rows += rows.num_rows() as u64;
         group.bytes += held;
